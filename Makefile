@@ -1,0 +1,50 @@
+# The two commands: `make run` (registry with a map at http://127.0.0.1:5080) and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+API_PROJECT := src/Accessibility.Api/Accessibility.Api.csproj
+API_DLL := src/Accessibility.Api/bin/Debug/net10.0/Accessibility.Api.dll
+URL ?= http://127.0.0.1:5080
+
+.PHONY: help install db build run stop test user token import-boundaries format
+
+help:
+	@echo "make run    install what is missing, start PostGIS and the registry at $(URL)"
+	@echo "make stop   stop the registry and its database"
+	@echo "make test   install what is missing and run every test against a throw-away database"
+
+install:
+	@scripts/install.sh
+
+db:
+	@if [ -z "$$ACCESSIBILITY_DB" ]; then scripts/pg.sh start; fi
+
+build:
+	@dotnet build Accessibility.sln --no-restore --nologo -v quiet -clp:NoSummary
+
+run: install db build
+	@scripts/run.sh start "$(URL)"
+
+stop:
+	@scripts/run.sh stop
+	@scripts/pg.sh stop
+
+test:
+	@WITH_BROWSER=1 scripts/install.sh
+	@if [ -z "$$ACCESSIBILITY_DB" ]; then scripts/pg.sh start; fi
+	@dotnet build Accessibility.sln --no-restore --nologo -v quiet -clp:NoSummary
+	@scripts/test.sh
+
+# make user ARGS="create --name li --role inspector --district 140881"
+user: db build
+	@dotnet $(API_DLL) user $(ARGS)
+
+# make token ARGS="create --user li --name phone"
+token: db build
+	@dotnet $(API_DLL) token $(ARGS)
+
+# make import-boundaries ARGS="--file townships.geojson --code-property code --name-property name"
+import-boundaries: db build
+	@dotnet $(API_DLL) import-boundaries $(ARGS)
+
+format:
+	@dotnet format Accessibility.sln

@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// Copies browser libraries from node_modules into wwwroot/lib/ so the static page
+// can load them from the service itself (no CDN; works offline).
+// wwwroot/lib/ is a build output: never commit it.
+//
+// To add a library, append an entry to LIBS: `from` is relative to node_modules/,
+// `to` relative to wwwroot/lib/. A directory is copied recursively.
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const nodeModules = join(root, 'node_modules');
+const libDir = join(root, 'wwwroot', 'lib');
+
+const LIBS = [
+  { name: 'leaflet', from: 'leaflet/dist', to: 'leaflet' },
+];
+
+let failed = false;
+for (const lib of LIBS) {
+  const src = join(nodeModules, lib.from);
+  const dest = join(libDir, lib.to);
+  if (!existsSync(src)) {
+    console.error(`copy-web-libs: ${src} not found; run "npm ci" first`);
+    failed = true;
+    continue;
+  }
+  rmSync(dest, { recursive: true, force: true });
+  mkdirSync(dirname(dest), { recursive: true });
+  cpSync(src, dest, {
+    recursive: true,
+    // source maps are not needed at run time and double the size
+    filter: (p) => !p.endsWith('.map'),
+  });
+  console.log(`copy-web-libs: ${lib.name}: ${src} -> ${dest}`);
+}
+process.exit(failed ? 1 : 0);

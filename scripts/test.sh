@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Runs every test project: the .NET tests (each fixture makes its own throw-away database)
+# and the browser tests (against a real service on a throw-away database with demo data).
+# Ends with one line: "N passed, N failed, N skipped".
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+mkdir -p var/test
+if [ -n "${ACCESSIBILITY_DB:-}" ]; then
+  server="$ACCESSIBILITY_DB"
+else
+  server=$(scripts/pg.sh url postgres)
+fi
+export ACCESSIBILITY_TEST_SERVER="$server"
+
+passed=0; failed=0; skipped=0; status=0
+
+# .NET tests
+dotnet test Accessibility.sln --no-build --nologo 2>&1 | tee var/test/dotnet.log
+[ "${PIPESTATUS[0]}" = 0 ] || status=1
+while read -r f p s; do
+  failed=$((failed + f)); passed=$((passed + p)); skipped=$((skipped + s))
+done < <(sed -nE 's/.*Failed:[[:space:]]*([0-9]+),[[:space:]]*Passed:[[:space:]]*([0-9]+),[[:space:]]*Skipped:[[:space:]]*([0-9]+).*/\1 \2 \3/p' var/test/dotnet.log)
+if ! grep -qE 'Passed:[[:space:]]*[0-9]+' var/test/dotnet.log; then status=1; failed=$((failed + 1)); echo "No .NET test results found." >&2; fi
+
+# Browser tests against a real service
+db="acc_browser_$$"
+port=${BROWSER_TEST_PORT:-5091}
+url="http://127.0.0.1:$port"
+browser_db=$(echo "$server" | sed -E "s/Database=[^;]*/Database=$db/")
+ACCESSIBILITY_DB="$browser_db" dotnet src/Accessibility.Api/bin/Debug/net10.0/Accessibility.Api.dll create-database >var/test/browser-api.log 2>&1
+ACCESSIBILITY_DB="$browser_db" Registry__LoadDemoData=true nohup dotnet src/Accessibility.Api/bin/Debug/net10.0/Accessibility.Api.dll --urls "$url" >>var/test/browser-api.log 2>&1 &
+api=$!
+ready=0
+for _ in $(seq 1 300); do
+  if curl -fsS "$url/readyz" >/dev/null 2>&1; then ready=1; break; fi
+  kill -0 $api 2>/dev/null || break
+  sleep 1
+done
+if [ $ready = 1 ]; then
+  BASE_URL="$url" node --test --test-reporter=tap tests/browser/ 2>&1 | tee var/test/browser.log
+  [ "${PIPESTATUS[0]}" = 0 ] || status=1
+  p=$(sed -nE 's/^# pass ([0-9]+)/\1/p' var/test/browser.log | tail -1); f=$(sed -nE 's/^# fail ([0-9]+)/\1/p' var/test/browser.log | tail -1)
+  s=$(sed -nE 's/^# skipped ([0-9]+)/\1/p' var/test/browser.log | tail -1)
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${s:-0}))
+else
+  echo "The service for the browser tests did not start; last lines of var/test/browser-api.log:" >&2
+  tail -n 40 var/test/browser-api.log >&2
+  failed=$((failed + 1)); status=1
+fi
+kill $api 2>/dev/null; wait $api 2>/dev/null
+ACCESSIBILITY_DB="$browser_db" dotnet src/Accessibility.Api/bin/Debug/net10.0/Accessibility.Api.dll drop-database >/dev/null 2>&1 || true
+
+echo "$passed passed, $failed failed, $skipped skipped"
+exit $status

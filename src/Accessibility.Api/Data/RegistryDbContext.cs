@@ -1,0 +1,44 @@
+using Accessibility.Api.Features.Audit;
+using Accessibility.Api.Features.Auth;
+using Accessibility.Api.Features.Districts;
+using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Features.PlanTargets;
+using Accessibility.Api.Features.Roads;
+using Microsoft.EntityFrameworkCore;
+
+namespace Accessibility.Api.Data;
+
+/// <summary>The registry's one database context.</summary>
+public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> options) : DbContext(options)
+{
+    /// <summary>SRID of every stored geometry: CGCS2000.</summary>
+    public const int Srid = 4490;
+
+    /// <summary>Administrative divisions.</summary>
+    public DbSet<District> Districts => Set<District>();
+
+    /// <summary>Plan targets.</summary>
+    public DbSet<PlanTarget> PlanTargets => Set<PlanTarget>();
+
+    /// <summary>Facilities.</summary>
+    public DbSet<Facility> Facilities => Set<Facility>();
+
+    /// <summary>Road segments.</summary>
+    public DbSet<RoadSegment> RoadSegments => Set<RoadSegment>();
+
+    /// <summary>Append-only audit log.</summary>
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    /// <summary>User accounts.</summary>
+    public DbSet<UserAccount> Users => Set<UserAccount>();
+
+    /// <summary>Personal API tokens.</summary>
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    /// <inheritdoc />
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasPostgresExtension("postgis");
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(RegistryDbContext).Assembly);
+    }
+}

@@ -1,0 +1,31 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Accessibility.Api.Features.Auth;
+
+internal sealed class UserAccountConfiguration : IEntityTypeConfiguration<UserAccount>
+{
+    public void Configure(EntityTypeBuilder<UserAccount> b)
+    {
+        b.ToTable("users");
+        b.Property(u => u.UserName).HasMaxLength(100);
+        b.Property(u => u.DisplayName).HasMaxLength(100);
+        b.Property(u => u.Role).HasMaxLength(30);
+        b.Property(u => u.DistrictScopes).HasColumnType("text[]");
+        // Login names are unique regardless of case.
+        b.HasIndex(u => u.UserName).IsUnique().HasDatabaseName("ix_users_user_name_lower");
+    }
+}
+
+internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
+{
+    public void Configure(EntityTypeBuilder<ApiToken> b)
+    {
+        b.ToTable("api_tokens");
+        b.Property(t => t.Name).HasMaxLength(100);
+        b.Property(t => t.TokenHash).HasMaxLength(64);
+        b.Property(t => t.Prefix).HasMaxLength(16);
+        b.HasIndex(t => t.TokenHash).IsUnique();
+        b.HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

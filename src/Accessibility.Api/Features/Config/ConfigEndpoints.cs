@@ -1,0 +1,44 @@
+using Accessibility.Api.Data;
+using Accessibility.Api.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Accessibility.Api.Features.Config;
+
+/// <summary>What the map page needs to know before it draws anything.</summary>
+public static class ConfigEndpoints
+{
+    /// <summary>Maps <c>GET /api/v1/config</c>.</summary>
+    public static IEndpointRouteBuilder MapConfigEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/config", GetConfig)
+            .WithName("GetConfig")
+            .WithSummary("Basemap, default district and whether demo data are loaded.")
+            .WithTags("Config");
+        return app;
+    }
+
+    private static async Task<MapConfig> GetConfig(IOptions<RegistryOptions> options, RegistryDbContext db, CancellationToken ct)
+    {
+        var o = options.Value;
+        var demo = await db.Facilities.AnyAsync(f => f.Source == "demo" && f.DeletedAt == null, ct);
+        var center = await db.Districts.Where(d => d.Code == o.DefaultDistrict && d.Boundary != null)
+            .Select(d => d.Boundary!.InteriorPoint).FirstOrDefaultAsync(ct);
+        return new MapConfig(
+            string.IsNullOrWhiteSpace(o.TileUrl) ? null : o.TileUrl,
+            string.IsNullOrWhiteSpace(o.TileAttribution) ? null : o.TileAttribution,
+            demo,
+            o.DefaultDistrict,
+            center is null ? [34.87, 110.45] : [center.Y, center.X],
+            11);
+    }
+}
+
+/// <summary>Map page configuration.</summary>
+/// <param name="TileUrl">Basemap URL template, or null for no basemap.</param>
+/// <param name="TileAttribution">Attribution required by the tile provider.</param>
+/// <param name="DemoData">True while generated demo facilities are loaded.</param>
+/// <param name="DefaultDistrict">District code the map opens on.</param>
+/// <param name="Center">Latitude and longitude the map opens at.</param>
+/// <param name="Zoom">Zoom level the map opens at.</param>
+public sealed record MapConfig(string? TileUrl, string? TileAttribution, bool DemoData, string DefaultDistrict, double[] Center, int Zoom);

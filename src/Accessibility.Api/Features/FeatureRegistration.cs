@@ -1,0 +1,20 @@
+namespace Accessibility.Api.Features;
+
+/// <summary>One line per feature: its services, and its endpoints.</summary>
+internal static class FeatureRegistration
+{
+    public static IServiceCollection AddRegistryFeatures(this IServiceCollection services)
+    {
+        return services;
+    }
+
+    public static WebApplication UseRegistryAuth(this WebApplication app)
+    {
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapRegistryFeatures(this IEndpointRouteBuilder app)
+    {
+        return app;
+    }
+}

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Accessibility.Api.Data;
+using Accessibility.Api.Features.Config;
+using Accessibility.Api.Features.Health;
+using Accessibility.Api.Features;
+using Accessibility.Api.Infrastructure;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using NetTopologySuite.IO.Converters;
+using Npgsql;
+
+namespace Accessibility.Api;
+
+/// <summary>Composition of the service: one place for services, one line per feature's endpoints.</summary>
+public static class RegistryApp
+{
+    /// <summary>Builds the web application. Tests pass their own configuration through <paramref name="configure"/>.</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var contentRoot = Directory.GetCurrentDirectory();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = contentRoot,
+            WebRootPath = RepoPaths.WebRoot(contentRoot),
+        });
+        // ACCESSIBILITY_DB first, so that configuration added by a caller (tests) can override it.
+        var fromEnvironment = Environment.GetEnvironmentVariable(ConnectionStrings.EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(fromEnvironment))
+        {
+            builder.Configuration.AddInMemoryCollection([new("ConnectionStrings:Registry", fromEnvironment)]);
+        }
+
+        configure?.Invoke(builder);
+
+        var registry = builder.Configuration.GetSection(RegistryOptions.Section).Get<RegistryOptions>() ?? new RegistryOptions();
+        builder.Services.Configure<RegistryOptions>(builder.Configuration.GetSection(RegistryOptions.Section));
+        builder.Services.AddSingleton(new RegistryPaths(
+            RepoPaths.DataDir(registry, contentRoot),
+            () => RepoPaths.NodeModulesDir(registry, contentRoot)));
+
+        var connectionString = ConnectionStrings.Resolve(builder.Configuration, contentRoot);
+        builder.Services.AddRegistryDatabase(connectionString);
+
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = registry.MaxRequestBodyBytes);
+        builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi("v1");
+        builder.Services.AddRegistryFeatures();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseRegistryAuth();
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapHealthEndpoints();
+        app.MapConfigEndpoints();
+        app.MapRegistryFeatures();
+        return app;
+    }
+
+    /// <summary>JSON as the API speaks it: camelCase, enums as strings, GeoJSON geometries.</summary>
+    public static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        options.Converters.Add(new GeoJsonConverterFactory());
+    }
+
+    /// <summary>Applies migrations and loads districts, plan targets and demo data into an empty database.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var seeder = scope.ServiceProvider.GetRequiredService<DatabaseSeeder>();
+        await seeder.MigrateAndSeedAsync(cancellationToken);
+    }
+}
+
+/// <summary>Resolved folders the service reads data from.</summary>
+/// <param name="DataDir">The committed <c>data/</c> folder.</param>
+/// <param name="NodeModulesDir">Lazily found <c>node_modules/</c>: only the district loader needs it.</param>
+public sealed record RegistryPaths(string DataDir, Func<string> NodeModulesDir);
+
+internal static class DatabaseServiceCollectionExtensions
+{
+    public static IServiceCollection AddRegistryDatabase(this IServiceCollection services, string connectionString)
+    {
+        var dataSourceBuilder = new NpgsqlDataSourceBuilder(connectionString);
+        dataSourceBuilder.UseNetTopologySuite();
+        dataSourceBuilder.EnableDynamicJson();
+        var dataSource = dataSourceBuilder.Build();
+        services.AddSingleton(dataSource);
+        services.AddDbContext<RegistryDbContext>(o => o
+            .UseNpgsql(dataSource, npgsql => npgsql.UseNetTopologySuite().MigrationsHistoryTable("__ef_migrations_history"))
+            .UseSnakeCaseNamingConvention());
+        services.AddScoped<DatabaseSeeder>();
+        return services;
+    }
+}

@@ -1,0 +1,147 @@
+using System.Net.Http.Headers;
+using Accessibility.Api.Data;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Accessibility.Api.Tests;
+
+/// <summary>
+/// The real service on Kestrel (127.0.0.1, a free port) over a throw-away PostGIS database
+/// created on the server <c>make test</c> started, with districts and plan targets loaded.
+/// </summary>
+public sealed class RegistryFixture : IAsyncLifetime
+{
+    private WebApplication? app;
+    private readonly string databaseName = "acc_test_" + Guid.NewGuid().ToString("N")[..12];
+
+    /// <summary>Connection string of the throw-away database.</summary>
+    public string ConnectionString { get; private set; } = "";
+
+    /// <summary>Base address of the running service.</summary>
+    public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>The service's root services, for arranging data the API cannot.</summary>
+    public IServiceProvider Services => app?.Services ?? throw new InvalidOperationException("Not started.");
+
+    public async Task InitializeAsync()
+    {
+        var server = new NpgsqlConnectionStringBuilder(TestServer.ConnectionString());
+        server.Database = "postgres";
+        await using (var admin = new NpgsqlConnection(server.ConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{databaseName}\"", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        server.Database = databaseName;
+        ConnectionString = server.ConnectionString;
+        app = RegistryApp.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:Registry"] = ConnectionString,
+                ["Registry:LoadDemoData"] = "false",
+                ["Logging:LogLevel:Default"] = "Warning",
+            });
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+        });
+        await app.PrepareDatabaseAsync();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address + "/");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        var server = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres" };
+        await using var admin = new NpgsqlConnection(server.ConnectionString);
+        await admin.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{databaseName}\" WITH (FORCE)", admin);
+        await drop.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>An anonymous client.</summary>
+    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress };
+
+    /// <summary>A client that sends <paramref name="token"/> as a bearer token.</summary>
+    public HttpClient CreateClient(string token)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>Empties everything tests write (not districts), so no test depends on another's data.</summary>
+    public async Task ResetAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var truncate = new NpgsqlCommand(
+            "TRUNCATE facilities, road_segments, audit_entries, api_tokens, users RESTART IDENTITY CASCADE", connection);
+        await truncate.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Runs a query in the throw-away database and returns the first column of the first row.</summary>
+    public async Task<T?> ScalarAsync<T>(string sql, params object[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var p in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = p });
+        }
+
+        var result = await command.ExecuteScalarAsync();
+        return result is null or DBNull ? default : (T)result;
+    }
+}
+
+/// <summary>Every test that needs the service shares one, one test at a time.</summary>
+[CollectionDefinition(Name)]
+public sealed class RegistryCollection : ICollectionFixture<RegistryFixture>
+{
+    /// <summary>Collection name.</summary>
+    public const string Name = "registry";
+}
+
+/// <summary>The database server tests create their throw-away databases on.</summary>
+public static class TestServer
+{
+    /// <summary>ACCESSIBILITY_TEST_SERVER (set by make test), else ACCESSIBILITY_DB, else the private cluster of this checkout.</summary>
+    public static string ConnectionString()
+    {
+        foreach (var name in new[] { "ACCESSIBILITY_TEST_SERVER", ConnectionStrings.EnvironmentVariable })
+        {
+            var value = Environment.GetEnvironmentVariable(name);
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                return value;
+            }
+        }
+
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var file = Path.Combine(dir.FullName, "var", "pg", "connection-string");
+            if (File.Exists(file))
+            {
+                return File.ReadAllText(file).Trim();
+            }
+        }
+
+        throw new InvalidOperationException("No PostGIS for the tests: run `make test`, or set ACCESSIBILITY_TEST_SERVER.");
+    }
+}

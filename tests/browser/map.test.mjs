@@ -1,0 +1,283 @@
+// Browser tests of the public map page, against the real service at BASE_URL
+// (started by `make test` with the districts and the demo data of Yongji 140881 loaded).
+// Run: BASE_URL=http://127.0.0.1:5000 node --test tests/browser/
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, waitForFacilities, BASE_URL } from './helpers.mjs';
+
+const STATUSES = ['operational', 'defective_usable', 'unusable', 'under_construction', 'removed'];
+const T = { timeout: 60_000 };
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** A marker whose centre is really clickable (inside the map, not covered by another marker). */
+async function clickableMarker(page) {
+  const hit = await page.evaluate(() => {
+    const markers = [...document.querySelectorAll('.leaflet-marker-pane .facility-marker')];
+    for (const m of markers) {
+      const r = m.getBoundingClientRect();
+      const x = r.left + r.width / 2;
+      const y = r.top + r.height / 2;
+      const top = document.elementFromPoint(x, y);
+      if (top && m.contains(top)) return { id: m.dataset.facilityId, x, y };
+    }
+    return null;
+  });
+  assert.ok(hit, 'at least one facility marker is visible and not covered');
+  return hit;
+}
+
+async function nameOf(page, id) {
+  return page.locator(`#facility-list .facility-item[data-facility-id="${id}"] .item-name`).textContent();
+}
+
+test('page loads without console errors and shows demo facilities', T, async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    await waitForFacilities(page);
+    const markers = await page.locator('.leaflet-marker-pane .facility-marker').count();
+    const items = await page.locator('#facility-list .facility-item').count();
+    assert.ok(markers > 0, `markers on the map: ${markers}`);
+    assert.ok(items >= markers, `list items (${items}) cover the markers (${markers})`);
+    // every marker on the map is also in the list (the data are not only in the canvas)
+    const markerIds = await page.locator('.leaflet-marker-pane .facility-marker')
+      .evaluateAll((els) => els.map((e) => e.dataset.facilityId));
+    const listIds = new Set(await page.locator('#facility-list .facility-item')
+      .evaluateAll((els) => els.map((e) => e.dataset.facilityId)));
+    for (const id of markerIds) assert.ok(listIds.has(id), `marker ${id} is in the list`);
+    // demo facilities are tagged as such in the list
+    assert.ok(await page.locator('#facility-list .demo-tag').count() > 0, 'demo tag shown in the list');
+    assert.match(await page.locator('#facility-count').textContent(), /\d/);
+    assert.equal(await page.locator('#errors .error').count(), 0, 'no API error shown');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('Yongji boundary is drawn and selected in a labelled district select', T, async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    const boundary = page.locator('.leaflet-overlay-pane svg path.district-boundary');
+    await boundary.first().waitFor({ state: 'attached', timeout: 15000 });
+    const d = await boundary.first().getAttribute('d');
+    assert.ok(d && d.length > 20, `boundary path has geometry: ${d && d.slice(0, 40)}`);
+
+    const select = page.getByRole('combobox', { name: '区县' });
+    assert.equal(await select.count(), 1, 'district select is labelled 区县');
+    assert.equal(await select.inputValue(), '140881');
+    const selectedText = await select.locator('option:checked').textContent();
+    assert.match(selectedText, /永济/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('legend lists every status with a distinct shape', T, async () => {
+  const { context, page } = await openPage(browser);
+  try {
+    await page.locator('#legend-list .legend-item[data-status]').first().waitFor({ timeout: 15000 });
+    const items = await page.locator('#legend-list .legend-item[data-status]').evaluateAll((els) =>
+      els.map((e) => ({
+        status: e.dataset.status,
+        shape: e.dataset.shape,
+        svg: e.querySelector('svg.shape')?.innerHTML ?? '',
+        label: e.querySelector('.legend-label')?.textContent.trim() ?? '',
+        visible: e.getBoundingClientRect().height > 0,
+      })));
+    for (const s of STATUSES) {
+      const item = items.find((i) => i.status === s);
+      assert.ok(item, `legend has ${s}`);
+      assert.ok(item.label && item.label !== s, `legend label of ${s} is human-readable: ${item.label}`);
+      assert.ok(item.visible, `legend item ${s} is visible`);
+    }
+    const main = items.filter((i) => STATUSES.includes(i.status));
+    assert.equal(new Set(main.map((i) => i.shape)).size, STATUSES.length, 'one shape per status');
+    // the drawn geometry differs too, not just a class name
+    const geometry = main.map((i) => i.svg.replace(/fill="[^"]*"/g, ''));
+    assert.equal(new Set(geometry).size, STATUSES.length, 'shapes differ without colour');
+  } finally {
+    await context.close();
+  }
+});
+
+test('clicking a marker opens its details', T, async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    await waitForFacilities(page);
+    const hit = await clickableMarker(page);
+    const name = (await nameOf(page, hit.id)).trim();
+    await page.mouse.click(hit.x, hit.y);
+    const details = page.locator('#details');
+    await details.waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal((await page.locator('#details-name').textContent()).replace(/演示数据|Demo data/g, '').trim(), name);
+    const text = await details.textContent();
+    assert.match(text, /类型/);
+    assert.match(text, /状态/);
+    assert.match(text, /管理责任单位/);
+    assert.equal(await page.locator('#details-name .demo-tag').textContent(), '演示数据');
+    // focus moved to the details so screen-reader users hear them
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'details-heading');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('keyboard: Enter on a focused marker or a list button opens details', T, async () => {
+  const { context, page } = await openPage(browser);
+  try {
+    await waitForFacilities(page);
+    const marker = page.locator('.leaflet-marker-pane .facility-marker').first();
+    const id = await marker.getAttribute('data-facility-id');
+    assert.equal(await marker.getAttribute('tabindex'), '0', 'marker is keyboard focusable');
+    assert.ok((await marker.getAttribute('aria-label'))?.length > 0, 'marker has an accessible name');
+    await marker.focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#details').waitFor({ state: 'visible', timeout: 5000 });
+    assert.match(await page.locator('#details-name').textContent(), new RegExp((await nameOf(page, id)).trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+
+    await page.keyboard.press('Escape');
+    await page.locator('#details').waitFor({ state: 'hidden', timeout: 5000 });
+
+    const button = page.locator('#facility-list .facility-item').nth(0);
+    const listName = (await button.locator('.item-name').textContent()).trim();
+    await button.focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#details').waitFor({ state: 'visible', timeout: 5000 });
+    assert.match(await page.locator('#details-name').textContent(), new RegExp(listName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    assert.equal(await button.getAttribute('aria-current'), 'true');
+  } finally {
+    await context.close();
+  }
+});
+
+test('English switch changes the heading and html lang, and is remembered', T, async () => {
+  const { context, page, errors } = await openPage(browser);
+  try {
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+    const h1 = page.locator('h1');
+    assert.equal((await h1.textContent()).trim(), '无障碍设施登记监管平台');
+    const toggle = page.locator('#lang-toggle');
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
+    await toggle.click();
+    assert.equal((await h1.textContent()).trim(), 'Accessibility Registry');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+    assert.equal(await page.getByRole('combobox', { name: 'County / district' }).count(), 1);
+
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForFunction(() => document.documentElement.lang === 'en', null, { timeout: 5000 });
+    assert.equal((await h1.textContent()).trim(), 'Accessibility Registry');
+
+    await page.locator('#lang-toggle').click();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('demo notice is visible as a status message', T, async () => {
+  const { context, page } = await openPage(browser);
+  try {
+    const notice = page.locator('#demo-notice');
+    await notice.waitFor({ state: 'visible', timeout: 10000 });
+    assert.equal(await notice.getAttribute('role'), 'status');
+    const text = await notice.textContent();
+    assert.match(text, /演示数据：本页面显示的设施为程序生成的模拟数据，不是真实登记/);
+    assert.match(text, /Demo data: facilities shown are generated, not real records/);
+  } finally {
+    await context.close();
+  }
+});
+
+test('keyboard: Tab reaches the skip link first; landmarks and labels exist', T, async () => {
+  const { context, page } = await openPage(browser);
+  try {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => ({
+      cls: document.activeElement?.className,
+      href: document.activeElement?.getAttribute('href'),
+      text: document.activeElement?.textContent,
+    }));
+    assert.match(focused.cls, /skip-link/);
+    assert.equal(focused.href, '#main');
+    assert.ok(await page.locator('.skip-link:focus').isVisible(), 'focused skip link is visible');
+    const box = await page.locator('.skip-link:focus').boundingBox();
+    assert.ok(box && box.y >= 0 && box.x >= 0, 'skip link is on screen when focused');
+
+    assert.equal(await page.locator('header').count(), 1);
+    assert.equal(await page.locator('main').count(), 1);
+    assert.ok(await page.locator('nav').count() >= 1);
+    assert.ok((await page.locator('#map').getAttribute('aria-label'))?.length > 0, 'map has an aria-label');
+    assert.equal(await page.getByRole('combobox', { name: '区县' }).count(), 1);
+  } finally {
+    await context.close();
+  }
+});
+
+test('moving the map refetches facilities for the new bbox', T, async () => {
+  const { context, page } = await openPage(browser);
+  try {
+    await waitForFacilities(page);
+    const wait = page.waitForRequest((r) => r.url().includes('/api/v1/facilities?') && r.url().includes('bbox='), { timeout: 10000 });
+    await page.locator('#map').focus();
+    await page.keyboard.press('ArrowRight');
+    const req = await wait;
+    const bbox = new URL(req.url()).searchParams.get('bbox').split(',').map(Number);
+    assert.equal(bbox.length, 4);
+    assert.ok(bbox[0] < bbox[2] && bbox[1] < bbox[3], `bbox is minLon,minLat,maxLon,maxLat: ${bbox}`);
+    assert.ok(bbox[0] > 73 && bbox[2] < 136 && bbox[1] > 3 && bbox[3] < 54, 'bbox is lon/lat in China');
+  } finally {
+    await context.close();
+  }
+});
+
+test('API errors (RFC 7807) are announced, not swallowed', T, async () => {
+  const { context, page } = await openPage(browser, {
+    route: (p) => p.route('**/api/v1/facilities?**', (route) => route.fulfill({
+      status: 503,
+      contentType: 'application/problem+json',
+      body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'database is down (test)' }),
+    })),
+  });
+  try {
+    const alert = page.locator('#errors');
+    await alert.locator('.error').first().waitFor({ state: 'visible', timeout: 10000 });
+    assert.equal(await alert.getAttribute('role'), 'alert');
+    const text = await alert.textContent();
+    assert.match(text, /Service Unavailable/);
+    assert.match(text, /database is down \(test\)/);
+  } finally {
+    await context.close();
+  }
+});
+
+test('mobile width: no horizontal scrolling, map and list both present', T, async () => {
+  const { context, page, errors } = await openPage(browser, { viewport: { width: 375, height: 740 } });
+  try {
+    await waitForFacilities(page);
+    const { scrollW, innerW } = await page.evaluate(() => ({
+      scrollW: document.documentElement.scrollWidth, innerW: window.innerWidth,
+    }));
+    assert.ok(scrollW <= innerW, `no horizontal overflow (${scrollW} > ${innerW})`);
+    const map = await page.locator('#map').boundingBox();
+    assert.ok(map && map.height >= 200 && map.width >= 300, `map is usable: ${JSON.stringify(map)}`);
+    assert.ok(await page.locator('#facility-list .facility-item').first().isVisible());
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('BASE_URL is set for the service under test', () => {
+  assert.ok(BASE_URL.startsWith('http'), BASE_URL);
+});

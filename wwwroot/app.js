@@ -1,0 +1,729 @@
+// Accessibility Registry — public map page.
+// Plain ES module; Leaflet is loaded as a classic script (global L) before this runs.
+import {
+  t, pick, getLang, setLang, detectLang, applyStatic,
+  statusLabels, kindLabels, attributeLabels, unitSuffixes,
+} from './i18n.js';
+
+const L = window.L;
+
+// ---------------------------------------------------------------------------
+// Status styling: every status has a SHAPE as well as a colour (Okabe–Ito
+// palette), so it never depends on colour vision alone. Lines (tactile paving)
+// use a dash pattern per status.
+export const STATUS_STYLES = {
+  operational:        { shape: 'circle',   color: '#009E73', dash: null },
+  defective_usable:   { shape: 'triangle', color: '#E69F00', dash: '10 5' },
+  unusable:           { shape: 'cross',    color: '#D55E00', dash: '2 6' },
+  under_construction: { shape: 'square',   color: '#0072B2', dash: '12 5 3 5' },
+  removed:            { shape: 'diamond',  color: '#767676', dash: '3 7' },
+};
+const UNKNOWN_STYLE = { shape: 'hexagon', color: '#CC79A7', dash: '6 3' };
+const STATUS_ORDER = Object.keys(STATUS_STYLES);
+
+const SHAPES = {
+  circle: '<circle cx="12" cy="12" r="8"/>',
+  triangle: '<polygon points="12,2.5 21.5,20 2.5,20"/>',
+  square: '<rect x="4" y="4" width="16" height="16"/>',
+  diamond: '<polygon points="12,1.5 22.5,12 12,22.5 1.5,12"/>',
+  cross: '<polygon points="3,7 7,3 12,8 17,3 21,7 16,12 21,17 17,21 12,16 7,21 3,17 8,12"/>',
+  hexagon: '<polygon points="12,2 20.7,7 20.7,17 12,22 3.3,17 3.3,7"/>',
+};
+
+function styleFor(status) {
+  return STATUS_STYLES[status] || UNKNOWN_STYLE;
+}
+
+/** Inline SVG of a status symbol: white halo, coloured fill, dark outline. */
+function shapeSvg(status, size = 24) {
+  const s = styleFor(status);
+  const body = SHAPES[s.shape];
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="${size}" height="${size}"`
+    + ` aria-hidden="true" focusable="false" class="shape shape-${s.shape}">`
+    + `<g fill="none" stroke="#fff" stroke-width="4" stroke-linejoin="round">${body}</g>`
+    + `<g fill="${s.color}" stroke="#1a1a1a" stroke-width="1.5" stroke-linejoin="round">${body}</g>`
+    + '</svg>';
+}
+
+function lineSampleSvg(status) {
+  const s = styleFor(status);
+  const dash = s.dash ? ` stroke-dasharray="${s.dash}"` : '';
+  return '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 12" width="40" height="12"'
+    + ' aria-hidden="true" focusable="false" class="line-sample">'
+    + '<line x1="2" y1="6" x2="38" y2="6" stroke="#fff" stroke-width="7" stroke-linecap="round"/>'
+    + `<line x1="2" y1="6" x2="38" y2="6" stroke="${s.color}" stroke-width="4"${dash}/>`
+    + '</svg>';
+}
+
+// ---------------------------------------------------------------------------
+// State
+const state = {
+  config: null,
+  map: null,
+  tileLayer: null,
+  boundaryLayer: null,
+  facilityLayer: null,
+  districts: [],          // items of the current district list
+  districtCode: null,
+  kinds: new Map(),       // code -> kind object from /api/v1/facility-kinds
+  statuses: new Map(),    // code -> {code, labels}
+  features: [],           // features currently shown
+  layersById: new Map(),  // facility id -> Leaflet layer
+  selectedId: null,
+  facilityCtrl: null,     // AbortController of the in-flight facility request
+  lastCollection: null,
+};
+
+const $ = (sel) => document.querySelector(sel);
+
+// ---------------------------------------------------------------------------
+// API access with RFC 7807 problem details
+class ApiError extends Error {
+  constructor({ status = 0, problem = null, url = '', message = '' }) {
+    super(message || (problem && (problem.detail || problem.title)) || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+    this.url = url;
+  }
+}
+
+async function api(path, { signal } = {}) {
+  let res;
+  try {
+    res = await fetch(path, {
+      headers: { Accept: 'application/json, application/geo+json, application/problem+json' },
+      signal,
+    });
+  } catch (err) {
+    if (err.name === 'AbortError') throw err;
+    throw new ApiError({ url: path, message: t('errorNetwork', { detail: err.message }) });
+  }
+  if (!res.ok) {
+    let problem = null;
+    const type = res.headers.get('content-type') || '';
+    if (type.includes('json')) {
+      try { problem = await res.json(); } catch { /* body not JSON after all */ }
+    } else {
+      try {
+        const text = (await res.text()).trim();
+        if (text) problem = { detail: text.slice(0, 300) };
+      } catch { /* ignore */ }
+    }
+    throw new ApiError({ status: res.status, problem, url: path });
+  }
+  return res.json();
+}
+
+// ---------------------------------------------------------------------------
+// Errors: shown in an aria-live (role=alert) region, one entry per context.
+const errorEntries = new Map();
+
+function showError(context, err) {
+  if (err && err.name === 'AbortError') return;
+  console.warn(`[${context}]`, err); // eslint-disable-line no-console
+  const box = $('#errors');
+  clearError(context);
+  const entry = document.createElement('div');
+  entry.className = 'error';
+  entry.dataset.context = context;
+
+  const text = document.createElement('p');
+  const strong = document.createElement('strong');
+  strong.textContent = `${t(context)}: `;
+  text.append(strong);
+
+  const p = err && err.problem;
+  const parts = [];
+  if (p && p.title) parts.push(p.title);
+  if (p && p.detail && p.detail !== p.title) parts.push(p.detail);
+  if (!parts.length) parts.push(err && err.status ? t('errorHttp', { status: err.status }) : (err && err.message) || t('unknown'));
+  if (err && err.status && p && p.title) parts.push(`(HTTP ${err.status})`);
+  text.append(parts.join(' — '));
+  if (p && p.errors && typeof p.errors === 'object') {
+    // ASP.NET ValidationProblemDetails: {errors: {field: [messages]}}
+    const ul = document.createElement('ul');
+    for (const [field, msgs] of Object.entries(p.errors)) {
+      const li = document.createElement('li');
+      li.textContent = `${field}: ${[].concat(msgs).join('; ')}`;
+      ul.append(li);
+    }
+    text.append(ul);
+  }
+  entry.append(text);
+
+  const close = document.createElement('button');
+  close.type = 'button';
+  close.className = 'icon-button';
+  close.textContent = '×';
+  close.setAttribute('aria-label', t('errorDismiss'));
+  close.title = t('errorDismiss');
+  close.addEventListener('click', () => clearError(context));
+  entry.append(close);
+
+  box.append(entry);
+  errorEntries.set(context, entry);
+}
+
+function clearError(context) {
+  const old = errorEntries.get(context);
+  if (old) old.remove();
+  errorEntries.delete(context);
+}
+
+// ---------------------------------------------------------------------------
+// Labels
+function statusLabel(code) {
+  if (!code) return t('statusUnknown');
+  const s = state.statuses.get(code);
+  return pick(s && s.labels, '') || pick(statusLabels[code], '') || code;
+}
+
+function kindLabel(props) {
+  const k = state.kinds.get(props.kind);
+  return pick(props.kindName, '') || pick(k && k.names, '') || pick(kindLabels[props.kind], '') || props.kind || t('unknown');
+}
+
+function facilityName(props) {
+  return (props && props.name) || t('unnamed');
+}
+
+function attributeLabel(kindCode, key) {
+  // Optional per-kind schema: kinds[].attributes = [{key|code|name, labels|names:{zh,en}, unit}]
+  const kind = state.kinds.get(kindCode);
+  const schema = kind && Array.isArray(kind.attributes)
+    ? kind.attributes.find((a) => (a.key || a.code || a.name) === key)
+    : null;
+  const fromSchema = schema && pick(schema.labels || schema.names, '');
+  const label = fromSchema || pick(attributeLabels[key], '') || key.replace(/_/g, ' ');
+  let unit = schema && schema.unit ? (typeof schema.unit === 'object' ? pick(schema.unit) : schema.unit) : '';
+  if (!schema) {
+    const hit = unitSuffixes.find(([suffix]) => key.endsWith(suffix));
+    if (hit) unit = pick(hit[1]);
+  }
+  return { label, unit };
+}
+
+function formatValue(value, unit) {
+  if (value === null || value === undefined || value === '') return '—';
+  if (typeof value === 'boolean') return value ? t('yes') : t('no');
+  if (typeof value === 'number') {
+    const n = new Intl.NumberFormat(getLang() === 'zh' ? 'zh-CN' : 'en', { maximumFractionDigits: 2 }).format(value);
+    return unit ? `${n} ${unit}` : n;
+  }
+  if (Array.isArray(value)) return value.map((v) => formatValue(v, '')).join(', ');
+  if (typeof value === 'object') return pick(value, '') || JSON.stringify(value);
+  return unit ? `${value} ${unit}` : String(value);
+}
+
+function formatDate(iso) {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  return new Intl.DateTimeFormat(getLang() === 'zh' ? 'zh-CN' : 'en', { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+}
+
+// ---------------------------------------------------------------------------
+// Map
+function initMap(cfg) {
+  const center = Array.isArray(cfg.center) && cfg.center.length === 2 ? cfg.center : [34.87, 110.45];
+  const zoom = Number.isFinite(cfg.zoom) ? cfg.zoom : 11;
+  const map = L.map('map', {
+    center,
+    zoom,
+    zoomSnap: 0.25,
+    keyboard: true,
+  });
+  map.attributionControl.setPrefix('<a href="https://leafletjs.com" lang="en">Leaflet</a>');
+  if (cfg.tileUrl) {
+    state.tileLayer = L.tileLayer(cfg.tileUrl, {
+      attribution: cfg.tileAttribution || '',
+      maxZoom: 19,
+    }).addTo(map);
+  } else {
+    map.getContainer().classList.add('no-basemap');
+  }
+  L.control.scale({ imperial: false }).addTo(map);
+  state.facilityLayer = L.layerGroup().addTo(map);
+  state.map = map;
+
+  let timer = null;
+  map.on('moveend', () => {
+    clearTimeout(timer);
+    timer = setTimeout(loadFacilities, 250);
+  });
+  return map;
+}
+
+// ---------------------------------------------------------------------------
+// Districts
+function parentOf(code) {
+  // GB/T 2260: county 140881 -> prefecture 140800 -> province 140000
+  if (!/^\d{6}/.test(code)) return null;
+  if (code.slice(4, 6) !== '00') return `${code.slice(0, 4)}00`;
+  if (code.slice(2, 4) !== '00') return `${code.slice(0, 2)}0000`;
+  return null;
+}
+
+async function loadDistricts(defaultCode) {
+  const select = $('#district-select');
+  const parent = parentOf(defaultCode);
+  let items = [];
+  if (parent) {
+    try {
+      const body = await api(`/api/v1/districts?parent=${encodeURIComponent(parent)}`);
+      items = Array.isArray(body.items) ? body.items : [];
+      clearError('errorDistricts');
+    } catch (err) {
+      showError('errorDistricts', err);
+    }
+  }
+  if (!items.some((d) => d.code === defaultCode)) {
+    items.unshift({ code: defaultCode, name: defaultCode, bbox: null, hasBoundary: true });
+  }
+  items.sort((a, b) => String(a.code).localeCompare(String(b.code)));
+  state.districts = items;
+  select.replaceChildren(...items.map((d) => {
+    const opt = document.createElement('option');
+    opt.value = d.code;
+    opt.textContent = d.name || d.code;
+    return opt;
+  }));
+  select.value = defaultCode;
+}
+
+async function selectDistrict(code, { fit = true } = {}) {
+  state.districtCode = code;
+  const d = state.districts.find((x) => x.code === code) || { code, name: code };
+  const status = $('#district-status');
+  status.textContent = '';
+  if (state.boundaryLayer) {
+    state.boundaryLayer.remove();
+    state.boundaryLayer = null;
+  }
+  const validBbox = Array.isArray(d.bbox) && d.bbox.length === 4 && d.bbox.every(Number.isFinite);
+  if (fit && validBbox) {
+    const [minLon, minLat, maxLon, maxLat] = d.bbox;
+    state.map.fitBounds([[minLat, minLon], [maxLat, maxLon]], { padding: [8, 8] });
+  }
+  if (d.hasBoundary === false) {
+    status.textContent = t('districtNoBoundary', { name: d.name || code });
+    return;
+  }
+  try {
+    const feature = await api(`/api/v1/districts/${encodeURIComponent(code)}/boundary`);
+    if (state.districtCode !== code) return; // user picked another meanwhile
+    clearError('errorBoundary');
+    state.boundaryLayer = L.geoJSON(feature, {
+      interactive: false,
+      style: {
+        className: 'district-boundary',
+        color: '#1f3a93', weight: 3, opacity: 0.95, fill: true, fillColor: '#1f3a93', fillOpacity: 0.04,
+      },
+    }).addTo(state.map);
+    state.boundaryLayer.bringToBack();
+    if (fit && !validBbox) {
+      const b = state.boundaryLayer.getBounds();
+      if (b.isValid()) state.map.fitBounds(b, { padding: [8, 8] });
+    }
+  } catch (err) {
+    showError('errorBoundary', err);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Facility kinds and statuses
+async function loadKinds() {
+  try {
+    const body = await api('/api/v1/facility-kinds');
+    for (const k of body.kinds || []) state.kinds.set(k.code, k);
+    for (const s of body.statuses || []) state.statuses.set(s.code, s);
+    clearError('errorKinds');
+  } catch (err) {
+    showError('errorKinds', err);
+  }
+}
+
+function renderLegend() {
+  const list = $('#legend-list');
+  const codes = [...STATUS_ORDER];
+  for (const code of state.statuses.keys()) if (!codes.includes(code)) codes.push(code);
+  const items = codes.map((code) => {
+    const li = document.createElement('li');
+    li.className = 'legend-item';
+    li.dataset.status = code;
+    li.dataset.shape = styleFor(code).shape;
+    li.innerHTML = `<span class="legend-symbols">${shapeSvg(code, 22)}${lineSampleSvg(code)}</span>`;
+    const label = document.createElement('span');
+    label.className = 'legend-label';
+    label.textContent = statusLabel(code);
+    li.append(label);
+    return li;
+  });
+  const boundary = document.createElement('li');
+  boundary.className = 'legend-item legend-boundary';
+  boundary.innerHTML = '<span class="legend-symbols"><svg viewBox="0 0 22 22" width="22" height="22" aria-hidden="true" focusable="false">'
+    + '<rect x="2" y="2" width="18" height="18" fill="rgba(31,58,147,0.08)" stroke="#1f3a93" stroke-width="3"/></svg></span>';
+  const bl = document.createElement('span');
+  bl.className = 'legend-label';
+  bl.textContent = t('legendBoundary');
+  boundary.append(bl);
+  list.replaceChildren(...items, boundary);
+}
+
+// ---------------------------------------------------------------------------
+// Facilities
+function currentBbox() {
+  const b = state.map.getBounds();
+  const r = (v) => Math.round(v * 1e6) / 1e6;
+  return [r(b.getWest()), r(b.getSouth()), r(b.getEast()), r(b.getNorth())];
+}
+
+async function loadFacilities() {
+  if (state.facilityCtrl) state.facilityCtrl.abort();
+  const ctrl = new AbortController();
+  state.facilityCtrl = ctrl;
+  const bbox = currentBbox().join(',');
+  const list = $('#facility-list');
+  list.setAttribute('aria-busy', 'true');
+  try {
+    const fc = await api(`/api/v1/facilities?bbox=${bbox}&limit=1000`, { signal: ctrl.signal });
+    if (ctrl.signal.aborted) return;
+    clearError('errorFacilities');
+    state.lastCollection = fc;
+    renderFacilities(Array.isArray(fc.features) ? fc.features : []);
+  } catch (err) {
+    if (err.name === 'AbortError') return;
+    showError('errorFacilities', err);
+  } finally {
+    if (state.facilityCtrl === ctrl) {
+      state.facilityCtrl = null;
+      list.removeAttribute('aria-busy');
+    }
+  }
+}
+
+function featureId(f) {
+  return String(f.id ?? (f.properties && f.properties.id));
+}
+
+function describe(props) {
+  return t('markerLabel', { name: facilityName(props), kind: kindLabel(props), status: statusLabel(props.status) });
+}
+
+function renderFacilities(features) {
+  state.features = features;
+  state.facilityLayer.clearLayers();
+  state.layersById.clear();
+
+  for (const f of features) {
+    if (!f || !f.geometry) continue;
+    const id = featureId(f);
+    const props = f.properties || {};
+    const style = styleFor(props.status);
+    let layer = null;
+    const g = f.geometry;
+    if (g.type === 'Point') {
+      const [lon, lat] = g.coordinates;
+      layer = L.marker([lat, lon], {
+        icon: L.divIcon({
+          className: `facility-marker status-${props.status || 'unknown'}${id === state.selectedId ? ' is-selected' : ''}`,
+          html: shapeSvg(props.status, 24),
+          iconSize: [24, 24],
+          iconAnchor: [12, 12],
+        }),
+        keyboard: true,
+        title: describe(props),
+        riseOnHover: true,
+      });
+      layer.on('add', () => {
+        const el = layer.getElement();
+        if (!el) return;
+        el.setAttribute('role', 'button');
+        el.setAttribute('aria-label', describe(props));
+        el.dataset.facilityId = id;
+        el.addEventListener('keydown', (ev) => {
+          if (ev.key === 'Enter' || ev.key === ' ') {
+            ev.preventDefault();
+            ev.stopPropagation();
+            openDetails(id, { focus: true });
+          }
+        });
+      });
+    } else if (g.type === 'LineString' || g.type === 'MultiLineString') {
+      const toLatLngs = (coords) => coords.map(([lon, lat]) => [lat, lon]);
+      const latlngs = g.type === 'LineString' ? toLatLngs(g.coordinates) : g.coordinates.map(toLatLngs);
+      layer = L.featureGroup([
+        L.polyline(latlngs, { color: '#ffffff', weight: 8, opacity: 0.9, interactive: false }),
+        L.polyline(latlngs, {
+          color: style.color, weight: 5, opacity: 1, dashArray: style.dash || null, lineCap: 'butt',
+          className: `facility-line status-${props.status || 'unknown'}`,
+        }),
+      ]);
+      layer.bindTooltip(describe(props), { sticky: true });
+    } else {
+      continue;
+    }
+    layer.on('click', () => openDetails(id, { focus: true }));
+    layer.addTo(state.facilityLayer);
+    state.layersById.set(id, layer);
+  }
+  renderList();
+}
+
+function renderList() {
+  const list = $('#facility-list');
+  const count = $('#facility-count');
+  const fc = state.lastCollection || {};
+  const returned = Number.isFinite(fc.numberReturned) ? fc.numberReturned : state.features.length;
+  const matched = Number.isFinite(fc.numberMatched) ? fc.numberMatched : returned;
+
+  if (!state.features.length) {
+    count.textContent = t('listEmpty');
+    list.replaceChildren();
+    return;
+  }
+  count.textContent = matched > returned
+    ? `${t('listCount', { matched, returned })} ${t('listTruncated', { returned })}`
+    : t('listCount', { matched, returned });
+
+  const items = state.features.filter((f) => f && f.geometry).map((f) => {
+    const props = f.properties || {};
+    const id = featureId(f);
+    const li = document.createElement('li');
+    const btn = document.createElement('button');
+    btn.type = 'button';
+    btn.className = 'facility-item';
+    btn.dataset.facilityId = id;
+    if (id === state.selectedId) btn.setAttribute('aria-current', 'true');
+    btn.innerHTML = `<span class="item-symbol">${shapeSvg(props.status, 20)}</span>`;
+    const text = document.createElement('span');
+    text.className = 'item-text';
+    const name = document.createElement('span');
+    name.className = 'item-name';
+    name.textContent = facilityName(props);
+    const meta = document.createElement('span');
+    meta.className = 'item-meta';
+    meta.textContent = t('listItemMeta', { kind: kindLabel(props), status: statusLabel(props.status) });
+    text.append(name, meta);
+    if (props.source === 'demo') {
+      const tag = document.createElement('span');
+      tag.className = 'demo-tag';
+      tag.textContent = t('demoTag');
+      text.append(tag);
+    }
+    btn.append(text);
+    btn.addEventListener('click', () => openDetails(id, { focus: true, pan: true }));
+    li.append(btn);
+    return li;
+  });
+  list.replaceChildren(...items);
+}
+
+function markSelected(id) {
+  state.selectedId = id;
+  for (const [fid, layer] of state.layersById) {
+    const el = layer.getElement && layer.getElement();
+    if (el) el.classList.toggle('is-selected', fid === id);
+    if (layer.eachLayer) {
+      layer.eachLayer((l) => {
+        if (l.options.className && l.options.className.startsWith('facility-line')) {
+          l.setStyle({ weight: fid === id ? 8 : 5 });
+        }
+      });
+    }
+  }
+  for (const btn of document.querySelectorAll('#facility-list .facility-item')) {
+    if (btn.dataset.facilityId === id) btn.setAttribute('aria-current', 'true');
+    else btn.removeAttribute('aria-current');
+  }
+}
+
+function openDetails(id, { focus = false, pan = false } = {}) {
+  const f = state.features.find((x) => featureId(x) === id);
+  if (!f) return;
+  markSelected(id);
+  renderDetails(f);
+  const section = $('#details');
+  section.hidden = false;
+  if (pan) {
+    const layer = state.layersById.get(id);
+    if (layer && layer.getLatLng) {
+      const ll = layer.getLatLng();
+      if (!state.map.getBounds().pad(-0.1).contains(ll)) state.map.panTo(ll);
+    } else if (layer && layer.getBounds) {
+      const b = layer.getBounds();
+      if (!state.map.getBounds().contains(b)) state.map.fitBounds(b, { maxZoom: state.map.getZoom() });
+    }
+  }
+  if (focus) $('#details-heading').focus();
+}
+
+function renderDetails(f) {
+  const props = f.properties || {};
+  const body = $('#details-body');
+  body.replaceChildren();
+
+  const title = document.createElement('h3');
+  title.className = 'details-name';
+  title.id = 'details-name';
+  title.textContent = facilityName(props);
+  if (props.source === 'demo') {
+    const tag = document.createElement('span');
+    tag.className = 'demo-tag';
+    tag.textContent = t('demoTag');
+    title.append(' ', tag);
+  }
+  body.append(title);
+
+  const dl = document.createElement('dl');
+  dl.className = 'details-fields';
+  const add = (labelKey, value, html = null) => {
+    const dt = document.createElement('dt');
+    dt.textContent = t(labelKey);
+    const dd = document.createElement('dd');
+    if (html) dd.innerHTML = html;
+    dd.append(value ?? '—');
+    dl.append(dt, dd);
+  };
+  add('fieldKind', kindLabel(props));
+  add('fieldStatus', statusLabel(props.status), `<span class="status-symbol">${shapeSvg(props.status, 18)}</span>`);
+  add('fieldManagingUnit', props.managingUnit || '—');
+  if (props.districtCode) {
+    const d = state.districts.find((x) => x.code === props.districtCode);
+    add('fieldDistrict', d ? `${d.name} (${props.districtCode})` : props.districtCode);
+  }
+  add('fieldSource', props.source === 'demo' ? t('sourceDemo') : (props.source || '—'));
+  if (props.updatedAt) add('fieldUpdatedAt', formatDate(props.updatedAt));
+  body.append(dl);
+
+  const attrs = props.attributes && typeof props.attributes === 'object' ? Object.entries(props.attributes) : [];
+  const h = document.createElement('h4');
+  h.textContent = t('attributesTitle');
+  h.id = 'details-attributes';
+  body.append(h);
+  if (!attrs.length) {
+    const p = document.createElement('p');
+    p.textContent = t('noAttributes');
+    body.append(p);
+    return;
+  }
+  const table = document.createElement('table');
+  table.className = 'attributes';
+  table.setAttribute('aria-labelledby', 'details-attributes');
+  const thead = document.createElement('thead');
+  thead.innerHTML = '<tr><th scope="col"></th><th scope="col"></th></tr>';
+  thead.querySelectorAll('th')[0].textContent = t('attributeName');
+  thead.querySelectorAll('th')[1].textContent = t('attributeValue');
+  const tbody = document.createElement('tbody');
+  for (const [key, value] of attrs) {
+    const { label, unit } = attributeLabel(props.kind, key);
+    const tr = document.createElement('tr');
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.textContent = label;
+    const td = document.createElement('td');
+    td.textContent = formatValue(value, unit);
+    tr.append(th, td);
+    tbody.append(tr);
+  }
+  table.append(thead, tbody);
+  body.append(table);
+}
+
+function closeDetails() {
+  const id = state.selectedId;
+  $('#details').hidden = true;
+  markSelected(null);
+  // return focus to the list item (or the map) the user came from
+  const btn = id && document.querySelector(`#facility-list .facility-item[data-facility-id="${CSS.escape(id)}"]`);
+  if (btn) btn.focus();
+  else $('#facility-list-heading').focus();
+}
+
+// ---------------------------------------------------------------------------
+// Language
+function renderDemoNotice() {
+  const box = $('#demo-notice');
+  if (!state.config || !state.config.demoData) {
+    box.hidden = true;
+    box.replaceChildren();
+    return;
+  }
+  const other = getLang() === 'zh' ? 'en' : 'zh-CN';
+  const a = document.createElement('span');
+  a.textContent = t('demoNotice');
+  const b = document.createElement('span');
+  b.lang = other;
+  b.textContent = t('demoNoticeOther');
+  const p = document.createElement('p');
+  p.append(a, ' / ', b);
+  box.replaceChildren(p);
+  box.hidden = false;
+}
+
+function applyLanguage(lang) {
+  setLang(lang);
+  applyStatic();
+  const btn = $('#lang-toggle');
+  btn.setAttribute('aria-pressed', lang === 'en' ? 'true' : 'false');
+  renderDemoNotice();
+  renderLegend();
+  if (state.map) renderFacilities(state.features);
+  if (state.selectedId && !$('#details').hidden) {
+    const f = state.features.find((x) => featureId(x) === state.selectedId);
+    if (f) renderDetails(f);
+  }
+  if (state.districtCode) {
+    const d = state.districts.find((x) => x.code === state.districtCode);
+    if (d && d.hasBoundary === false) $('#district-status').textContent = t('districtNoBoundary', { name: d.name || d.code });
+  }
+  // re-render translated error messages' context prefixes
+  for (const [context, entry] of errorEntries) {
+    const strong = entry.querySelector('strong');
+    if (strong) strong.textContent = `${t(context)}: `;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Start
+async function main() {
+  applyLanguage(detectLang());
+  $('#lang-toggle').addEventListener('click', () => applyLanguage(getLang() === 'en' ? 'zh' : 'en'));
+  $('#details-close').addEventListener('click', closeDetails);
+  $('#details').addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape') closeDetails();
+  });
+
+  if (!L) {
+    showError('errorConfig', new Error('Leaflet (/lib/leaflet/leaflet.js) did not load'));
+    return;
+  }
+
+  let cfg;
+  try {
+    cfg = await api('/api/v1/config');
+    clearError('errorConfig');
+  } catch (err) {
+    showError('errorConfig', err);
+    cfg = {};
+  }
+  cfg = {
+    tileUrl: null, tileAttribution: null, demoData: false, defaultDistrict: '140881', center: null, zoom: null, ...cfg,
+  };
+  state.config = cfg;
+  renderDemoNotice();
+
+  const kindsReady = loadKinds();
+  initMap(cfg);
+  await Promise.all([kindsReady, loadDistricts(cfg.defaultDistrict)]);
+  renderLegend();
+
+  const select = $('#district-select');
+  select.addEventListener('change', () => selectDistrict(select.value, { fit: true }));
+  // Respect the configured centre/zoom on first load; fit to the district otherwise.
+  const hasView = Array.isArray(cfg.center) && Number.isFinite(cfg.zoom);
+  await selectDistrict(cfg.defaultDistrict, { fit: !hasView });
+  loadFacilities();
+}
+
+main();
