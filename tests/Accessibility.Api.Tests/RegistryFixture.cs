@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using Accessibility.Api.Data;
+using Accessibility.Api.Features.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -82,6 +83,21 @@ public sealed class RegistryFixture : IAsyncLifetime
         var client = CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
+    }
+
+    /// <summary>
+    /// Creates an account of <paramref name="role"/> scoped to <paramref name="districtCodes"/> and returns a
+    /// client that sends its personal token.
+    /// </summary>
+    public async Task<HttpClient> CreateUserClientAsync(string role, params string[] districtCodes)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var accounts = scope.ServiceProvider.GetRequiredService<UserAccounts>();
+        var name = role + "-" + Guid.NewGuid().ToString("N")[..8];
+        var (user, errors) = await accounts.CreateAsync(name, "correct horse battery staple", role, districtCodes, null, CancellationToken.None);
+        Assert.True(user is not null, string.Join("; ", errors.SelectMany(e => e.Value)));
+        var (_, secret) = await accounts.CreateTokenAsync(user.Id, "tests", null, CancellationToken.None);
+        return CreateClient(secret);
     }
 
     /// <summary>Empties everything tests write (not districts), so no test depends on another's data.</summary>

@@ -1,3 +1,5 @@
+using Accessibility.Api.Features.Auth;
+
 namespace Accessibility.Api.Features;
 
 /// <summary>One line per feature: its services, and its endpoints.</summary>
@@ -5,11 +7,13 @@ internal static class FeatureRegistration
 {
     public static IServiceCollection AddRegistryFeatures(this IServiceCollection services)
     {
+        services.AddRegistryAuthentication();
         return services;
     }
 
     public static WebApplication UseRegistryAuth(this WebApplication app)
     {
+        app.UseRegistryAuthentication();
         return app;
     }
 

@@ -1,0 +1,43 @@
+namespace Accessibility.Api.Features.Auth;
+
+/// <summary>The roles of DESIGN.md. Every role but public and system-admin is scoped to districts.</summary>
+public static class Roles
+{
+    /// <summary>督导检查 inspectors: log inspections and facility data in their districts.</summary>
+    public const string Inspector = "inspector";
+
+    /// <summary>Housing bureau (住建局) planners: household renovations in their districts.</summary>
+    public const string Planner = "planner";
+
+    /// <summary>District administrators (残联): everything in their districts, indicators and publishing.</summary>
+    public const string DistrictAdmin = "district-admin";
+
+    /// <summary>System administrators: everything everywhere, and user accounts.</summary>
+    public const string SystemAdmin = "system-admin";
+
+    /// <summary>Every role a user account can have.</summary>
+    public static readonly IReadOnlyList<string> All = [Inspector, Planner, DistrictAdmin, SystemAdmin];
+
+    /// <summary>Whether accounts of this role must name at least one district.</summary>
+    public static bool IsScoped(string role) => role != SystemAdmin;
+}
+
+/// <summary>Authorization policy names.</summary>
+public static class Policies
+{
+    /// <summary>Any signed-in account may write; the district scope is checked per record.</summary>
+    public const string Write = "write";
+
+    /// <summary>District administrators and system administrators.</summary>
+    public const string Administer = "administer";
+
+    /// <summary>System administrators only.</summary>
+    public const string SystemAdmin = "system-admin";
+}
+
+/// <summary>Claim types the registry issues.</summary>
+public static class RegistryClaims
+{
+    /// <summary>One claim per district code in the account's scope.</summary>
+    public const string DistrictScope = "district_scope";
+}
