@@ -219,3 +219,46 @@ public sealed class DistrictEndpointsTests(RegistryFixture registry) : IAsyncLif
 
     private static StringContent GeoJson(string body) => new(body, Encoding.UTF8, "application/geo+json");
 }
+
+[Collection(RegistryCollection.Name)]
+public sealed class BoundaryImportCommandTests(RegistryFixture registry)
+{
+    [Fact]
+    public async Task The_command_line_imports_a_file_and_reports_bad_features_without_importing()
+    {
+        var good = Path.GetTempFileName();
+        var bad = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(good, """
+                {"type":"FeatureCollection","features":[{"type":"Feature","properties":{"xzqdm":"140881100","mc":"虞乡镇"},
+                 "geometry":{"type":"Polygon","coordinates":[[[110.55,34.80],[110.60,34.80],[110.60,34.84],[110.55,34.84],[110.55,34.80]]]}}]}
+                """);
+            await File.WriteAllTextAsync(bad, """{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"xzqdm":"140881101"},"geometry":null}]}""");
+            var output = new StringWriter();
+            var error = new StringWriter();
+            void Configure(Microsoft.AspNetCore.Builder.WebApplicationBuilder b)
+            {
+                b.Configuration["ConnectionStrings:Registry"] = registry.ConnectionString;
+                b.Configuration["Registry:LoadDemoData"] = "false";
+            }
+
+            var exit = await BoundaryImportCommand.RunAsync(["--file", good, "--code-property", "xzqdm", "--name-property", "mc"], output, error, Configure);
+            Assert.Equal(0, exit);
+            Assert.Contains("140881100", output.ToString(), StringComparison.Ordinal);
+            Assert.True(await registry.ScalarAsync<bool>("SELECT boundary IS NOT NULL FROM districts WHERE code = '140881100'"));
+
+            exit = await BoundaryImportCommand.RunAsync(["--file", bad, "--code-property", "xzqdm"], output, error, Configure);
+            Assert.Equal(1, exit);
+            Assert.Contains("features[0]", error.ToString(), StringComparison.Ordinal);
+            Assert.False(await registry.ScalarAsync<bool>("SELECT boundary IS NOT NULL FROM districts WHERE code = '140881101'"));
+
+            Assert.Equal(2, await BoundaryImportCommand.RunAsync(["--nonsense"], output, error, Configure));
+        }
+        finally
+        {
+            File.Delete(good);
+            File.Delete(bad);
+        }
+    }
+}
