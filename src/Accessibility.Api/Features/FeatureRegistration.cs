@@ -19,6 +19,8 @@ internal static class FeatureRegistration
 
     public static IEndpointRouteBuilder MapRegistryFeatures(this IEndpointRouteBuilder app)
     {
+        app.MapAuthEndpoints();
+        app.MapUsersEndpoints();
         return app;
     }
 }
