@@ -24,13 +24,19 @@ public sealed record CliContext(TextWriter Out, TextWriter Error, TextReader In,
 
     /// <summary>
     /// The service host with the same configuration as the service (ACCESSIBILITY_DB or var/pg/connection-string),
-    /// its database migrated and seeded; not started. Logs only warnings, so output stays readable.
+    /// its database migrated and seeded; not started. Logs only warnings (and no SQL), so output stays readable.
     /// </summary>
     public async Task<WebApplication> BuildHostAsync(CancellationToken ct = default)
     {
         var app = RegistryApp.Build([], builder =>
         {
-            builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Warning")]);
+            builder.Configuration.AddInMemoryCollection(
+            [
+                new("Logging:LogLevel:Default", "Warning"),
+                // EF logs its probe for the migrations history table of a fresh database as a failure;
+                // real database errors still surface as exceptions.
+                new("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "None"),
+            ]);
             Configure?.Invoke(builder);
         });
         await app.PrepareDatabaseAsync(ct);
