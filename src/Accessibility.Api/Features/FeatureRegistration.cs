@@ -1,4 +1,6 @@
+using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
+using Accessibility.Api.Features.Districts;
 
 namespace Accessibility.Api.Features;
 
@@ -8,6 +10,8 @@ internal static class FeatureRegistration
     public static IServiceCollection AddRegistryFeatures(this IServiceCollection services)
     {
         services.AddRegistryAuthentication();
+        services.AddScoped<AuditLog>();
+        services.AddDistricts();
         return services;
     }
 
@@ -19,6 +23,7 @@ internal static class FeatureRegistration
 
     public static IEndpointRouteBuilder MapRegistryFeatures(this IEndpointRouteBuilder app)
     {
+        app.MapDistricts();
         app.MapAuthEndpoints();
         app.MapUsersEndpoints();
         return app;

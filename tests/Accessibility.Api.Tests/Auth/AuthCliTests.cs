@@ -7,11 +7,7 @@ namespace Accessibility.Api.Tests.Auth;
 [Collection(RegistryCollection.Name)]
 public sealed class AuthCliTests(RegistryFixture registry) : IAsyncLifetime
 {
-    public async Task InitializeAsync()
-    {
-        await registry.ResetAsync();
-        await AuthTestData.EnsureDistrictsAsync(registry);
-    }
+    public Task InitializeAsync() => registry.ResetAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
 

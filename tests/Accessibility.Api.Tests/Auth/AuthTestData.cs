@@ -9,21 +9,6 @@ internal static class AuthTestData
 {
     public const string Password = "correct horse battery staple";
 
-    /// <summary>
-    /// Yongji (140881) and Yanshi (410307) with their parents.
-    /// TEMPORARY until main loads the real districts into the fixture: remove then. ON CONFLICT DO NOTHING
-    /// so it never clashes with the real rows.
-    /// </summary>
-    public static async Task EnsureDistrictsAsync(RegistryFixture registry)
-    {
-        await registry.ScalarAsync<object>("""
-            INSERT INTO districts (code, name, level, parent_code, boundary_approximate) VALUES
-              ('14', '山西省', 1, NULL, false), ('1408', '运城市', 2, '14', false), ('140881', '永济市', 3, '1408', false),
-              ('41', '河南省', 1, NULL, false), ('4103', '洛阳市', 2, '41', false), ('410307', '偃师区', 3, '4103', false)
-            ON CONFLICT DO NOTHING
-            """);
-    }
-
     /// <summary>Creates an account with <see cref="Password"/>.</summary>
     public static async Task<UserAccount> CreateUserAsync(RegistryFixture registry, string name, string role, params string[] districts)
     {

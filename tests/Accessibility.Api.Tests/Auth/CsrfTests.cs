@@ -10,11 +10,7 @@ public sealed class CsrfTests(RegistryFixture registry) : IAsyncLifetime
 {
     private static readonly Uri Tokens = new("/api/v1/auth/tokens", UriKind.Relative);
 
-    public async Task InitializeAsync()
-    {
-        await registry.ResetAsync();
-        await AuthTestData.EnsureDistrictsAsync(registry);
-    }
+    public Task InitializeAsync() => registry.ResetAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
 

@@ -8,11 +8,7 @@ namespace Accessibility.Api.Tests.Auth;
 [Collection(RegistryCollection.Name)]
 public sealed class LoginTests(RegistryFixture registry) : IAsyncLifetime
 {
-    public async Task InitializeAsync()
-    {
-        await registry.ResetAsync();
-        await AuthTestData.EnsureDistrictsAsync(registry);
-    }
+    public Task InitializeAsync() => registry.ResetAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
 

@@ -11,11 +11,7 @@ public sealed class TokenTests(RegistryFixture registry) : IAsyncLifetime
     private static readonly Uri Tokens = new("/api/v1/auth/tokens", UriKind.Relative);
     private static readonly Uri Me = new("/api/v1/auth/me", UriKind.Relative);
 
-    public async Task InitializeAsync()
-    {
-        await registry.ResetAsync();
-        await AuthTestData.EnsureDistrictsAsync(registry);
-    }
+    public Task InitializeAsync() => registry.ResetAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
 

@@ -14,7 +14,6 @@ public static class AuthFeature
     /// <summary>Registers the schemes, policies and account services.</summary>
     public static IServiceCollection AddRegistryAuthentication(this IServiceCollection services)
     {
-        services.TryAddTimeProvider();
         services.AddScoped<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.AddScoped<UserAccounts>();
         services.AddAuthentication(Combined)
@@ -68,14 +67,6 @@ public static class AuthFeature
         {
             context.ReplacePrincipal(UserPrincipal.Create(user, CookieAuthenticationDefaults.AuthenticationScheme));
             context.ShouldRenew = true;
-        }
-    }
-
-    private static void TryAddTimeProvider(this IServiceCollection services)
-    {
-        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
-        {
-            services.AddSingleton(TimeProvider.System);
         }
     }
 
