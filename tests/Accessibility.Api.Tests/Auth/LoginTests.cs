@@ -56,7 +56,10 @@ public sealed class LoginTests(RegistryFixture registry) : IAsyncLifetime
         var a = await wrong.Content.ReadFromJsonAsync<ProblemDetails>();
         var b = await unknown.Content.ReadFromJsonAsync<ProblemDetails>();
         Assert.Equal(a?.Detail, b?.Detail);
-        Assert.Equal(2L, await registry.ScalarAsync<long>("SELECT count(*) FROM audit_entries WHERE action = 'login-failed'"));
+        // A name longer than any account's (and the audit log's actor column) is just another wrong name.
+        using var overlong = await AuthTestData.PostLoginAsync(client, new string('x', 300), "not the password");
+        Assert.Equal(HttpStatusCode.Unauthorized, overlong.StatusCode);
+        Assert.Equal(3L, await registry.ScalarAsync<long>("SELECT count(*) FROM audit_entries WHERE action = 'login-failed'"));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Accessibility.Api.Data;
+using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Cli;
 using Microsoft.EntityFrameworkCore;
 
@@ -77,7 +78,7 @@ public static class AuthCli
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
         var accounts = scope.ServiceProvider.GetRequiredService<UserAccounts>();
-        var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
+        var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
 
         await using var transaction = await db.Database.BeginTransactionAsync();
         var (user, errors) = await accounts.CreateAsync(
@@ -92,7 +93,7 @@ public static class AuthCli
             return CliContext.Failure;
         }
 
-        AuthAudit.Add(db, clock, (null, AuthAudit.CommandLine), null, "create", AuthAudit.UserEntity, Id(user.Id), after: AuthAudit.Snapshot(user));
+        audit.Record(null, AuthAudit.CommandLine, null, "create", AuthAudit.UserEntity, Id(user.Id), null, AuthAudit.Snapshot(user));
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
 
@@ -146,7 +147,7 @@ public static class AuthCli
         await using var app = await cli.BuildHostAsync();
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
-        var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
+        var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
         var normalized = name.Trim().ToLowerInvariant();
         var user = await db.Users.SingleOrDefaultAsync(u => u.UserName == normalized);
         if (user is null)
@@ -158,7 +159,7 @@ public static class AuthCli
         {
             var before = AuthAudit.Snapshot(user);
             user.Disabled = disabled;
-            AuthAudit.Add(db, clock, (null, AuthAudit.CommandLine), null, "update", AuthAudit.UserEntity, Id(user.Id), before, AuthAudit.Snapshot(user));
+            audit.Record(null, AuthAudit.CommandLine, null, "update", AuthAudit.UserEntity, Id(user.Id), before, AuthAudit.Snapshot(user));
             await db.SaveChangesAsync();
         }
 
@@ -197,6 +198,7 @@ public static class AuthCli
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
         var accounts = scope.ServiceProvider.GetRequiredService<UserAccounts>();
         var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
+        var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
         var userName = options.Value("user")!.Trim().ToLowerInvariant();
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.UserName == userName);
         if (user is null)
@@ -212,7 +214,7 @@ public static class AuthCli
         await using var transaction = await db.Database.BeginTransactionAsync();
         var expiresAt = days is { } d ? clock.GetUtcNow().AddDays(d) : (DateTimeOffset?)null;
         var (token, secret) = await accounts.CreateTokenAsync(user.Id, options.Value("name")!.Trim(), expiresAt, CancellationToken.None);
-        AuthAudit.Add(db, clock, (null, AuthAudit.CommandLine), null, "create", AuthAudit.TokenEntity, Id(token.Id), after: AuthAudit.Snapshot(token));
+        audit.Record(null, AuthAudit.CommandLine, null, "create", AuthAudit.TokenEntity, Id(token.Id), null, AuthAudit.Snapshot(token));
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
 
@@ -240,6 +242,7 @@ public static class AuthCli
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
         var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
+        var audit = scope.ServiceProvider.GetRequiredService<AuditLog>();
         var token = await db.ApiTokens.SingleOrDefaultAsync(t => t.Id == id);
         if (token is null)
         {
@@ -250,7 +253,7 @@ public static class AuthCli
         {
             var before = AuthAudit.Snapshot(token);
             token.RevokedAt = clock.GetUtcNow();
-            AuthAudit.Add(db, clock, (null, AuthAudit.CommandLine), null, "revoke", AuthAudit.TokenEntity, Id(id), before, AuthAudit.Snapshot(token));
+            audit.Record(null, AuthAudit.CommandLine, null, "revoke", AuthAudit.TokenEntity, Id(id), before, AuthAudit.Snapshot(token));
             await db.SaveChangesAsync();
         }
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Accessibility.Api.Data;
+using Accessibility.Api.Features.Audit;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -58,7 +59,7 @@ public static class AuthEndpoints
     }
 
     private static async Task<Results<Ok<SignedIn>, ValidationProblem, ProblemHttpResult>> Login(
-        LoginRequest request, HttpContext http, UserAccounts accounts, RegistryDbContext db, IAntiforgery antiforgery,
+        LoginRequest request, HttpContext http, UserAccounts accounts, RegistryDbContext db, AuditLog audit, IAntiforgery antiforgery,
         TimeProvider clock, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -81,7 +82,9 @@ public static class AuthEndpoints
         var before = await db.Users.Where(u => u.UserName == name)
             .Select(u => new { u.Id, u.LockoutEnd, u.Disabled }).SingleOrDefaultAsync(ct);
         var outcome = await accounts.CheckPasswordAsync(name, request.Password!, ct);
-        var remote = AuthAudit.RemoteAddress(http);
+        var remote = http.Connection.RemoteIpAddress?.ToString();
+        // Whatever was typed as the name, cut to fit the audit log's actor column.
+        var actor = name.Length <= 100 ? name : name[..100];
         var entityId = before?.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown";
 
         if (outcome is { Result: SignInResultKind.Succeeded, User: { } user })
@@ -91,7 +94,7 @@ public static class AuthEndpoints
             // The antiforgery token is bound to the user: hand out the signed-in user's token now.
             http.User = principal;
             var tokens = antiforgery.GetAndStoreTokens(http);
-            AuthAudit.Add(db, clock, (user.Id, user.UserName), remote, "login", AuthAudit.UserEntity, entityId);
+            audit.Record(http, "login", AuthAudit.UserEntity, entityId, null, null);
             await db.SaveChangesAsync(ct);
             return TypedResults.Ok(new SignedIn(CurrentUser.From(user), tokens.RequestToken!));
         }
@@ -100,7 +103,7 @@ public static class AuthEndpoints
         {
             // "lockout" when this attempt locked the account, "login-locked" for attempts while it is locked.
             var action = before?.LockoutEnd > clock.GetUtcNow() ? "login-locked" : "lockout";
-            AuthAudit.Add(db, clock, (null, name), remote, action, AuthAudit.UserEntity, entityId);
+            audit.Record(null, actor, remote, action, AuthAudit.UserEntity, entityId, null, null);
             await db.SaveChangesAsync(ct);
             return TypedResults.Problem(
                 title: "Account locked",
@@ -110,8 +113,7 @@ public static class AuthEndpoints
 
         // Unknown name, wrong password and disabled account all get the same answer; the audit log tells them apart.
         var reason = before is null ? "unknown-user" : outcome.Result == SignInResultKind.Disabled ? "disabled" : "wrong-password";
-        AuthAudit.Add(db, clock, (null, name), remote, "login-failed", AuthAudit.UserEntity, entityId,
-            after: new JsonObject { ["reason"] = reason });
+        audit.Record(null, actor, remote, "login-failed", AuthAudit.UserEntity, entityId, null, new JsonObject { ["reason"] = reason });
         await db.SaveChangesAsync(ct);
         return TypedResults.Problem(
             title: "Sign-in failed",
@@ -119,13 +121,12 @@ public static class AuthEndpoints
             statusCode: StatusCodes.Status401Unauthorized);
     }
 
-    private static async Task<NoContent> Logout(HttpContext http, RegistryDbContext db, TimeProvider clock, CancellationToken ct)
+    private static async Task<NoContent> Logout(HttpContext http, RegistryDbContext db, AuditLog audit, CancellationToken ct)
     {
         if (http.User.Identity is { IsAuthenticated: true } && !AuthFeature.IsBearerRequest(http))
         {
-            var actor = AuthAudit.Actor(http.User);
-            AuthAudit.Add(db, clock, actor, AuthAudit.RemoteAddress(http), "logout", AuthAudit.UserEntity,
-                actor.Id?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown");
+            audit.Record(http, "logout", AuthAudit.UserEntity,
+                UserPrincipal.UserId(http.User)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown", null, null);
             await db.SaveChangesAsync(ct);
         }
 
@@ -149,7 +150,7 @@ public static class AuthEndpoints
 
     private static async Task<Results<Created<CreatedToken>, ValidationProblem>> CreateToken(
         CreateTokenRequest request, ClaimsPrincipal caller, HttpContext http, UserAccounts accounts, RegistryDbContext db,
-        TimeProvider clock, CancellationToken ct)
+        AuditLog audit, TimeProvider clock, CancellationToken ct)
     {
         var errors = ValidateToken(request.Name, request.ExpiresInDays);
         if (errors.Count > 0)
@@ -157,13 +158,12 @@ public static class AuthEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var actor = AuthAudit.Actor(http.User);
-        var userId = actor.Id!.Value;
+        var userId = UserPrincipal.UserId(caller)!.Value;
         var expiresAt = request.ExpiresInDays is { } days ? clock.GetUtcNow().AddDays(days) : (DateTimeOffset?)null;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var (token, secret) = await accounts.CreateTokenAsync(userId, request.Name!.Trim(), expiresAt, ct);
-        AuthAudit.Add(db, clock, actor, AuthAudit.RemoteAddress(http), "create", AuthAudit.TokenEntity,
-            token.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), after: AuthAudit.Snapshot(token));
+        audit.Record(http, "create", AuthAudit.TokenEntity,
+            token.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), null, AuthAudit.Snapshot(token));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return TypedResults.Created(
@@ -189,7 +189,7 @@ public static class AuthEndpoints
     }
 
     private static async Task<Results<NoContent, NotFound>> RevokeToken(
-        long id, ClaimsPrincipal caller, HttpContext http, RegistryDbContext db, TimeProvider clock, CancellationToken ct)
+        long id, ClaimsPrincipal caller, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
     {
         var userId = UserPrincipal.UserId(caller);
         // Someone else's token is "not found": the caller may not learn that it exists.
@@ -203,7 +203,7 @@ public static class AuthEndpoints
         {
             var before = AuthAudit.Snapshot(token);
             token.RevokedAt = clock.GetUtcNow();
-            AuthAudit.Add(db, clock, AuthAudit.Actor(caller), AuthAudit.RemoteAddress(http), "revoke", AuthAudit.TokenEntity,
+            audit.Record(http, "revoke", AuthAudit.TokenEntity,
                 token.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), before, AuthAudit.Snapshot(token));
             await db.SaveChangesAsync(ct);
         }

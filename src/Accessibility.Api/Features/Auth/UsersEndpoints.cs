@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Text.Json.Nodes;
 using Accessibility.Api.Data;
+using Accessibility.Api.Features.Audit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -57,7 +59,7 @@ public static class UsersEndpoints
 
     private static async Task<Results<Created<UserSummary>, ValidationProblem, ProblemHttpResult>> CreateUser(
         CreateUserRequest request, ClaimsPrincipal caller, HttpContext http, UserAccounts accounts, RegistryDbContext db,
-        TimeProvider clock, CancellationToken ct)
+        AuditLog audit, TimeProvider clock, CancellationToken ct)
     {
         var role = request.Role ?? "";
         var scopes = request.DistrictScopes ?? [];
@@ -73,8 +75,8 @@ public static class UsersEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        AuthAudit.Add(db, clock, AuthAudit.Actor(caller), AuthAudit.RemoteAddress(http), "create", AuthAudit.UserEntity,
-            Id(user), after: AuthAudit.Snapshot(user));
+        audit.Record(http, "create", AuthAudit.UserEntity,
+            Id(user), null, AuthAudit.Snapshot(user));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return TypedResults.Created($"/api/v1/users/{Id(user)}", UserSummary.From(user, clock.GetUtcNow()));
@@ -82,7 +84,7 @@ public static class UsersEndpoints
 
     private static async Task<Results<Ok<UserSummary>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateUser(
         long id, UpdateUserRequest request, ClaimsPrincipal caller, HttpContext http, UserAccounts accounts, RegistryDbContext db,
-        TimeProvider clock, CancellationToken ct)
+        AuditLog audit, TimeProvider clock, CancellationToken ct)
     {
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == id, ct);
         // Accounts outside the caller's scope are "not found": the caller may not learn that they exist.
@@ -123,14 +125,14 @@ public static class UsersEndpoints
         user.DistrictScopes = scopes;
         user.Disabled = request.Disabled;
         user.DisplayName = string.IsNullOrWhiteSpace(request.DisplayName) ? null : request.DisplayName.Trim();
-        AuthAudit.Add(db, clock, AuthAudit.Actor(caller), AuthAudit.RemoteAddress(http), "update", AuthAudit.UserEntity,
+        audit.Record(http, "update", AuthAudit.UserEntity,
             Id(user), before, AuthAudit.Snapshot(user));
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(UserSummary.From(user, clock.GetUtcNow()));
     }
 
     private static async Task<Results<Ok<UserSummary>, NotFound>> UnlockUser(
-        long id, ClaimsPrincipal caller, HttpContext http, RegistryDbContext db, TimeProvider clock, CancellationToken ct)
+        long id, ClaimsPrincipal caller, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
     {
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == id, ct);
         if (user is null || !MayManage(caller, user.Role, user.DistrictScopes))
@@ -142,8 +144,8 @@ public static class UsersEndpoints
         var wasLocked = user.LockoutEnd > now;
         user.LockoutEnd = null;
         user.AccessFailedCount = 0;
-        AuthAudit.Add(db, clock, AuthAudit.Actor(caller), AuthAudit.RemoteAddress(http), "unlock", AuthAudit.UserEntity,
-            Id(user), new() { ["locked"] = wasLocked }, new() { ["locked"] = false });
+        audit.Record(http, "unlock", AuthAudit.UserEntity,
+            Id(user), new JsonObject { ["locked"] = wasLocked }, new JsonObject { ["locked"] = false });
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(UserSummary.From(user, now));
     }
