@@ -44,12 +44,7 @@ public sealed class RegistryFixture : IAsyncLifetime
         ConnectionString = server.ConnectionString;
         app = RegistryApp.Build([], builder =>
         {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:Registry"] = ConnectionString,
-                ["Registry:LoadDemoData"] = "false",
-                ["Logging:LogLevel:Default"] = "Warning",
-            });
+            ConfigureHost(builder);
             builder.WebHost.UseUrls("http://127.0.0.1:0");
         });
         await app.PrepareDatabaseAsync();
@@ -57,6 +52,15 @@ public sealed class RegistryFixture : IAsyncLifetime
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address + "/");
     }
+
+    /// <summary>The configuration of the service under test: the throw-away database, no demo data. Command-line verbs use it too.</summary>
+    public void ConfigureHost(WebApplicationBuilder builder) =>
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Registry"] = ConnectionString,
+            ["Registry:LoadDemoData"] = "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
 
     public async Task DisposeAsync()
     {
@@ -76,6 +80,10 @@ public sealed class RegistryFixture : IAsyncLifetime
 
     /// <summary>An anonymous client.</summary>
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress };
+
+    /// <summary>A client that keeps cookies, as a browser does, for the session cookie and antiforgery.</summary>
+    public HttpClient CreateCookieClient() =>
+        new(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer(), UseCookies = true }) { BaseAddress = BaseAddress };
 
     /// <summary>A client that sends <paramref name="token"/> as a bearer token.</summary>
     public HttpClient CreateClient(string token)
@@ -106,7 +114,12 @@ public sealed class RegistryFixture : IAsyncLifetime
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         await using var truncate = new NpgsqlCommand(
-            "TRUNCATE facilities, road_segments, audit_entries, api_tokens, users RESTART IDENTITY CASCADE", connection);
+            """
+            TRUNCATE facilities, road_segments, audit_entries, api_tokens, users RESTART IDENTITY CASCADE;
+            -- Tests import township boundaries and set population figures; the loaded data have neither.
+            UPDATE districts SET boundary = NULL, boundary_source = NULL WHERE level = 4 AND boundary IS NOT NULL;
+            UPDATE districts SET population = NULL, disabled_population = NULL WHERE population IS NOT NULL OR disabled_population IS NOT NULL;
+            """, connection);
         await truncate.ExecuteNonQueryAsync();
     }
 

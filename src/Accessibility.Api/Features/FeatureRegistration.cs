@@ -24,6 +24,8 @@ internal static class FeatureRegistration
     public static IEndpointRouteBuilder MapRegistryFeatures(this IEndpointRouteBuilder app)
     {
         app.MapDistricts();
+        app.MapAuthEndpoints();
+        app.MapUsersEndpoints();
         return app;
     }
 }

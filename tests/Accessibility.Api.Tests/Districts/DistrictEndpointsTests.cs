@@ -221,8 +221,12 @@ public sealed class DistrictEndpointsTests(RegistryFixture registry) : IAsyncLif
 }
 
 [Collection(RegistryCollection.Name)]
-public sealed class BoundaryImportCommandTests(RegistryFixture registry)
+public sealed class BoundaryImportCommandTests(RegistryFixture registry) : IAsyncLifetime
 {
+    public Task InitializeAsync() => registry.ResetAsync();
+
+    public Task DisposeAsync() => registry.ResetAsync();
+
     [Fact]
     public async Task The_command_line_imports_a_file_and_reports_bad_features_without_importing()
     {
@@ -237,23 +241,19 @@ public sealed class BoundaryImportCommandTests(RegistryFixture registry)
             await File.WriteAllTextAsync(bad, """{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"xzqdm":"140881101"},"geometry":null}]}""");
             var output = new StringWriter();
             var error = new StringWriter();
-            void Configure(Microsoft.AspNetCore.Builder.WebApplicationBuilder b)
-            {
-                b.Configuration["ConnectionStrings:Registry"] = registry.ConnectionString;
-                b.Configuration["Registry:LoadDemoData"] = "false";
-            }
+            var context = new Accessibility.Api.Features.Cli.CliContext(output, error, TextReader.Null, registry.ConfigureHost);
 
-            var exit = await BoundaryImportCommand.RunAsync(["--file", good, "--code-property", "xzqdm", "--name-property", "mc"], output, error, Configure);
+            var exit = await BoundaryImportCommand.RunAsync(["--file", good, "--code-property", "xzqdm", "--name-property", "mc"], context);
             Assert.Equal(0, exit);
             Assert.Contains("140881100", output.ToString(), StringComparison.Ordinal);
             Assert.True(await registry.ScalarAsync<bool>("SELECT boundary IS NOT NULL FROM districts WHERE code = '140881100'"));
 
-            exit = await BoundaryImportCommand.RunAsync(["--file", bad, "--code-property", "xzqdm"], output, error, Configure);
+            exit = await BoundaryImportCommand.RunAsync(["--file", bad, "--code-property", "xzqdm"], context);
             Assert.Equal(1, exit);
             Assert.Contains("features[0]", error.ToString(), StringComparison.Ordinal);
             Assert.False(await registry.ScalarAsync<bool>("SELECT boundary IS NOT NULL FROM districts WHERE code = '140881101'"));
 
-            Assert.Equal(2, await BoundaryImportCommand.RunAsync(["--nonsense"], output, error, Configure));
+            Assert.Equal(2, await BoundaryImportCommand.RunAsync(["--nonsense"], context));
         }
         finally
         {

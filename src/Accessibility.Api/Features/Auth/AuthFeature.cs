@@ -1,6 +1,8 @@
+using Accessibility.Api.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 
 namespace Accessibility.Api.Features.Auth;
 
@@ -16,9 +18,7 @@ public static class AuthFeature
         services.AddScoped<UserAccounts>();
         services.AddAuthentication(Combined)
             .AddPolicyScheme(Combined, "Token or cookie", o => o.ForwardDefaultSelector = context =>
-                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-                    ? TokenAuthenticationHandler.SchemeName
-                    : CookieAuthenticationDefaults.AuthenticationScheme)
+                IsBearerRequest(context) ? TokenAuthenticationHandler.SchemeName : CookieAuthenticationDefaults.AuthenticationScheme)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null)
             .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, o =>
             {
@@ -31,13 +31,43 @@ public static class AuthFeature
                 // An API never redirects to a login page: it answers 401/403.
                 o.Events.OnRedirectToLogin = c => { c.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
                 o.Events.OnRedirectToAccessDenied = c => { c.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
+                o.Events.OnValidatePrincipal = RefreshSessionAsync;
             });
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Write, p => p.RequireAuthenticatedUser().RequireRole(Roles.All))
             .AddPolicy(Policies.Administer, p => p.RequireAuthenticatedUser().RequireRole(Roles.DistrictAdmin, Roles.SystemAdmin))
             .AddPolicy(Policies.SystemAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.SystemAdmin));
-        services.AddAntiforgery(o => o.HeaderName = "X-CSRF-TOKEN");
+        services.AddAntiforgery(o => o.HeaderName = CsrfProtection.HeaderName);
         return services;
+    }
+
+    /// <summary>True when the request authenticates with <c>Authorization: Bearer …</c> rather than the session cookie.</summary>
+    public static bool IsBearerRequest(HttpContext context) =>
+        context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Re-reads the account behind a session cookie on every request, as the token handler does, so that
+    /// disabling an account or changing its role or districts takes effect at once rather than when the cookie expires.
+    /// </summary>
+    private static async Task RefreshSessionAsync(CookieValidatePrincipalContext context)
+    {
+        var id = context.Principal is null ? null : UserPrincipal.UserId(context.Principal);
+        var db = context.HttpContext.RequestServices.GetRequiredService<RegistryDbContext>();
+        var user = id is null ? null : await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, context.HttpContext.RequestAborted);
+        if (user is null || user.Disabled)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return;
+        }
+
+        var current = context.Principal!;
+        var scopes = current.FindAll(RegistryClaims.DistrictScope).Select(c => c.Value);
+        if (!current.IsInRole(user.Role) || !scopes.SequenceEqual(user.DistrictScopes, StringComparer.Ordinal))
+        {
+            context.ReplacePrincipal(UserPrincipal.Create(user, CookieAuthenticationDefaults.AuthenticationScheme));
+            context.ShouldRenew = true;
+        }
     }
 
     /// <summary>Adds authentication, authorization and antiforgery to the pipeline.</summary>
@@ -46,6 +76,7 @@ public static class AuthFeature
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseCsrfProtection();
         return app;
     }
 }

@@ -33,23 +33,8 @@ public sealed class UserAccounts(RegistryDbContext db, IPasswordHasher<UserAccou
             errors["password"] = ["A password has at least 10 characters."];
         }
 
-        if (!Roles.All.Contains(role))
-        {
-            errors["role"] = [$"Unknown role '{role}'; expected one of: {string.Join(", ", Roles.All)}."];
-        }
-        else if (Roles.IsScoped(role) && districtScopes.Count == 0)
-        {
-            errors["districtScopes"] = [$"A {role} account is scoped to at least one district."];
-        }
-
+        await ValidateRoleAndScopesAsync(role, districtScopes, errors, ct);
         var codes = districtScopes.Distinct(StringComparer.Ordinal).ToList();
-        var known = await db.Districts.Where(d => codes.Contains(d.Code)).Select(d => d.Code).ToListAsync(ct);
-        var unknown = codes.Except(known, StringComparer.Ordinal).ToList();
-        if (unknown.Count > 0)
-        {
-            errors["districtScopes"] = [$"Unknown district code(s): {string.Join(", ", unknown)}."];
-        }
-
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -68,6 +53,31 @@ public sealed class UserAccounts(RegistryDbContext db, IPasswordHasher<UserAccou
         db.Users.Add(user);
         await db.SaveChangesAsync(ct);
         return (user, errors);
+    }
+
+    /// <summary>
+    /// Adds to <paramref name="errors"/> what is wrong with a role and its district scopes: an unknown role,
+    /// a scoped role without districts, or district codes that are not registered.
+    /// </summary>
+    public async Task ValidateRoleAndScopesAsync(
+        string role, IReadOnlyCollection<string> districtScopes, Dictionary<string, string[]> errors, CancellationToken ct)
+    {
+        if (!Roles.All.Contains(role))
+        {
+            errors["role"] = [$"Unknown role '{role}'; expected one of: {string.Join(", ", Roles.All)}."];
+        }
+        else if (Roles.IsScoped(role) && districtScopes.Count == 0)
+        {
+            errors["districtScopes"] = [$"A {role} account is scoped to at least one district."];
+        }
+
+        var codes = districtScopes.Distinct(StringComparer.Ordinal).ToList();
+        var known = await db.Districts.Where(d => codes.Contains(d.Code)).Select(d => d.Code).ToListAsync(ct);
+        var unknown = codes.Except(known, StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            errors["districtScopes"] = [$"Unknown district code(s): {string.Join(", ", unknown)}."];
+        }
     }
 
     /// <summary>Issues a personal token; the secret is returned once and never stored.</summary>

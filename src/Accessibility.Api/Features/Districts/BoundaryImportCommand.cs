@@ -1,3 +1,4 @@
+using Accessibility.Api.Features.Cli;
 using Accessibility.Api.Geo;
 
 namespace Accessibility.Api.Features.Districts;
@@ -8,9 +9,10 @@ namespace Accessibility.Api.Features.Districts;
 /// </summary>
 public static class BoundaryImportCommand
 {
-    /// <summary>Runs the import against the configured database (tests pass <paramref name="configure"/>); returns the exit code.</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Action<WebApplicationBuilder>? configure = null)
+    /// <summary>Runs the import against the configured database; returns the exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, CliContext context)
     {
+        var (output, error) = (context.Out, context.Error);
         string? file = null, codeProperty = "code", nameProperty = "name", crs = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -23,24 +25,23 @@ public static class BoundaryImportCommand
                 case "--crs": crs = value; i++; break;
                 default:
                     await error.WriteLineAsync($"Unknown argument '{args[i]}'. Usage: import-boundaries --file F [--code-property code] [--name-property name] [--crs WGS84|CGCS2000|GCJ02|BD09]");
-                    return 2;
+                    return CliContext.Usage;
             }
         }
 
         if (file is null || codeProperty is null || nameProperty is null || !File.Exists(file))
         {
             await error.WriteLineAsync(file is null ? "--file is required." : $"No such file: {file}");
-            return 2;
+            return CliContext.Usage;
         }
 
         if (!InputCrsParser.TryParse(crs, out var inputCrs))
         {
             await error.WriteLineAsync($"Unknown --crs '{crs}'; expected WGS84, CGCS2000, GCJ02 or BD09.");
-            return 2;
+            return CliContext.Usage;
         }
 
-        await using var app = RegistryApp.Build([], configure);
-        await app.PrepareDatabaseAsync();
+        await using var app = await context.BuildHostAsync();
         await using var scope = app.Services.CreateAsyncScope();
         var importer = scope.ServiceProvider.GetRequiredService<BoundaryImporter>();
         await using var stream = File.OpenRead(file);
@@ -57,10 +58,10 @@ public static class BoundaryImportCommand
                 }
             }
 
-            return 1;
+            return CliContext.Failure;
         }
 
         await output.WriteLineAsync($"Imported {outcome.Updated.Count} boundaries: {string.Join(", ", outcome.Updated)}");
-        return 0;
+        return CliContext.Success;
     }
 }

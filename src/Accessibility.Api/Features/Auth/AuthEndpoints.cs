@@ -1,0 +1,270 @@
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using Accessibility.Api.Data;
+using Accessibility.Api.Features.Audit;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Accessibility.Api.Features.Auth;
+
+/// <summary>
+/// Signing in and out of the page (session cookie with antiforgery), who am I, and one's own personal API tokens.
+/// </summary>
+public static class AuthEndpoints
+{
+    /// <summary>Longest lifetime a personal token may be given.</summary>
+    public const int MaxTokenDays = 3650;
+
+    /// <summary>Maps <c>/api/v1/auth/…</c>.</summary>
+    public static IEndpointRouteBuilder MapAuthEndpoints(this IEndpointRouteBuilder app)
+    {
+        var auth = app.MapGroup("/api/v1/auth").WithTags("Auth");
+
+        auth.MapGet("/antiforgery", GetAntiforgeryToken)
+            .WithName("GetAntiforgeryToken")
+            .WithSummary("Sets the antiforgery cookie and returns the token to send in the X-CSRF-TOKEN header.");
+        auth.MapPost("/login", Login)
+            .WithMetadata(new RequireAntiforgeryTokenAttribute())
+            .WithName("Login")
+            .WithSummary("Signs in with user name and password and sets the session cookie (antiforgery token required).");
+        auth.MapPost("/logout", Logout)
+            .WithName("Logout")
+            .WithSummary("Signs out: clears the session cookie.");
+        auth.MapGet("/me", GetMe)
+            .RequireAuthorization()
+            .WithName("GetMe")
+            .WithSummary("The signed-in account: user name, role and district scopes.");
+        auth.MapGet("/tokens", ListTokens)
+            .RequireAuthorization()
+            .WithName("ListOwnTokens")
+            .WithSummary("The caller's personal API tokens (never their secrets).");
+        auth.MapPost("/tokens", CreateToken)
+            .RequireAuthorization()
+            .WithName("CreateOwnToken")
+            .WithSummary("Issues a personal API token for the caller; the secret is in this response only.");
+        auth.MapDelete("/tokens/{id:long}", RevokeToken)
+            .RequireAuthorization()
+            .WithName("RevokeOwnToken")
+            .WithSummary("Revokes one of the caller's personal API tokens.");
+        return app;
+    }
+
+    private static Ok<AntiforgeryToken> GetAntiforgeryToken(HttpContext http, IAntiforgery antiforgery)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(http);
+        return TypedResults.Ok(new AntiforgeryToken(tokens.RequestToken!, CsrfProtection.HeaderName));
+    }
+
+    private static async Task<Results<Ok<SignedIn>, ValidationProblem, ProblemHttpResult>> Login(
+        LoginRequest request, HttpContext http, UserAccounts accounts, RegistryDbContext db, AuditLog audit, IAntiforgery antiforgery,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(request.UserName))
+        {
+            errors["userName"] = ["The user name is required."];
+        }
+
+        if (string.IsNullOrEmpty(request.Password))
+        {
+            errors["password"] = ["The password is required."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var name = request.UserName!.Trim().ToLowerInvariant();
+        var before = await db.Users.Where(u => u.UserName == name)
+            .Select(u => new { u.Id, u.LockoutEnd, u.Disabled }).SingleOrDefaultAsync(ct);
+        var outcome = await accounts.CheckPasswordAsync(name, request.Password!, ct);
+        var remote = http.Connection.RemoteIpAddress?.ToString();
+        // Whatever was typed as the name, cut to fit the audit log's actor column.
+        var actor = name.Length <= 100 ? name : name[..100];
+        var entityId = before?.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown";
+
+        if (outcome is { Result: SignInResultKind.Succeeded, User: { } user })
+        {
+            var principal = UserPrincipal.Create(user, CookieAuthenticationDefaults.AuthenticationScheme);
+            await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
+            // The antiforgery token is bound to the user: hand out the signed-in user's token now.
+            http.User = principal;
+            var tokens = antiforgery.GetAndStoreTokens(http);
+            audit.Record(http, "login", AuthAudit.UserEntity, entityId, null, null);
+            await db.SaveChangesAsync(ct);
+            return TypedResults.Ok(new SignedIn(CurrentUser.From(user), tokens.RequestToken!));
+        }
+
+        if (outcome.Result == SignInResultKind.LockedOut)
+        {
+            // "lockout" when this attempt locked the account, "login-locked" for attempts while it is locked.
+            var action = before?.LockoutEnd > clock.GetUtcNow() ? "login-locked" : "lockout";
+            audit.Record(null, actor, remote, action, AuthAudit.UserEntity, entityId, null, null);
+            await db.SaveChangesAsync(ct);
+            return TypedResults.Problem(
+                title: "Account locked",
+                detail: $"Too many failed sign-ins: this account is locked for {UserAccounts.LockoutDuration.TotalMinutes:0} minutes. Try again later or ask an administrator to unlock it.",
+                statusCode: StatusCodes.Status423Locked);
+        }
+
+        // Unknown name, wrong password and disabled account all get the same answer; the audit log tells them apart.
+        var reason = before is null ? "unknown-user" : outcome.Result == SignInResultKind.Disabled ? "disabled" : "wrong-password";
+        audit.Record(null, actor, remote, "login-failed", AuthAudit.UserEntity, entityId, null, new JsonObject { ["reason"] = reason });
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Problem(
+            title: "Sign-in failed",
+            detail: "Wrong user name or password.",
+            statusCode: StatusCodes.Status401Unauthorized);
+    }
+
+    private static async Task<NoContent> Logout(HttpContext http, RegistryDbContext db, AuditLog audit, CancellationToken ct)
+    {
+        if (http.User.Identity is { IsAuthenticated: true } && !AuthFeature.IsBearerRequest(http))
+        {
+            audit.Record(http, "logout", AuthAudit.UserEntity,
+                UserPrincipal.UserId(http.User)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown", null, null);
+            await db.SaveChangesAsync(ct);
+        }
+
+        await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<CurrentUser>, UnauthorizedHttpResult>> GetMe(ClaimsPrincipal caller, RegistryDbContext db, CancellationToken ct)
+    {
+        var id = UserPrincipal.UserId(caller);
+        var user = id is null ? null : await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, ct);
+        return user is null ? TypedResults.Unauthorized() : TypedResults.Ok(CurrentUser.From(user));
+    }
+
+    private static async Task<Ok<List<TokenSummary>>> ListTokens(ClaimsPrincipal caller, RegistryDbContext db, CancellationToken ct)
+    {
+        var id = UserPrincipal.UserId(caller);
+        var tokens = await db.ApiTokens.AsNoTracking().Where(t => t.UserId == id).OrderBy(t => t.Id).ToListAsync(ct);
+        return TypedResults.Ok(tokens.Select(TokenSummary.From).ToList());
+    }
+
+    private static async Task<Results<Created<CreatedToken>, ValidationProblem>> CreateToken(
+        CreateTokenRequest request, ClaimsPrincipal caller, HttpContext http, UserAccounts accounts, RegistryDbContext db,
+        AuditLog audit, TimeProvider clock, CancellationToken ct)
+    {
+        var errors = ValidateToken(request.Name, request.ExpiresInDays);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var userId = UserPrincipal.UserId(caller)!.Value;
+        var expiresAt = request.ExpiresInDays is { } days ? clock.GetUtcNow().AddDays(days) : (DateTimeOffset?)null;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var (token, secret) = await accounts.CreateTokenAsync(userId, request.Name!.Trim(), expiresAt, ct);
+        audit.Record(http, "create", AuthAudit.TokenEntity,
+            token.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), null, AuthAudit.Snapshot(token));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.Created(
+            $"/api/v1/auth/tokens/{token.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+            new CreatedToken(token.Id, token.Name, token.Prefix, token.CreatedAt, token.ExpiresAt, secret));
+    }
+
+    /// <summary>Checks a token's name and lifetime; shared with the command line.</summary>
+    internal static Dictionary<string, string[]> ValidateToken(string? name, int? expiresInDays)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 100)
+        {
+            errors["name"] = ["A token name has 1 to 100 characters."];
+        }
+
+        if (expiresInDays is < 1 or > MaxTokenDays)
+        {
+            errors["expiresInDays"] = [$"A token expires in 1 to {MaxTokenDays} days, or never when left out."];
+        }
+
+        return errors;
+    }
+
+    private static async Task<Results<NoContent, NotFound>> RevokeToken(
+        long id, ClaimsPrincipal caller, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
+    {
+        var userId = UserPrincipal.UserId(caller);
+        // Someone else's token is "not found": the caller may not learn that it exists.
+        var token = await db.ApiTokens.SingleOrDefaultAsync(t => t.Id == id && t.UserId == userId, ct);
+        if (token is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (token.RevokedAt is null)
+        {
+            var before = AuthAudit.Snapshot(token);
+            token.RevokedAt = clock.GetUtcNow();
+            audit.Record(http, "revoke", AuthAudit.TokenEntity,
+                token.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), before, AuthAudit.Snapshot(token));
+            await db.SaveChangesAsync(ct);
+        }
+
+        return TypedResults.NoContent();
+    }
+}
+
+/// <summary>The antiforgery request token and the header to send it in.</summary>
+/// <param name="Token">Request token.</param>
+/// <param name="HeaderName">Header that carries it: X-CSRF-TOKEN.</param>
+public sealed record AntiforgeryToken(string Token, string HeaderName);
+
+/// <summary>Sign-in request.</summary>
+/// <param name="UserName">Login name (case-insensitive).</param>
+/// <param name="Password">Password.</param>
+public sealed record LoginRequest(string? UserName, string? Password);
+
+/// <summary>Answer to a successful sign-in.</summary>
+/// <param name="User">The signed-in account.</param>
+/// <param name="AntiforgeryToken">A new request token bound to the signed-in user, for the X-CSRF-TOKEN header.</param>
+public sealed record SignedIn(CurrentUser User, string AntiforgeryToken);
+
+/// <summary>The signed-in account.</summary>
+/// <param name="Id">Account id.</param>
+/// <param name="UserName">Login name.</param>
+/// <param name="DisplayName">Name shown on the page.</param>
+/// <param name="Role">Role.</param>
+/// <param name="DistrictScopes">District codes the account acts in, with their children; empty for system administrators.</param>
+public sealed record CurrentUser(long Id, string UserName, string? DisplayName, string Role, IReadOnlyList<string> DistrictScopes)
+{
+    internal static CurrentUser From(UserAccount user) => new(user.Id, user.UserName, user.DisplayName, user.Role, user.DistrictScopes);
+}
+
+/// <summary>Request for a personal token.</summary>
+/// <param name="Name">What it is for (1–100 characters).</param>
+/// <param name="ExpiresInDays">Lifetime in days (1–3650); never expires when left out.</param>
+public sealed record CreateTokenRequest(string? Name, int? ExpiresInDays);
+
+/// <summary>A personal token as listed: never its secret.</summary>
+/// <param name="Id">Token id.</param>
+/// <param name="Name">What it is for.</param>
+/// <param name="Prefix">First characters of the secret.</param>
+/// <param name="CreatedAt">Issued.</param>
+/// <param name="ExpiresAt">Stops working, if ever.</param>
+/// <param name="LastUsedAt">Last use (to the minute).</param>
+/// <param name="RevokedAt">Revoked, if it was.</param>
+/// <param name="Revoked">True once revoked.</param>
+public sealed record TokenSummary(
+    long Id, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt,
+    DateTimeOffset? RevokedAt, bool Revoked)
+{
+    internal static TokenSummary From(ApiToken t) =>
+        new(t.Id, t.Name, t.Prefix, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.RevokedAt, t.RevokedAt is not null);
+}
+
+/// <summary>A newly issued personal token, with its secret: shown this once.</summary>
+/// <param name="Id">Token id.</param>
+/// <param name="Name">What it is for.</param>
+/// <param name="Prefix">First characters of the secret.</param>
+/// <param name="CreatedAt">Issued.</param>
+/// <param name="ExpiresAt">Stops working, if ever.</param>
+/// <param name="Secret">Send as <c>Authorization: Bearer &lt;secret&gt;</c>. Not stored; cannot be shown again.</param>
+public sealed record CreatedToken(long Id, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, string Secret);

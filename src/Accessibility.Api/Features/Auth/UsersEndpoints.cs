@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using Accessibility.Api.Data;
+using Accessibility.Api.Features.Audit;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Accessibility.Api.Features.Auth;
+
+/// <summary>
+/// User administration. System administrators manage every account; district administrators manage the
+/// accounts whose districts all lie inside their own scope, never system administrators, and never grant
+/// a district outside their scope.
+/// </summary>
+public static class UsersEndpoints
+{
+    /// <summary>Maps <c>/api/v1/users/…</c>.</summary>
+    public static IEndpointRouteBuilder MapUsersEndpoints(this IEndpointRouteBuilder app)
+    {
+        var users = app.MapGroup("/api/v1/users").WithTags("Users").RequireAuthorization(Policies.Administer);
+
+        users.MapGet("/", ListUsers)
+            .WithName("ListUsers")
+            .WithSummary("Accounts the caller may manage.");
+        users.MapPost("/", CreateUser)
+            .WithName("CreateUser")
+            .WithSummary("Creates an account inside the caller's scope.");
+        users.MapPut("/{id:long}", UpdateUser)
+            .WithName("UpdateUser")
+            .WithSummary("Sets an account's role, district scopes, display name and whether it is disabled.");
+        users.MapPost("/{id:long}/unlock", UnlockUser)
+            .WithName("UnlockUser")
+            .WithSummary("Lifts a lockout after repeated failed sign-ins.");
+        return app;
+    }
+
+    /// <summary>True when <paramref name="caller"/> may manage an account of <paramref name="role"/> in <paramref name="districtScopes"/>.</summary>
+    public static bool MayManage(ClaimsPrincipal caller, string role, IReadOnlyCollection<string> districtScopes)
+    {
+        if (caller.IsInRole(Roles.SystemAdmin))
+        {
+            return true;
+        }
+
+        return caller.IsInRole(Roles.DistrictAdmin)
+            && role != Roles.SystemAdmin
+            && districtScopes.Count > 0
+            && districtScopes.All(code => DistrictScope.Covers(caller, code));
+    }
+
+    private static async Task<Ok<List<UserSummary>>> ListUsers(ClaimsPrincipal caller, RegistryDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        // Few accounts: the prefix-based scope check runs here rather than in SQL.
+        var all = await db.Users.AsNoTracking().OrderBy(u => u.UserName).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        return TypedResults.Ok(all.Where(u => MayManage(caller, u.Role, u.DistrictScopes)).Select(u => UserSummary.From(u, now)).ToList());
+    }
+
+    private static async Task<Results<Created<UserSummary>, ValidationProblem, ProblemHttpResult>> CreateUser(
+        CreateUserRequest request, ClaimsPrincipal caller, HttpContext http, UserAccounts accounts, RegistryDbContext db,
+        AuditLog audit, TimeProvider clock, CancellationToken ct)
+    {
+        var role = request.Role ?? "";
+        var scopes = request.DistrictScopes ?? [];
+        if (!MayManage(caller, role, scopes))
+        {
+            return OutsideScope();
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var (user, errors) = await accounts.CreateAsync(request.UserName ?? "", request.Password ?? "", role, scopes, request.DisplayName, ct);
+        if (user is null)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        audit.Record(http, "create", AuthAudit.UserEntity,
+            Id(user), null, AuthAudit.Snapshot(user));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.Created($"/api/v1/users/{Id(user)}", UserSummary.From(user, clock.GetUtcNow()));
+    }
+
+    private static async Task<Results<Ok<UserSummary>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateUser(
+        long id, UpdateUserRequest request, ClaimsPrincipal caller, HttpContext http, UserAccounts accounts, RegistryDbContext db,
+        AuditLog audit, TimeProvider clock, CancellationToken ct)
+    {
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == id, ct);
+        // Accounts outside the caller's scope are "not found": the caller may not learn that they exist.
+        if (user is null || !MayManage(caller, user.Role, user.DistrictScopes))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var role = request.Role ?? "";
+        var scopes = (request.DistrictScopes ?? []).Distinct(StringComparer.Ordinal).ToList();
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        await accounts.ValidateRoleAndScopesAsync(role, scopes, errors, ct);
+        if (request.DisplayName?.Length > 100)
+        {
+            errors["displayName"] = ["A display name has at most 100 characters."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        if (!MayManage(caller, role, scopes))
+        {
+            return OutsideScope();
+        }
+
+        if (user.Id == UserPrincipal.UserId(caller) && (request.Disabled || role != user.Role))
+        {
+            return TypedResults.Problem(
+                title: "Cannot change own account",
+                detail: "You cannot disable your own account or change your own role; ask another administrator.",
+                statusCode: StatusCodes.Status409Conflict);
+        }
+
+        var before = AuthAudit.Snapshot(user);
+        user.Role = role;
+        user.DistrictScopes = scopes;
+        user.Disabled = request.Disabled;
+        user.DisplayName = string.IsNullOrWhiteSpace(request.DisplayName) ? null : request.DisplayName.Trim();
+        audit.Record(http, "update", AuthAudit.UserEntity,
+            Id(user), before, AuthAudit.Snapshot(user));
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(UserSummary.From(user, clock.GetUtcNow()));
+    }
+
+    private static async Task<Results<Ok<UserSummary>, NotFound>> UnlockUser(
+        long id, ClaimsPrincipal caller, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
+    {
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == id, ct);
+        if (user is null || !MayManage(caller, user.Role, user.DistrictScopes))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var now = clock.GetUtcNow();
+        var wasLocked = user.LockoutEnd > now;
+        user.LockoutEnd = null;
+        user.AccessFailedCount = 0;
+        audit.Record(http, "unlock", AuthAudit.UserEntity,
+            Id(user), new JsonObject { ["locked"] = wasLocked }, new JsonObject { ["locked"] = false });
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(UserSummary.From(user, now));
+    }
+
+    private static ProblemHttpResult OutsideScope() => TypedResults.Problem(
+        title: "Outside your scope",
+        detail: "District administrators manage accounts only inside their own districts, and never system administrators.",
+        statusCode: StatusCodes.Status403Forbidden);
+
+    private static string Id(UserAccount user) => user.Id.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>New account.</summary>
+/// <param name="UserName">Login name, 2–100 characters, stored lower-case.</param>
+/// <param name="Password">At least 10 characters. Never stored or logged; only its hash is kept.</param>
+/// <param name="Role">inspector, planner, district-admin or system-admin.</param>
+/// <param name="DistrictScopes">District codes; at least one for every role but system-admin.</param>
+/// <param name="DisplayName">Name shown on the page and in the audit log.</param>
+public sealed record CreateUserRequest(string? UserName, string? Password, string? Role, string[]? DistrictScopes, string? DisplayName);
+
+/// <summary>New state of an account (replaces role, scopes, display name and the disabled flag).</summary>
+/// <param name="Role">inspector, planner, district-admin or system-admin.</param>
+/// <param name="DistrictScopes">District codes.</param>
+/// <param name="Disabled">Disabled accounts cannot sign in, and their sessions and tokens stop working.</param>
+/// <param name="DisplayName">Name shown on the page.</param>
+public sealed record UpdateUserRequest(string? Role, string[]? DistrictScopes, bool Disabled, string? DisplayName);
+
+/// <summary>An account as administrators see it: never its password hash.</summary>
+/// <param name="Id">Account id.</param>
+/// <param name="UserName">Login name.</param>
+/// <param name="DisplayName">Name shown on the page.</param>
+/// <param name="Role">Role.</param>
+/// <param name="DistrictScopes">District codes.</param>
+/// <param name="Disabled">True when disabled.</param>
+/// <param name="LockedUntil">End of a current lockout, or null.</param>
+/// <param name="CreatedAt">When the account was created.</param>
+public sealed record UserSummary(
+    long Id, string UserName, string? DisplayName, string Role, IReadOnlyList<string> DistrictScopes, bool Disabled,
+    DateTimeOffset? LockedUntil, DateTimeOffset CreatedAt)
+{
+    internal static UserSummary From(UserAccount u, DateTimeOffset now) =>
+        new(u.Id, u.UserName, u.DisplayName, u.Role, u.DistrictScopes, u.Disabled, u.LockoutEnd > now ? u.LockoutEnd : null, u.CreatedAt);
+}
