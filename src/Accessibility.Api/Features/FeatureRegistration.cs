@@ -1,4 +1,6 @@
+using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
+using Accessibility.Api.Features.Facilities;
 
 namespace Accessibility.Api.Features;
 
@@ -8,6 +10,8 @@ internal static class FeatureRegistration
     public static IServiceCollection AddRegistryFeatures(this IServiceCollection services)
     {
         services.AddRegistryAuthentication();
+        services.AddAudit();
+        services.AddFacilities();
         return services;
     }
 
@@ -19,6 +23,8 @@ internal static class FeatureRegistration
 
     public static IEndpointRouteBuilder MapRegistryFeatures(this IEndpointRouteBuilder app)
     {
+        app.MapFacilityEndpoints();
+        app.MapAuditEndpoints();
         return app;
     }
 }
