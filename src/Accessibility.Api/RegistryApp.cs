@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Accessibility.Api.Data;
 using Accessibility.Api.Features.Config;
+using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Health;
 using Accessibility.Api.Features;
 using Accessibility.Api.Infrastructure;
@@ -39,6 +40,9 @@ public static class RegistryApp
         builder.Services.AddSingleton(new RegistryPaths(
             RepoPaths.DataDir(registry, contentRoot),
             () => RepoPaths.NodeModulesDir(registry, contentRoot)));
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => new FacilityKindCatalog(Path.Combine(sp.GetRequiredService<RegistryPaths>().DataDir, "facility-kinds.json")));
 
         var connectionString = ConnectionStrings.Resolve(builder.Configuration, contentRoot);
         builder.Services.AddRegistryDatabase(connectionString);

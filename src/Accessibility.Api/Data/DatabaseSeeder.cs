@@ -1,14 +1,174 @@
+using System.Text.Json;
+using Accessibility.Api.Features.Auth;
+using Accessibility.Api.Features.Demo;
+using Accessibility.Api.Features.Districts;
+using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Features.PlanTargets;
+using Accessibility.Api.Features.Roads;
+using Accessibility.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Accessibility.Api.Data;
 
 /// <summary>Brings a database to the current schema and fills an empty one with districts, plan targets and demo data.</summary>
-public sealed class DatabaseSeeder(RegistryDbContext db, ILogger<DatabaseSeeder> logger)
+public sealed class DatabaseSeeder(
+    RegistryDbContext db,
+    RegistryPaths paths,
+    FacilityKindCatalog kinds,
+    IOptions<RegistryOptions> options,
+    TimeProvider clock,
+    ILogger<DatabaseSeeder> logger)
 {
+    /// <summary>Seed of the demo generator: the same seed gives the same demo data everywhere.</summary>
+    public const long DemoSeed = 20260401;
+
+    /// <summary>Counties generated in full: the pilot districts of the seed plans and Shuozhou's.</summary>
+    public static readonly IReadOnlyList<string> FullDemoCounties = ["140881", "410307", "370403"];
+
+    /// <summary>Prefecture whose counties are all generated in full (朔州市).</summary>
+    public const string FullDemoPrefecture = "140600";
+
     /// <summary>Applies pending migrations, then loads whatever is missing. Safe to run again.</summary>
     public async Task MigrateAndSeedAsync(CancellationToken ct = default)
     {
         await db.Database.MigrateAsync(ct);
-        logger.LogInformation("Database schema is current.");
+        if (!await db.Districts.AnyAsync(ct))
+        {
+            await LoadDistrictsAsync(ct);
+        }
+
+        if (!await db.PlanTargets.AnyAsync(ct))
+        {
+            await LoadPlanTargetsAsync(ct);
+        }
+
+        if (options.Value.LoadDemoData && !await db.Facilities.AnyAsync(ct))
+        {
+            await LoadDemoDataAsync(ct);
+        }
     }
+
+    private async Task LoadDistrictsAsync(CancellationToken ct)
+    {
+        var catalog = DistrictCatalog.Load(paths.NodeModulesDir(), paths.DataDir);
+        foreach (var line in catalog.BoundaryMatchReport.RepairedGeometries)
+        {
+            logger.LogInformation("Boundary repaired (self-intersections from coordinate rounding): {District}", line);
+        }
+
+        db.Districts.AddRange(catalog.Districts.Select(d => new District
+        {
+            Code = DistrictCodes.Normalize(d.Code),
+            Name = d.Name,
+            Level = d.Level,
+            ParentCode = d.ParentCode is null ? null : DistrictCodes.Normalize(d.ParentCode),
+            Boundary = d.Boundary,
+            BoundaryApproximate = d.BoundaryApproximate,
+            BoundarySource = d.BoundarySource,
+        }));
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        logger.LogInformation("Loaded {Count} districts ({WithBoundary} with boundaries).",
+            catalog.Districts.Count, catalog.Districts.Count(d => d.Boundary is not null));
+    }
+
+    private async Task LoadPlanTargetsAsync(CancellationToken ct)
+    {
+        await using var file = File.OpenRead(Path.Combine(paths.DataDir, "plan-targets.json"));
+        var seed = await JsonSerializer.DeserializeAsync<PlanTargetSeedFile>(file, SeedJson, ct)
+            ?? throw new InvalidDataException("plan-targets.json is empty.");
+        db.PlanTargets.AddRange(seed.Targets.Select(t => new PlanTarget
+        {
+            DistrictCode = t.DistrictCode,
+            Indicator = t.Indicator,
+            Title = t.Title,
+            Kind = t.Kind,
+            Value = t.Value,
+            Comparator = t.Comparator,
+            Unit = t.Unit,
+            PeriodStart = t.PeriodStart,
+            PeriodEnd = t.PeriodEnd,
+            Binding = t.Binding,
+            SourceDocument = t.SourceDocument,
+            SourceTable = t.SourceTable,
+            Note = t.Note,
+        }));
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+    }
+
+    private async Task LoadDemoDataAsync(CancellationToken ct)
+    {
+        var counties = await db.Districts.AsNoTracking()
+            .Where(d => d.Level == DistrictLevel.County && d.Boundary != null
+                && (d.Code.StartsWith("14") || FullDemoCounties.Contains(d.Code)))
+            .OrderBy(d => d.Code)
+            .ToListAsync(ct);
+        var townships = await db.Districts.AsNoTracking()
+            .Where(d => d.Level == DistrictLevel.Township)
+            .Select(d => new { d.Code, d.Name, d.ParentCode })
+            .ToListAsync(ct);
+        var byCounty = townships.ToLookup(t => t.ParentCode ?? "", StringComparer.Ordinal);
+        var fullPrefix = DistrictScope.Prefix(FullDemoPrefecture);
+        var inputs = counties.Select(c => new DemoDistrict(
+            c.Code,
+            c.Name,
+            c.Boundary!,
+            byCounty[c.Code].Select(t => (t.Code, t.Name)).ToList(),
+            FullDemoCounties.Contains(c.Code) || c.Code.StartsWith(fullPrefix, StringComparison.Ordinal) ? DemoDensity.Full : DemoDensity.Light));
+        var demo = DemoGenerator.Generate(inputs, kinds, DemoSeed);
+
+        var now = clock.GetUtcNow();
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        db.Facilities.AddRange(demo.Facilities.Select(f => new Facility
+        {
+            Kind = f.Kind,
+            Name = f.Name,
+            Geometry = f.Geometry,
+            Attributes = f.Attributes,
+            Status = f.Status,
+            ManagingUnit = f.ManagingUnit,
+            DistrictCode = f.DistrictCode,
+            Source = DemoSource,
+            ExternalId = f.ExternalId,
+            CreatedAt = now,
+            UpdatedAt = now,
+        }));
+        db.RoadSegments.AddRange(demo.Roads.Select(r => new RoadSegment
+        {
+            Name = r.Name,
+            RoadClass = r.RoadClass,
+            Geometry = r.Geometry,
+            SidewalkWidthM = r.SidewalkWidthM,
+            CurbRampStart = r.CurbRampStart,
+            CurbRampEnd = r.CurbRampEnd,
+            TactilePaving = r.TactilePaving,
+            Surface = r.Surface,
+            DistrictCode = r.DistrictCode,
+            Source = DemoSource,
+            ExternalId = r.ExternalId,
+            CreatedAt = now,
+            UpdatedAt = now,
+        }));
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        db.ChangeTracker.AutoDetectChangesEnabled = true;
+        logger.LogInformation("Generated demo data: {Facilities} facilities and {Roads} road segments in {Districts} counties (source = demo).",
+            demo.Facilities.Count, demo.Roads.Count, counties.Count);
+    }
+
+    /// <summary>The <c>source</c> of every generated record.</summary>
+    public const string DemoSource = "demo";
+
+    private static readonly JsonSerializerOptions SeedJson = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    private sealed record PlanTargetSeedFile(string Source, List<PlanTargetSeed> Targets);
+
+    private sealed record PlanTargetSeed(
+        string DistrictCode, string Indicator, string Title, PlanTargetKind Kind, decimal Value, string Comparator, string? Unit,
+        int PeriodStart, int PeriodEnd, bool Binding, string SourceDocument, string? SourceTable, string? Note);
 }

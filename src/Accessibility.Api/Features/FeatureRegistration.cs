@@ -1,5 +1,6 @@
 using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
+using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Facilities;
 
 namespace Accessibility.Api.Features;
@@ -10,8 +11,8 @@ internal static class FeatureRegistration
     public static IServiceCollection AddRegistryFeatures(this IServiceCollection services)
     {
         services.AddRegistryAuthentication();
-        services.AddAudit();
-        services.AddFacilities();
+        services.AddScoped<AuditLog>();
+        services.AddDistricts();
         return services;
     }
 
@@ -23,6 +24,7 @@ internal static class FeatureRegistration
 
     public static IEndpointRouteBuilder MapRegistryFeatures(this IEndpointRouteBuilder app)
     {
+        app.MapDistricts();
         app.MapFacilityEndpoints();
         app.MapAuditEndpoints();
         return app;

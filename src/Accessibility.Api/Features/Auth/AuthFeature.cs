@@ -12,7 +12,6 @@ public static class AuthFeature
     /// <summary>Registers the schemes, policies and account services.</summary>
     public static IServiceCollection AddRegistryAuthentication(this IServiceCollection services)
     {
-        services.TryAddTimeProvider();
         services.AddScoped<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.AddScoped<UserAccounts>();
         services.AddAuthentication(Combined)
@@ -39,14 +38,6 @@ public static class AuthFeature
             .AddPolicy(Policies.SystemAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.SystemAdmin));
         services.AddAntiforgery(o => o.HeaderName = "X-CSRF-TOKEN");
         return services;
-    }
-
-    private static void TryAddTimeProvider(this IServiceCollection services)
-    {
-        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
-        {
-            services.AddSingleton(TimeProvider.System);
-        }
     }
 
     /// <summary>Adds authentication, authorization and antiforgery to the pipeline.</summary>

@@ -1,3 +1,5 @@
+using Accessibility.Api.Features.Auth;
+using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Infrastructure;
 using NetTopologySuite.Geometries;
 using Npgsql;
@@ -18,13 +20,14 @@ public static class DistrictPlacement
         string geometryField = "geometry", string claimedField = "districtCode")
     {
         ArgumentNullException.ThrowIfNull(errors);
-        if (claimedCode is not null && DistrictCodes.Prefix(claimedCode) is null)
+        string? claimed = null;
+        if (claimedCode is not null && !DistrictCodes.TryNormalize(claimedCode, out claimed))
         {
-            errors.Add(claimedField, "Expected a GB/T 2260 code of 2 to 12 digits.");
+            errors.Add(claimedField, "Expected a GB/T 2260 code (2, 4, 6, 9 or 12 digits).");
             return null;
         }
 
-        var match = await FacilitySql.LocateAsync(connection, geometry, claimedCode, ct);
+        var match = await FacilitySql.LocateAsync(connection, geometry, claimed, ct);
         if (claimedCode is not null && match.ClaimedLevel is null)
         {
             errors.Add(claimedField, "Unknown district code " + claimedCode + ".");
@@ -38,14 +41,14 @@ public static class DistrictPlacement
         }
 
         var township = match.TownshipCode;
-        if (claimedCode is not null)
+        if (claimed is not null)
         {
             // A claimed district with a boundary must cover the point; one without (townships,
             // development zones) must at least sit in the same branch of the code hierarchy.
             var inside = match.ClaimedHasBoundary
                 ? match.ClaimedCovers
-                : match.CountyCode.StartsWith(DistrictCodes.Prefix(claimedCode)!, StringComparison.Ordinal)
-                  || claimedCode.StartsWith(match.CountyCode, StringComparison.Ordinal);
+                : match.CountyCode.StartsWith(DistrictScope.Prefix(claimed), StringComparison.Ordinal)
+                  || claimed.StartsWith(match.CountyCode, StringComparison.Ordinal);
             if (!inside)
             {
                 errors.Add(claimedField, "The location is not inside district " + claimedCode + " (it is in " + match.CountyCode + ").");
@@ -54,7 +57,7 @@ public static class DistrictPlacement
 
             if (match.ClaimedLevel == 4 && township is null)
             {
-                township = claimedCode;
+                township = claimed;
             }
         }
 

@@ -8,7 +8,6 @@ using Accessibility.Api.Geo;
 using Accessibility.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using NetTopologySuite.Geometries;
 using Npgsql;
 
@@ -22,14 +21,6 @@ public static class FacilityEndpoints
 {
     /// <summary>Entity type in the audit log.</summary>
     public const string AuditEntityType = "facility";
-
-    /// <summary>Registers the kind catalog and what the endpoints need.</summary>
-    public static IServiceCollection AddFacilities(this IServiceCollection services)
-    {
-        services.TryAddSingleton(sp => new FacilityKindCatalog(
-            Path.Combine(sp.GetRequiredService<RegistryPaths>().DataDir, "facility-kinds.json")));
-        return services;
-    }
 
     /// <summary>Maps the facility routes.</summary>
     public static IEndpointRouteBuilder MapFacilityEndpoints(this IEndpointRouteBuilder app)

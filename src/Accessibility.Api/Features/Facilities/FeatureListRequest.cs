@@ -1,4 +1,6 @@
 using System.Globalization;
+using Accessibility.Api.Features.Auth;
+using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.WebUtilities;
@@ -53,10 +55,10 @@ public static class FeatureListRequest
         string? prefix = null;
         if (Single(q, "district") is { } district)
         {
-            prefix = DistrictCodes.Prefix(district);
+            prefix = DistrictCodes.TryNormalize(district, out var code) ? DistrictScope.Prefix(code) : null;
             if (prefix is null)
             {
-                errors.Add("district", "Expected a GB/T 2260 code of 2 to 12 digits.");
+                errors.Add("district", "Expected a GB/T 2260 code (2, 4, 6, 9 or 12 digits).");
             }
         }
 
@@ -109,39 +111,5 @@ public static class FeatureListRequest
 
         errors.Add(name, FormattableString.Invariant($"Expected an integer from {min} to {max}."));
         return fallback;
-    }
-}
-
-/// <summary>GB/T 2260 codes are prefix-hierarchical: 14 → 1408 → 140881 → 140881001.</summary>
-public static class DistrictCodes
-{
-    /// <summary>
-    /// The prefix every descendant's code starts with: padded codes lose their zero padding
-    /// (<c>140000</c> → <c>14</c>, <c>140800</c> → <c>1408</c>, <c>140881001000</c> → <c>140881001</c>).
-    /// Null when <paramref name="code"/> is not 2 to 12 digits.
-    /// </summary>
-    public static string? Prefix(string? code)
-    {
-        if (code is null || code.Length is < 2 or > 12 || !code.All(char.IsAsciiDigit))
-        {
-            return null;
-        }
-
-        if (code.Length == 12 && code.EndsWith("000", StringComparison.Ordinal))
-        {
-            code = code[..9];
-        }
-
-        if (code.Length == 6)
-        {
-            code = code.EndsWith("0000", StringComparison.Ordinal) ? code[..2]
-                : code.EndsWith("00", StringComparison.Ordinal) ? code[..4] : code;
-        }
-        else if (code.Length == 4 && code.EndsWith("00", StringComparison.Ordinal))
-        {
-            code = code[..2];
-        }
-
-        return code;
     }
 }
