@@ -98,7 +98,8 @@ public static class FacilitySql
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(links);
-        var sql = new StringBuilder("WITH filtered AS (SELECT f.* FROM facilities f WHERE f.deleted_at IS NULL");
+        // A CTE has no system columns, so the row version (xmin) is carried as an ordinary column of that name.
+        var sql = new StringBuilder("WITH filtered AS (SELECT f.*, f.xmin AS xmin FROM facilities f WHERE f.deleted_at IS NULL");
         await using var command = new NpgsqlCommand { Connection = connection };
         AppendFilters(sql, command, query, "f", "kind");
         sql.Append("""
