@@ -92,8 +92,8 @@ public static class FacilityEndpoints
         var stored = await FacilitySql.FeatureByIdAsync(connection, id, ct);
         return stored switch
         {
-            null => NotFound(id),
-            { Deleted: true } => Gone(id),
+            null => WriteResults.NotFound(id),
+            { Deleted: true } => WriteResults.Gone(id),
             _ => new RawJsonResult(stored.Json) { ETag = ETags.Format(stored.Version) },
         };
     }
@@ -114,7 +114,7 @@ public static class FacilityEndpoints
             return errors.ToResult();
         }
 
-        var connection = await OpenAsync(db, ct);
+        var connection = await WriteResults.OpenAsync(db, ct);
         var place = await DistrictPlacement.PlaceAsync(connection, input.Geometry, request.DistrictCode, errors, ct);
         if (place is not { } p)
         {
@@ -141,19 +141,19 @@ public static class FacilityEndpoints
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Facilities.Add(facility);
-        if (await SaveAsync(db, ct) is { } conflict)
+        if (await WriteResults.SaveAsync(db, ct) is { } conflict)
         {
             return conflict;
         }
 
         var after = (await FacilitySql.FeatureByIdAsync(connection, facility.Id, ct))!;
-        audit.Record(http, AuditActions.Create, AuditEntityType, Id(facility.Id), null, JsonNode.Parse(after.Json)!.AsObject());
+        audit.Record(http, AuditActions.Create, AuditEntityType, WriteResults.Id(facility.Id), null, JsonNode.Parse(after.Json)!.AsObject());
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new RawJsonResult(after.Json, StatusCodes.Status201Created)
         {
             ETag = ETags.Format(after.Version),
-            Location = "/api/v1/facilities/" + Id(facility.Id),
+            Location = "/api/v1/facilities/" + WriteResults.Id(facility.Id),
         };
     }
 
@@ -181,12 +181,12 @@ public static class FacilityEndpoints
         var facility = await db.Facilities.SingleOrDefaultAsync(f => f.Id == id, ct);
         if (facility is null)
         {
-            return NotFound(id);
+            return WriteResults.NotFound(id);
         }
 
         if (facility.DeletedAt is not null)
         {
-            return Gone(id);
+            return WriteResults.Gone(id);
         }
 
         if (!WriteScope.Allows(http.User, facility.DistrictCode))
@@ -201,7 +201,7 @@ public static class FacilityEndpoints
             return errors.ToResult();
         }
 
-        var connection = await OpenAsync(db, ct);
+        var connection = await WriteResults.OpenAsync(db, ct);
         var place = await DistrictPlacement.PlaceAsync(connection, input.Geometry, request.DistrictCode, errors, ct);
         if (place is not { } p)
         {
@@ -217,7 +217,7 @@ public static class FacilityEndpoints
         var before = (await FacilitySql.FeatureByIdAsync(connection, id, ct))!;
         if (before.Version != expected)
         {
-            return Stale(http, before);
+            return WriteResults.Stale(http, before);
         }
 
         facility.Kind = input.Kind;
@@ -227,14 +227,14 @@ public static class FacilityEndpoints
         facility.Source = input.Source ?? facility.Source;
         input.ApplyTo(facility, p.County, p.Township, clock.GetUtcNow());
         db.Entry(facility).Property(f => f.Version).OriginalValue = unchecked((uint)expected.Value);
-        if (await SaveAsync(db, ct) is { } conflict)
+        if (await WriteResults.SaveAsync(db, ct) is { } conflict)
         {
             await tx.RollbackAsync(ct);
-            return conflict is StaleMarker ? Stale(http, (await FacilitySql.FeatureByIdAsync(connection, id, ct))!) : conflict;
+            return conflict is WriteResults.StaleMarker ? WriteResults.Stale(http, (await FacilitySql.FeatureByIdAsync(connection, id, ct))!) : conflict;
         }
 
         var after = (await FacilitySql.FeatureByIdAsync(connection, id, ct))!;
-        audit.Record(http, AuditActions.Update, AuditEntityType, Id(id), JsonNode.Parse(before.Json)!.AsObject(), JsonNode.Parse(after.Json)!.AsObject());
+        audit.Record(http, AuditActions.Update, AuditEntityType, WriteResults.Id(id), JsonNode.Parse(before.Json)!.AsObject(), JsonNode.Parse(after.Json)!.AsObject());
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new RawJsonResult(after.Json) { ETag = ETags.Format(after.Version) };
@@ -251,12 +251,12 @@ public static class FacilityEndpoints
         var facility = await db.Facilities.SingleOrDefaultAsync(f => f.Id == id, ct);
         if (facility is null)
         {
-            return NotFound(id);
+            return WriteResults.NotFound(id);
         }
 
         if (facility.DeletedAt is not null)
         {
-            return Gone(id);
+            return WriteResults.Gone(id);
         }
 
         if (!WriteScope.Allows(http.User, facility.DistrictCode))
@@ -264,12 +264,12 @@ public static class FacilityEndpoints
             return WriteScope.Forbidden(facility.DistrictCode);
         }
 
-        var connection = await OpenAsync(db, ct);
+        var connection = await WriteResults.OpenAsync(db, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var before = (await FacilitySql.FeatureByIdAsync(connection, id, ct))!;
         if (ifMatch is { } expected && before.Version != expected)
         {
-            return Stale(http, before);
+            return WriteResults.Stale(http, before);
         }
 
         var now = clock.GetUtcNow();
@@ -280,13 +280,13 @@ public static class FacilityEndpoints
             db.Entry(facility).Property(f => f.Version).OriginalValue = unchecked((uint)v);
         }
 
-        if (await SaveAsync(db, ct) is { } conflict)
+        if (await WriteResults.SaveAsync(db, ct) is { } conflict)
         {
             await tx.RollbackAsync(ct);
-            return conflict is StaleMarker ? Stale(http, (await FacilitySql.FeatureByIdAsync(connection, id, ct))!) : conflict;
+            return conflict is WriteResults.StaleMarker ? WriteResults.Stale(http, (await FacilitySql.FeatureByIdAsync(connection, id, ct))!) : conflict;
         }
 
-        audit.Record(http, AuditActions.Delete, AuditEntityType, Id(id), JsonNode.Parse(before.Json)!.AsObject(), null);
+        audit.Record(http, AuditActions.Delete, AuditEntityType, WriteResults.Id(id), JsonNode.Parse(before.Json)!.AsObject(), null);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return TypedResults.NoContent();
@@ -342,66 +342,6 @@ public static class FacilityEndpoints
             : null;
     }
 
-    private static async Task<NpgsqlConnection> OpenAsync(RegistryDbContext db, CancellationToken ct)
-    {
-        await db.Database.OpenConnectionAsync(ct);
-        return (NpgsqlConnection)db.Database.GetDbConnection();
-    }
-
-    /// <summary>Saves, turning a lost optimistic-concurrency race or a duplicate external id into an answer instead of a 500.</summary>
-    internal static async Task<IResult?> SaveAsync(RegistryDbContext db, CancellationToken ct)
-    {
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            return null;
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            db.ChangeTracker.Clear();
-            return StaleMarker.Instance;
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-        {
-            db.ChangeTracker.Clear();
-            return TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]>
-            {
-                ["externalId"] = ["Another record from this source already has this external id."],
-            })
-            { Status = StatusCodes.Status409Conflict, Title = "Duplicate external id" });
-        }
-    }
-
-    /// <summary>409 with the current representation (<c>current</c>) and its version (<c>currentVersion</c>, and ETag).</summary>
-    internal static IResult Stale(HttpContext http, StoredFeature current)
-    {
-        http.Response.Headers.ETag = ETags.Format(current.Version);
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status409Conflict,
-            title: "Stale version",
-            detail: "The record changed since you read it; current version " + current.Version.ToString(CultureInfo.InvariantCulture) + ". Re-read and apply your change again.",
-            extensions: new Dictionary<string, object?>
-            {
-                ["currentVersion"] = current.Version,
-                ["current"] = JsonNode.Parse(current.Json),
-            });
-    }
-
-    internal static IResult NotFound(long id) => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No record " + Id(id) + ".");
-
-    internal static IResult Gone(long id) => TypedResults.Problem(
-        statusCode: StatusCodes.Status410Gone, title: "Deleted", detail: "Record " + Id(id) + " was deleted.");
-
-    internal static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>Stands for "lost the optimistic-concurrency race"; never sent as it is.</summary>
-    internal sealed class StaleMarker : IResult
-    {
-        public static readonly StaleMarker Instance = new();
-
-        public Task ExecuteAsync(HttpContext httpContext) => throw new InvalidOperationException("Not an answer.");
-    }
 
     private sealed record FacilityInput(
         string Kind, string Name, Geometry Geometry, JsonObject Attributes, string Status, string? ManagingUnit, string? Source, string? ExternalId)
