@@ -237,6 +237,7 @@ function initMap(cfg) {
   if (cfg.tileUrl) {
     state.tileLayer = L.tileLayer(cfg.tileUrl, {
       attribution: cfg.tileAttribution || '',
+      subdomains: cfg.tileSubdomains || 'abc',
       maxZoom: 19,
     }).addTo(map);
   } else {

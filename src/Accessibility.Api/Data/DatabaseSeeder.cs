@@ -15,6 +15,7 @@ namespace Accessibility.Api.Data;
 public sealed class DatabaseSeeder(
     RegistryDbContext db,
     RegistryPaths paths,
+    DistrictSql districtSql,
     FacilityKindCatalog kinds,
     IOptions<RegistryOptions> options,
     TimeProvider clock,
@@ -69,6 +70,12 @@ public sealed class DatabaseSeeder(
         }));
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
+
+        // Every county of each loaded prefecture is loaded, so their union is the prefecture; of the provinces
+        // only Shanxi has all its prefectures here, so only Shanxi gets a province boundary.
+        var prefectures = DistrictCatalog.Prefectures.Select(p => DistrictCodes.Normalize(p.Code)).ToList();
+        await districtSql.DeriveParentBoundariesAsync(DistrictLevel.Prefecture, prefectures, ct);
+        await districtSql.DeriveParentBoundariesAsync(DistrictLevel.Province, ["140000"], ct);
         logger.LogInformation("Loaded {Count} districts ({WithBoundary} with boundaries).",
             catalog.Districts.Count, catalog.Districts.Count(d => d.Boundary is not null));
     }

@@ -18,6 +18,9 @@ public sealed class RegistryOptions
     /// <summary>Attribution the tile provider requires.</summary>
     public string? TileAttribution { get; set; }
 
+    /// <summary>Letters or digits that replace <c>{s}</c> in the tile URL (Tianditu: 01234567).</summary>
+    public string? TileSubdomains { get; set; }
+
     /// <summary>Generate demo data when the database has no facilities.</summary>
     public bool LoadDemoData { get; set; } = true;
 

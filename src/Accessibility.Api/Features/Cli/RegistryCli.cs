@@ -10,6 +10,7 @@ public static class RegistryCli
     {
         ["create-database"] = _ => CreateOrDropDatabaseAsync(create: true),
         ["drop-database"] = _ => CreateOrDropDatabaseAsync(create: false),
+        ["import-boundaries"] = args => Districts.BoundaryImportCommand.RunAsync(args, Console.Out, Console.Error),
     };
 
     /// <summary>True when the first argument is a command rather than a host setting.</summary>

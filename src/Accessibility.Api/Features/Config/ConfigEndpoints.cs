@@ -27,6 +27,7 @@ public static class ConfigEndpoints
         return new MapConfig(
             string.IsNullOrWhiteSpace(o.TileUrl) ? null : o.TileUrl,
             string.IsNullOrWhiteSpace(o.TileAttribution) ? null : o.TileAttribution,
+            string.IsNullOrWhiteSpace(o.TileSubdomains) ? null : o.TileSubdomains,
             demo,
             o.DefaultDistrict,
             center is null ? [34.87, 110.45] : [center.Y, center.X],
@@ -37,8 +38,9 @@ public static class ConfigEndpoints
 /// <summary>Map page configuration.</summary>
 /// <param name="TileUrl">Basemap URL template, or null for no basemap.</param>
 /// <param name="TileAttribution">Attribution required by the tile provider.</param>
+/// <param name="TileSubdomains">Values of <c>{s}</c> in the tile URL.</param>
 /// <param name="DemoData">True while generated demo facilities are loaded.</param>
 /// <param name="DefaultDistrict">District code the map opens on.</param>
 /// <param name="Center">Latitude and longitude the map opens at.</param>
 /// <param name="Zoom">Zoom level the map opens at.</param>
-public sealed record MapConfig(string? TileUrl, string? TileAttribution, bool DemoData, string DefaultDistrict, double[] Center, int Zoom);
+public sealed record MapConfig(string? TileUrl, string? TileAttribution, string? TileSubdomains, bool DemoData, string DefaultDistrict, double[] Center, int Zoom);

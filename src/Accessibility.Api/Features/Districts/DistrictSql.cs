@@ -94,6 +94,33 @@ public sealed class DistrictSql(NpgsqlDataSource dataSource)
         return (string?)await command.ExecuteScalarAsync(ct);
     }
 
+    /// <summary>
+    /// Draws prefecture boundaries as the union of their counties, then province boundaries as the union of
+    /// their prefectures, for parents whose every child with a code of its own level is loaded with a boundary
+    /// (development zones never have one). Only parents without a boundary are touched.
+    /// </summary>
+    public async Task<int> DeriveParentBoundariesAsync(DistrictLevel level, IReadOnlyCollection<string> parentCodes, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("""
+            UPDATE districts p
+            SET boundary = u.boundary,
+                boundary_approximate = u.approximate,
+                boundary_source = 'union of its ' || CASE @level WHEN 2 THEN 'counties' ELSE 'prefectures' END
+            FROM (
+                SELECT c.parent_code AS code,
+                       ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Union(c.boundary)), 3)) AS boundary,
+                       bool_or(c.boundary_approximate) AS approximate
+                FROM districts c
+                WHERE c.level = @childLevel AND c.boundary IS NOT NULL AND c.parent_code = ANY(@parents)
+                GROUP BY c.parent_code) u
+            WHERE p.code = u.code AND p.level = @level AND p.boundary IS NULL
+            """);
+        command.Parameters.AddWithValue("level", (short)level);
+        command.Parameters.AddWithValue("childLevel", (short)(level + 1));
+        command.Parameters.AddWithValue("parents", parentCodes.ToArray());
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>Districts whose boundary covers the point (CGCS2000 lon/lat), deepest level first.</summary>
     public async Task<IReadOnlyList<DistrictSummary>> ContainingAsync(double lon, double lat, CancellationToken ct)
     {
