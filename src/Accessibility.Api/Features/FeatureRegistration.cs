@@ -1,6 +1,8 @@
 using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Districts;
+using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Features.Roads;
 
 namespace Accessibility.Api.Features;
 
@@ -26,6 +28,9 @@ internal static class FeatureRegistration
         app.MapDistricts();
         app.MapAuthEndpoints();
         app.MapUsersEndpoints();
+        app.MapFacilityEndpoints();
+        app.MapRoadEndpoints();
+        app.MapAuditEndpoints();
         return app;
     }
 }

@@ -1,0 +1,475 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using Accessibility.Api.Data;
+using Accessibility.Api.Features.Audit;
+using Accessibility.Api.Features.Auth;
+using Accessibility.Api.Geo;
+using Accessibility.Api.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using NetTopologySuite.Geometries;
+using Npgsql;
+
+namespace Accessibility.Api.Features.Facilities;
+
+/// <summary>
+/// <c>/api/v1/facilities</c>: create, read, update (optimistic concurrency on the row version),
+/// soft delete, and GeoJSON FeatureCollections built in PostGIS; <c>/api/v1/facility-kinds</c>.
+/// </summary>
+public static class FacilityEndpoints
+{
+    /// <summary>Entity type in the audit log.</summary>
+    public const string AuditEntityType = "facility";
+
+    /// <summary>Maps the facility routes.</summary>
+    public static IEndpointRouteBuilder MapFacilityEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/facility-kinds", Kinds)
+            .WithName("ListFacilityKinds").WithSummary("Facility kinds with their attribute schemas, statuses and road classes.").WithTags("Facilities");
+
+        var group = app.MapGroup("/api/v1/facilities").WithTags("Facilities");
+        group.MapGet("", List)
+            .WithName("ListFacilities")
+            .WithSummary("Facilities as a GeoJSON FeatureCollection, filtered by bbox, district (with its children), kind and status, paged.")
+            .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
+            .ProducesValidationProblem();
+        group.MapGet("{id:long}", Get)
+            .WithName("GetFacility").WithSummary("One facility as a GeoJSON Feature, with its version as ETag.")
+            .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone);
+        group.MapPost("", Create)
+            .WithName("CreateFacility").WithSummary("Creates a facility; coordinates are converted from the declared CRS to CGCS2000.")
+            .Accepts<FacilityRequest>("application/json")
+            .Produces(StatusCodes.Status201Created, contentType: RawJsonResult.GeoJson)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .RequireWriteAccess();
+        group.MapPut("{id:long}", Update)
+            .WithName("UpdateFacility").WithSummary("Replaces a facility; send the version read (If-Match or version), a stale one gets 409 and the current facility.")
+            .Accepts<FacilityRequest>("application/json")
+            .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status403Forbidden)
+            .RequireWriteAccess();
+        group.MapDelete("{id:long}", Delete)
+            .WithName("DeleteFacility").WithSummary("Soft-deletes a facility: hidden from lists, kept for the audit trail.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status403Forbidden)
+            .RequireWriteAccess();
+        return app;
+    }
+
+    private static Ok<FacilityKindsResponse> Kinds(FacilityKindCatalog catalog) => TypedResults.Ok(new FacilityKindsResponse(
+        catalog.Kinds.Select(k => new FacilityKindResponse(
+            k.Code,
+            k.Names,
+            k.Geometry,
+            k.InspectionIntervalMonths,
+            k.Attributes.Select(a => new FacilityAttributeResponse(
+                a.Name, a.Labels, a.Type.ToString().ToLowerInvariant(), a.Unit, a.Min, a.Max, a.Required,
+                a.Values.Select(v => new CodedLabel(v.Code, v.Labels)).ToArray(), a.MaxLength, a.Reference)).ToArray())).ToArray(),
+        catalog.Statuses.Select(s => new CodedLabel(s.Code, s.Labels)).ToArray(),
+        catalog.RoadClasses.Select(s => new CodedLabel(s.Code, s.Labels)).ToArray()));
+
+    private static async Task<IResult> List(HttpRequest request, NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var query = FeatureListRequest.TryParse(request, "kind", errors);
+        if (query is null)
+        {
+            return errors.ToResult(StatusCodes.Status400BadRequest);
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var json = await FacilitySql.FeatureCollectionAsync(connection, query, FeatureListRequest.Links(request, query), ct);
+        return new RawJsonResult(json);
+    }
+
+    private static async Task<IResult> Get(long id, NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var stored = await FacilitySql.FeatureByIdAsync(connection, id, ct);
+        return stored switch
+        {
+            null => WriteResults.NotFound(id),
+            { Deleted: true } => WriteResults.Gone(id),
+            _ => new RawJsonResult(stored.Json) { ETag = ETags.Format(stored.Version) },
+        };
+    }
+
+    private static async Task<IResult> Create(
+        HttpContext http, RegistryDbContext db, FacilityKindCatalog catalog, AuditLog audit, TimeProvider clock, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync<FacilityRequest>(http.Request, ct);
+        if (body.Value is not { } request)
+        {
+            return body.Problem!;
+        }
+
+        var errors = new FieldErrors();
+        var input = Validate(request, catalog, errors);
+        if (input is null)
+        {
+            return errors.ToResult();
+        }
+
+        var connection = await WriteResults.OpenAsync(db, ct);
+        var place = await DistrictPlacement.PlaceAsync(connection, input.Geometry, request.DistrictCode, errors, ct);
+        if (place is not { } p)
+        {
+            return errors.ToResult();
+        }
+
+        if (!WriteScope.Allows(http.User, p.County))
+        {
+            return WriteScope.Forbidden(p.County);
+        }
+
+        var now = clock.GetUtcNow();
+        var facility = new Facility
+        {
+            Kind = input.Kind,
+            Name = input.Name,
+            Geometry = input.Geometry,
+            Status = input.Status,
+            DistrictCode = p.County,
+            Source = input.Source ?? "manual",
+            CreatedAt = now,
+        };
+        input.ApplyTo(facility, p.County, p.Township, now);
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Facilities.Add(facility);
+        if (await WriteResults.SaveAsync(db, ct) is { } conflict)
+        {
+            return conflict;
+        }
+
+        var after = (await FacilitySql.FeatureByIdAsync(connection, facility.Id, ct))!;
+        audit.Record(http, AuditActions.Create, AuditEntityType, WriteResults.Id(facility.Id), null, JsonNode.Parse(after.Json)!.AsObject());
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new RawJsonResult(after.Json, StatusCodes.Status201Created)
+        {
+            ETag = ETags.Format(after.Version),
+            Location = "/api/v1/facilities/" + WriteResults.Id(facility.Id),
+        };
+    }
+
+    private static async Task<IResult> Update(
+        long id, HttpContext http, RegistryDbContext db, FacilityKindCatalog catalog, AuditLog audit, TimeProvider clock, CancellationToken ct)
+    {
+        if (!ETags.TryReadIfMatch(http.Request, out var ifMatch))
+        {
+            return JsonBody.Invalid(StatusCodes.Status400BadRequest, "If-Match", "Expected the ETag read, e.g. \"123\".");
+        }
+
+        var body = await JsonBody.ReadAsync<FacilityRequest>(http.Request, ct);
+        if (body.Value is not { } request)
+        {
+            return body.Problem!;
+        }
+
+        var expected = ifMatch ?? request.Version;
+        if (expected is null)
+        {
+            return JsonBody.Invalid(StatusCodes.Status428PreconditionRequired, "version",
+                "Send the version you read, as If-Match: \"<version>\" or as version in the body.");
+        }
+
+        var facility = await db.Facilities.SingleOrDefaultAsync(f => f.Id == id, ct);
+        if (facility is null)
+        {
+            return WriteResults.NotFound(id);
+        }
+
+        if (facility.DeletedAt is not null)
+        {
+            return WriteResults.Gone(id);
+        }
+
+        if (!WriteScope.Allows(http.User, facility.DistrictCode))
+        {
+            return WriteScope.Forbidden(facility.DistrictCode);
+        }
+
+        var errors = new FieldErrors();
+        var input = Validate(request, catalog, errors);
+        if (input is null)
+        {
+            return errors.ToResult();
+        }
+
+        var connection = await WriteResults.OpenAsync(db, ct);
+        var place = await DistrictPlacement.PlaceAsync(connection, input.Geometry, request.DistrictCode, errors, ct);
+        if (place is not { } p)
+        {
+            return errors.ToResult();
+        }
+
+        if (!WriteScope.Allows(http.User, p.County))
+        {
+            return WriteScope.Forbidden(p.County);
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var before = (await FacilitySql.FeatureByIdAsync(connection, id, ct))!;
+        if (before.Version != expected)
+        {
+            return WriteResults.Stale(http, before);
+        }
+
+        facility.Kind = input.Kind;
+        facility.Name = input.Name;
+        facility.Geometry = input.Geometry;
+        facility.Status = input.Status;
+        facility.Source = input.Source ?? facility.Source;
+        input.ApplyTo(facility, p.County, p.Township, clock.GetUtcNow());
+        db.Entry(facility).Property(f => f.Version).OriginalValue = unchecked((uint)expected.Value);
+        if (await WriteResults.SaveAsync(db, ct) is { } conflict)
+        {
+            await tx.RollbackAsync(ct);
+            return conflict is WriteResults.StaleMarker ? WriteResults.Stale(http, (await FacilitySql.FeatureByIdAsync(connection, id, ct))!) : conflict;
+        }
+
+        var after = (await FacilitySql.FeatureByIdAsync(connection, id, ct))!;
+        audit.Record(http, AuditActions.Update, AuditEntityType, WriteResults.Id(id), JsonNode.Parse(before.Json)!.AsObject(), JsonNode.Parse(after.Json)!.AsObject());
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new RawJsonResult(after.Json) { ETag = ETags.Format(after.Version) };
+    }
+
+    private static async Task<IResult> Delete(
+        long id, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
+    {
+        if (!ETags.TryReadIfMatch(http.Request, out var ifMatch))
+        {
+            return JsonBody.Invalid(StatusCodes.Status400BadRequest, "If-Match", "Expected the ETag read, e.g. \"123\".");
+        }
+
+        var facility = await db.Facilities.SingleOrDefaultAsync(f => f.Id == id, ct);
+        if (facility is null)
+        {
+            return WriteResults.NotFound(id);
+        }
+
+        if (facility.DeletedAt is not null)
+        {
+            return WriteResults.Gone(id);
+        }
+
+        if (!WriteScope.Allows(http.User, facility.DistrictCode))
+        {
+            return WriteScope.Forbidden(facility.DistrictCode);
+        }
+
+        var connection = await WriteResults.OpenAsync(db, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var before = (await FacilitySql.FeatureByIdAsync(connection, id, ct))!;
+        if (ifMatch is { } expected && before.Version != expected)
+        {
+            return WriteResults.Stale(http, before);
+        }
+
+        var now = clock.GetUtcNow();
+        facility.DeletedAt = now;
+        facility.UpdatedAt = now;
+        if (ifMatch is { } v)
+        {
+            db.Entry(facility).Property(f => f.Version).OriginalValue = unchecked((uint)v);
+        }
+
+        if (await WriteResults.SaveAsync(db, ct) is { } conflict)
+        {
+            await tx.RollbackAsync(ct);
+            return conflict is WriteResults.StaleMarker ? WriteResults.Stale(http, (await FacilitySql.FeatureByIdAsync(connection, id, ct))!) : conflict;
+        }
+
+        audit.Record(http, AuditActions.Delete, AuditEntityType, WriteResults.Id(id), JsonNode.Parse(before.Json)!.AsObject(), null);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Checks a request against the kind catalog; null with <paramref name="errors"/> filled when it is not acceptable.</summary>
+    private static FacilityInput? Validate(FacilityRequest r, FacilityKindCatalog catalog, FieldErrors errors)
+    {
+        var kindKnown = false;
+        if (string.IsNullOrWhiteSpace(r.Kind))
+        {
+            errors.Add("kind", "A facility kind is required.");
+        }
+        else if (!catalog.TryGet(r.Kind, out _))
+        {
+            errors.Add("kind", "Unknown facility kind '" + r.Kind + "'; see /api/v1/facility-kinds.");
+        }
+        else
+        {
+            kindKnown = true;
+        }
+
+        var name = r.Name?.Trim();
+        Text.Require(errors, "name", name, 200);
+        var status = Statuses.Check(catalog, r.Status, errors);
+
+        Text.Optional(errors, "managingUnit", r.ManagingUnit, 200);
+        Text.Optional(errors, "source", r.Source, 40);
+        Text.Optional(errors, "externalId", r.ExternalId, 100);
+
+        Geometry? geometry = null;
+        if (!InputCrsParser.TryParse(r.Crs, out var crs))
+        {
+            errors.Add("crs", "Unknown CRS '" + r.Crs + "'; expected WGS84, CGCS2000, GCJ02 or BD09.");
+        }
+        else
+        {
+            geometry = JsonBody.ReadGeometry(r.Geometry, crs, "geometry", errors);
+        }
+
+        if (kindKnown)
+        {
+            if (geometry is not null && catalog.TryGet(r.Kind!, out var kind))
+            {
+                errors.AddRange(FacilityKindCatalog.ValidateGeometryType(kind, geometry.GeometryType));
+            }
+
+            errors.AddRange(catalog.Validate(r.Kind!, r.Attributes));
+        }
+
+        return errors.IsEmpty
+            ? new FacilityInput(r.Kind!, name!, geometry!, r.Attributes ?? [], status, Text.Clean(r.ManagingUnit), Text.Clean(r.Source), Text.Clean(r.ExternalId))
+            : null;
+    }
+
+
+    private sealed record FacilityInput(
+        string Kind, string Name, Geometry Geometry, JsonObject Attributes, string Status, string? ManagingUnit, string? Source, string? ExternalId)
+    {
+        public void ApplyTo(Facility f, string county, string? township, DateTimeOffset now)
+        {
+            f.Attributes = Attributes;
+            f.ManagingUnit = ManagingUnit;
+            f.ExternalId = ExternalId;
+            f.DistrictCode = county;
+            f.TownshipCode = township;
+            f.UpdatedAt = now;
+        }
+    }
+}
+
+/// <summary>Body of a facility create or update.</summary>
+/// <param name="Kind">Kind code from <c>/api/v1/facility-kinds</c>.</param>
+/// <param name="Name">Name.</param>
+/// <param name="Geometry">GeoJSON geometry: Point, or LineString for tactile paving.</param>
+/// <param name="Crs">WGS84 (default), CGCS2000, GCJ02 or BD09.</param>
+/// <param name="Attributes">Kind-specific attributes.</param>
+/// <param name="Status">operational (default), defective_usable, unusable, under_construction or removed.</param>
+/// <param name="ManagingUnit">Managing unit (管理责任单位).</param>
+/// <param name="DistrictCode">Optional: the district the location must lie in.</param>
+/// <param name="Source">Where the record comes from (default manual).</param>
+/// <param name="ExternalId">Identifier in the source system.</param>
+/// <param name="Version">On update, the version read (instead of If-Match).</param>
+public sealed record FacilityRequest(
+    string? Kind,
+    string? Name,
+    JsonObject? Geometry,
+    string? Crs,
+    JsonObject? Attributes,
+    string? Status,
+    string? ManagingUnit,
+    string? DistrictCode,
+    string? Source,
+    string? ExternalId,
+    long? Version);
+
+/// <summary>The status field shared by facilities and road segments.</summary>
+internal static class Statuses
+{
+    /// <summary>In service; the status when none is given.</summary>
+    public const string Operational = "operational";
+
+    /// <summary>The status asked for (default operational), with an error under <c>status</c> when the catalog does not know it.</summary>
+    public static string Check(FacilityKindCatalog catalog, string? requested, FieldErrors errors)
+    {
+        var status = string.IsNullOrWhiteSpace(requested) ? Operational : requested.Trim();
+        if (!catalog.IsStatus(status))
+        {
+            errors.Add("status", "Unknown status '" + status + "'; expected one of " + string.Join(", ", catalog.Statuses.Select(s => s.Code)) + ".");
+        }
+
+        return status;
+    }
+}
+
+/// <summary>Checks of free-text fields.</summary>
+internal static class Text
+{
+    public static void Require(FieldErrors errors, string field, string? value, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            errors.Add(field, "Required.");
+        }
+        else
+        {
+            Optional(errors, field, value, maxLength);
+        }
+    }
+
+    public static void Optional(FieldErrors errors, string field, string? value, int maxLength)
+    {
+        if (value is not null && value.Trim().Length > maxLength)
+        {
+            errors.Add(field, FormattableString.Invariant($"At most {maxLength} characters."));
+        }
+    }
+
+    public static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
+
+/// <summary>Authorization of write endpoints.</summary>
+internal static class WriteAccessExtensions
+{
+    /// <summary>Requires an authenticated caller with a writing role (401 otherwise).</summary>
+    public static RouteHandlerBuilder RequireWriteAccess(this RouteHandlerBuilder builder)
+    {
+        return builder.RequireAuthorization(Policies.Write).ProducesProblem(StatusCodes.Status401Unauthorized);
+    }
+}
+
+/// <summary>Answer of <c>GET /api/v1/facility-kinds</c>.</summary>
+/// <param name="Kinds">Facility kinds with their attribute schemas.</param>
+/// <param name="Statuses">Statuses of facilities and road segments.</param>
+/// <param name="RoadClasses">Road classes.</param>
+public sealed record FacilityKindsResponse(
+    IReadOnlyList<FacilityKindResponse> Kinds, IReadOnlyList<CodedLabel> Statuses, IReadOnlyList<CodedLabel> RoadClasses);
+
+/// <summary>A facility kind.</summary>
+/// <param name="Code">Kind code.</param>
+/// <param name="Names">Names in Chinese and English.</param>
+/// <param name="Geometry">Point or LineString.</param>
+/// <param name="InspectionIntervalMonths">Default months between inspections.</param>
+/// <param name="Attributes">Attribute schema.</param>
+public sealed record FacilityKindResponse(
+    string Code, LocalizedText Names, string Geometry, int InspectionIntervalMonths, IReadOnlyList<FacilityAttributeResponse> Attributes);
+
+/// <summary>One attribute of a kind.</summary>
+/// <param name="Key">Key in <c>attributes</c>.</param>
+/// <param name="Labels">Labels in Chinese and English.</param>
+/// <param name="Type">number, integer, boolean, string or enum.</param>
+/// <param name="Unit">Unit of a number.</param>
+/// <param name="Min">Smallest plausible value.</param>
+/// <param name="Max">Largest plausible value.</param>
+/// <param name="Required">Whether it must be given.</param>
+/// <param name="Values">Values of an enum.</param>
+/// <param name="MaxLength">Longest string.</param>
+/// <param name="Reference">Standard clause.</param>
+public sealed record FacilityAttributeResponse(
+    string Key, LocalizedText Labels, string Type, string? Unit, double? Min, double? Max, bool Required,
+    IReadOnlyList<CodedLabel> Values, int? MaxLength, string? Reference);
+
+/// <summary>A code with its labels.</summary>
+/// <param name="Code">Code.</param>
+/// <param name="Labels">Labels in Chinese and English.</param>
+public sealed record CodedLabel(string Code, LocalizedText Labels);

@@ -1,0 +1,210 @@
+using System.Text;
+using NetTopologySuite.Geometries;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Accessibility.Api.Features.Facilities;
+
+/// <summary>
+/// Every SQL statement of the facilities feature. GeoJSON is built in PostGIS
+/// (<see href="https://postgis.net/docs/ST_AsGeoJSON.html">ST_AsGeoJSON</see>,
+/// <c>json_build_object</c>, <c>json_agg</c>) and handed to the client as it comes; values
+/// are always parameters, only fixed SQL fragments are ever concatenated.
+/// </summary>
+public static class FacilitySql
+{
+    /// <summary>
+    /// One facility row as a GeoJSON Feature (RFC 7946: lon/lat, at most 7 decimals ≈ 1 cm,
+    /// no <c>crs</c> member). <c>f</c> is the <c>facilities</c> row alias. The version is the row's
+    /// <c>xmin</c>, the optimistic-concurrency token.
+    /// </summary>
+    internal const string FeatureJson = """
+        json_build_object(
+          'type', 'Feature',
+          'id', f.id,
+          'geometry', ST_AsGeoJSON(f.geometry, 7, 0)::json,
+          'properties', json_build_object(
+            'id', f.id,
+            'kind', f.kind,
+            'name', f.name,
+            'status', f.status,
+            'managingUnit', f.managing_unit,
+            'districtCode', f.district_code,
+            'townshipCode', f.township_code,
+            'source', f.source,
+            'externalId', f.external_id,
+            'attributes', f.attributes,
+            'version', f.xmin::text::bigint,
+            'createdAt', f.created_at,
+            'updatedAt', f.updated_at))
+        """;
+
+    /// <summary>
+    /// Which registered districts contain <paramref name="geometry"/> (SRID 4490), tested on its
+    /// <see href="https://postgis.net/docs/ST_PointOnSurface.html">ST_PointOnSurface</see> with
+    /// <see href="https://postgis.net/docs/ST_Covers.html">ST_Covers</see> (GiST-indexed): the
+    /// county-level district (level 3), the township (level 4) where one has a boundary, and
+    /// what is known of <paramref name="claimedCode"/> (exists, has a boundary, covers the point).
+    /// Shared by every feature that places a record in a district.
+    /// </summary>
+    public static async Task<DistrictMatch> LocateAsync(NpgsqlConnection connection, Geometry geometry, string? claimedCode, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        const string sql = """
+            WITH p AS (SELECT ST_PointOnSurface(@geometry) AS pt)
+            SELECT
+              (SELECT d.code FROM districts d, p WHERE d.level = 3 AND ST_Covers(d.boundary, p.pt) ORDER BY d.code LIMIT 1),
+              (SELECT d.code FROM districts d, p WHERE d.level = 4 AND ST_Covers(d.boundary, p.pt) ORDER BY d.code LIMIT 1),
+              (SELECT d.level FROM districts d WHERE d.code = @claimed),
+              (SELECT d.boundary IS NOT NULL FROM districts d WHERE d.code = @claimed),
+              (SELECT ST_Covers(d.boundary, p.pt) FROM districts d, p WHERE d.code = @claimed)
+            """;
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("geometry", geometry);
+        command.Parameters.Add(new NpgsqlParameter("claimed", NpgsqlDbType.Varchar) { Value = (object?)claimedCode ?? DBNull.Value });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return new DistrictMatch(
+            reader.IsDBNull(0) ? null : reader.GetString(0),
+            reader.IsDBNull(1) ? null : reader.GetString(1),
+            reader.IsDBNull(2) ? null : reader.GetInt16(2),
+            !reader.IsDBNull(3) && reader.GetBoolean(3),
+            !reader.IsDBNull(4) && reader.GetBoolean(4));
+    }
+
+    /// <summary>
+    /// One facility as a GeoJSON Feature (<see cref="FeatureJson"/>), deleted or not, with its
+    /// deletion time, version and district; null when no row has that id.
+    /// </summary>
+    public static async Task<StoredFeature?> FeatureByIdAsync(NpgsqlConnection connection, long id, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        const string sql = "SELECT " + FeatureJson + "::text, f.deleted_at IS NOT NULL, f.xmin::text::bigint, f.district_code FROM facilities f WHERE f.id = @id";
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("id", id);
+        return await StoredFeature.ReadAsync(command, ct);
+    }
+
+    /// <summary>
+    /// A page of facilities as one GeoJSON FeatureCollection, built by one statement: the
+    /// filtered rows (not deleted; bbox with
+    /// <see href="https://postgis.net/docs/ST_MakeEnvelope.html">ST_MakeEnvelope</see>(…, 4490)
+    /// and <c>ST_Intersects</c>, so the GiST index on <c>geometry</c> is used; district prefix;
+    /// kind; status), ordered by id, with <c>numberMatched</c>, <c>numberReturned</c>, and
+    /// <c>next</c>/<c>prev</c> links present only where there is such a page.
+    /// </summary>
+    public static async Task<string> FeatureCollectionAsync(NpgsqlConnection connection, FeatureQuery query, PageLinks links, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(links);
+        // A CTE has no system columns, so the row version (xmin) is carried as an ordinary column of that name.
+        var sql = new StringBuilder("WITH filtered AS (SELECT f.*, f.xmin AS xmin FROM facilities f WHERE f.deleted_at IS NULL");
+        await using var command = new NpgsqlCommand { Connection = connection };
+        AppendFilters(sql, command, query, "f", "kind");
+        sql.Append("""
+            ),
+            page AS (SELECT * FROM filtered f ORDER BY f.id LIMIT @limit OFFSET @offset),
+            counts AS (SELECT (SELECT count(*) FROM filtered) AS matched, (SELECT count(*) FROM page) AS returned)
+            SELECT json_build_object(
+              'type', 'FeatureCollection',
+              'numberMatched', counts.matched,
+              'numberReturned', counts.returned,
+              'timeStamp', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+              'links', json_build_array(json_build_object('rel', 'self', 'type', 'application/geo+json', 'href', @self))::jsonb
+                || CASE WHEN @offset + counts.returned < counts.matched
+                     THEN jsonb_build_array(jsonb_build_object('rel', 'next', 'type', 'application/geo+json', 'href', @next)) ELSE '[]'::jsonb END
+                || CASE WHEN @offset > 0
+                     THEN jsonb_build_array(jsonb_build_object('rel', 'prev', 'type', 'application/geo+json', 'href', @prev)) ELSE '[]'::jsonb END,
+              'features', COALESCE((SELECT json_agg(
+            """);
+        sql.Append(FeatureJson);
+        sql.Append(" ORDER BY f.id) FROM page f), '[]'::json))::text FROM counts");
+        command.CommandText = sql.ToString();
+        command.Parameters.AddWithValue("limit", query.Limit);
+        command.Parameters.AddWithValue("offset", query.Offset);
+        command.Parameters.AddWithValue("self", links.Self);
+        command.Parameters.AddWithValue("next", links.Next);
+        command.Parameters.AddWithValue("prev", links.Prev);
+        return (string)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>
+    /// Appends the list filters of <paramref name="query"/> as fixed SQL fragments with
+    /// parameters. District codes are prefix-hierarchical, so a district matches its children:
+    /// <c>district_code</c> or <c>township_code</c> starting with <see cref="FeatureQuery.DistrictPrefix"/>.
+    /// </summary>
+    internal static void AppendFilters(StringBuilder sql, NpgsqlCommand command, FeatureQuery query, string alias, string kindColumn)
+    {
+        if (query.Bbox is { } b)
+        {
+            sql.Append(" AND ST_Intersects(").Append(alias).Append(".geometry, ST_MakeEnvelope(@minx, @miny, @maxx, @maxy, 4490))");
+            command.Parameters.AddWithValue("minx", b.MinLon);
+            command.Parameters.AddWithValue("miny", b.MinLat);
+            command.Parameters.AddWithValue("maxx", b.MaxLon);
+            command.Parameters.AddWithValue("maxy", b.MaxLat);
+        }
+
+        if (query.DistrictPrefix is { } prefix)
+        {
+            // The prefix holds digits only (checked by the caller), so no LIKE wildcard can sneak in.
+            sql.Append(" AND (").Append(alias).Append(".district_code LIKE @district OR ")
+                .Append(alias).Append(".township_code LIKE @district)");
+            command.Parameters.AddWithValue("district", prefix + "%");
+        }
+
+        if (query.Kind is { } kind)
+        {
+            sql.Append(" AND ").Append(alias).Append('.').Append(kindColumn).Append(" = @kind");
+            command.Parameters.AddWithValue("kind", kind);
+        }
+
+        if (query.Status is { } status)
+        {
+            sql.Append(" AND ").Append(alias).Append(".status = @status");
+            command.Parameters.AddWithValue("status", status);
+        }
+    }
+}
+
+/// <summary>What <see cref="FacilitySql.LocateAsync"/> found.</summary>
+/// <param name="CountyCode">County-level district containing the geometry, null when none does.</param>
+/// <param name="TownshipCode">Township containing it, where townships have boundaries.</param>
+/// <param name="ClaimedLevel">Level of the claimed district, null when the code is unknown (or none was claimed).</param>
+/// <param name="ClaimedHasBoundary">Whether the claimed district has a boundary.</param>
+/// <param name="ClaimedCovers">Whether the claimed district's boundary covers the geometry.</param>
+public sealed record DistrictMatch(string? CountyCode, string? TownshipCode, short? ClaimedLevel, bool ClaimedHasBoundary, bool ClaimedCovers);
+
+/// <summary>A stored record as its GeoJSON Feature text, with what the endpoints need to know about it.</summary>
+/// <param name="Json">The Feature.</param>
+/// <param name="Deleted">Soft-deleted.</param>
+/// <param name="Version">Concurrency token (xmin).</param>
+/// <param name="DistrictCode">County-level district.</param>
+public sealed record StoredFeature(string Json, bool Deleted, long Version, string DistrictCode)
+{
+    internal static async Task<StoredFeature?> ReadAsync(NpgsqlCommand command, CancellationToken ct)
+    {
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+
+        return new StoredFeature(reader.GetString(0), reader.GetBoolean(1), reader.GetInt64(2), reader.GetString(3));
+    }
+}
+
+/// <summary>Filters and page of a FeatureCollection request, already validated.</summary>
+/// <param name="Bbox">Bounding box in lon/lat, or null.</param>
+/// <param name="DistrictPrefix">Code prefix (<c>1408</c> for 140800), or null.</param>
+/// <param name="Kind">Kind (facilities) or road class (roads), or null.</param>
+/// <param name="Status">Status, or null.</param>
+/// <param name="Limit">Page size, 1..1000.</param>
+/// <param name="Offset">Rows to skip.</param>
+public sealed record FeatureQuery(Bbox? Bbox, string? DistrictPrefix, string? Kind, string? Status, int Limit, int Offset);
+
+/// <summary>A longitude/latitude bounding box.</summary>
+public readonly record struct Bbox(double MinLon, double MinLat, double MaxLon, double MaxLat);
+
+/// <summary>Absolute URLs of this page and its neighbours; <c>next</c>/<c>prev</c> are emitted only when such a page exists.</summary>
+public sealed record PageLinks(string Self, string Next, string Prev);

@@ -1,0 +1,377 @@
+using System.Text.Json.Nodes;
+using Accessibility.Api.Data;
+using Accessibility.Api.Features.Audit;
+using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Geo;
+using Accessibility.Api.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using NetTopologySuite.Geometries;
+using Npgsql;
+
+namespace Accessibility.Api.Features.Roads;
+
+/// <summary>
+/// <c>/api/v1/roads</c>: road segments (LineString) with sidewalk, curb ramps and tactile paving;
+/// same contract as facilities: optimistic concurrency, soft delete, audit, GeoJSON built in PostGIS.
+/// </summary>
+public static class RoadEndpoints
+{
+    /// <summary>Entity type in the audit log.</summary>
+    public const string AuditEntityType = "road";
+
+    private static readonly string[] TactilePavingValues = ["none", "partial", "continuous"];
+
+    /// <summary>Maps the road routes.</summary>
+    public static IEndpointRouteBuilder MapRoadEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/roads").WithTags("Roads");
+        group.MapGet("", List)
+            .WithName("ListRoads")
+            .WithSummary("Road segments as a GeoJSON FeatureCollection, filtered by bbox, district (with its children), roadClass and status, paged.")
+            .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
+            .ProducesValidationProblem();
+        group.MapGet("{id:long}", Get)
+            .WithName("GetRoad").WithSummary("One road segment as a GeoJSON Feature with its length in metres, and its version as ETag.")
+            .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone);
+        group.MapPost("", Create)
+            .WithName("CreateRoad").WithSummary("Creates a road segment (LineString); coordinates are converted from the declared CRS to CGCS2000.")
+            .Accepts<RoadRequest>("application/json")
+            .Produces(StatusCodes.Status201Created, contentType: RawJsonResult.GeoJson)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .RequireWriteAccess();
+        group.MapPut("{id:long}", Update)
+            .WithName("UpdateRoad").WithSummary("Replaces a road segment; send the version read (If-Match or version), a stale one gets 409 and the current segment.")
+            .Accepts<RoadRequest>("application/json")
+            .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status403Forbidden)
+            .RequireWriteAccess();
+        group.MapDelete("{id:long}", Delete)
+            .WithName("DeleteRoad").WithSummary("Soft-deletes a road segment.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status403Forbidden)
+            .RequireWriteAccess();
+        return app;
+    }
+
+    private static async Task<IResult> List(HttpRequest request, NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var query = FeatureListRequest.TryParse(request, "roadClass", errors);
+        if (query is null)
+        {
+            return errors.ToResult(StatusCodes.Status400BadRequest);
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return new RawJsonResult(await RoadSql.FeatureCollectionAsync(connection, query, FeatureListRequest.Links(request, query), ct));
+    }
+
+    private static async Task<IResult> Get(long id, NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var stored = await RoadSql.FeatureByIdAsync(connection, id, ct);
+        return stored switch
+        {
+            null => WriteResults.NotFound(id),
+            { Deleted: true } => WriteResults.Gone(id),
+            _ => new RawJsonResult(stored.Json) { ETag = ETags.Format(stored.Version) },
+        };
+    }
+
+    private static async Task<IResult> Create(
+        HttpContext http, RegistryDbContext db, FacilityKindCatalog catalog, AuditLog audit, TimeProvider clock, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync<RoadRequest>(http.Request, ct);
+        if (body.Value is not { } request)
+        {
+            return body.Problem!;
+        }
+
+        var errors = new FieldErrors();
+        var input = Validate(request, catalog, errors);
+        if (input is null)
+        {
+            return errors.ToResult();
+        }
+
+        var connection = await WriteResults.OpenAsync(db, ct);
+        if (await DistrictPlacement.PlaceAsync(connection, input.Geometry, request.DistrictCode, errors, ct) is not { } p)
+        {
+            return errors.ToResult();
+        }
+
+        if (!WriteScope.Allows(http.User, p.County))
+        {
+            return WriteScope.Forbidden(p.County);
+        }
+
+        var now = clock.GetUtcNow();
+        var road = new RoadSegment
+        {
+            RoadClass = input.RoadClass,
+            Geometry = input.Geometry,
+            DistrictCode = p.County,
+            Source = input.Source ?? "manual",
+            CreatedAt = now,
+        };
+        input.ApplyTo(road, p.County, p.Township, now);
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.RoadSegments.Add(road);
+        if (await WriteResults.SaveAsync(db, ct) is { } conflict)
+        {
+            return conflict;
+        }
+
+        var after = (await RoadSql.FeatureByIdAsync(connection, road.Id, ct))!;
+        audit.Record(http, AuditActions.Create, AuditEntityType, WriteResults.Id(road.Id), null, JsonNode.Parse(after.Json)!.AsObject());
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new RawJsonResult(after.Json, StatusCodes.Status201Created)
+        {
+            ETag = ETags.Format(after.Version),
+            Location = "/api/v1/roads/" + WriteResults.Id(road.Id),
+        };
+    }
+
+    private static async Task<IResult> Update(
+        long id, HttpContext http, RegistryDbContext db, FacilityKindCatalog catalog, AuditLog audit, TimeProvider clock, CancellationToken ct)
+    {
+        if (!ETags.TryReadIfMatch(http.Request, out var ifMatch))
+        {
+            return JsonBody.Invalid(StatusCodes.Status400BadRequest, "If-Match", "Expected the ETag read, e.g. \"123\".");
+        }
+
+        var body = await JsonBody.ReadAsync<RoadRequest>(http.Request, ct);
+        if (body.Value is not { } request)
+        {
+            return body.Problem!;
+        }
+
+        var expected = ifMatch ?? request.Version;
+        if (expected is null)
+        {
+            return JsonBody.Invalid(StatusCodes.Status428PreconditionRequired, "version",
+                "Send the version you read, as If-Match: \"<version>\" or as version in the body.");
+        }
+
+        var road = await db.RoadSegments.SingleOrDefaultAsync(r => r.Id == id, ct);
+        if (road is null)
+        {
+            return WriteResults.NotFound(id);
+        }
+
+        if (road.DeletedAt is not null)
+        {
+            return WriteResults.Gone(id);
+        }
+
+        if (!WriteScope.Allows(http.User, road.DistrictCode))
+        {
+            return WriteScope.Forbidden(road.DistrictCode);
+        }
+
+        var errors = new FieldErrors();
+        var input = Validate(request, catalog, errors);
+        if (input is null)
+        {
+            return errors.ToResult();
+        }
+
+        var connection = await WriteResults.OpenAsync(db, ct);
+        if (await DistrictPlacement.PlaceAsync(connection, input.Geometry, request.DistrictCode, errors, ct) is not { } p)
+        {
+            return errors.ToResult();
+        }
+
+        if (!WriteScope.Allows(http.User, p.County))
+        {
+            return WriteScope.Forbidden(p.County);
+        }
+
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var before = (await RoadSql.FeatureByIdAsync(connection, id, ct))!;
+        if (before.Version != expected)
+        {
+            return WriteResults.Stale(http, before);
+        }
+
+        road.RoadClass = input.RoadClass;
+        road.Geometry = input.Geometry;
+        road.Source = input.Source ?? road.Source;
+        input.ApplyTo(road, p.County, p.Township, clock.GetUtcNow());
+        db.Entry(road).Property(r => r.Version).OriginalValue = unchecked((uint)expected.Value);
+        if (await WriteResults.SaveAsync(db, ct) is { } conflict)
+        {
+            await tx.RollbackAsync(ct);
+            return conflict is WriteResults.StaleMarker ? WriteResults.Stale(http, (await RoadSql.FeatureByIdAsync(connection, id, ct))!) : conflict;
+        }
+
+        var after = (await RoadSql.FeatureByIdAsync(connection, id, ct))!;
+        audit.Record(http, AuditActions.Update, AuditEntityType, WriteResults.Id(id), JsonNode.Parse(before.Json)!.AsObject(), JsonNode.Parse(after.Json)!.AsObject());
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new RawJsonResult(after.Json) { ETag = ETags.Format(after.Version) };
+    }
+
+    private static async Task<IResult> Delete(
+        long id, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
+    {
+        if (!ETags.TryReadIfMatch(http.Request, out var ifMatch))
+        {
+            return JsonBody.Invalid(StatusCodes.Status400BadRequest, "If-Match", "Expected the ETag read, e.g. \"123\".");
+        }
+
+        var road = await db.RoadSegments.SingleOrDefaultAsync(r => r.Id == id, ct);
+        if (road is null)
+        {
+            return WriteResults.NotFound(id);
+        }
+
+        if (road.DeletedAt is not null)
+        {
+            return WriteResults.Gone(id);
+        }
+
+        if (!WriteScope.Allows(http.User, road.DistrictCode))
+        {
+            return WriteScope.Forbidden(road.DistrictCode);
+        }
+
+        var connection = await WriteResults.OpenAsync(db, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var before = (await RoadSql.FeatureByIdAsync(connection, id, ct))!;
+        if (ifMatch is { } expected && before.Version != expected)
+        {
+            return WriteResults.Stale(http, before);
+        }
+
+        var now = clock.GetUtcNow();
+        road.DeletedAt = now;
+        road.UpdatedAt = now;
+        if (ifMatch is { } v)
+        {
+            db.Entry(road).Property(r => r.Version).OriginalValue = unchecked((uint)v);
+        }
+
+        if (await WriteResults.SaveAsync(db, ct) is { } conflict)
+        {
+            await tx.RollbackAsync(ct);
+            return conflict is WriteResults.StaleMarker ? WriteResults.Stale(http, (await RoadSql.FeatureByIdAsync(connection, id, ct))!) : conflict;
+        }
+
+        audit.Record(http, AuditActions.Delete, AuditEntityType, WriteResults.Id(id), JsonNode.Parse(before.Json)!.AsObject(), null);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    private static RoadInput? Validate(RoadRequest r, FacilityKindCatalog catalog, FieldErrors errors)
+    {
+        var roadClass = r.RoadClass?.Trim();
+        if (string.IsNullOrEmpty(roadClass))
+        {
+            errors.Add("roadClass", "A road class is required: " + string.Join(", ", catalog.RoadClasses.Select(c => c.Code)) + ".");
+        }
+        else if (!catalog.IsRoadClass(roadClass))
+        {
+            errors.Add("roadClass", "Unknown road class '" + roadClass + "'; expected one of " + string.Join(", ", catalog.RoadClasses.Select(c => c.Code)) + ".");
+        }
+
+        Text.Optional(errors, "name", r.Name, 200);
+        Text.Optional(errors, "surface", r.Surface, 40);
+        Text.Optional(errors, "managingUnit", r.ManagingUnit, 200);
+        Text.Optional(errors, "source", r.Source, 40);
+        Text.Optional(errors, "externalId", r.ExternalId, 100);
+        var status = Statuses.Check(catalog, r.Status, errors);
+        var tactile = string.IsNullOrWhiteSpace(r.TactilePaving) ? "none" : r.TactilePaving.Trim();
+        if (!TactilePavingValues.Contains(tactile, StringComparer.Ordinal))
+        {
+            errors.Add("tactilePaving", "Expected one of " + string.Join(", ", TactilePavingValues) + ".");
+        }
+
+        if (r.SidewalkWidthM is { } width && !(width >= 0 && width <= 50))
+        {
+            errors.Add("sidewalkWidthM", "Expected a width in metres from 0 to 50.");
+        }
+
+        LineString? line = null;
+        if (!InputCrsParser.TryParse(r.Crs, out var crs))
+        {
+            errors.Add("crs", "Unknown CRS '" + r.Crs + "'; expected WGS84, CGCS2000, GCJ02 or BD09.");
+        }
+        else if (JsonBody.ReadGeometry(r.Geometry, crs, "geometry", errors) is { } geometry)
+        {
+            line = geometry as LineString;
+            if (line is null)
+            {
+                errors.Add("geometry", "A road segment must be a LineString, not " + geometry.GeometryType + ".");
+            }
+        }
+
+        return errors.IsEmpty
+            ? new RoadInput(roadClass!, line!, Text.Clean(r.Name), r.SidewalkWidthM, r.CurbRampStart ?? false, r.CurbRampEnd ?? false,
+                tactile, Text.Clean(r.Surface), r.Attributes ?? [], status, Text.Clean(r.ManagingUnit), Text.Clean(r.Source), Text.Clean(r.ExternalId))
+            : null;
+    }
+
+    private sealed record RoadInput(
+        string RoadClass, LineString Geometry, string? Name, double? SidewalkWidthM, bool CurbRampStart, bool CurbRampEnd,
+        string TactilePaving, string? Surface, JsonObject Attributes, string Status, string? ManagingUnit, string? Source, string? ExternalId)
+    {
+        public void ApplyTo(RoadSegment r, string county, string? township, DateTimeOffset now)
+        {
+            r.Name = Name;
+            r.SidewalkWidthM = SidewalkWidthM;
+            r.CurbRampStart = CurbRampStart;
+            r.CurbRampEnd = CurbRampEnd;
+            r.TactilePaving = TactilePaving;
+            r.Surface = Surface;
+            r.Attributes = Attributes;
+            r.Status = Status;
+            r.ManagingUnit = ManagingUnit;
+            r.ExternalId = ExternalId;
+            r.DistrictCode = county;
+            r.TownshipCode = township;
+            r.UpdatedAt = now;
+        }
+    }
+}
+
+/// <summary>Body of a road segment create or update.</summary>
+/// <param name="Name">Street name.</param>
+/// <param name="RoadClass">main (主干路), secondary (次干路) or branch (支路).</param>
+/// <param name="Geometry">GeoJSON LineString.</param>
+/// <param name="Crs">WGS84 (default), CGCS2000, GCJ02 or BD09.</param>
+/// <param name="SidewalkWidthM">Sidewalk width in metres, null when none or unknown.</param>
+/// <param name="CurbRampStart">Curb ramp at the start.</param>
+/// <param name="CurbRampEnd">Curb ramp at the end.</param>
+/// <param name="TactilePaving">none (default), partial or continuous.</param>
+/// <param name="Surface">Surface, e.g. asphalt.</param>
+/// <param name="Attributes">Further attributes (incline, obstacles…).</param>
+/// <param name="Status">operational (default), defective_usable, unusable, under_construction or removed.</param>
+/// <param name="ManagingUnit">Managing unit.</param>
+/// <param name="DistrictCode">Optional: the district the segment must lie in.</param>
+/// <param name="Source">Where the record comes from (default manual).</param>
+/// <param name="ExternalId">Identifier in the source system.</param>
+/// <param name="Version">On update, the version read (instead of If-Match).</param>
+public sealed record RoadRequest(
+    string? Name,
+    string? RoadClass,
+    JsonObject? Geometry,
+    string? Crs,
+    double? SidewalkWidthM,
+    bool? CurbRampStart,
+    bool? CurbRampEnd,
+    string? TactilePaving,
+    string? Surface,
+    JsonObject? Attributes,
+    string? Status,
+    string? ManagingUnit,
+    string? DistrictCode,
+    string? Source,
+    string? ExternalId,
+    long? Version);
