@@ -22,16 +22,15 @@ public static class ConfigEndpoints
     {
         var o = options.Value;
         var demo = await db.Facilities.AnyAsync(f => f.Source == "demo" && f.DeletedAt == null, ct);
-        var center = await db.Districts.Where(d => d.Code == o.DefaultDistrict && d.Boundary != null)
-            .Select(d => d.Boundary!.InteriorPoint).FirstOrDefaultAsync(ct);
         return new MapConfig(
             string.IsNullOrWhiteSpace(o.TileUrl) ? null : o.TileUrl,
             string.IsNullOrWhiteSpace(o.TileAttribution) ? null : o.TileAttribution,
             string.IsNullOrWhiteSpace(o.TileSubdomains) ? null : o.TileSubdomains,
             demo,
             o.DefaultDistrict,
-            center is null ? [34.87, 110.45] : [center.Y, center.X],
-            11);
+            // No fixed view: the page fits the default district's boundary.
+            null,
+            null);
     }
 }
 
@@ -41,6 +40,6 @@ public static class ConfigEndpoints
 /// <param name="TileSubdomains">Values of <c>{s}</c> in the tile URL.</param>
 /// <param name="DemoData">True while generated demo facilities are loaded.</param>
 /// <param name="DefaultDistrict">District code the map opens on.</param>
-/// <param name="Center">Latitude and longitude the map opens at.</param>
-/// <param name="Zoom">Zoom level the map opens at.</param>
-public sealed record MapConfig(string? TileUrl, string? TileAttribution, string? TileSubdomains, bool DemoData, string DefaultDistrict, double[] Center, int Zoom);
+/// <param name="Center">Latitude and longitude the map opens at; null to fit the default district.</param>
+/// <param name="Zoom">Zoom level the map opens at; null to fit the default district.</param>
+public sealed record MapConfig(string? TileUrl, string? TileAttribution, string? TileSubdomains, bool DemoData, string DefaultDistrict, double[]? Center, int? Zoom);
