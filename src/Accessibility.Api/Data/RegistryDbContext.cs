@@ -4,12 +4,13 @@ using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.PlanTargets;
 using Accessibility.Api.Features.Roads;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Accessibility.Api.Data;
 
 /// <summary>The registry's one database context.</summary>
-public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> options) : DbContext(options)
+public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     /// <summary>SRID of every stored geometry: CGCS2000.</summary>
     public const int Srid = 4490;
@@ -34,6 +35,12 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
 
     /// <summary>Personal API tokens.</summary>
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    /// <summary>
+    /// Data-protection keys (they sign the session cookie and antiforgery tokens), kept in the database so that
+    /// every instance behind a load balancer accepts every other's cookies.
+    /// </summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)

@@ -1,6 +1,7 @@
 using Accessibility.Api.Data;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -37,6 +38,7 @@ public static class AuthFeature
             .AddPolicy(Policies.Write, p => p.RequireAuthenticatedUser().RequireRole(Roles.All))
             .AddPolicy(Policies.Administer, p => p.RequireAuthenticatedUser().RequireRole(Roles.DistrictAdmin, Roles.SystemAdmin))
             .AddPolicy(Policies.SystemAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.SystemAdmin));
+        services.AddDataProtection().SetApplicationName("accessibility-registry").PersistKeysToDbContext<RegistryDbContext>();
         services.AddAntiforgery(o => o.HeaderName = CsrfProtection.HeaderName);
         return services;
     }
