@@ -1,7 +1,9 @@
 using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Districts;
+using Accessibility.Api.Features.Defects;
 using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.Roads;
 
 namespace Accessibility.Api.Features;
@@ -14,6 +16,7 @@ internal static class FeatureRegistration
         services.AddRegistryAuthentication();
         services.AddScoped<AuditLog>();
         services.AddDistricts();
+        services.AddInspections();
         return services;
     }
 
@@ -30,6 +33,8 @@ internal static class FeatureRegistration
         app.MapUsersEndpoints();
         app.MapFacilityEndpoints();
         app.MapRoadEndpoints();
+        app.MapInspectionEndpoints();
+        app.MapDefectEndpoints();
         app.MapAuditEndpoints();
         return app;
     }
