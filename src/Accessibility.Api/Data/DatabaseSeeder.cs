@@ -70,7 +70,7 @@ public sealed class DatabaseSeeder(
 
     /// <summary>
     /// A few synthetic inspections of demo facilities of the fully generated counties (with the defects they find),
-    /// then some of those defects assigned and fixed, so that every list and figure has something to show.
+    /// some re-inspected after repair (verified), then some of the rest assigned and fixed, so that every list and figure has something to show.
     /// </summary>
     private async Task LoadDemoInspectionsAsync(CancellationToken ct)
     {
@@ -104,7 +104,7 @@ public sealed class DatabaseSeeder(
 
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
-        logger.LogInformation("Generated demo inspections: {Inspections} inspections, {Defects} defects (source = demo).", drafts.Count, defects.Count);
+        logger.LogInformation("Generated demo inspections: {Inspections} inspections; {Open} defects left open, some assigned or fixed (source = demo).", drafts.Count, defects.Count);
     }
 
     private async Task LoadDistrictsAsync(CancellationToken ct)

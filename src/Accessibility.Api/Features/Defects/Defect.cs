@@ -64,13 +64,13 @@ public sealed class Defect
     /// <summary>Where it is: the facility's point (CGCS2000).</summary>
     public required Point Location { get; set; }
 
-    /// <summary>When it was found (stored).</summary>
+    /// <summary>When it was found: the time of the inspection that found it.</summary>
     public DateTimeOffset CreatedAt { get; set; }
 
     /// <summary>Last change.</summary>
     public DateTimeOffset UpdatedAt { get; set; }
 
-    /// <summary>When it was verified or rejected.</summary>
+    /// <summary>When it was verified (time of the passing re-inspection) or rejected.</summary>
     public DateTimeOffset? ClosedAt { get; set; }
 
     /// <summary>History, oldest first.</summary>

@@ -31,6 +31,7 @@ public static class DemoInspections
         ArgumentNullException.ThrowIfNull(facilities);
         ArgumentNullException.ThrowIfNull(checklists);
         var drafts = new List<InspectionDraft>();
+        var repairs = new List<InspectionDraft>();
         foreach (var county in facilities.GroupBy(f => f.DistrictCode, StringComparer.Ordinal))
         {
             var picked = county
@@ -57,13 +58,39 @@ public static class DemoInspections
                 }
 
                 var daysAgo = 20 + (n * 47 % 500);
-                drafts.Add(new InspectionDraft(
-                    ClientId(facility.ExternalId ?? facility.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                    "demo", facility, now.AddDays(-daysAgo).AddHours(-(n % 8)), judged, "示例数据（合成） synthetic demo inspection", [], DatabaseSeederSource));
+                var key = facility.ExternalId ?? facility.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var inspectedAt = now.AddDays(-daysAgo).AddHours(-(n % 8));
+                drafts.Add(new InspectionDraft(ClientId(key), "demo", facility, inspectedAt, judged, Note, [], DatabaseSeederSource));
+
+                // Every second failing facility was repaired and re-inspected 3 to 24 days later: its defects get verified.
+                var failed = judged.Where(a => a.Verdict == Verdicts.Fail).ToList();
+                if (failed.Count > 0 && n % 2 == 0 && Repaired(checklist, facility.Attributes, failed) is { Count: > 0 } fixedAnswers)
+                {
+                    repairs.Add(new InspectionDraft(ClientId("repair:" + key), "demo", facility, inspectedAt.AddDays(3 + (n * 7 % 22)), fixedAnswers, Note, [], DatabaseSeederSource));
+                }
             }
         }
 
-        return drafts;
+        // Re-inspections after every first inspection, so that they find the defects to verify.
+        return [.. drafts, .. repairs.Where(r => r.InspectedAt < now)];
+    }
+
+    private const string Note = "示例数据（合成） synthetic demo inspection";
+
+    /// <summary>The failed items answered with the value at the threshold (passes by definition).</summary>
+    private static List<JudgedAnswer> Repaired(Checklist checklist, JsonObject attributes, List<JudgedAnswer> failed)
+    {
+        var answers = new List<AnswerRequest?>();
+        foreach (var f in failed)
+        {
+            var item = checklist.Find(f.Item)!;
+            var rule = item.Rules.First(r => r.When is null || r.When.Matches(attributes));
+            JsonNode? value = rule.EqualsValue is { } b ? JsonValue.Create(b) : JsonValue.Create(rule.Min ?? rule.Max ?? 0);
+            answers.Add(new AnswerRequest(item.Code, value, item.Type == "measurement" ? item.Unit : null, "示例数据：整改后复查", null));
+        }
+
+        var judged = InspectionJudge.Judge(checklist, attributes, answers, new FieldErrors());
+        return judged.All(a => a.Verdict == Verdicts.Pass) ? [.. judged] : [];
     }
 
     /// <summary>The <c>source</c> of generated inspections.</summary>

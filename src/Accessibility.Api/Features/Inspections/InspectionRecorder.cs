@@ -115,7 +115,7 @@ public sealed class InspectionRecorder(RegistryDbContext db, ChecklistCatalog ch
                         DueAt = DueAt(draft.InspectedAt, answer.Severity),
                         ManagingUnit = facility.ManagingUnit,
                         Location = location,
-                        CreatedAt = now,
+                        CreatedAt = draft.InspectedAt, // found then, even when the submission arrives later
                         UpdatedAt = now,
                     };
                     defect.Events.Add(Event(actor, now, null, DefectStatuses.Open, Found(answer), inspection.Id));
@@ -137,7 +137,8 @@ public sealed class InspectionRecorder(RegistryDbContext db, ChecklistCatalog ch
                 touched.Add((existing, existing.Status));
                 existing.Events.Add(Event(actor, now, existing.Status, DefectStatuses.Verified, "Re-inspection passes.", inspection.Id));
                 existing.Status = DefectStatuses.Verified;
-                existing.ClosedAt = now;
+                // Closed when the passing re-inspection took place (never before the defect was found).
+                existing.ClosedAt = draft.InspectedAt > existing.CreatedAt ? draft.InspectedAt : existing.CreatedAt;
                 existing.UpdatedAt = now;
                 active.Remove(existing);
             }
