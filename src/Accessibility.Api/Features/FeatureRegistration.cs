@@ -2,6 +2,7 @@ using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Features.PlanTargets;
 using Accessibility.Api.Features.Roads;
 
 namespace Accessibility.Api.Features;
@@ -26,6 +27,7 @@ internal static class FeatureRegistration
     public static IEndpointRouteBuilder MapRegistryFeatures(this IEndpointRouteBuilder app)
     {
         app.MapDistricts();
+        app.MapPlanTargets();
         app.MapAuthEndpoints();
         app.MapUsersEndpoints();
         app.MapFacilityEndpoints();
