@@ -2,6 +2,7 @@ using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Features.Photos;
 using Accessibility.Api.Features.Roads;
 
 namespace Accessibility.Api.Features;
@@ -14,6 +15,7 @@ internal static class FeatureRegistration
         services.AddRegistryAuthentication();
         services.AddScoped<AuditLog>();
         services.AddDistricts();
+        services.AddPhotos();
         return services;
     }
 
@@ -31,6 +33,7 @@ internal static class FeatureRegistration
         app.MapFacilityEndpoints();
         app.MapRoadEndpoints();
         app.MapAuditEndpoints();
+        app.MapPhotoEndpoints();
         return app;
     }
 }
