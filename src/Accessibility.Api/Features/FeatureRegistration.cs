@@ -3,6 +3,7 @@ using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.PlanTargets;
+using Accessibility.Api.Features.Photos;
 using Accessibility.Api.Features.Roads;
 
 namespace Accessibility.Api.Features;
@@ -15,6 +16,7 @@ internal static class FeatureRegistration
         services.AddRegistryAuthentication();
         services.AddScoped<AuditLog>();
         services.AddDistricts();
+        services.AddPhotos();
         return services;
     }
 
@@ -33,6 +35,7 @@ internal static class FeatureRegistration
         app.MapFacilityEndpoints();
         app.MapRoadEndpoints();
         app.MapAuditEndpoints();
+        app.MapPhotoEndpoints();
         return app;
     }
 }
