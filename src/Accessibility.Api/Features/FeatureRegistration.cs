@@ -4,6 +4,8 @@ using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Defects;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Inspections;
+using Accessibility.Api.Features.PlanTargets;
+using Accessibility.Api.Features.Photos;
 using Accessibility.Api.Features.Roads;
 
 namespace Accessibility.Api.Features;
@@ -17,6 +19,7 @@ internal static class FeatureRegistration
         services.AddScoped<AuditLog>();
         services.AddDistricts();
         services.AddInspections();
+        services.AddPhotos();
         return services;
     }
 
@@ -29,6 +32,7 @@ internal static class FeatureRegistration
     public static IEndpointRouteBuilder MapRegistryFeatures(this IEndpointRouteBuilder app)
     {
         app.MapDistricts();
+        app.MapPlanTargets();
         app.MapAuthEndpoints();
         app.MapUsersEndpoints();
         app.MapFacilityEndpoints();
@@ -36,6 +40,7 @@ internal static class FeatureRegistration
         app.MapInspectionEndpoints();
         app.MapDefectEndpoints();
         app.MapAuditEndpoints();
+        app.MapPhotoEndpoints();
         return app;
     }
 }

@@ -167,7 +167,7 @@ public sealed class DistrictEndpointsTests(RegistryFixture registry) : IAsyncLif
             Feature("410307001", "偃师", Square(112.78, 34.72, 0.01)),
             Feature("149999999", "nowhere", Square(110.5, 34.9, 0.01)));
         var response = await admin.PostAsync(new Uri("/api/v1/districts/boundaries", UriKind.Relative), GeoJson(file));
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
         Assert.Contains("features[1]", body, StringComparison.Ordinal); // self-intersecting
         Assert.Contains("features[2]", body, StringComparison.Ordinal); // outside the admin's district
@@ -175,6 +175,20 @@ public sealed class DistrictEndpointsTests(RegistryFixture registry) : IAsyncLif
         Assert.DoesNotContain("features[0]", body, StringComparison.Ordinal);
         Assert.Equal(0L, await registry.ScalarAsync<long>(
             "SELECT count(*) FROM districts WHERE code IN ('140881002','140881003') AND boundary IS NOT NULL"));
+    }
+
+    [Fact]
+    public async Task A_boundary_file_over_the_limit_gets_413_not_500()
+    {
+        using var admin = await registry.CreateUserClientAsync(Roles.DistrictAdmin, "140881");
+        var padding = new string(' ', (int)DistrictEndpoints.MaxBoundaryImportBytes + 1024);
+        var file = FeatureCollection(Feature("140881002", "城东街道", Square(110.45, 34.85, 0.02))).Insert(1, padding);
+        // A well-behaved client of a large upload waits for 100-continue, so it hears the 413 instead of a reset.
+        admin.DefaultRequestHeaders.ExpectContinue = true;
+        var response = await admin.PostAsync(new Uri("/api/v1/districts/boundaries", UriKind.Relative), GeoJson(file));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(0L, await registry.ScalarAsync<long>("SELECT count(*) FROM districts WHERE code = '140881002' AND boundary IS NOT NULL"));
     }
 
     [Fact]
@@ -201,7 +215,7 @@ public sealed class DistrictEndpointsTests(RegistryFixture registry) : IAsyncLif
         var other = await admin.PutAsJsonAsync("/api/v1/districts/410307", new { population = 1, disabledPopulation = 1 });
         Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
         var invalid = await admin.PutAsJsonAsync("/api/v1/districts/140881", new { population = 10, disabledPopulation = 20 });
-        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, invalid.StatusCode);
         Assert.Contains("disabledPopulation", await invalid.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(1L, await registry.ScalarAsync<long>("SELECT count(*) FROM audit_entries WHERE entity_type = 'district' AND entity_id = '140881'"));
     }

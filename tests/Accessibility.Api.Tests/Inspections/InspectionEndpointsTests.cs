@@ -248,40 +248,39 @@ public sealed class InspectionEndpointsTests(RegistryFixture registry) : IAsyncL
         var future = await SubmitAsync(inspector, Inspection(toilet, DateTimeOffset.UtcNow.AddDays(2), Answer("door_width", 900)));
         Assert.Contains("inspectedAt", future.Body["errors"]!.AsObject().Select(e => e.Key));
 
-        // Photo ids must exist. Until the photos branch brings its table, a minimal one stands in.
-        var created = await registry.ScalarAsync<bool>("SELECT to_regclass('photos') IS NULL");
-        if (created)
-        {
-            await registry.ScalarAsync<object>("CREATE TABLE photos (id uuid PRIMARY KEY)");
-        }
+        // Photo ids must be stored photos.
+        var body = Inspection(toilet, RecentTime(), Answer("door_width", 900));
+        body["photoIds"] = new JsonArray(Guid.NewGuid().ToString());
+        body["answers"]![0]!["photoIds"] = new JsonArray(Guid.NewGuid().ToString());
+        var photos = await SubmitAsync(inspector, body);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, photos.Status);
+        var fields = photos.Body["errors"]!.AsObject().Select(e => e.Key).ToList();
+        Assert.Contains("photoIds[0]", fields);
+        Assert.Contains("answers[0].photoIds[0]", fields);
 
-        try
-        {
-            var body = Inspection(toilet, RecentTime(), Answer("door_width", 900));
-            body["photoIds"] = new JsonArray(Guid.NewGuid().ToString());
-            body["answers"]![0]!["photoIds"] = new JsonArray(Guid.NewGuid().ToString());
-            var photos = await SubmitAsync(inspector, body);
-            Assert.Equal(HttpStatusCode.UnprocessableEntity, photos.Status);
-            var fields = photos.Body["errors"]!.AsObject().Select(e => e.Key).ToList();
-            Assert.Contains("photoIds[0]", fields);
-            Assert.Contains("answers[0].photoIds[0]", fields);
-
-            var notUuid = Inspection(toilet, RecentTime(), Answer("door_width", 900));
-            notUuid["photoIds"] = new JsonArray("not-a-uuid");
-            var malformed = await SubmitAsync(inspector, notUuid);
-            Assert.Equal(HttpStatusCode.BadRequest, malformed.Status);
-            Assert.Contains("photoIds[0]", malformed.Body["errors"]!.AsObject().Select(e => e.Key));
-        }
-        finally
-        {
-            if (created)
-            {
-                await registry.ScalarAsync<object>("DROP TABLE photos");
-            }
-        }
-
+        var notUuid = Inspection(toilet, RecentTime(), Answer("door_width", 900));
+        notUuid["photoIds"] = new JsonArray("not-a-uuid");
+        var malformed = await SubmitAsync(inspector, notUuid);
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.Status);
+        Assert.Contains("photoIds[0]", malformed.Body["errors"]!.AsObject().Select(e => e.Key));
         await AssertNothingStoredAsync();
+
+        // An uploaded photo is accepted.
+        using var upload = new MultipartFormDataContent();
+        var png = new ByteArrayContent(Convert.FromBase64String(OnePixelPng));
+        png.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/png");
+        upload.Add(png, "file", "door.png");
+        var uploaded = await inspector.PostAsync(Url("/api/v1/photos"), upload);
+        Assert.True(uploaded.StatusCode == HttpStatusCode.Created, await uploaded.Content.ReadAsStringAsync());
+        var photoId = (string)(await uploaded.ReadObjectAsync())["id"]!;
+        var withPhoto = Inspection(toilet, RecentTime(), Answer("door_width", 900));
+        withPhoto["photoIds"] = new JsonArray(photoId);
+        var stored = await SubmitAsync(inspector, withPhoto);
+        Assert.Equal(HttpStatusCode.Created, stored.Status);
+        Assert.Equal(photoId, (string?)stored.Body["photoIds"]![0]);
     }
+
+    private const string OnePixelPng = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC";
 
     [Fact]
     public async Task Facilities_are_searched_by_name_and_filtered_by_inspection_state()

@@ -225,9 +225,8 @@ public static class InspectionSql
     }
 
     /// <summary>
-    /// The ids among <paramref name="ids"/> that are not stored photos. While the <c>photos</c> table does not exist
-    /// (<see href="https://www.postgresql.org/docs/current/functions-info.html">to_regclass</see>), nothing can be
-    /// checked and none is reported.
+    /// The ids among <paramref name="ids"/> that are not stored photos (<c>photos</c>, the photos feature's table),
+    /// checked on the caller's connection so that it sees the caller's transaction.
     /// </summary>
     public static async Task<HashSet<Guid>> MissingPhotosAsync(NpgsqlConnection connection, IReadOnlyCollection<Guid> ids, CancellationToken ct)
     {
@@ -236,14 +235,6 @@ public static class InspectionSql
         if (ids.Count == 0)
         {
             return [];
-        }
-
-        await using (var exists = new NpgsqlCommand("SELECT to_regclass('photos') IS NOT NULL", connection))
-        {
-            if (!(bool)(await exists.ExecuteScalarAsync(ct))!)
-            {
-                return [];
-            }
         }
 
         await using var command = new NpgsqlCommand("SELECT x FROM unnest(@ids) x WHERE NOT EXISTS (SELECT 1 FROM photos p WHERE p.id = x)", connection);
