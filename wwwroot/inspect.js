@@ -900,7 +900,7 @@ function renderQueue() {
   if (status.textContent !== text) status.textContent = text;
   $('#send-now').hidden = waiting.length === 0;
   $('#queue-list').replaceChildren(...state.queue.map((r) => {
-    const li = el('li', { 'data-client-id': r.clientId, 'data-state': r.state },
+    const li = el('li', { 'data-client-id': r.clientId, 'data-state': r.state, 'data-attempts': String(r.attempts) },
       el('span', {
         text: t(r.state === 'rejected' ? 'queueItemRejected' : 'queueItemWaiting', {
           name: r.facility.name || t('unnamed'), at: formatDate(r.body.inspectedAt), photos: r.photos.length,
@@ -990,6 +990,11 @@ async function drainQueue() {
 
 function processQueue() {
   if (state.sending) return state.sending;
+  // Known to be offline: nothing to try; the 'online' event starts the next attempt.
+  if (!navigator.onLine) {
+    renderQueue();
+    return Promise.resolve();
+  }
   const run = async () => {
     renderQueue();
     try {

@@ -24,8 +24,9 @@ const API_CACHED = ['/api/v1/checklists'];
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
-    // cache: 'reload' skips the HTTP cache so a new worker gets fresh files
-    await cache.addAll(SHELL.map((u) => new Request(u, { cache: 'reload' })));
+    // cache: 'reload' skips the HTTP cache so a new worker gets fresh files. One by one:
+    // a single missing file must not throw away the worker (addAll is all or nothing).
+    await Promise.allSettled(SHELL.map((u) => cache.add(new Request(u, { cache: 'reload' }))));
     await self.skipWaiting();
   })());
 });
