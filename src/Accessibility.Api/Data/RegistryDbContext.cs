@@ -2,6 +2,7 @@ using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Features.Photos;
 using Accessibility.Api.Features.PlanTargets;
 using Accessibility.Api.Features.Roads;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -29,6 +30,9 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
 
     /// <summary>Append-only audit log.</summary>
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    /// <summary>Uploaded photos, re-encoded without metadata, with thumbnails.</summary>
+    public DbSet<Photo> Photos => Set<Photo>();
 
     /// <summary>User accounts.</summary>
     public DbSet<UserAccount> Users => Set<UserAccount>();

@@ -2,6 +2,8 @@ using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Features.PlanTargets;
+using Accessibility.Api.Features.Photos;
 using Accessibility.Api.Features.Roads;
 
 namespace Accessibility.Api.Features;
@@ -14,6 +16,7 @@ internal static class FeatureRegistration
         services.AddRegistryAuthentication();
         services.AddScoped<AuditLog>();
         services.AddDistricts();
+        services.AddPhotos();
         return services;
     }
 
@@ -26,11 +29,13 @@ internal static class FeatureRegistration
     public static IEndpointRouteBuilder MapRegistryFeatures(this IEndpointRouteBuilder app)
     {
         app.MapDistricts();
+        app.MapPlanTargets();
         app.MapAuthEndpoints();
         app.MapUsersEndpoints();
         app.MapFacilityEndpoints();
         app.MapRoadEndpoints();
         app.MapAuditEndpoints();
+        app.MapPhotoEndpoints();
         return app;
     }
 }

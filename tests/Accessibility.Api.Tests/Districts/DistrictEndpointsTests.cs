@@ -167,7 +167,7 @@ public sealed class DistrictEndpointsTests(RegistryFixture registry) : IAsyncLif
             Feature("410307001", "偃师", Square(112.78, 34.72, 0.01)),
             Feature("149999999", "nowhere", Square(110.5, 34.9, 0.01)));
         var response = await admin.PostAsync(new Uri("/api/v1/districts/boundaries", UriKind.Relative), GeoJson(file));
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         var body = await response.Content.ReadAsStringAsync();
         Assert.Contains("features[1]", body, StringComparison.Ordinal); // self-intersecting
         Assert.Contains("features[2]", body, StringComparison.Ordinal); // outside the admin's district
@@ -201,7 +201,7 @@ public sealed class DistrictEndpointsTests(RegistryFixture registry) : IAsyncLif
         var other = await admin.PutAsJsonAsync("/api/v1/districts/410307", new { population = 1, disabledPopulation = 1 });
         Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
         var invalid = await admin.PutAsJsonAsync("/api/v1/districts/140881", new { population = 10, disabledPopulation = 20 });
-        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, invalid.StatusCode);
         Assert.Contains("disabledPopulation", await invalid.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(1L, await registry.ScalarAsync<long>("SELECT count(*) FROM audit_entries WHERE entity_type = 'district' AND entity_id = '140881'"));
     }

@@ -25,4 +25,16 @@ public sealed class HealthEndpointsTests(RegistryFixture registry)
         var openApi = await client.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative));
         Assert.Contains("\"/readyz\"", openApi, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_top_level_wwwroot_is_the_web_root_with_Leaflet_from_npm()
+    {
+        using var client = registry.CreateClient();
+        var page = await client.GetAsync(new Uri("/", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("无障碍", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var leaflet = await client.GetAsync(new Uri("/lib/leaflet/leaflet.js", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, leaflet.StatusCode);
+    }
 }

@@ -371,6 +371,64 @@ namespace Accessibility.Api.Data.Migrations
                     b.ToTable("facilities", (string)null);
                 });
 
+            modelBuilder.Entity("Accessibility.Api.Features.Photos.Photo", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Bytes")
+                        .HasColumnType("integer")
+                        .HasColumnName("bytes");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("content_type");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("integer")
+                        .HasColumnName("height");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("sha256")
+                        .IsFixedLength();
+
+                    b.Property<byte[]>("Thumbnail")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("thumbnail");
+
+                    b.Property<DateTimeOffset>("UploadedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("uploaded_at");
+
+                    b.Property<long?>("UploadedBy")
+                        .HasColumnType("bigint")
+                        .HasColumnName("uploaded_by");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("integer")
+                        .HasColumnName("width");
+
+                    b.HasKey("Id")
+                        .HasName("pk_photos");
+
+                    b.HasIndex("UploadedBy")
+                        .HasDatabaseName("ix_photos_uploaded_by");
+
+                    b.ToTable("photos", (string)null);
+                });
+
             modelBuilder.Entity("Accessibility.Api.Features.PlanTargets.PlanTarget", b =>
                 {
                     b.Property<long>("Id")
@@ -641,6 +699,15 @@ namespace Accessibility.Api.Data.Migrations
                         .HasForeignKey("TownshipCode")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_facilities_districts_township_code");
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Photos.Photo", b =>
+                {
+                    b.HasOne("Accessibility.Api.Features.Auth.UserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("UploadedBy")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_photos_users_uploaded_by");
                 });
 
             modelBuilder.Entity("Accessibility.Api.Features.PlanTargets.PlanTarget", b =>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Accessibility.Api.Data;
+using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Geo;
 using Accessibility.Api.Infrastructure;
@@ -37,6 +38,7 @@ public static class DistrictEndpoints
         group.MapGet("/{code}/boundary", Boundary).WithName("GetDistrictBoundary")
             .WithSummary("The district's boundary as a GeoJSON Feature (RFC 7946, CRS84 coordinates).");
         group.MapPut("/{code}", Update).WithName("UpdateDistrict").RequireAuthorization(Policies.Administer)
+            .Accepts<DistrictUpdate>("application/json").Produces<DistrictSummary>().ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Sets population and registered disabled population.");
         group.MapPost("/boundaries", ImportBoundaries).WithName("ImportDistrictBoundaries").RequireAuthorization(Policies.Administer)
             .WithSummary("Imports boundaries (any level, e.g. townships) from a GeoJSON FeatureCollection; all or nothing.");
@@ -150,28 +152,34 @@ public static class DistrictEndpoints
         return TypedResults.Ok(new ContainingAnswer(found[0], found));
     }
 
-    private static async Task<Results<Ok<DistrictSummary>, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>, ValidationProblem, ForbidHttpResult>> Update(
-        string code, DistrictUpdate body, RegistryDbContext db, DistrictSql sql, Audit.AuditLog audit, HttpContext http, CancellationToken ct)
+    private static async Task<IResult> Update(
+        string code, RegistryDbContext db, DistrictSql sql, AuditLog audit, HttpContext http, CancellationToken ct)
     {
         if (!DistrictCodes.TryNormalize(code, out var normalized))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["code"] = [$"'{code}' is not a GB/T 2260 code."] });
         }
 
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var read = await JsonBody.ReadAsync<DistrictUpdate>(http.Request, ct);
+        if (read.Value is not { } body)
+        {
+            return read.Problem!;
+        }
+
+        var errors = new FieldErrors();
         if (body.Population is < 0)
         {
-            errors["population"] = ["Must be zero or more."];
+            errors.Add("population", "Must be zero or more.");
         }
 
-        if (body.DisabledPopulation is < 0 || (body.DisabledPopulation > body.Population))
+        if (body.DisabledPopulation is < 0 || body.DisabledPopulation > body.Population)
         {
-            errors["disabledPopulation"] = ["Must be zero or more, and not above the population."];
+            errors.Add("disabledPopulation", "Must be zero or more, and not above the population.");
         }
 
-        if (errors.Count > 0)
+        if (!errors.IsEmpty)
         {
-            return TypedResults.ValidationProblem(errors);
+            return errors.ToResult();
         }
 
         var district = await db.Districts.SingleOrDefaultAsync(d => d.Code == normalized, ct);
@@ -182,7 +190,8 @@ public static class DistrictEndpoints
 
         if (!DistrictScope.Covers(http.User, normalized))
         {
-            return TypedResults.Forbid();
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Outside your districts",
+                detail: $"District {normalized} is outside the districts you may change.");
         }
 
         var before = new { district.Population, district.DisabledPopulation };
@@ -211,8 +220,12 @@ public static class DistrictEndpoints
         var outcome = await importer.ImportAsync(http.Request.Body, codeProperty ?? "code", nameProperty ?? "name", inputCrs,
             code => DistrictScope.Covers(http.User, code), BoundaryImporter.Actor.From(http), ct);
         return outcome.Errors.Count > 0
-            ? TypedResults.ValidationProblem(outcome.Errors, title: "The boundary file was not imported",
-                detail: "Nothing was imported: fix the features named below and send the whole file again.")
+            ? TypedResults.Problem(new HttpValidationProblemDetails(outcome.Errors)
+            {
+                Status = StatusCodes.Status422UnprocessableEntity,
+                Title = "The boundary file was not imported",
+                Detail = "Nothing was imported: fix the features named below and send the whole file again.",
+            })
             : TypedResults.Ok(new BoundaryImportResult(outcome.Updated));
     }
 
