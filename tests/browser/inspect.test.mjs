@@ -171,6 +171,8 @@ test('offline: an inspection written without a connection is queued, survives a 
     const before = await inspectionsOf(context, ramp.id);
     await page.locator('#check').waitFor({ state: 'visible' });
     await fillRequired(page, rampChecklist);
+    // a photo taken offline is kept as a Blob in IndexedDB and uploaded before the inspection
+    await page.getByLabel('现场照片（可选）').setInputFiles({ name: 'site.png', mimeType: 'image/png', buffer: PNG });
 
     await context.setOffline(true);
     await page.waitForFunction(() => document.getElementById('connection').dataset.state === 'offline');
@@ -198,6 +200,12 @@ test('offline: an inspection written without a connection is queued, survives a 
     const afterSend = await inspectionsOf(context, ramp.id);
     assert.equal(afterSend.filter((i) => i.clientId === clientId).length, 1, 'exactly one inspection with this clientId');
     assert.equal(afterSend.length, before.length + 1, 'one new inspection for the facility');
+    const sent = afterSend.find((i) => i.clientId === clientId);
+    if ('photoIds' in sent) {
+      assert.equal(sent.photoIds.length, 1, 'the photo went with it');
+      const photo = await context.request.get(`${BASE_URL}/api/v1/photos/${sent.photoIds[0]}`);
+      assert.equal(photo.status(), 200, 'the uploaded photo is stored');
+    }
 
     // reloading online sends nothing more
     await page.reload({ waitUntil: 'load' });
