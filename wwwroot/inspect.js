@@ -408,7 +408,8 @@ async function initPickMap() {
     }
     const district = scopeDistrict() || cfg.defaultDistrict;
     if (district) {
-      const { data: d } = await api(`/api/v1/districts/${encodeURIComponent(district)}`);
+      const { data: body } = await api(`/api/v1/districts/${encodeURIComponent(district)}`);
+      const d = body.district || body; // {district, ancestors, children}
       if (Array.isArray(d.bbox) && d.bbox.length === 4) {
         const [w, s, e, n] = d.bbox;
         // open on the district's centre, close enough to tap single facilities

@@ -23,7 +23,8 @@ async function api(path) {
   }
   const data = (res.headers.get('content-type') || '').includes('json') ? await res.json().catch(() => null) : null;
   if (!res.ok) {
-    const e = new Error((data && (data.detail || data.title)) || t('errorHttp', { status: res.status }));
+    const fields = data && data.errors ? Object.entries(data.errors).map(([k, v]) => `${k}: ${[].concat(v).join('; ')}`) : [];
+    const e = new Error([(data && (data.detail || data.title)) || t('errorHttp', { status: res.status }), ...fields].join(' — '));
     e.status = res.status;
     throw e;
   }
@@ -74,7 +75,8 @@ async function loadUser() {
   }));
   for (const code of codes) {
     try {
-      const d = await api(`/api/v1/districts/${encodeURIComponent(code)}`);
+      const body = await api(`/api/v1/districts/${encodeURIComponent(code)}`);
+      const d = body.district || body; // GET /api/v1/districts/{code} -> {district, ancestors, children}
       state.districts.set(code, d);
       const o = select.querySelector(`option[value="${code}"]`);
       if (o) o.textContent = `${d.name} (${code})`;
@@ -106,7 +108,11 @@ async function make(ev) {
       params.set('lat', lat.toFixed(6));
       state.startLabel = t('worklistStartGps');
     } else {
-      const d = state.districts.get(district) || await api(`/api/v1/districts/${encodeURIComponent(district)}`);
+      let d = state.districts.get(district);
+      if (!d) {
+        const body = await api(`/api/v1/districts/${encodeURIComponent(district)}`);
+        d = body.district || body;
+      }
       if (Array.isArray(d.bbox) && d.bbox.length === 4) {
         params.set('lon', ((d.bbox[0] + d.bbox[2]) / 2).toFixed(6));
         params.set('lat', ((d.bbox[1] + d.bbox[3]) / 2).toFixed(6));

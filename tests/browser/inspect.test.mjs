@@ -82,7 +82,7 @@ async function fillRequired(page, checklist, { slope = '1:10' } = {}) {
 }
 
 async function inspectionsOf(context, facilityId) {
-  const res = await context.request.get(`${BASE_URL}/api/v1/inspections?facility=${facilityId}&limit=1000`);
+  const res = await context.request.get(`${BASE_URL}/api/v1/inspections?facility=${facilityId}&limit=500`);
   assert.equal(res.status(), 200, `GET /api/v1/inspections?facility=${facilityId}`);
   const body = await res.json();
   const items = Array.isArray(body) ? body : body.items || body.inspections || [];
