@@ -5,6 +5,7 @@ using Accessibility.Api.Features.Defects;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.Photos;
+using Accessibility.Api.Features.Reports;
 using Accessibility.Api.Features.PlanTargets;
 using Accessibility.Api.Features.Roads;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -47,6 +48,15 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
 
     /// <summary>Uploaded photos, re-encoded without metadata, with thumbnails.</summary>
     public DbSet<Photo> Photos => Set<Photo>();
+
+    /// <summary>Public reports.</summary>
+    public DbSet<Report> Reports => Set<Report>();
+
+    /// <summary>Public history of reports.</summary>
+    public DbSet<ReportEvent> ReportEvents => Set<ReportEvent>();
+
+    /// <summary>Outbox of notifications to reporters.</summary>
+    public DbSet<ReportNotification> ReportNotifications => Set<ReportNotification>();
 
     /// <summary>User accounts.</summary>
     public DbSet<UserAccount> Users => Set<UserAccount>();

@@ -6,6 +6,7 @@ using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.PlanTargets;
 using Accessibility.Api.Features.Photos;
+using Accessibility.Api.Features.Reports;
 using Accessibility.Api.Features.Roads;
 
 namespace Accessibility.Api.Features;
@@ -20,12 +21,14 @@ internal static class FeatureRegistration
         services.AddDistricts();
         services.AddInspections();
         services.AddPhotos();
+        services.AddReports();
         return services;
     }
 
     public static WebApplication UseRegistryAuth(this WebApplication app)
     {
         app.UseRegistryAuthentication();
+        app.UseRateLimiter();
         return app;
     }
 
@@ -41,6 +44,7 @@ internal static class FeatureRegistration
         app.MapDefectEndpoints();
         app.MapAuditEndpoints();
         app.MapPhotoEndpoints();
+        app.MapOpen311Endpoints();
         return app;
     }
 }

@@ -244,7 +244,7 @@ namespace Accessibility.Api.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("facility_id");
 
-                    b.Property<long>("InspectionId")
+                    b.Property<long?>("InspectionId")
                         .HasColumnType("bigint")
                         .HasColumnName("inspection_id");
 
@@ -782,6 +782,267 @@ namespace Accessibility.Api.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Accessibility.Api.Features.Reports.Report", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("account_id");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("address");
+
+                    b.Property<JsonObject>("Attributes")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("attributes");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<long?>("DefectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("defect_id");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("description");
+
+                    b.Property<string>("DeviceId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("device_id");
+
+                    b.Property<string>("DistrictCode")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("district_code");
+
+                    b.Property<long?>("DuplicateOfId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("duplicate_of_id");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("email");
+
+                    b.Property<long?>("FacilityId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("facility_id");
+
+                    b.Property<string>("FirstName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("first_name");
+
+                    b.Property<string>("LastName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("last_name");
+
+                    b.Property<Point>("Location")
+                        .IsRequired()
+                        .HasColumnType("geometry(Point,4490)")
+                        .HasColumnName("location");
+
+                    b.Property<int>("MeTooCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("me_too_count");
+
+                    b.Property<string>("MediaUrl")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("media_url");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("phone");
+
+                    b.Property<Guid?>("PhotoId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("photo_id");
+
+                    b.Property<string>("ReporterKeyHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("reporter_key_hash");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.Property<string>("ServiceCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("service_code");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StatusNotes")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("status_notes");
+
+                    b.Property<long?>("SubmittedByUserId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("submitted_by_user_id");
+
+                    b.Property<string>("TownshipCode")
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("township_code");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_reports");
+
+                    b.HasIndex("DefectId")
+                        .HasDatabaseName("ix_reports_defect_id");
+
+                    b.HasIndex("DuplicateOfId")
+                        .HasDatabaseName("ix_reports_duplicate_of_id");
+
+                    b.HasIndex("FacilityId")
+                        .HasDatabaseName("ix_reports_facility_id");
+
+                    b.HasIndex("Location")
+                        .HasDatabaseName("ix_reports_location");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Location"), "gist");
+
+                    b.HasIndex("RequestedAt")
+                        .HasDatabaseName("ix_reports_requested_at");
+
+                    b.HasIndex("DistrictCode", "Status")
+                        .HasDatabaseName("ix_reports_district_code_status");
+
+                    b.ToTable("reports", (string)null);
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Reports.ReportEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("ActorUserId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("actor_user_id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("FromStatus")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("from_status");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("note");
+
+                    b.Property<long>("ReportId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("report_id");
+
+                    b.Property<string>("ToStatus")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("to_status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_report_events");
+
+                    b.HasIndex("ReportId")
+                        .HasDatabaseName("ix_report_events_report_id");
+
+                    b.ToTable("report_events", (string)null);
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Reports.ReportNotification", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("message");
+
+                    b.Property<long>("ReportId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("report_id");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_report_notifications");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_report_notifications_pending")
+                        .HasFilter("sent_at IS NULL");
+
+                    b.HasIndex("ReportId")
+                        .HasDatabaseName("ix_report_notifications_report_id");
+
+                    b.ToTable("report_notifications", (string)null);
+                });
+
             modelBuilder.Entity("Accessibility.Api.Features.Roads.RoadSegment", b =>
                 {
                     b.Property<long>("Id")
@@ -953,7 +1214,6 @@ namespace Accessibility.Api.Data.Migrations
                         .WithMany()
                         .HasForeignKey("InspectionId")
                         .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
                         .HasConstraintName("fk_defects_inspections_inspection_id");
                 });
 
@@ -1025,6 +1285,47 @@ namespace Accessibility.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_plan_targets_districts_district_code");
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Reports.Report", b =>
+                {
+                    b.HasOne("Accessibility.Api.Features.Defects.Defect", null)
+                        .WithMany()
+                        .HasForeignKey("DefectId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_reports_defects_defect_id");
+
+                    b.HasOne("Accessibility.Api.Features.Reports.Report", null)
+                        .WithMany()
+                        .HasForeignKey("DuplicateOfId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_reports_reports_duplicate_of_id");
+
+                    b.HasOne("Accessibility.Api.Features.Facilities.Facility", null)
+                        .WithMany()
+                        .HasForeignKey("FacilityId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_reports_facilities_facility_id");
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Reports.ReportEvent", b =>
+                {
+                    b.HasOne("Accessibility.Api.Features.Reports.Report", null)
+                        .WithMany()
+                        .HasForeignKey("ReportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_report_events_reports_report_id");
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Reports.ReportNotification", b =>
+                {
+                    b.HasOne("Accessibility.Api.Features.Reports.Report", null)
+                        .WithMany()
+                        .HasForeignKey("ReportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_report_notifications_reports_report_id");
                 });
 
             modelBuilder.Entity("Accessibility.Api.Features.Roads.RoadSegment", b =>

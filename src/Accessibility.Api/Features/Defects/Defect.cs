@@ -40,8 +40,8 @@ public sealed class Defect
     /// <summary>Facility.</summary>
     public long FacilityId { get; set; }
 
-    /// <summary>Inspection that found it.</summary>
-    public long InspectionId { get; set; }
+    /// <summary>Inspection that found it; null for a defect created by accepting a public report.</summary>
+    public long? InspectionId { get; set; }
 
     /// <summary>County-level district of the facility.</summary>
     public required string DistrictCode { get; set; }
