@@ -45,6 +45,7 @@ internal static class FeatureRegistration
         app.MapAuditEndpoints();
         app.MapPhotoEndpoints();
         app.MapOpen311Endpoints();
+        app.MapReportEndpoints();
         return app;
     }
 }

@@ -4,6 +4,7 @@ using Accessibility.Api.Data;
 using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Defects;
 using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Features.Reports;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
 using Npgsql;
@@ -104,21 +105,8 @@ public sealed class InspectionRecorder(RegistryDbContext db, ChecklistCatalog ch
                 if (existing is null)
                 {
                     location ??= PointOf(facility.Geometry);
-                    var defect = new Defect
-                    {
-                        FacilityId = facility.Id,
-                        InspectionId = inspection.Id,
-                        DistrictCode = facility.DistrictCode,
-                        Item = answer.Item,
-                        Severity = answer.Severity,
-                        Status = DefectStatuses.Open,
-                        DueAt = DueAt(draft.InspectedAt, answer.Severity),
-                        ManagingUnit = facility.ManagingUnit,
-                        Location = location,
-                        CreatedAt = draft.InspectedAt, // found then, even when the submission arrives later
-                        UpdatedAt = now,
-                    };
-                    defect.Events.Add(Event(actor, now, null, DefectStatuses.Open, Found(answer), inspection.Id));
+                    // Found when the inspection took place, even when the submission arrives later.
+                    var defect = NewDefect(facility, answer.Item, answer.Severity, draft.InspectedAt, now, actor, Found(answer), inspection.Id, location);
                     db.Defects.Add(defect);
                     active.Add(defect);
                     touched.Add((defect, null));
@@ -149,6 +137,13 @@ public sealed class InspectionRecorder(RegistryDbContext db, ChecklistCatalog ch
             : InspectionJudge.Operational;
         inspection.FacilityStatus = status;
         await db.SaveChangesAsync(ct);
+
+        // The one place defects become verified: public reports linked to them close with a note.
+        var verified = touched.Where(t => t.Defect.Status == DefectStatuses.Verified).Select(t => t.Defect.Id).ToList();
+        if (verified.Count > 0)
+        {
+            await ReportWorkflow.CloseForVerifiedDefectsAsync(db, verified, now, ct);
+        }
 
         var statusBefore = facility.Status;
         // A facility under construction or removed keeps that status; the inspection still records what it found.
@@ -183,6 +178,32 @@ public sealed class InspectionRecorder(RegistryDbContext db, ChecklistCatalog ch
     }
 
     private DateTimeOffset DueAt(DateTimeOffset found, string severity) => found.AddDays(checklists.DueDays[severity]);
+
+    /// <summary>
+    /// A new open defect of <paramref name="facility"/> with its first history entry: the one way defects are made,
+    /// by a failed inspection item or by an accepted public report (<paramref name="inspectionId"/> null).
+    /// Due after the checklist catalog's days for <paramref name="severity"/>.
+    /// </summary>
+    public Defect NewDefect(Facility facility, string item, string severity, DateTimeOffset foundAt, DateTimeOffset now, Actor actor, string? note, long? inspectionId, Point? location = null)
+    {
+        ArgumentNullException.ThrowIfNull(facility);
+        var defect = new Defect
+        {
+            FacilityId = facility.Id,
+            InspectionId = inspectionId,
+            DistrictCode = facility.DistrictCode,
+            Item = item,
+            Severity = severity,
+            Status = DefectStatuses.Open,
+            DueAt = DueAt(foundAt, severity),
+            ManagingUnit = facility.ManagingUnit,
+            Location = location ?? PointOf(facility.Geometry),
+            CreatedAt = foundAt,
+            UpdatedAt = now,
+        };
+        defect.Events.Add(Event(actor, now, null, DefectStatuses.Open, note, inspectionId));
+        return defect;
+    }
 
     private static string Found(JudgedAnswer a) =>
         (a.Value is null ? "" : a.Value.ToJsonString() + (a.Unit is null ? "" : " " + a.Unit) + " — ")

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Accessibility.Api.Features.Reports;
@@ -17,6 +18,9 @@ internal static class ReportsFeature
         services.AddOptions<ReportOptions>().BindConfiguration(ReportOptions.Section);
         services.AddSingleton<ReportDeviceLimiter>();
         services.AddScoped<ReportIntake>();
+        services.TryAddSingleton<IReportNotificationSender, LogReportNotificationSender>();
+        services.AddSingleton<ReportNotificationDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReportNotificationDispatcher>());
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
