@@ -298,6 +298,15 @@ function initMap(cfg) {
   state.facilityLayer = L.layerGroup().addTo(map);
   state.map = map;
 
+  // Report a problem at a clicked point (not on a facility): the report page, with the place filled in.
+  map.on('click', (e) => {
+    if (e.originalEvent?.target?.classList?.contains('leaflet-interactive')) return;
+    const link = document.createElement('a');
+    link.href = `/report.html?lat=${e.latlng.lat.toFixed(6)}&lon=${e.latlng.lng.toFixed(6)}`;
+    link.textContent = t('reportHere');
+    L.popup().setLatLng(e.latlng).setContent(link).openOn(map);
+  });
+
   let timer = null;
   map.on('moveend', () => {
     clearTimeout(timer);

@@ -1,0 +1,332 @@
+// The public report page: file an Open311 request (/open311/v2/requests.json) and follow it
+// (/api/v1/reports/{id}). Works without the map: a place can come from "use my location", a
+// facility chosen from a list, or a typed address/landmark. All user text is set with
+// textContent, never as HTML.
+
+const $ = (sel) => document.querySelector(sel);
+const state = { lat: null, lon: null, services: [], map: null, marker: null };
+const KEYS = 'a11y-registry.reporter-keys';
+
+function showError(message) {
+  const box = $('#errors');
+  box.textContent = '';
+  if (!message) return;
+  const p = document.createElement('p');
+  p.textContent = message;
+  box.append(p);
+}
+
+async function open311Error(response) {
+  try {
+    const body = await response.json();
+    if (Array.isArray(body) && body[0]?.description) return body[0].description;
+    if (body?.detail) return body.detail;
+  } catch { /* not JSON */ }
+  return `HTTP ${response.status}`;
+}
+
+function setPlace(lat, lon, label) {
+  state.lat = lat;
+  state.lon = lon;
+  $('#location-status').textContent = `已选择位置 / Place chosen: ${label} (${lat.toFixed(5)}, ${lon.toFixed(5)})`;
+  if (state.map) {
+    if (state.marker) state.marker.setLatLng([lat, lon]);
+    else state.marker = window.L.marker([lat, lon], { keyboard: false }).addTo(state.map);
+  }
+  loadFacilities();
+  loadNearbyReports();
+}
+
+// ---------------------------------------------------------------------------
+// Categories and their attribute
+
+async function loadServices() {
+  const response = await fetch('/open311/v2/services.json');
+  state.services = await response.json();
+  const select = $('#service');
+  for (const s of state.services) {
+    const option = document.createElement('option');
+    option.value = s.service_code;
+    option.textContent = s.service_name;
+    select.append(option);
+  }
+}
+
+async function onServiceChange() {
+  const code = $('#service').value;
+  const wrap = $('#attribute-wrap');
+  const select = $('#attribute');
+  select.textContent = '';
+  wrap.hidden = true;
+  const service = state.services.find((s) => s.service_code === code);
+  if (service?.metadata) {
+    const definition = await (await fetch(`/open311/v2/services/${encodeURIComponent(code)}.json`)).json();
+    const attribute = definition.attributes[0];
+    select.dataset.code = attribute.code;
+    for (const v of attribute.values) {
+      const option = document.createElement('option');
+      option.value = v.key;
+      option.textContent = v.name;
+      select.append(option);
+    }
+    wrap.hidden = false;
+  }
+  loadNearbyReports();
+}
+
+// ---------------------------------------------------------------------------
+// Place: facilities list, search, location, map
+
+function fillFacilities(features) {
+  const select = $('#facility');
+  const keep = select.value;
+  select.textContent = '';
+  const none = document.createElement('option');
+  none.value = '';
+  none.textContent = features.length ? `（${features.length} 个设施，请选择 / choose one）` : '（未找到设施 / none found）';
+  select.append(none);
+  for (const f of features) {
+    const [lon, lat] = f.geometry.type === 'Point' ? f.geometry.coordinates : f.geometry.coordinates[0];
+    const option = document.createElement('option');
+    option.value = String(f.id ?? f.properties.id);
+    option.dataset.lat = lat;
+    option.dataset.lon = lon;
+    option.textContent = f.properties.name;
+    select.append(option);
+  }
+  if (keep && [...select.options].some((o) => o.value === keep)) select.value = keep;
+}
+
+async function loadFacilities(query) {
+  const params = new URLSearchParams({ limit: '50' });
+  if (query) params.set('q', query);
+  else if (state.lat !== null) {
+    const d = 0.003; // about 300 m
+    params.set('bbox', [state.lon - d, state.lat - d, state.lon + d, state.lat + d].join(','));
+  } else return;
+  const response = await fetch(`/api/v1/facilities?${params}`);
+  if (!response.ok) return;
+  fillFacilities((await response.json()).features || []);
+}
+
+function onFacilityChosen() {
+  const option = $('#facility').selectedOptions[0];
+  if (!option?.value) return;
+  state.lat = Number(option.dataset.lat);
+  state.lon = Number(option.dataset.lon);
+  $('#location-status').textContent = `已选择设施 / Facility chosen: ${option.textContent}`;
+  if (state.map) {
+    if (state.marker) state.marker.setLatLng([state.lat, state.lon]);
+    else state.marker = window.L.marker([state.lat, state.lon], { keyboard: false }).addTo(state.map);
+  }
+  loadNearbyReports();
+}
+
+function useMyLocation() {
+  if (!navigator.geolocation) {
+    showError('此浏览器无法定位，请选择设施或输入地址。/ Location is not available; choose a facility or type an address.');
+    return;
+  }
+  navigator.geolocation.getCurrentPosition(
+    (p) => setPlace(p.coords.latitude, p.coords.longitude, '我的位置 / my location'),
+    () => showError('无法获取位置，请选择设施或输入地址。/ Could not get your location; choose a facility or type an address.'),
+    { enableHighAccuracy: true, timeout: 10000 });
+}
+
+async function initMap() {
+  if (!window.L) return; // the page works without the map
+  const params = new URLSearchParams(location.search);
+  const config = await fetch('/api/v1/config').then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
+  const map = window.L.map('report-map', { keyboard: false }).setView([34.867, 110.447], 13);
+  if (config.tileUrl) {
+    window.L.tileLayer(config.tileUrl, { attribution: config.tileAttribution || '', subdomains: config.tileSubdomains || 'abc', maxZoom: 19 }).addTo(map);
+  }
+  map.on('click', (e) => setPlace(e.latlng.lat, e.latlng.lng, '地图上的点 / point on the map'));
+  state.map = map;
+  const lat = Number(params.get('lat'));
+  const lon = Number(params.get('lon'));
+  if (params.has('lat') && Number.isFinite(lat) && Number.isFinite(lon)) {
+    map.setView([lat, lon], 17);
+    setPlace(lat, lon, '地图上的点 / point on the map');
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Duplicates: open reports of the category within 250 m, with "me too"
+
+async function loadNearbyReports() {
+  const code = $('#service').value;
+  const section = $('#nearby');
+  const list = $('#nearby-list');
+  if (!code || state.lat === null) { section.hidden = true; return; }
+  const params = new URLSearchParams({ service_code: code, status: 'open', lat: String(state.lat), long: String(state.lon), radius: '250' });
+  const response = await fetch(`/open311/v2/requests.json?${params}`);
+  if (!response.ok) return;
+  const reports = (await response.json()).filter((r) => !r.duplicate_of);
+  list.textContent = '';
+  for (const r of reports) {
+    const li = document.createElement('li');
+    const text = document.createElement('span');
+    text.textContent = `#${r.service_request_id} ${r.description || r.service_name}（${r.duplicates + r.me_too} 人也遇到 / others too）`;
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = `我也遇到了 / Me too (#${r.service_request_id})`;
+    button.addEventListener('click', async () => {
+      const res = await fetch(`/api/v1/reports/${encodeURIComponent(r.service_request_id)}/me-too`, { method: 'POST' });
+      if (!res.ok) { showError(await open311Error(res)); return; }
+      button.disabled = true;
+      button.textContent = '已记录，谢谢 / Counted, thank you';
+    });
+    li.append(text, ' ', button);
+    list.append(li);
+  }
+  section.hidden = reports.length === 0;
+}
+
+// ---------------------------------------------------------------------------
+// Submit and follow
+
+async function submitReport(event) {
+  event.preventDefault();
+  showError('');
+  const code = $('#service').value;
+  if (!code) { showError('请选择问题类型。/ Choose a category.'); $('#service').focus(); return; }
+  const address = $('#address').value.trim();
+  if (state.lat === null && !address) {
+    showError('请选择位置：使用我的位置、选择设施、点击地图或输入地址。/ Choose a place first.');
+    $('#use-location').focus();
+    return;
+  }
+  const form = new FormData();
+  form.set('service_code', code);
+  if (state.lat !== null) { form.set('lat', String(state.lat)); form.set('long', String(state.lon)); }
+  if (address) form.set('address_string', address);
+  const attribute = $('#attribute');
+  if (!$('#attribute-wrap').hidden && attribute.value) form.set(`attribute[${attribute.dataset.code}]`, attribute.value);
+  for (const id of ['description', 'email', 'phone', 'website']) {
+    const value = $(`#${id}`).value.trim();
+    if (value) form.set(id, value);
+  }
+  const photo = $('#photo').files[0];
+  if (photo) form.set('media', photo);
+  const button = $('#submit-report');
+  button.disabled = true;
+  try {
+    const response = await fetch('/open311/v2/requests.json', { method: 'POST', body: form });
+    if (response.status !== 201) { showError(await open311Error(response)); return; }
+    const [answer] = await response.json();
+    const keys = JSON.parse(localStorage.getItem(KEYS) || '{}');
+    keys[answer.service_request_id] = answer.reporter_key;
+    localStorage.setItem(KEYS, JSON.stringify(keys));
+    const result = $('#report-result');
+    result.textContent = '';
+    const p = document.createElement('p');
+    p.textContent = '报告已提交，跟踪号 / Report received, tracking number: ';
+    const strong = document.createElement('span');
+    strong.className = 'tracking-number';
+    strong.id = 'tracking-number';
+    strong.textContent = answer.service_request_id;
+    p.append(strong);
+    const notice = document.createElement('p');
+    notice.textContent = answer.service_notice;
+    const link = document.createElement('a');
+    link.href = `/report.html?track=${encodeURIComponent(answer.service_request_id)}#track-heading`;
+    link.textContent = '查看进度 / Follow this report';
+    result.append(p, notice, link);
+    result.hidden = false;
+    result.focus();
+    $('#report-form').reset();
+    $('#attribute-wrap').hidden = true;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+const STATUS_TEXT = {
+  new: '待处理 / Awaiting triage',
+  accepted: '已受理，整改中 / Accepted, being repaired',
+  closed: '已办结 / Closed: fixed',
+  rejected: '不予受理 / Closed: rejected',
+};
+
+function formatTime(iso) {
+  return iso ? iso.replace('T', ' ').slice(0, 16) : '';
+}
+
+async function track(id) {
+  const box = $('#track-result');
+  box.textContent = '';
+  const response = await fetch(`/api/v1/reports/${encodeURIComponent(id)}`);
+  if (!response.ok) {
+    box.textContent = response.status === 404 ? `没有跟踪号为 ${id} 的报告 / No report ${id}` : `HTTP ${response.status}`;
+    return;
+  }
+  const r = await response.json();
+  const h = document.createElement('h3');
+  h.textContent = `#${r.service_request_id} ${r.service_name}`;
+  const status = document.createElement('p');
+  status.id = 'track-status';
+  status.dataset.status = r.status;
+  status.textContent = `状态 / Status: ${STATUS_TEXT[r.state] || r.status}`;
+  const notes = document.createElement('p');
+  notes.textContent = r.status_notes || '';
+  const description = document.createElement('p');
+  description.className = 'track-description';
+  description.textContent = r.description || '';
+  const history = document.createElement('ol');
+  history.className = 'track-history';
+  for (const e of r.history) {
+    const li = document.createElement('li');
+    li.textContent = `${formatTime(e.at)} ${STATUS_TEXT[e.to] || e.to}${e.note ? ' — ' + e.note : ''}`;
+    history.append(li);
+  }
+  const historyHeading = document.createElement('h4');
+  historyHeading.textContent = '处理记录 / History';
+  box.append(h, status, notes, description, historyHeading, history);
+  const key = JSON.parse(localStorage.getItem(KEYS) || '{}')[r.service_request_id];
+  if (r.status === 'closed' && key) {
+    const reopen = document.createElement('button');
+    reopen.type = 'button';
+    reopen.textContent = '问题仍未解决，重新打开 / Not solved: reopen';
+    reopen.addEventListener('click', async () => {
+      const res = await fetch(`/api/v1/reports/${encodeURIComponent(r.service_request_id)}/reopen`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ reporterKey: key }),
+      });
+      if (!res.ok) { showError(await open311Error(res)); return; }
+      track(r.service_request_id);
+    });
+    box.append(reopen);
+  }
+}
+
+async function main() {
+  $('#report-form').addEventListener('submit', submitReport);
+  $('#service').addEventListener('change', onServiceChange);
+  $('#facility').addEventListener('change', onFacilityChosen);
+  $('#use-location').addEventListener('click', useMyLocation);
+  $('#facility-search').addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      loadFacilities(e.target.value.trim()).then(() => {
+        const n = $('#facility').options.length - 1;
+        $('#location-status').textContent = `找到 ${n} 个设施，请在“附近的设施”中选择 / ${n} found: choose one under "Nearby facility"`;
+      });
+    }
+  });
+  $('#track-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const id = $('#track-id').value.trim();
+    if (id) track(id);
+  });
+  await loadServices();
+  const params = new URLSearchParams(location.search);
+  if (params.get('track')) {
+    $('#track-id').value = params.get('track');
+    track(params.get('track'));
+  }
+  document.body.dataset.ready = 'true';
+  initMap().catch(() => { /* the page works without the map */ });
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', main);
+else main();
