@@ -2,6 +2,7 @@ using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Features.Ogc;
 using Accessibility.Api.Features.PlanTargets;
 using Accessibility.Api.Features.Photos;
 using Accessibility.Api.Features.Roads;
@@ -36,6 +37,7 @@ internal static class FeatureRegistration
         app.MapRoadEndpoints();
         app.MapAuditEndpoints();
         app.MapPhotoEndpoints();
+        app.MapOgcEndpoints();
         return app;
     }
 }
