@@ -1,6 +1,7 @@
 using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Districts;
+using Accessibility.Api.Features.Exports;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Ogc;
 using Accessibility.Api.Features.PlanTargets;
@@ -38,6 +39,7 @@ internal static class FeatureRegistration
         app.MapAuditEndpoints();
         app.MapPhotoEndpoints();
         app.MapOgcEndpoints();
+        app.MapExportEndpoints();
         return app;
     }
 }

@@ -83,7 +83,7 @@ public sealed partial class GdalReadsOgcTests(RegistryFixture registry) : IAsync
     };
 
     /// <summary>Runs a GDAL tool, failing with its output on a non-zero exit, and with install advice when it is missing.</summary>
-    private static async Task<string> RunAsync(string tool, params string[] arguments)
+    internal static async Task<string> RunAsync(string tool, params string[] arguments)
     {
         var start = new ProcessStartInfo(tool)
         {
