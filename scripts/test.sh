@@ -29,6 +29,12 @@ port=${BROWSER_TEST_PORT:-5091}
 url="http://127.0.0.1:$port"
 browser_db=$(echo "$server" | sed -E "s/Database=[^;]*/Database=$db/")
 ACCESSIBILITY_DB="$browser_db" dotnet src/Accessibility.Api/bin/Debug/net10.0/Accessibility.Api.dll create-database >var/test/browser-api.log 2>&1
+# An inspector for Yongji (140881) with a throw-away password, for the inspector page tests.
+export INSPECTOR_USER=browser-inspector
+INSPECTOR_PASSWORD="browser-test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+export INSPECTOR_PASSWORD
+printf '%s\n' "$INSPECTOR_PASSWORD" | ACCESSIBILITY_DB="$browser_db" dotnet src/Accessibility.Api/bin/Debug/net10.0/Accessibility.Api.dll \
+  user create --name "$INSPECTOR_USER" --role inspector --district 140881 --password-stdin >>var/test/browser-api.log 2>&1
 ACCESSIBILITY_DB="$browser_db" Registry__LoadDemoData=true nohup dotnet src/Accessibility.Api/bin/Debug/net10.0/Accessibility.Api.dll --urls "$url" >>var/test/browser-api.log 2>&1 &
 api=$!
 ready=0

@@ -35,7 +35,7 @@ public sealed partial class GdalReadsOgcTests(RegistryFixture registry) : IAsync
         var output = await RunAsync("ogrinfo", "-ro", "-so", Source);
         var listed = LayerLine().Matches(output).Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(expected, listed);
-        Assert.Equal(16, listed.Length);
+        Assert.Equal(17, listed.Length);
     }
 
     [Fact]
@@ -79,6 +79,7 @@ public sealed partial class GdalReadsOgcTests(RegistryFixture registry) : IAsync
         "facilities" => await registry.ScalarAsync<long>("SELECT count(*) FROM facilities WHERE deleted_at IS NULL"),
         "road-segments" => await registry.ScalarAsync<long>("SELECT count(*) FROM road_segments WHERE deleted_at IS NULL"),
         "districts" => await registry.ScalarAsync<long>("SELECT count(*) FROM districts WHERE boundary IS NOT NULL"),
+        "open-defects" => await registry.ScalarAsync<long>("SELECT count(*) FROM defects WHERE status IN ('open', 'assigned', 'fixed')"),
         _ => await registry.ScalarAsync<long>("SELECT count(*) FROM facilities WHERE deleted_at IS NULL AND kind = $1", collection["facilities-".Length..]),
     };
 

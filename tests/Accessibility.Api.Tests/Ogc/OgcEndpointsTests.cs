@@ -63,7 +63,7 @@ public sealed class OgcEndpointsTests(RegistryFixture registry) : IAsyncLifetime
     {
         var (collections, _) = await GetJsonAsync("/ogc/collections");
         var ids = collections["collections"]!.AsArray().Select(c => (string)c!["id"]!).ToArray();
-        string[] expected = ["facilities", .. OgcTestData.Kinds.Select(k => "facilities-" + k), "road-segments", "districts"];
+        string[] expected = ["facilities", .. OgcTestData.Kinds.Select(k => "facilities-" + k), "road-segments", "districts", "open-defects"];
         Assert.Equal(expected.Order(StringComparer.Ordinal), ids.Order(StringComparer.Ordinal));
         Assert.DoesNotContain(ids, id => id.Contains("renovation", StringComparison.Ordinal) || id.Contains("household", StringComparison.Ordinal));
 
@@ -162,6 +162,21 @@ public sealed class OgcEndpointsTests(RegistryFixture registry) : IAsyncLifetime
         Assert.Equal(0, (int)district["numberMatched"]!);
         var (main, _) = await GetJsonAsync("/ogc/collections/road-segments/items?roadClass=main&curbRampEnd=true");
         Assert.Equal(1, (int)main["numberMatched"]!);
+    }
+
+    [Fact]
+    public async Task Open_defects_are_the_unclosed_ones_without_history_or_people()
+    {
+        var (defects, _) = await GetJsonAsync("/ogc/collections/open-defects/items");
+        var features = defects["features"]!.AsArray();
+        Assert.Equal(["fixed", "open"], features.Select(f => (string)f!["properties"]!["status"]!).Order(StringComparer.Ordinal).ToArray());
+        var open = features.Single(f => (string?)f!["properties"]!["status"] == "open")!;
+        Assert.Equal("永济设施1号, \"测试\"", (string?)open["properties"]!["facilityName"]);
+        Assert.Null(open["properties"]!["history"]);
+        var raw = defects.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        Assert.DoesNotContain("测试检查员", raw, StringComparison.Ordinal);
+        var (fixedOnes, _) = await GetJsonAsync("/ogc/collections/open-defects/items?status=fixed&district=140881");
+        Assert.Equal(1, (int)fixedOnes["numberMatched"]!);
     }
 
     [Fact]

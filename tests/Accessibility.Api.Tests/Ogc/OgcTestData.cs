@@ -15,7 +15,8 @@ internal static class OgcTestData
     /// <summary>
     /// <paramref name="count"/> facilities in Yongji (140881) on a grid from (110.44, 34.86), kinds in turn (tactile paving as
     /// short lines), status alternating operational/unusable, Chinese names, updated_at one day apart from 2024-01-01;
-    /// and <paramref name="roads"/> road segments there.
+    /// <paramref name="roads"/> road segments there; and one failed inspection of each of the first three facilities,
+    /// whose defects are open, fixed (awaiting verification, still open) and verified (closed).
     /// </summary>
     public static async Task SeedAsync(RegistryFixture registry, int count, int roads = 3)
     {
@@ -49,5 +50,20 @@ internal static class OgcTestData
             """, connection);
         segments.Parameters.AddWithValue("roads", roads);
         await segments.ExecuteNonQueryAsync();
+
+        await using var defects = new NpgsqlCommand(
+            """
+            WITH i AS (
+              INSERT INTO inspections (client_id, fingerprint, facility_id, district_code, inspector_name, inspected_at, result,
+                                       facility_status, answers, photo_ids, source, created_at)
+              SELECT gen_random_uuid(), 'test' || f.id, f.id, f.district_code, '测试检查员', now(), 'fail', f.status, '[]'::jsonb, '{}', 'test', now()
+              FROM facilities f WHERE f.id <= 3
+              RETURNING id, facility_id)
+            INSERT INTO defects (facility_id, inspection_id, district_code, item, severity, status, due_at, managing_unit, location, created_at, updated_at)
+            SELECT i.facility_id, i.id, '140881', 'door_width', 'major', (ARRAY['open', 'fixed', 'verified'])[i.facility_id], now() + interval '30 days',
+                   '永济市住房和城乡建设局', ST_PointOnSurface(f.geometry), now(), now()
+            FROM i JOIN facilities f ON f.id = i.facility_id
+            """, connection);
+        await defects.ExecuteNonQueryAsync();
     }
 }

@@ -214,6 +214,158 @@ namespace Accessibility.Api.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Accessibility.Api.Features.Defects.Defect", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DistrictCode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("district_code");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<long>("FacilityId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("facility_id");
+
+                    b.Property<long>("InspectionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("inspection_id");
+
+                    b.Property<string>("Item")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("item");
+
+                    b.Property<Point>("Location")
+                        .IsRequired()
+                        .HasColumnType("geometry(Point,4490)")
+                        .HasColumnName("location");
+
+                    b.Property<string>("ManagingUnit")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("managing_unit");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("severity");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_defects");
+
+                    b.HasIndex("InspectionId")
+                        .HasDatabaseName("ix_defects_inspection_id");
+
+                    b.HasIndex("Location")
+                        .HasDatabaseName("ix_defects_location");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Location"), "gist");
+
+                    b.HasIndex("DistrictCode", "Status")
+                        .HasDatabaseName("ix_defects_district_code_status");
+
+                    b.HasIndex("FacilityId", "Item")
+                        .IsUnique()
+                        .HasDatabaseName("ix_defects_facility_id_item")
+                        .HasFilter("status IN ('open', 'assigned', 'fixed')");
+
+                    b.ToTable("defects", (string)null);
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Defects.DefectEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("actor");
+
+                    b.Property<long?>("ActorUserId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("actor_user_id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<long>("DefectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("defect_id");
+
+                    b.Property<string>("FromStatus")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("from_status");
+
+                    b.Property<long?>("InspectionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("inspection_id");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("note");
+
+                    b.PrimitiveCollection<Guid[]>("PhotoIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("photo_ids");
+
+                    b.Property<string>("ToStatus")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("to_status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_defect_events");
+
+                    b.HasIndex("DefectId")
+                        .HasDatabaseName("ix_defect_events_defect_id");
+
+                    b.HasIndex("InspectionId")
+                        .HasDatabaseName("ix_defect_events_inspection_id");
+
+                    b.ToTable("defect_events", (string)null);
+                });
+
             modelBuilder.Entity("Accessibility.Api.Features.Districts.District", b =>
                 {
                     b.Property<string>("Code")
@@ -369,6 +521,118 @@ namespace Accessibility.Api.Data.Migrations
                         .HasDatabaseName("ix_facilities_district_code_kind_status");
 
                     b.ToTable("facilities", (string)null);
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Inspections.Inspection", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<JsonArray>("Answers")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("answers");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DistrictCode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("district_code");
+
+                    b.Property<long>("FacilityId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("facility_id");
+
+                    b.Property<string>("FacilityStatus")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("facility_status");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<DateTimeOffset>("InspectedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("inspected_at");
+
+                    b.Property<string>("InspectorName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("inspector_name");
+
+                    b.Property<long?>("InspectorUserId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("inspector_user_id");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("note");
+
+                    b.PrimitiveCollection<Guid[]>("PhotoIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("photo_ids");
+
+                    b.Property<string>("Result")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("result");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("source");
+
+                    b.HasKey("Id")
+                        .HasName("pk_inspections");
+
+                    b.HasIndex("ClientId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_inspections_client_id");
+
+                    b.HasIndex("DistrictCode")
+                        .HasDatabaseName("ix_inspections_district_code");
+
+                    b.HasIndex("FacilityId", "InspectedAt")
+                        .HasDatabaseName("ix_inspections_facility_id_inspected_at");
+
+                    b.ToTable("inspections", (string)null);
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Inspections.KindInspectionInterval", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("Months")
+                        .HasColumnType("integer")
+                        .HasColumnName("months");
+
+                    b.HasKey("Kind")
+                        .HasName("pk_facility_kind_intervals");
+
+                    b.ToTable("facility_kind_intervals", (string)null);
                 });
 
             modelBuilder.Entity("Accessibility.Api.Features.Photos.Photo", b =>
@@ -676,6 +940,39 @@ namespace Accessibility.Api.Data.Migrations
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("Accessibility.Api.Features.Defects.Defect", b =>
+                {
+                    b.HasOne("Accessibility.Api.Features.Facilities.Facility", null)
+                        .WithMany()
+                        .HasForeignKey("FacilityId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_defects_facilities_facility_id");
+
+                    b.HasOne("Accessibility.Api.Features.Inspections.Inspection", null)
+                        .WithMany()
+                        .HasForeignKey("InspectionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_defects_inspections_inspection_id");
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Defects.DefectEvent", b =>
+                {
+                    b.HasOne("Accessibility.Api.Features.Defects.Defect", null)
+                        .WithMany("Events")
+                        .HasForeignKey("DefectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_defect_events_defects_defect_id");
+
+                    b.HasOne("Accessibility.Api.Features.Inspections.Inspection", null)
+                        .WithMany()
+                        .HasForeignKey("InspectionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_defect_events_inspections_inspection_id");
+                });
+
             modelBuilder.Entity("Accessibility.Api.Features.Districts.District", b =>
                 {
                     b.HasOne("Accessibility.Api.Features.Districts.District", null)
@@ -699,6 +996,16 @@ namespace Accessibility.Api.Data.Migrations
                         .HasForeignKey("TownshipCode")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_facilities_districts_township_code");
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Inspections.Inspection", b =>
+                {
+                    b.HasOne("Accessibility.Api.Features.Facilities.Facility", null)
+                        .WithMany()
+                        .HasForeignKey("FacilityId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_inspections_facilities_facility_id");
                 });
 
             modelBuilder.Entity("Accessibility.Api.Features.Photos.Photo", b =>
@@ -734,6 +1041,11 @@ namespace Accessibility.Api.Data.Migrations
                         .HasForeignKey("TownshipCode")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_road_segments_districts_township_code");
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Defects.Defect", b =>
+                {
+                    b.Navigation("Events");
                 });
 #pragma warning restore 612, 618
         }

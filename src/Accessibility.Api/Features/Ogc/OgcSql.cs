@@ -36,11 +36,11 @@ public static class OgcSql
 
     /// <summary>
     /// The public layers, in the order <c>/ogc/collections</c> lists them: all facilities, one
-    /// collection per facility kind of <paramref name="catalog"/>, road segments, and districts
-    /// that have a boundary. Household records (renovation cases) are never a layer here.
+    /// collection per facility kind of <paramref name="catalog"/>, road segments, districts
+    /// that have a boundary, and open defects. Household records (renovation cases) are never a layer here.
     /// </summary>
     /// <remarks>
-    /// Extension point: a new public layer (open defects, public reports without contact data)
+    /// Extension point: a new public layer (public reports without contact data)
     /// is one more <see cref="OgcLayer"/> appended here, with its table, its properties as a
     /// <c>json_build_object</c> fragment on alias <c>t</c>, its simple queryables and its time column.
     /// </remarks>
@@ -63,7 +63,8 @@ public static class OgcSql
                 FixedKind: null,
                 Properties: FacilityProperties,
                 Queryables: FacilityQueryables,
-                TimeColumn: "t.updated_at"),
+                TimeColumn: "t.updated_at",
+                DistrictFilter: CountyOrTownship),
         };
 
         foreach (var kind in catalog.Kinds)
@@ -111,7 +112,8 @@ public static class OgcSql
                 new("townshipCode", "t.township_code", "string"),
                 new("source", "t.source", "string"),
             ],
-            TimeColumn: "t.updated_at"));
+            TimeColumn: "t.updated_at",
+            DistrictFilter: CountyOrTownship));
 
         layers.Add(new(
             Id: "districts",
@@ -140,11 +142,46 @@ public static class OgcSql
                 new("name", "t.name", "string"),
                 new("boundaryApproximate", "t.boundary_approximate", "boolean"),
             ],
-            TimeColumn: null));
+            TimeColumn: null,
+            DistrictFilter: "t.code LIKE @district"));
 
-        // Open defects and public reports join here once their tables exist (see remarks).
+        layers.Add(new(
+            Id: "open-defects",
+            Title: "未关闭缺陷 Open defects",
+            Description: "Defects found by inspections and not yet closed (open, assigned, fixed awaiting verification), at their facility; "
+                + "overdue when open or assigned past the due date. No history, notes or people.",
+            Table: "defects",
+            IdColumn: "t.id",
+            NumericId: true,
+            GeometryColumn: "t.location",
+            GeometryType: "Point",
+            Precision: 7,
+            BaseFilter: "t.status IN ('open', 'assigned', 'fixed')",
+            FixedKind: null,
+            Properties: """
+                'id', t.id, 'facilityId', t.facility_id,
+                'facilityName', (SELECT fx.name FROM facilities fx WHERE fx.id = t.facility_id),
+                'facilityKind', (SELECT fx.kind FROM facilities fx WHERE fx.id = t.facility_id),
+                'districtCode', t.district_code, 'item', t.item, 'severity', t.severity, 'status', t.status,
+                'dueAt', t.due_at, 'overdue', (t.status IN ('open', 'assigned') AND t.due_at < now()),
+                'managingUnit', t.managing_unit, 'createdAt', t.created_at, 'updatedAt', t.updated_at
+                """,
+            Queryables:
+            [
+                new("severity", "t.severity", "string"),
+                new("status", "t.status", "string"),
+                new("item", "t.item", "string"),
+                new("districtCode", "t.district_code", "string"),
+                new("managingUnit", "t.managing_unit", "string"),
+            ],
+            TimeColumn: "t.updated_at",
+            DistrictFilter: "t.district_code LIKE @district"));
+
+        // Public reports (without contact data) join here once their table exists: one more OgcLayer.
         return layers;
     }
+
+    private const string CountyOrTownship = "(t.district_code LIKE @district OR t.township_code LIKE @district)";
 
     private const string LevelName =
         "(CASE t.level WHEN 1 THEN 'province' WHEN 2 THEN 'prefecture' WHEN 3 THEN 'county' ELSE 'township' END)";
@@ -271,9 +308,7 @@ public static class OgcSql
         if (query.DistrictPrefix is { } prefix)
         {
             // Digits only (checked by the parser), so no LIKE wildcard can sneak in.
-            sql.Append(layer.Table == "districts"
-                ? " AND t.code LIKE @district"
-                : " AND (t.district_code LIKE @district OR t.township_code LIKE @district)");
+            sql.Append(" AND ").Append(layer.DistrictFilter);
             command.Parameters.AddWithValue("district", prefix + "%");
         }
 
@@ -318,6 +353,7 @@ public static class OgcSql
 /// <param name="Properties">Arguments of <c>json_build_object</c> for the properties.</param>
 /// <param name="Queryables">Simple properties that can be filtered by equality.</param>
 /// <param name="TimeColumn">Column <c>datetime</c> filters on, or null when the data have no time.</param>
+/// <param name="DistrictFilter">Condition on <c>@district</c> (a code prefix with <c>%</c>) for the <c>district</c> parameter.</param>
 public sealed record OgcLayer(
     string Id,
     string Title,
@@ -332,7 +368,8 @@ public sealed record OgcLayer(
     string? FixedKind,
     string Properties,
     IReadOnlyList<OgcQueryable> Queryables,
-    string? TimeColumn);
+    string? TimeColumn,
+    string DistrictFilter);
 
 /// <summary>A property that can be filtered on by equality (<c>?status=operational</c>).</summary>
 /// <param name="Name">Property and query parameter name.</param>
