@@ -2,8 +2,10 @@ using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Defects;
+using Accessibility.Api.Features.Exports;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Inspections;
+using Accessibility.Api.Features.Ogc;
 using Accessibility.Api.Features.PlanTargets;
 using Accessibility.Api.Features.Photos;
 using Accessibility.Api.Features.Roads;
@@ -41,6 +43,8 @@ internal static class FeatureRegistration
         app.MapDefectEndpoints();
         app.MapAuditEndpoints();
         app.MapPhotoEndpoints();
+        app.MapOgcEndpoints();
+        app.MapExportEndpoints();
         return app;
     }
 }
