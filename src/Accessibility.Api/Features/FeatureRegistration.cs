@@ -4,6 +4,7 @@ using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.PlanTargets;
 using Accessibility.Api.Features.Photos;
+using Accessibility.Api.Features.Renovations;
 using Accessibility.Api.Features.Roads;
 
 namespace Accessibility.Api.Features;
@@ -17,6 +18,7 @@ internal static class FeatureRegistration
         services.AddScoped<AuditLog>();
         services.AddDistricts();
         services.AddPhotos();
+        services.AddRenovations();
         return services;
     }
 
@@ -36,6 +38,7 @@ internal static class FeatureRegistration
         app.MapRoadEndpoints();
         app.MapAuditEndpoints();
         app.MapPhotoEndpoints();
+        app.MapRenovationEndpoints();
         return app;
     }
 }
