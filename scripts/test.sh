@@ -36,6 +36,12 @@ ACCESSIBILITY_DB="$browser_db" dotnet src/Accessibility.Api/bin/Debug/net10.0/Ac
 export PLANNER_USER="browser-planner" PLANNER_PASSWORD="planner-$(head -c 12 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
 printf '%s\n' "$PLANNER_PASSWORD" | ACCESSIBILITY_DB="$browser_db" dotnet src/Accessibility.Api/bin/Debug/net10.0/Accessibility.Api.dll \
   user create --name "$PLANNER_USER" --role planner --district 140881 --password-stdin >>var/test/browser-api.log 2>&1
+# An inspector for Yongji (140881) with a throw-away password, for the inspector page tests.
+export INSPECTOR_USER=browser-inspector
+INSPECTOR_PASSWORD="browser-test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+export INSPECTOR_PASSWORD
+printf '%s\n' "$INSPECTOR_PASSWORD" | ACCESSIBILITY_DB="$browser_db" dotnet src/Accessibility.Api/bin/Debug/net10.0/Accessibility.Api.dll \
+  user create --name "$INSPECTOR_USER" --role inspector --district 140881 --password-stdin >>var/test/browser-api.log 2>&1
 ACCESSIBILITY_DB="$browser_db" Registry__LoadDemoData=true nohup dotnet src/Accessibility.Api/bin/Debug/net10.0/Accessibility.Api.dll --urls "$url" >>var/test/browser-api.log 2>&1 &
 api=$!
 ready=0

@@ -2,7 +2,7 @@
 // Plain ES module; Leaflet is loaded as a classic script (global L) before this runs.
 import {
   t, pick, getLang, setLang, detectLang, applyStatic,
-  statusLabels, kindLabels, attributeLabels, unitSuffixes,
+  statusLabels, kindLabels, attributeLabels, unitSuffixes, inspectionStateLabels, defectStatusLabels,
 } from './i18n.js';
 
 const L = window.L;
@@ -55,6 +55,55 @@ function lineSampleSvg(status) {
     + '</svg>';
 }
 
+// Inspection status layer: its own symbols (shape + sign + colour, Okabe–Ito), none of
+// them shared with the facility status legend, so the two maps cannot be mistaken.
+export const INSPECTION_STYLES = {
+  on_time: { shape: 'badge-check', color: '#0072B2' },
+  due_soon: { shape: 'hourglass', color: '#E69F00' },
+  overdue: { shape: 'octagon-alert', color: '#D55E00' },
+  never: { shape: 'ring-question', color: '#FFFFFF' },
+  unknown: { shape: 'dot-slash', color: '#BBBBBB' },
+};
+const INSPECTION_ORDER = ['on_time', 'due_soon', 'overdue', 'never'];
+const INSPECTION_SHAPES = {
+  'badge-check': '<rect x="3" y="3" width="18" height="18" rx="5"/>',
+  hourglass: '<polygon points="4,2.5 20,2.5 13.5,12 20,21.5 4,21.5 10.5,12"/>',
+  'octagon-alert': '<polygon points="8,2 16,2 22,8 22,16 16,22 8,22 2,16 2,8"/>',
+  'ring-question': '<circle cx="12" cy="12" r="9"/>',
+  'dot-slash': '<circle cx="12" cy="12" r="6"/>',
+};
+const INSPECTION_GLYPHS = {
+  'badge-check': '<path d="M7.5 12.5l3 3 6-7" fill="none" stroke="#fff" stroke-width="2.6" stroke-linecap="round" stroke-linejoin="round"/>',
+  hourglass: '',
+  'octagon-alert': '<path d="M12 6.5v7" stroke="#fff" stroke-width="2.8" stroke-linecap="round"/><circle cx="12" cy="17.5" r="1.6" fill="#fff"/>',
+  'ring-question': '<path d="M9.3 9.6a2.8 2.8 0 1 1 3.9 2.6c-.8.4-1.2.9-1.2 1.8" fill="none" stroke="#1a1a1a" stroke-width="2" stroke-linecap="round"/><circle cx="12" cy="17.3" r="1.3" fill="#1a1a1a"/>',
+  'dot-slash': '<path d="M7 17L17 7" stroke="#1a1a1a" stroke-width="1.8"/>',
+};
+
+function inspectionStateOf(props) {
+  return props && props.inspectionState in INSPECTION_STYLES ? props.inspectionState : 'unknown';
+}
+
+function inspectionSvg(stateCode, size = 24) {
+  const s = INSPECTION_STYLES[stateCode] || INSPECTION_STYLES.unknown;
+  const body = INSPECTION_SHAPES[s.shape];
+  const dash = s.shape === 'ring-question' ? ' stroke-dasharray="3 2"' : '';
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="${size}" height="${size}"`
+    + ` aria-hidden="true" focusable="false" class="shape shape-${s.shape}">`
+    + `<g fill="none" stroke="#fff" stroke-width="4" stroke-linejoin="round">${body}</g>`
+    + `<g fill="${s.color}" stroke="#1a1a1a" stroke-width="1.8" stroke-linejoin="round"${dash}>${body}</g>`
+    + `${INSPECTION_GLYPHS[s.shape]}</svg>`;
+}
+
+function inspectionStateLabel(code) {
+  return pick(inspectionStateLabels[code], code);
+}
+
+/** The symbol of a facility in the current layer. */
+function symbolSvg(props, size) {
+  return state.layer === 'inspection' ? inspectionSvg(inspectionStateOf(props), size) : shapeSvg(props.status, size);
+}
+
 // ---------------------------------------------------------------------------
 // State
 const state = {
@@ -72,6 +121,8 @@ const state = {
   selectedId: null,
   facilityCtrl: null,     // AbortController of the in-flight facility request
   lastCollection: null,
+  layer: 'status',        // 'status' | 'inspection': which symbols the map draws
+  detailsCtrl: null,
 };
 
 const $ = (sel) => document.querySelector(sel);
@@ -371,6 +422,39 @@ function renderLegend() {
   list.replaceChildren(...items, boundary);
 }
 
+function renderInspectionLegend() {
+  const list = $('#inspection-legend-list');
+  if (!list) return;
+  list.replaceChildren(...INSPECTION_ORDER.map((code) => {
+    const li = document.createElement('li');
+    li.className = 'legend-item';
+    li.dataset.inspectionState = code;
+    li.dataset.shape = INSPECTION_STYLES[code].shape;
+    li.innerHTML = `<span class="legend-symbols">${inspectionSvg(code, 22)}</span>`;
+    const label = document.createElement('span');
+    label.className = 'legend-label';
+    label.textContent = inspectionStateLabel(code);
+    li.append(label);
+    return li;
+  }));
+  // Until the server sends inspection properties, say so instead of showing a misleading map.
+  const missing = state.layer === 'inspection' && state.features.length > 0
+    && state.features.every((f) => !f.properties || !('inspectionState' in f.properties));
+  const note = $('#inspection-no-data');
+  note.hidden = !missing;
+  note.textContent = missing ? t('inspectionNoData') : '';
+}
+
+function setLayer(layer) {
+  state.layer = layer === 'inspection' ? 'inspection' : 'status';
+  $('#legend').hidden = state.layer !== 'status';
+  $('#inspection-legend').hidden = state.layer !== 'inspection';
+  for (const r of document.querySelectorAll('input[name="layer"]')) r.checked = r.value === state.layer;
+  if (state.map) renderFacilities(state.features);
+  renderInspectionLegend();
+  if (state.selectedId) markSelected(state.selectedId);
+}
+
 // ---------------------------------------------------------------------------
 // Facilities
 function currentBbox() {
@@ -408,7 +492,8 @@ function featureId(f) {
 }
 
 function describe(props) {
-  return t('markerLabel', { name: facilityName(props), kind: kindLabel(props), status: statusLabel(props.status) });
+  const text = t('markerLabel', { name: facilityName(props), kind: kindLabel(props), status: statusLabel(props.status) });
+  return state.layer === 'inspection' ? `${text}, ${inspectionStateLabel(inspectionStateOf(props))}` : text;
 }
 
 function renderFacilities(features) {
@@ -427,8 +512,8 @@ function renderFacilities(features) {
       const [lon, lat] = g.coordinates;
       layer = L.marker([lat, lon], {
         icon: L.divIcon({
-          className: `facility-marker status-${props.status || 'unknown'}${id === state.selectedId ? ' is-selected' : ''}`,
-          html: shapeSvg(props.status, 24),
+          className: `facility-marker status-${props.status || 'unknown'} inspection-${inspectionStateOf(props)}${id === state.selectedId ? ' is-selected' : ''}`,
+          html: symbolSvg(props, 24),
           iconSize: [24, 24],
           iconAnchor: [12, 12],
         }),
@@ -442,6 +527,7 @@ function renderFacilities(features) {
         el.setAttribute('role', 'button');
         el.setAttribute('aria-label', describe(props));
         el.dataset.facilityId = id;
+        el.dataset.inspectionState = inspectionStateOf(props);
         el.addEventListener('keydown', (ev) => {
           if (ev.key === 'Enter' || ev.key === ' ') {
             ev.preventDefault();
@@ -455,10 +541,16 @@ function renderFacilities(features) {
       const latlngs = g.type === 'LineString' ? toLatLngs(g.coordinates) : g.coordinates.map(toLatLngs);
       layer = L.featureGroup([
         L.polyline(latlngs, { color: '#ffffff', weight: 8, opacity: 0.9, interactive: false }),
-        L.polyline(latlngs, {
-          color: style.color, weight: 5, opacity: 1, dashArray: style.dash || null, lineCap: 'butt',
-          className: `facility-line status-${props.status || 'unknown'}`,
-        }),
+        state.layer === 'inspection'
+          ? L.polyline(latlngs, {
+            color: INSPECTION_STYLES[inspectionStateOf(props)].color === '#FFFFFF' ? '#767676' : INSPECTION_STYLES[inspectionStateOf(props)].color,
+            weight: 5, opacity: 1, dashArray: { on_time: null, due_soon: '10 5', overdue: '2 6', never: '3 7', unknown: '1 8' }[inspectionStateOf(props)], lineCap: 'butt',
+            className: `facility-line inspection-${inspectionStateOf(props)}`,
+          })
+          : L.polyline(latlngs, {
+            color: style.color, weight: 5, opacity: 1, dashArray: style.dash || null, lineCap: 'butt',
+            className: `facility-line status-${props.status || 'unknown'}`,
+          }),
       ]);
       layer.bindTooltip(describe(props), { sticky: true });
     } else {
@@ -469,6 +561,7 @@ function renderFacilities(features) {
     state.layersById.set(id, layer);
   }
   renderList();
+  renderInspectionLegend();
 }
 
 function renderList() {
@@ -496,7 +589,7 @@ function renderList() {
     btn.className = 'facility-item';
     btn.dataset.facilityId = id;
     if (id === state.selectedId) btn.setAttribute('aria-current', 'true');
-    btn.innerHTML = `<span class="item-symbol">${shapeSvg(props.status, 20)}</span>`;
+    btn.innerHTML = `<span class="item-symbol">${symbolSvg(props, 20)}</span>`;
     const text = document.createElement('span');
     text.className = 'item-text';
     const name = document.createElement('span');
@@ -504,7 +597,8 @@ function renderList() {
     name.textContent = facilityName(props);
     const meta = document.createElement('span');
     meta.className = 'item-meta';
-    meta.textContent = t('listItemMeta', { kind: kindLabel(props), status: statusLabel(props.status) });
+    meta.textContent = t('listItemMeta', { kind: kindLabel(props), status: statusLabel(props.status) })
+      + (state.layer === 'inspection' ? ` · ${inspectionStateLabel(inspectionStateOf(props))}` : '');
     text.append(name, meta);
     if (props.source === 'demo') {
       const tag = document.createElement('span');
@@ -546,6 +640,7 @@ function openDetails(id, { focus = false, pan = false } = {}) {
   renderDetails(f);
   const section = $('#details');
   section.hidden = false;
+  loadFacilityDetails(id);
   if (pan) {
     const layer = state.layersById.get(id);
     if (layer && layer.getLatLng) {
@@ -596,6 +691,7 @@ function renderDetails(f) {
   add('fieldSource', props.source === 'demo' ? t('sourceDemo') : (props.source || '—'));
   if (props.updatedAt) add('fieldUpdatedAt', formatDate(props.updatedAt));
   body.append(dl);
+  renderInspectionDetails(body, f);
 
   const attrs = props.attributes && typeof props.attributes === 'object' ? Object.entries(props.attributes) : [];
   const h = document.createElement('h4');
@@ -629,6 +725,75 @@ function renderDetails(f) {
   }
   table.append(thead, tbody);
   body.append(table);
+}
+
+// Last inspection and open defects; shown only for what the server sends (older servers send none).
+function renderInspectionDetails(body, f) {
+  const props = f.properties || {};
+  const has = ['inspectionState', 'lastInspectedAt', 'lastInspectionResult', 'openDefectCount', 'openDefects'].some((k) => k in props);
+  const section = document.createElement('div');
+  section.className = 'details-inspection';
+  if (has) {
+    const h = document.createElement('h4');
+    h.textContent = t('layerInspection');
+    const dl = document.createElement('dl');
+    dl.className = 'details-fields';
+    const add = (labelKey, value, html = null) => {
+      const dt = document.createElement('dt');
+      dt.textContent = t(labelKey);
+      const dd = document.createElement('dd');
+      if (html) dd.innerHTML = html;
+      dd.append(value);
+      dl.append(dt, dd);
+    };
+    const st = inspectionStateOf(props);
+    add('fieldInspectionState', inspectionStateLabel(st), `<span class="status-symbol">${inspectionSvg(st, 18)}</span>`);
+    add('fieldLastInspected', props.lastInspectedAt ? formatDate(props.lastInspectedAt) : t('neverInspected'));
+    if (props.lastInspectedAt) {
+      const r = props.lastInspectionResult;
+      add('fieldLastResult', r === 'pass' ? t('resultPass') : r === 'fail' ? t('resultFail') : (r || '—'));
+    }
+    const defects = Array.isArray(props.openDefects) ? props.openDefects : null;
+    const count = defects ? defects.length : props.openDefectCount;
+    add('fieldOpenDefects', Number.isFinite(count) ? (count ? t('openDefectsCount', { n: count }) : t('openDefectsNone')) : '—');
+    section.append(h, dl);
+    if (defects && defects.length) {
+      const ul = document.createElement('ul');
+      ul.className = 'defect-list';
+      for (const d of defects) {
+        const li = document.createElement('li');
+        li.dataset.defectId = String(d.id);
+        li.textContent = t('defectSummary', {
+          item: d.item, severity: t({ critical: 'severityCritical', major: 'severityMajor', minor: 'severityMinor' }[d.severity] || 'unknown'),
+          status: pick(defectStatusLabels[d.status], d.status || ''), due: d.dueAt ? formatDate(d.dueAt) : '—',
+        });
+        ul.append(li);
+      }
+      section.append(ul);
+    }
+  }
+  const link = document.createElement('a');
+  link.className = 'inspect-link';
+  link.href = `/inspect.html?facility=${encodeURIComponent(featureId(f))}`;
+  link.textContent = t('inspectThis');
+  section.append(link);
+  body.append(section);
+}
+
+/** The list gives the summary; the single facility also carries its open defects. */
+async function loadFacilityDetails(id) {
+  if (state.detailsCtrl) state.detailsCtrl.abort();
+  const ctrl = new AbortController();
+  state.detailsCtrl = ctrl;
+  try {
+    const full = await api(`/api/v1/facilities/${encodeURIComponent(id)}`, { signal: ctrl.signal });
+    if (ctrl.signal.aborted || state.selectedId !== id) return;
+    const i = state.features.findIndex((x) => featureId(x) === id);
+    if (i >= 0) state.features[i] = { ...state.features[i], properties: { ...state.features[i].properties, ...full.properties } };
+    if (!$('#details').hidden) renderDetails(state.features[i] || full);
+  } catch (err) {
+    if (err.name !== 'AbortError') console.warn('[details]', err); // eslint-disable-line no-console
+  }
 }
 
 function closeDetails() {
@@ -669,6 +834,7 @@ function applyLanguage(lang) {
   btn.setAttribute('aria-pressed', lang === 'en' ? 'true' : 'false');
   renderDemoNotice();
   renderLegend();
+  renderInspectionLegend();
   if (state.map) renderFacilities(state.features);
   if (state.selectedId && !$('#details').hidden) {
     const f = state.features.find((x) => featureId(x) === state.selectedId);
@@ -691,6 +857,9 @@ async function main() {
   applyLanguage(detectLang());
   $('#lang-toggle').addEventListener('click', () => applyLanguage(getLang() === 'en' ? 'zh' : 'en'));
   $('#details-close').addEventListener('click', closeDetails);
+  for (const r of document.querySelectorAll('input[name="layer"]')) {
+    r.addEventListener('change', () => { if (r.checked) setLayer(r.value); });
+  }
   $('#details').addEventListener('keydown', (ev) => {
     if (ev.key === 'Escape') closeDetails();
   });

@@ -50,6 +50,7 @@ public static class RegistryApp
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = registry.MaxRequestBodyBytes);
         builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddOpenApi("v1");
         builder.Services.AddRegistryFeatures();
 

@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Accessibility.Api.Features.Auth;
+using Accessibility.Api.Features.Defects;
 using Accessibility.Api.Features.Demo;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.PlanTargets;
 using Accessibility.Api.Features.Renovations;
 using Accessibility.Api.Features.Roads;
@@ -19,6 +21,8 @@ public sealed class DatabaseSeeder(
     DistrictSql districtSql,
     FacilityKindCatalog kinds,
     PersonalDataProtector protector,
+    ChecklistCatalog checklists,
+    InspectionRecorder inspections,
     IOptions<RegistryOptions> options,
     TimeProvider clock,
     ILogger<DatabaseSeeder> logger)
@@ -51,12 +55,65 @@ public sealed class DatabaseSeeder(
             await LoadDemoDataAsync(ct);
         }
 
+        await SyncInspectionIntervalsAsync(ct);
+        if (options.Value.LoadDemoData && !await db.Inspections.AnyAsync(ct) && await db.Facilities.AnyAsync(f => f.Source == DemoSource, ct))
+        {
+            await LoadDemoInspectionsAsync(ct);
+        }
+
         // Demo households only beside demo facilities, never into a registry that holds real data.
         if (options.Value.LoadDemoData && !await db.RenovationCases.AnyAsync(ct)
             && await db.Facilities.AnyAsync(f => f.Source == DemoSource, ct))
         {
             await LoadDemoRenovationsAsync(ct);
         }
+    }
+
+    /// <summary>Copies each kind's inspection interval from the catalog into the database, where SQL computes due dates.</summary>
+    private async Task SyncInspectionIntervalsAsync(CancellationToken ct)
+    {
+        _ = checklists; // resolving the catalog validates data/checklists.json at start-up
+        var connection = await Features.Facilities.WriteResults.OpenAsync(db, ct);
+        await InspectionSql.SyncIntervalsAsync(connection, kinds.Kinds.Select(k => (k.Code, k.InspectionIntervalMonths)).ToList(), ct);
+    }
+
+    /// <summary>
+    /// A few synthetic inspections of demo facilities of the fully generated counties (with the defects they find),
+    /// some re-inspected after repair (verified), then some of the rest assigned and fixed, so that every list and figure has something to show.
+    /// </summary>
+    private async Task LoadDemoInspectionsAsync(CancellationToken ct)
+    {
+        var facilities = await db.Facilities.AsNoTracking()
+            .Where(f => f.Source == DemoSource && f.DeletedAt == null && FullDemoCounties.Contains(f.DistrictCode))
+            .OrderBy(f => f.Id)
+            .ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        var demoActor = new Actor(null, "demo");
+        var drafts = DemoInspections.Generate(facilities, checklists, now);
+        foreach (var draft in drafts)
+        {
+            await inspections.RecordAsync(draft, demoActor, null, ct);
+        }
+
+        // Move some defects along their lifecycle: every second assigned, every third of those fixed.
+        var defects = await db.Defects.Where(d => d.Status == DefectStatuses.Open).OrderBy(d => d.Id).ToListAsync(ct);
+        foreach (var (defect, i) in defects.Select((d, i) => (d, i)).Where(x => x.i % 2 == 0))
+        {
+            var assignedAt = defect.CreatedAt.AddDays(1);
+            defect.Events.Add(InspectionRecorder.Event(demoActor, assignedAt, DefectStatuses.Open, DefectStatuses.Assigned, "示例数据：已交办 " + defect.ManagingUnit, null));
+            defect.Status = DefectStatuses.Assigned;
+            if (i % 3 == 0)
+            {
+                defect.Events.Add(InspectionRecorder.Event(demoActor, assignedAt.AddDays(2 + (i % 9)), DefectStatuses.Assigned, DefectStatuses.Fixed, "示例数据：已整改", null));
+                defect.Status = DefectStatuses.Fixed;
+            }
+
+            defect.UpdatedAt = now;
+        }
+
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        logger.LogInformation("Generated demo inspections: {Inspections} inspections; {Open} defects left open, some assigned or fixed (source = demo).", drafts.Count, defects.Count);
     }
 
     /// <summary>

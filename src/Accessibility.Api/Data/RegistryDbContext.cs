@@ -1,7 +1,9 @@
 using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Districts;
+using Accessibility.Api.Features.Defects;
 using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.Photos;
 using Accessibility.Api.Features.PlanTargets;
 using Accessibility.Api.Features.Renovations;
@@ -28,6 +30,18 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
 
     /// <summary>Road segments.</summary>
     public DbSet<RoadSegment> RoadSegments => Set<RoadSegment>();
+
+    /// <summary>Inspections.</summary>
+    public DbSet<Inspection> Inspections => Set<Inspection>();
+
+    /// <summary>Months between inspections, per facility kind (copied from the kind catalog at start-up).</summary>
+    public DbSet<KindInspectionInterval> KindInspectionIntervals => Set<KindInspectionInterval>();
+
+    /// <summary>Defects found by inspections.</summary>
+    public DbSet<Defect> Defects => Set<Defect>();
+
+    /// <summary>Defect history.</summary>
+    public DbSet<DefectEvent> DefectEvents => Set<DefectEvent>();
 
     /// <summary>Append-only audit log.</summary>
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();

@@ -1,7 +1,9 @@
 using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Districts;
+using Accessibility.Api.Features.Defects;
 using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.PlanTargets;
 using Accessibility.Api.Features.Photos;
 using Accessibility.Api.Features.Renovations;
@@ -17,6 +19,7 @@ internal static class FeatureRegistration
         services.AddRegistryAuthentication();
         services.AddScoped<AuditLog>();
         services.AddDistricts();
+        services.AddInspections();
         services.AddPhotos();
         services.AddRenovations();
         return services;
@@ -36,6 +39,8 @@ internal static class FeatureRegistration
         app.MapUsersEndpoints();
         app.MapFacilityEndpoints();
         app.MapRoadEndpoints();
+        app.MapInspectionEndpoints();
+        app.MapDefectEndpoints();
         app.MapAuditEndpoints();
         app.MapPhotoEndpoints();
         app.MapRenovationEndpoints();

@@ -178,6 +178,20 @@ public sealed class DistrictEndpointsTests(RegistryFixture registry) : IAsyncLif
     }
 
     [Fact]
+    public async Task A_boundary_file_over_the_limit_gets_413_not_500()
+    {
+        using var admin = await registry.CreateUserClientAsync(Roles.DistrictAdmin, "140881");
+        var padding = new string(' ', (int)DistrictEndpoints.MaxBoundaryImportBytes + 1024);
+        var file = FeatureCollection(Feature("140881002", "城东街道", Square(110.45, 34.85, 0.02))).Insert(1, padding);
+        // A well-behaved client of a large upload waits for 100-continue, so it hears the 413 instead of a reset.
+        admin.DefaultRequestHeaders.ExpectContinue = true;
+        var response = await admin.PostAsync(new Uri("/api/v1/districts/boundaries", UriKind.Relative), GeoJson(file));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(0L, await registry.ScalarAsync<long>("SELECT count(*) FROM districts WHERE code = '140881002' AND boundary IS NOT NULL"));
+    }
+
+    [Fact]
     public async Task Boundary_import_needs_an_administrator()
     {
         using var anonymous = registry.CreateClient();

@@ -214,6 +214,158 @@ namespace Accessibility.Api.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Accessibility.Api.Features.Defects.Defect", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DistrictCode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("district_code");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<long>("FacilityId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("facility_id");
+
+                    b.Property<long>("InspectionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("inspection_id");
+
+                    b.Property<string>("Item")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("item");
+
+                    b.Property<Point>("Location")
+                        .IsRequired()
+                        .HasColumnType("geometry(Point,4490)")
+                        .HasColumnName("location");
+
+                    b.Property<string>("ManagingUnit")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("managing_unit");
+
+                    b.Property<string>("Severity")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("severity");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_defects");
+
+                    b.HasIndex("InspectionId")
+                        .HasDatabaseName("ix_defects_inspection_id");
+
+                    b.HasIndex("Location")
+                        .HasDatabaseName("ix_defects_location");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Location"), "gist");
+
+                    b.HasIndex("DistrictCode", "Status")
+                        .HasDatabaseName("ix_defects_district_code_status");
+
+                    b.HasIndex("FacilityId", "Item")
+                        .IsUnique()
+                        .HasDatabaseName("ix_defects_facility_id_item")
+                        .HasFilter("status IN ('open', 'assigned', 'fixed')");
+
+                    b.ToTable("defects", (string)null);
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Defects.DefectEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("actor");
+
+                    b.Property<long?>("ActorUserId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("actor_user_id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<long>("DefectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("defect_id");
+
+                    b.Property<string>("FromStatus")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("from_status");
+
+                    b.Property<long?>("InspectionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("inspection_id");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("note");
+
+                    b.PrimitiveCollection<Guid[]>("PhotoIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("photo_ids");
+
+                    b.Property<string>("ToStatus")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("to_status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_defect_events");
+
+                    b.HasIndex("DefectId")
+                        .HasDatabaseName("ix_defect_events_defect_id");
+
+                    b.HasIndex("InspectionId")
+                        .HasDatabaseName("ix_defect_events_inspection_id");
+
+                    b.ToTable("defect_events", (string)null);
+                });
+
             modelBuilder.Entity("Accessibility.Api.Features.Districts.District", b =>
                 {
                     b.Property<string>("Code")
@@ -371,6 +523,118 @@ namespace Accessibility.Api.Data.Migrations
                     b.ToTable("facilities", (string)null);
                 });
 
+            modelBuilder.Entity("Accessibility.Api.Features.Inspections.Inspection", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<JsonArray>("Answers")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("answers");
+
+                    b.Property<Guid>("ClientId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("client_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DistrictCode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("district_code");
+
+                    b.Property<long>("FacilityId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("facility_id");
+
+                    b.Property<string>("FacilityStatus")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("facility_status");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("fingerprint");
+
+                    b.Property<DateTimeOffset>("InspectedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("inspected_at");
+
+                    b.Property<string>("InspectorName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("inspector_name");
+
+                    b.Property<long?>("InspectorUserId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("inspector_user_id");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("note");
+
+                    b.PrimitiveCollection<Guid[]>("PhotoIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("photo_ids");
+
+                    b.Property<string>("Result")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("result");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("source");
+
+                    b.HasKey("Id")
+                        .HasName("pk_inspections");
+
+                    b.HasIndex("ClientId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_inspections_client_id");
+
+                    b.HasIndex("DistrictCode")
+                        .HasDatabaseName("ix_inspections_district_code");
+
+                    b.HasIndex("FacilityId", "InspectedAt")
+                        .HasDatabaseName("ix_inspections_facility_id_inspected_at");
+
+                    b.ToTable("inspections", (string)null);
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Inspections.KindInspectionInterval", b =>
+                {
+                    b.Property<string>("Kind")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("Months")
+                        .HasColumnType("integer")
+                        .HasColumnName("months");
+
+                    b.HasKey("Kind")
+                        .HasName("pk_facility_kind_intervals");
+
+                    b.ToTable("facility_kind_intervals", (string)null);
+                });
+
             modelBuilder.Entity("Accessibility.Api.Features.Photos.Photo", b =>
                 {
                     b.Property<Guid>("Id")
@@ -515,6 +779,349 @@ namespace Accessibility.Api.Data.Migrations
                     b.ToTable("plan_targets", null, t =>
                         {
                             t.HasCheckConstraint("ck_plan_targets_period", "period_end >= period_start");
+                        });
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Renovations.RenovationBudget", b =>
+                {
+                    b.Property<string>("DistrictCode")
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("district_code");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.Property<decimal>("Allocated")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("allocated");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("DistrictCode", "Year")
+                        .HasName("pk_renovation_budgets");
+
+                    b.ToTable("renovation_budgets", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_renovation_budgets_allocated", "allocated >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Renovations.RenovationCase", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AcceptanceNote")
+                        .HasColumnType("text")
+                        .HasColumnName("acceptance_note");
+
+                    b.Property<DateTimeOffset?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("accepted_at");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("address");
+
+                    b.Property<DateTimeOffset?>("ApprovedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("approved_at");
+
+                    b.Property<string>("AssessmentNote")
+                        .HasColumnType("text")
+                        .HasColumnName("assessment_note");
+
+                    b.PrimitiveCollection<List<string>>("Barriers")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("barriers");
+
+                    b.Property<int>("BirthYear")
+                        .HasColumnType("integer")
+                        .HasColumnName("birth_year");
+
+                    b.Property<string>("ClosingReason")
+                        .HasColumnType("text")
+                        .HasColumnName("closing_reason");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTimeOffset?>("ContractedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("contracted_at");
+
+                    b.Property<string>("Contractor")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("contractor");
+
+                    b.Property<decimal?>("CostEstimate")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)")
+                        .HasColumnName("cost_estimate");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DisabilityCategory")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("disability_category");
+
+                    b.Property<short>("DisabilityGrade")
+                        .HasColumnType("smallint")
+                        .HasColumnName("disability_grade");
+
+                    b.Property<string>("DistrictCode")
+                        .IsRequired()
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("district_code");
+
+                    b.Property<string>("Eligibility")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("eligibility");
+
+                    b.Property<decimal?>("FinalCost")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)")
+                        .HasColumnName("final_cost");
+
+                    b.Property<byte[]>("IdNumberCipher")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("id_number_cipher");
+
+                    b.Property<byte[]>("IdNumberHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("id_number_hash");
+
+                    b.Property<DateOnly>("IdentifiedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("identified_on");
+
+                    b.Property<JsonArray>("Items")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("items");
+
+                    b.Property<bool>("LivesAlone")
+                        .HasColumnType("boolean")
+                        .HasColumnName("lives_alone");
+
+                    b.Property<Point>("Location")
+                        .IsRequired()
+                        .HasColumnType("geometry(Point,4490)")
+                        .HasColumnName("location");
+
+                    b.PrimitiveCollection<List<string>>("MobilityAids")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("mobility_aids");
+
+                    b.Property<decimal?>("OwnContribution")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)")
+                        .HasColumnName("own_contribution");
+
+                    b.Property<string>("PersonName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("person_name");
+
+                    b.Property<byte[]>("PhoneCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_cipher");
+
+                    b.PrimitiveCollection<List<Guid>>("PhotosAfter")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("photos_after");
+
+                    b.PrimitiveCollection<List<Guid>>("PhotosBefore")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("photos_before");
+
+                    b.Property<short?>("Satisfaction")
+                        .HasColumnType("smallint")
+                        .HasColumnName("satisfaction");
+
+                    b.Property<string>("SatisfactionComment")
+                        .HasColumnType("text")
+                        .HasColumnName("satisfaction_comment");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("StatusChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("status_changed_at");
+
+                    b.Property<decimal?>("Subsidy")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)")
+                        .HasColumnName("subsidy");
+
+                    b.Property<string>("TownshipCode")
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("township_code");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_renovation_cases");
+
+                    b.HasIndex("IdNumberHash")
+                        .HasDatabaseName("ix_renovation_cases_id_number_hash");
+
+                    b.HasIndex("Location")
+                        .HasDatabaseName("ix_renovation_cases_location");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Location"), "gist");
+
+                    b.HasIndex("TownshipCode")
+                        .HasDatabaseName("ix_renovation_cases_township_code");
+
+                    b.HasIndex("DistrictCode", "Status")
+                        .HasDatabaseName("ix_renovation_cases_district_code_status");
+
+                    b.ToTable("renovation_cases", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_renovation_cases_costs", "(cost_estimate IS NULL OR cost_estimate >= 0) AND (subsidy IS NULL OR subsidy >= 0) AND (own_contribution IS NULL OR own_contribution >= 0) AND (final_cost IS NULL OR final_cost >= 0)");
+
+                            t.HasCheckConstraint("ck_renovation_cases_grade", "disability_grade IN (1, 2)");
+
+                            t.HasCheckConstraint("ck_renovation_cases_satisfaction", "satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5");
+                        });
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Renovations.RenovationCaseEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("actor");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("case_id");
+
+                    b.Property<string>("FromStatus")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("from_status");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("note");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("role");
+
+                    b.Property<string>("ToStatus")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("to_status");
+
+                    b.Property<long?>("UserId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_renovation_case_events");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_renovation_case_events_user_id");
+
+                    b.HasIndex("CaseId", "At")
+                        .HasDatabaseName("ix_renovation_case_events_case_id_at");
+
+                    b.ToTable("renovation_case_events", (string)null);
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Renovations.RenovationDistrictSettings", b =>
+                {
+                    b.Property<string>("DistrictCode")
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("district_code");
+
+                    b.Property<int?>("EligibleHouseholds")
+                        .HasColumnType("integer")
+                        .HasColumnName("eligible_households");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<JsonObject>("Weights")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("weights");
+
+                    b.HasKey("DistrictCode")
+                        .HasName("pk_renovation_district_settings");
+
+                    b.ToTable("renovation_district_settings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_renovation_settings_eligible", "eligible_households IS NULL OR eligible_households >= 0");
                         });
                 });
 
@@ -676,6 +1283,39 @@ namespace Accessibility.Api.Data.Migrations
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("Accessibility.Api.Features.Defects.Defect", b =>
+                {
+                    b.HasOne("Accessibility.Api.Features.Facilities.Facility", null)
+                        .WithMany()
+                        .HasForeignKey("FacilityId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_defects_facilities_facility_id");
+
+                    b.HasOne("Accessibility.Api.Features.Inspections.Inspection", null)
+                        .WithMany()
+                        .HasForeignKey("InspectionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_defects_inspections_inspection_id");
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Defects.DefectEvent", b =>
+                {
+                    b.HasOne("Accessibility.Api.Features.Defects.Defect", null)
+                        .WithMany("Events")
+                        .HasForeignKey("DefectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_defect_events_defects_defect_id");
+
+                    b.HasOne("Accessibility.Api.Features.Inspections.Inspection", null)
+                        .WithMany()
+                        .HasForeignKey("InspectionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_defect_events_inspections_inspection_id");
+                });
+
             modelBuilder.Entity("Accessibility.Api.Features.Districts.District", b =>
                 {
                     b.HasOne("Accessibility.Api.Features.Districts.District", null)
@@ -701,6 +1341,16 @@ namespace Accessibility.Api.Data.Migrations
                         .HasConstraintName("fk_facilities_districts_township_code");
                 });
 
+            modelBuilder.Entity("Accessibility.Api.Features.Inspections.Inspection", b =>
+                {
+                    b.HasOne("Accessibility.Api.Features.Facilities.Facility", null)
+                        .WithMany()
+                        .HasForeignKey("FacilityId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_inspections_facilities_facility_id");
+                });
+
             modelBuilder.Entity("Accessibility.Api.Features.Photos.Photo", b =>
                 {
                     b.HasOne("Accessibility.Api.Features.Auth.UserAccount", null)
@@ -720,6 +1370,58 @@ namespace Accessibility.Api.Data.Migrations
                         .HasConstraintName("fk_plan_targets_districts_district_code");
                 });
 
+            modelBuilder.Entity("Accessibility.Api.Features.Renovations.RenovationBudget", b =>
+                {
+                    b.HasOne("Accessibility.Api.Features.Districts.District", null)
+                        .WithMany()
+                        .HasForeignKey("DistrictCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_renovation_budgets_districts_district_code");
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Renovations.RenovationCase", b =>
+                {
+                    b.HasOne("Accessibility.Api.Features.Districts.District", null)
+                        .WithMany()
+                        .HasForeignKey("DistrictCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_renovation_cases_districts_district_code");
+
+                    b.HasOne("Accessibility.Api.Features.Districts.District", null)
+                        .WithMany()
+                        .HasForeignKey("TownshipCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_renovation_cases_districts_township_code");
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Renovations.RenovationCaseEvent", b =>
+                {
+                    b.HasOne("Accessibility.Api.Features.Renovations.RenovationCase", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_renovation_case_events_renovation_cases_case_id");
+
+                    b.HasOne("Accessibility.Api.Features.Auth.UserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_renovation_case_events_users_user_id");
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Renovations.RenovationDistrictSettings", b =>
+                {
+                    b.HasOne("Accessibility.Api.Features.Districts.District", null)
+                        .WithMany()
+                        .HasForeignKey("DistrictCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_renovation_district_settings_districts_district_code");
+                });
+
             modelBuilder.Entity("Accessibility.Api.Features.Roads.RoadSegment", b =>
                 {
                     b.HasOne("Accessibility.Api.Features.Districts.District", null)
@@ -734,6 +1436,11 @@ namespace Accessibility.Api.Data.Migrations
                         .HasForeignKey("TownshipCode")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_road_segments_districts_township_code");
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Defects.Defect", b =>
+                {
+                    b.Navigation("Events");
                 });
 #pragma warning restore 612, 618
         }

@@ -4,7 +4,6 @@ using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Geo;
 using Accessibility.Api.Infrastructure;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
@@ -41,6 +40,7 @@ public static class DistrictEndpoints
             .Accepts<DistrictUpdate>("application/json").Produces<DistrictSummary>().ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Sets population and registered disabled population.");
         group.MapPost("/boundaries", ImportBoundaries).WithName("ImportDistrictBoundaries").RequireAuthorization(Policies.Administer)
+            .WithMetadata(new BodySizeLimit(MaxBoundaryImportBytes))
             .WithSummary("Imports boundaries (any level, e.g. townships) from a GeoJSON FeatureCollection; all or nothing.");
         return app;
     }
@@ -205,13 +205,6 @@ public static class DistrictEndpoints
     private static async Task<IResult> ImportBoundaries(
         HttpContext http, BoundaryImporter importer, string? codeProperty, string? nameProperty, string? crs, CancellationToken ct)
     {
-        // Boundary files are larger than any other request body.
-        var sizeFeature = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (sizeFeature is { IsReadOnly: false })
-        {
-            sizeFeature.MaxRequestBodySize = MaxBoundaryImportBytes;
-        }
-
         if (!InputCrsParser.TryParse(crs, out var inputCrs))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["crs"] = ["Expected WGS84, CGCS2000, GCJ02 or BD09."] });

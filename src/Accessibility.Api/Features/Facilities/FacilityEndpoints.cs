@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Accessibility.Api.Data;
 using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
+using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Geo;
 using Accessibility.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -31,11 +32,11 @@ public static class FacilityEndpoints
         var group = app.MapGroup("/api/v1/facilities").WithTags("Facilities");
         group.MapGet("", List)
             .WithName("ListFacilities")
-            .WithSummary("Facilities as a GeoJSON FeatureCollection, filtered by bbox, district (with its children), kind and status, paged.")
+            .WithSummary("Facilities as a GeoJSON FeatureCollection, filtered by bbox, district (with its children), kind, status, name (q) and inspectionState, paged.")
             .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
             .ProducesValidationProblem();
         group.MapGet("{id:long}", Get)
-            .WithName("GetFacility").WithSummary("One facility as a GeoJSON Feature, with its version as ETag.")
+            .WithName("GetFacility").WithSummary("One facility as a GeoJSON Feature with its open defects, and its version as ETag.")
             .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone);
         group.MapPost("", Create)
@@ -76,10 +77,24 @@ public static class FacilityEndpoints
     {
         var errors = new FieldErrors();
         var query = FeatureListRequest.TryParse(request, "kind", errors);
-        if (query is null)
+        var q = request.Query["q"].ToString().Trim();
+        if (q.Length > 200)
+        {
+            errors.Add("q", "At most 200 characters.");
+        }
+
+        var state = request.Query["inspectionState"].ToString().Trim();
+        if (state.Length > 0 && !InspectionSql.States.Contains(state, StringComparer.Ordinal))
+        {
+            errors.Add("inspectionState", "Expected one of " + string.Join(", ", InspectionSql.States) + ".");
+        }
+
+        if (query is null || !errors.IsEmpty)
         {
             return errors.ToResult(StatusCodes.Status400BadRequest);
         }
+
+        query = query with { Q = q.Length > 0 ? q : null, InspectionState = state.Length > 0 ? state : null };
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var json = await FacilitySql.FeatureCollectionAsync(connection, query, FeatureListRequest.Links(request, query), ct);
@@ -89,7 +104,7 @@ public static class FacilityEndpoints
     private static async Task<IResult> Get(long id, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var stored = await FacilitySql.FeatureByIdAsync(connection, id, ct);
+        var stored = await FacilitySql.FeatureWithOpenDefectsByIdAsync(connection, id, ct);
         return stored switch
         {
             null => WriteResults.NotFound(id),

@@ -1,4 +1,6 @@
 using System.Text;
+using Accessibility.Api.Features.Defects;
+using Accessibility.Api.Features.Inspections;
 using NetTopologySuite.Geometries;
 using Npgsql;
 using NpgsqlTypes;
@@ -16,7 +18,8 @@ public static class FacilitySql
     /// <summary>
     /// One facility row as a GeoJSON Feature (RFC 7946: lon/lat, at most 7 decimals ≈ 1 cm,
     /// no <c>crs</c> member). <c>f</c> is the <c>facilities</c> row alias. The version is the row's
-    /// <c>xmin</c>, the optimistic-concurrency token.
+    /// <c>xmin</c>, the optimistic-concurrency token. The inspection properties (state, last inspection, open
+    /// defects) come from the inspections feature's SQL.
     /// </summary>
     internal const string FeatureJson = """
         json_build_object(
@@ -36,8 +39,11 @@ public static class FacilitySql
             'attributes', f.attributes,
             'version', f.xmin::text::bigint,
             'createdAt', f.created_at,
-            'updatedAt', f.updated_at))
-        """;
+            'updatedAt', f.updated_at,
+        """ + "'inspectionState', " + InspectionSql.InspectionState
+        + ", 'lastInspectedAt', " + InspectionSql.LastInspectedAt
+        + ", 'lastInspectionResult', " + InspectionSql.LastInspectionResult
+        + ", 'openDefectCount', " + DefectSql.OpenDefectCountOfFacility + "))";
 
     /// <summary>
     /// Which registered districts contain <paramref name="geometry"/> (SRID 4490), tested on its
@@ -86,11 +92,25 @@ public static class FacilitySql
     }
 
     /// <summary>
+    /// One facility as a GeoJSON Feature with, in addition, its unclosed defects under
+    /// <c>properties.openDefects</c> (<c>[{id, item, severity, status, dueAt}]</c>, by due date); null when no row has that id.
+    /// </summary>
+    public static async Task<StoredFeature?> FeatureWithOpenDefectsByIdAsync(NpgsqlConnection connection, long id, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        const string sql = "SELECT jsonb_set((" + FeatureJson + ")::jsonb, '{properties,openDefects}', " + DefectSql.OpenDefectsOfFacility
+            + ")::text, f.deleted_at IS NOT NULL, f.xmin::text::bigint, f.district_code FROM facilities f WHERE f.id = @id";
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("id", id);
+        return await StoredFeature.ReadAsync(command, ct);
+    }
+
+    /// <summary>
     /// A page of facilities as one GeoJSON FeatureCollection, built by one statement: the
     /// filtered rows (not deleted; bbox with
     /// <see href="https://postgis.net/docs/ST_MakeEnvelope.html">ST_MakeEnvelope</see>(…, 4490)
     /// and <c>ST_Intersects</c>, so the GiST index on <c>geometry</c> is used; district prefix;
-    /// kind; status), ordered by id, with <c>numberMatched</c>, <c>numberReturned</c>, and
+    /// kind; status; name contains <c>q</c>; inspection state), ordered by id, with <c>numberMatched</c>, <c>numberReturned</c>, and
     /// <c>next</c>/<c>prev</c> links present only where there is such a page.
     /// </summary>
     public static async Task<string> FeatureCollectionAsync(NpgsqlConnection connection, FeatureQuery query, PageLinks links, CancellationToken ct)
@@ -102,6 +122,7 @@ public static class FacilitySql
         var sql = new StringBuilder("WITH filtered AS (SELECT f.*, f.xmin AS xmin FROM facilities f WHERE f.deleted_at IS NULL");
         await using var command = new NpgsqlCommand { Connection = connection };
         AppendFilters(sql, command, query, "f", "kind");
+        InspectionSql.AppendFacilityFilters(sql, command, query.Q, query.InspectionState);
         sql.Append("""
             ),
             page AS (SELECT * FROM filtered f ORDER BY f.id LIMIT @limit OFFSET @offset),
@@ -201,7 +222,9 @@ public sealed record StoredFeature(string Json, bool Deleted, long Version, stri
 /// <param name="Status">Status, or null.</param>
 /// <param name="Limit">Page size, 1..1000.</param>
 /// <param name="Offset">Rows to skip.</param>
-public sealed record FeatureQuery(Bbox? Bbox, string? DistrictPrefix, string? Kind, string? Status, int Limit, int Offset);
+/// <param name="Q">Facilities only: text the name contains.</param>
+/// <param name="InspectionState">Facilities only: on_time, due_soon, overdue or never.</param>
+public sealed record FeatureQuery(Bbox? Bbox, string? DistrictPrefix, string? Kind, string? Status, int Limit, int Offset, string? Q = null, string? InspectionState = null);
 
 /// <summary>A longitude/latitude bounding box.</summary>
 public readonly record struct Bbox(double MinLon, double MinLat, double MaxLon, double MaxLat);

@@ -46,7 +46,7 @@ public static class PhotoEndpoints
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             // Routing applies this limit as soon as the endpoint is chosen, before authentication or antiforgery
             // (which reads the form of a cookie-authenticated request) can touch the body.
-            .WithMetadata(new UploadSizeLimit(MaxRequestBodyBytes))
+            .WithMetadata(new BodySizeLimit(MaxRequestBodyBytes))
             .RequireAuthorization(Policies.Write).ProducesProblem(StatusCodes.Status401Unauthorized);
         group.MapGet("{id:guid}", Get)
             .WithName("GetPhoto").WithSummary("The photo, with its SHA-256 as ETag; immutable.")
@@ -63,7 +63,7 @@ public static class PhotoEndpoints
 
     private static async Task<IResult> Upload(HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
     {
-        // Routing has set this limit already (UploadSizeLimit); set again here in case the metadata was not applied.
+        // Routing has set this limit already (BodySizeLimit); set again here in case the metadata was not applied.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = MaxRequestBodyBytes;
@@ -195,9 +195,6 @@ public static class PhotoEndpoints
         FormattableString.Invariant($"The image must be at most {PhotoProcessor.MaxFileBytes} bytes (10 MB)."));
 
     private static IResult FileProblem(int status, string message) => JsonBody.Invalid(status, FileField, message);
-
-    /// <summary>Per-endpoint body limit, applied by routing through <see cref="IHttpMaxRequestBodySizeFeature"/>.</summary>
-    private sealed record UploadSizeLimit(long? MaxRequestBodySize) : IRequestSizeLimitMetadata;
 }
 
 /// <summary>A stored photo, as the upload answers it.</summary>

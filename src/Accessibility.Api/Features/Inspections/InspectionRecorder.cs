@@ -1,0 +1,212 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Accessibility.Api.Data;
+using Accessibility.Api.Features.Audit;
+using Accessibility.Api.Features.Defects;
+using Accessibility.Api.Features.Facilities;
+using Microsoft.EntityFrameworkCore;
+using NetTopologySuite.Geometries;
+using Npgsql;
+
+namespace Accessibility.Api.Features.Inspections;
+
+/// <summary>Who records an inspection or changes a defect.</summary>
+/// <param name="UserId">Account, null for generated data.</param>
+/// <param name="Name">User name.</param>
+public sealed record Actor(long? UserId, string Name);
+
+/// <summary>An inspection ready to store: facility known, answers judged, photos checked.</summary>
+/// <param name="ClientId">Client-generated id.</param>
+/// <param name="Fingerprint">Fingerprint of the submission.</param>
+/// <param name="Facility">The inspected facility.</param>
+/// <param name="InspectedAt">When it took place.</param>
+/// <param name="Answers">Judged answers.</param>
+/// <param name="Note">Note.</param>
+/// <param name="PhotoIds">Photos of the whole inspection.</param>
+/// <param name="Source">manual or demo.</param>
+public sealed record InspectionDraft(
+    Guid ClientId, string Fingerprint, Facility Facility, DateTimeOffset InspectedAt, IReadOnlyList<JudgedAnswer> Answers,
+    string? Note, IReadOnlyList<Guid> PhotoIds, string Source);
+
+/// <summary>
+/// Stores an inspection and its consequences in one transaction: the inspection; a defect for each failed
+/// item (or, for an item that already has an unclosed defect, nothing new — a fixed one is reopened); the
+/// unclosed defects of items that now pass verified; the facility's status from its unclosed defects
+/// (any critical: unusable; any other: defective_usable; none: operational); audit entries when a request is given.
+/// </summary>
+public sealed class InspectionRecorder(RegistryDbContext db, ChecklistCatalog checklists, AuditLog audit, TimeProvider clock)
+{
+    /// <summary>Entity type of inspections in the audit log.</summary>
+    public const string AuditInspection = "inspection";
+
+    /// <summary>Entity type of defects in the audit log.</summary>
+    public const string AuditDefect = "defect";
+
+    private static readonly JsonSerializerOptions AnswerJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The answers as stored in <c>inspections.answers</c>.</summary>
+    public static JsonArray ToJson(IReadOnlyList<JudgedAnswer> answers) =>
+        JsonSerializer.SerializeToNode(answers, AnswerJson)!.AsArray();
+
+    /// <summary>
+    /// Records <paramref name="draft"/>; with <paramref name="http"/>, audit entries are written in the same
+    /// transaction. Returns the new inspection's id, or null when another request stored the same client id first
+    /// (the caller then answers from the stored one).
+    /// </summary>
+    public async Task<long?> RecordAsync(InspectionDraft draft, Actor actor, HttpContext? http, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        ArgumentNullException.ThrowIfNull(actor);
+        var facility = draft.Facility;
+        var now = clock.GetUtcNow();
+        var connection = await WriteResults.OpenAsync(db, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var inspection = new Inspection
+        {
+            ClientId = draft.ClientId,
+            Fingerprint = draft.Fingerprint,
+            FacilityId = facility.Id,
+            DistrictCode = facility.DistrictCode,
+            InspectorUserId = actor.UserId,
+            InspectorName = actor.Name,
+            InspectedAt = draft.InspectedAt,
+            Result = InspectionJudge.Result(draft.Answers),
+            FacilityStatus = facility.Status,
+            Answers = ToJson(draft.Answers),
+            Note = draft.Note,
+            PhotoIds = [.. draft.PhotoIds],
+            Source = draft.Source,
+            CreatedAt = now,
+        };
+        db.Inspections.Add(inspection);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // A concurrent retry of the same submission won the race.
+            await tx.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            return null;
+        }
+
+        var active = await db.Defects
+            .Where(d => d.FacilityId == facility.Id && DefectStatuses.Active.Contains(d.Status))
+            .ToListAsync(ct);
+        var touched = new List<(Defect Defect, string? Before)>();
+        Point? location = null;
+        foreach (var answer in draft.Answers.Where(a => a.Verdict is Verdicts.Pass or Verdicts.Fail))
+        {
+            var existing = active.FirstOrDefault(d => string.Equals(d.Item, answer.Item, StringComparison.Ordinal));
+            if (answer.Verdict == Verdicts.Fail)
+            {
+                if (existing is null)
+                {
+                    location ??= PointOf(facility.Geometry);
+                    var defect = new Defect
+                    {
+                        FacilityId = facility.Id,
+                        InspectionId = inspection.Id,
+                        DistrictCode = facility.DistrictCode,
+                        Item = answer.Item,
+                        Severity = answer.Severity,
+                        Status = DefectStatuses.Open,
+                        DueAt = DueAt(draft.InspectedAt, answer.Severity),
+                        ManagingUnit = facility.ManagingUnit,
+                        Location = location,
+                        CreatedAt = draft.InspectedAt, // found then, even when the submission arrives later
+                        UpdatedAt = now,
+                    };
+                    defect.Events.Add(Event(actor, now, null, DefectStatuses.Open, Found(answer), inspection.Id));
+                    db.Defects.Add(defect);
+                    active.Add(defect);
+                    touched.Add((defect, null));
+                }
+                else if (existing.Status == DefectStatuses.Fixed)
+                {
+                    touched.Add((existing, existing.Status));
+                    existing.Events.Add(Event(actor, now, existing.Status, DefectStatuses.Open, "Re-inspection still fails: " + Found(answer), inspection.Id));
+                    existing.Status = DefectStatuses.Open;
+                    existing.DueAt = DueAt(draft.InspectedAt, existing.Severity);
+                    existing.UpdatedAt = now;
+                }
+            }
+            else if (existing is not null)
+            {
+                touched.Add((existing, existing.Status));
+                existing.Events.Add(Event(actor, now, existing.Status, DefectStatuses.Verified, "Re-inspection passes.", inspection.Id));
+                existing.Status = DefectStatuses.Verified;
+                // Closed when the passing re-inspection took place (never before the defect was found).
+                existing.ClosedAt = draft.InspectedAt > existing.CreatedAt ? draft.InspectedAt : existing.CreatedAt;
+                existing.UpdatedAt = now;
+                active.Remove(existing);
+            }
+        }
+
+        var status = active.Any(d => d.Severity == "critical") ? InspectionJudge.Unusable
+            : active.Count > 0 ? InspectionJudge.DefectiveUsable
+            : InspectionJudge.Operational;
+        inspection.FacilityStatus = status;
+        await db.SaveChangesAsync(ct);
+
+        var statusBefore = facility.Status;
+        // A facility under construction or removed keeps that status; the inspection still records what it found.
+        if (statusBefore is InspectionJudge.Operational or InspectionJudge.DefectiveUsable or InspectionJudge.Unusable && statusBefore != status)
+        {
+            await InspectionSql.SetFacilityStatusAsync(connection, facility.Id, status, now, ct);
+        }
+
+        if (http is not null)
+        {
+            var stored = await InspectionSql.ByIdAsync(connection, inspection.Id, ct);
+            audit.Record(http, AuditActions.Create, AuditInspection, Id(inspection.Id), null, JsonNode.Parse(stored!.Value.Json)!.AsObject());
+            foreach (var (defect, before) in touched)
+            {
+                audit.Record(http, before is null ? AuditActions.Create : AuditActions.Update, AuditDefect, Id(defect.Id),
+                    before is null ? null : new { status = before },
+                    new { status = defect.Status, facilityId = defect.FacilityId, item = defect.Item, severity = defect.Severity, dueAt = defect.DueAt, inspectionId = inspection.Id });
+            }
+
+            if (statusBefore != status && statusBefore is InspectionJudge.Operational or InspectionJudge.DefectiveUsable or InspectionJudge.Unusable)
+            {
+                audit.Record(http, AuditActions.Update, FacilityEndpoints.AuditEntityType, Id(facility.Id),
+                    new { status = statusBefore }, new { status, inspectionId = inspection.Id });
+            }
+
+            await db.SaveChangesAsync(ct);
+        }
+
+        await tx.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+        return inspection.Id;
+    }
+
+    private DateTimeOffset DueAt(DateTimeOffset found, string severity) => found.AddDays(checklists.DueDays[severity]);
+
+    private static string Found(JudgedAnswer a) =>
+        (a.Value is null ? "" : a.Value.ToJsonString() + (a.Unit is null ? "" : " " + a.Unit) + " — ")
+        + (a.Threshold is null ? "" : "required " + a.Threshold.En) + (a.Clause is null ? "" : " (" + a.Clause + ")");
+
+    internal static DefectEvent Event(Actor actor, DateTimeOffset at, string? from, string to, string? note, long? inspectionId, Guid[]? photos = null) => new()
+    {
+        At = at,
+        ActorUserId = actor.UserId,
+        Actor = actor.Name,
+        FromStatus = from,
+        ToStatus = to,
+        Note = note,
+        PhotoIds = photos ?? [],
+        InspectionId = inspectionId,
+    };
+
+    private static Point PointOf(Geometry geometry)
+    {
+        var point = geometry as Point ?? geometry.InteriorPoint;
+        var copy = (Point)point.Copy();
+        copy.SRID = RegistryDbContext.Srid;
+        return copy;
+    }
+
+    private static string Id(long id) => id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
