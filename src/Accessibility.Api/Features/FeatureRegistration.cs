@@ -8,6 +8,7 @@ using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.Ogc;
 using Accessibility.Api.Features.PlanTargets;
 using Accessibility.Api.Features.Photos;
+using Accessibility.Api.Features.Renovations;
 using Accessibility.Api.Features.Roads;
 
 namespace Accessibility.Api.Features;
@@ -22,6 +23,7 @@ internal static class FeatureRegistration
         services.AddDistricts();
         services.AddInspections();
         services.AddPhotos();
+        services.AddRenovations();
         return services;
     }
 
@@ -45,6 +47,7 @@ internal static class FeatureRegistration
         app.MapPhotoEndpoints();
         app.MapOgcEndpoints();
         app.MapExportEndpoints();
+        app.MapRenovationEndpoints();
         return app;
     }
 }
