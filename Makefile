@@ -29,7 +29,7 @@ stop:
 	@scripts/pg.sh stop
 
 test:
-	@WITH_BROWSER=1 scripts/install.sh
+	@WITH_BROWSER=1 WITH_GDAL=1 scripts/install.sh
 	@if [ -z "$$ACCESSIBILITY_DB" ]; then scripts/pg.sh start; fi
 	@dotnet build Accessibility.sln --no-restore --nologo -v quiet -clp:NoSummary
 	@scripts/test.sh

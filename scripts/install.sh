@@ -7,6 +7,8 @@ cd "$ROOT"
 
 packages=(postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting curl)
 if [ "${WITH_BROWSER:-0}" = 1 ]; then packages+=(chromium); fi
+# GDAL's ogrinfo/ogr2ogr: the tests read the OGC API with its OAPIF driver and read exported shapefiles back.
+if [ "${WITH_GDAL:-0}" = 1 ]; then packages+=(gdal-bin); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -9,6 +9,9 @@ PIDFILE=var/api.pid
 LOG=var/api.log
 DLL=src/Accessibility.Api/bin/Debug/net10.0/Accessibility.Api.dll
 mkdir -p var
+# Key for the personal data of renovation cases: Registry__PersonalDataKey if set, else one generated once under var/.
+[ -f var/personal-data.key ] || (umask 077; head -c 32 /dev/urandom | base64 > var/personal-data.key)
+export Registry__PersonalDataKey="${Registry__PersonalDataKey:-$(cat var/personal-data.key)}"
 
 alive() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
 

@@ -12,6 +12,9 @@ else
   server=$(scripts/pg.sh url postgres)
 fi
 export ACCESSIBILITY_TEST_SERVER="$server"
+# Key for the personal data of renovation cases: generated once per checkout under var/ (never committed).
+[ -f var/personal-data.key ] || (umask 077; head -c 32 /dev/urandom | base64 > var/personal-data.key)
+export Registry__PersonalDataKey="${Registry__PersonalDataKey:-$(cat var/personal-data.key)}"
 
 passed=0; failed=0; skipped=0; status=0
 
@@ -29,6 +32,10 @@ port=${BROWSER_TEST_PORT:-5091}
 url="http://127.0.0.1:$port"
 browser_db=$(echo "$server" | sed -E "s/Database=[^;]*/Database=$db/")
 ACCESSIBILITY_DB="$browser_db" dotnet src/Accessibility.Api/bin/Debug/net10.0/Accessibility.Api.dll create-database >var/test/browser-api.log 2>&1
+# A planner of Yongji for the renovations page; the password goes by stdin and env, never on a command line.
+export PLANNER_USER="browser-planner" PLANNER_PASSWORD="planner-$(head -c 12 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
+printf '%s\n' "$PLANNER_PASSWORD" | ACCESSIBILITY_DB="$browser_db" dotnet src/Accessibility.Api/bin/Debug/net10.0/Accessibility.Api.dll \
+  user create --name "$PLANNER_USER" --role planner --district 140881 --password-stdin >>var/test/browser-api.log 2>&1
 # An inspector for Yongji (140881) with a throw-away password, for the inspector page tests.
 export INSPECTOR_USER=browser-inspector
 INSPECTOR_PASSWORD="browser-test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"

@@ -251,7 +251,21 @@ function attributeLabel(kindCode, key) {
     const hit = unitSuffixes.find(([suffix]) => key.endsWith(suffix));
     if (hit) unit = pick(hit[1]);
   }
-  return { label, unit };
+  // Schema units are codes; show people units (a count has none, m2 is m², a ratio reads as 1:n).
+  unit = { count: '', m2: 'm²', percent: '%' }[unit] ?? unit;
+  const values = schema && Array.isArray(schema.values) ? schema.values : [];
+  return { label, unit, values };
+}
+
+/** An attribute value in words: enum labels instead of codes, slopes as 1:n with their percentage. */
+function formatAttribute(value, unit, values) {
+  const coded = values.find((v) => v && v.code === value);
+  if (coded) return pick(coded.labels || coded.names, value);
+  if (unit === 'ratio' && typeof value === 'number' && value > 0) {
+    const pct = new Intl.NumberFormat(getLang() === 'zh' ? 'zh-CN' : 'en', { maximumFractionDigits: 1 }).format(value * 100);
+    return `1:${Math.round(1 / value)} (${pct}%)`;
+  }
+  return formatValue(value, unit === 'ratio' ? '' : unit);
 }
 
 function formatValue(value, unit) {
@@ -589,7 +603,10 @@ function renderList() {
     ? `${t('listCount', { matched, returned })} ${t('listTruncated', { returned })}`
     : t('listCount', { matched, returned });
 
-  const items = state.features.filter((f) => f && f.geometry).map((f) => {
+  // The selected district's facilities first: the view often shows a neighbour's edge too.
+  const inDistrict = (f) => (state.districtCode && String((f.properties || {}).districtCode || '').startsWith(state.districtCode) ? 0 : 1);
+  const ordered = state.features.filter((f) => f && f.geometry).sort((a, b) => inDistrict(a) - inDistrict(b));
+  const items = ordered.map((f) => {
     const props = f.properties || {};
     const id = featureId(f);
     const li = document.createElement('li');
@@ -722,13 +739,13 @@ function renderDetails(f) {
   thead.querySelectorAll('th')[1].textContent = t('attributeValue');
   const tbody = document.createElement('tbody');
   for (const [key, value] of attrs) {
-    const { label, unit } = attributeLabel(props.kind, key);
+    const { label, unit, values } = attributeLabel(props.kind, key);
     const tr = document.createElement('tr');
     const th = document.createElement('th');
     th.scope = 'row';
     th.textContent = label;
     const td = document.createElement('td');
-    td.textContent = formatValue(value, unit);
+    td.textContent = formatAttribute(value, unit, values);
     tr.append(th, td);
     tbody.append(tr);
   }

@@ -60,7 +60,11 @@ public sealed class RegistryFixture : IAsyncLifetime
             ["ConnectionStrings:Registry"] = ConnectionString,
             ["Registry:LoadDemoData"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
+            // A fresh key for personal data per run: never a committed one.
+            ["Registry:PersonalDataKey"] = personalDataKey,
         });
+
+    private readonly string personalDataKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     public async Task DisposeAsync()
     {
@@ -115,7 +119,7 @@ public sealed class RegistryFixture : IAsyncLifetime
         await connection.OpenAsync();
         await using var truncate = new NpgsqlCommand(
             """
-            TRUNCATE report_notifications, report_events, reports, photos, facilities, road_segments, inspections, defects, defect_events, audit_entries, api_tokens, users RESTART IDENTITY CASCADE;
+            TRUNCATE report_notifications, report_events, reports, renovation_case_events, renovation_cases, renovation_district_settings, renovation_budgets, photos, facilities, road_segments, inspections, defects, defect_events, audit_entries, api_tokens, users RESTART IDENTITY CASCADE;
             -- Tests import township boundaries and set population figures; the loaded data have neither.
             UPDATE districts SET boundary = NULL, boundary_source = NULL WHERE level = 4 AND boundary IS NOT NULL;
             UPDATE districts SET population = NULL, disabled_population = NULL WHERE population IS NOT NULL OR disabled_population IS NOT NULL;

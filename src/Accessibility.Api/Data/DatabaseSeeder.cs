@@ -6,6 +6,7 @@ using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.PlanTargets;
+using Accessibility.Api.Features.Renovations;
 using Accessibility.Api.Features.Roads;
 using Accessibility.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -19,6 +20,7 @@ public sealed class DatabaseSeeder(
     RegistryPaths paths,
     DistrictSql districtSql,
     FacilityKindCatalog kinds,
+    PersonalDataProtector protector,
     ChecklistCatalog checklists,
     InspectionRecorder inspections,
     IOptions<RegistryOptions> options,
@@ -57,6 +59,13 @@ public sealed class DatabaseSeeder(
         if (options.Value.LoadDemoData && !await db.Inspections.AnyAsync(ct) && await db.Facilities.AnyAsync(f => f.Source == DemoSource, ct))
         {
             await LoadDemoInspectionsAsync(ct);
+        }
+
+        // Demo households only beside demo facilities, never into a registry that holds real data.
+        if (options.Value.LoadDemoData && !await db.RenovationCases.AnyAsync(ct)
+            && await db.Facilities.AnyAsync(f => f.Source == DemoSource, ct))
+        {
+            await LoadDemoRenovationsAsync(ct);
         }
     }
 
@@ -105,6 +114,81 @@ public sealed class DatabaseSeeder(
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
         logger.LogInformation("Generated demo inspections: {Inspections} inspections; {Open} defects left open, some assigned or fixed (source = demo).", drafts.Count, defects.Count);
+    }
+
+    /// <summary>
+    /// Generates the synthetic renovation cases of the pilot counties (<see cref="RenovationDemoGenerator"/>),
+    /// encrypting their ID and phone numbers as real ones, with one workflow event per step (actor <c>demo</c>).
+    /// </summary>
+    public async Task LoadDemoRenovationsAsync(CancellationToken ct = default)
+    {
+        var counties = await db.Districts.AsNoTracking()
+            .Where(d => RenovationDemoGenerator.Sizes.Keys.Contains(d.Code) && d.Boundary != null)
+            .OrderBy(d => d.Code).ToListAsync(ct);
+        var total = 0;
+        foreach (var county in counties)
+        {
+            foreach (var demo in RenovationDemoGenerator.Generate(county.Code, county.Name, county.Boundary!, DemoSeed))
+            {
+                var last = demo.Steps[^1].At;
+                DateTimeOffset? StepAt(string status) => demo.Steps.Where(s => s.Status == status).Select(s => (DateTimeOffset?)s.At).FirstOrDefault();
+                var c = new RenovationCase
+                {
+                    DistrictCode = demo.DistrictCode,
+                    Status = demo.Status,
+                    StatusChangedAt = last,
+                    PersonName = demo.PersonName,
+                    IdNumberCipher = protector.Encrypt(demo.IdNumber, "id_number"),
+                    IdNumberHash = protector.Hash(demo.IdNumber),
+                    PhoneCipher = protector.Encrypt(demo.Phone, "phone"),
+                    BirthYear = demo.BirthYear,
+                    DisabilityCategory = demo.DisabilityCategory,
+                    DisabilityGrade = demo.DisabilityGrade,
+                    Eligibility = demo.Eligibility,
+                    LivesAlone = demo.LivesAlone,
+                    Address = demo.Address,
+                    Location = demo.Location,
+                    Barriers = demo.Barriers.ToList(),
+                    IdentifiedOn = demo.IdentifiedOn,
+                    CostEstimate = demo.CostEstimate,
+                    Subsidy = demo.Subsidy,
+                    FinalCost = StepAt(RenovationWorkflow.Completed) is null ? null : demo.CostEstimate,
+                    Contractor = StepAt(RenovationWorkflow.Contracted) is null ? null : "演示施工单位",
+                    Satisfaction = demo.Satisfaction,
+                    ClosingReason = RenovationWorkflow.Closed.Contains(demo.Status) ? "演示数据" : null,
+                    ApprovedAt = StepAt(RenovationWorkflow.Approved),
+                    ContractedAt = StepAt(RenovationWorkflow.Contracted),
+                    CompletedAt = StepAt(RenovationWorkflow.Completed),
+                    AcceptedAt = StepAt(RenovationWorkflow.Accepted),
+                    Source = DemoSource,
+                    CreatedAt = demo.Steps[0].At,
+                    UpdatedAt = last,
+                };
+                db.RenovationCases.Add(c);
+                await db.SaveChangesAsync(ct);
+                string? from = null;
+                foreach (var (status, at) in demo.Steps)
+                {
+                    db.RenovationCaseEvents.Add(new RenovationCaseEvent
+                    {
+                        CaseId = c.Id,
+                        FromStatus = from,
+                        ToStatus = status,
+                        At = at,
+                        Actor = "demo",
+                        Role = "demo",
+                        Note = RenovationWorkflow.Closed.Contains(status) ? "演示数据" : null,
+                    });
+                    from = status;
+                }
+
+                total++;
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        logger.LogInformation("Generated {Count} demo renovation cases (source = demo).", total);
     }
 
     private async Task LoadDistrictsAsync(CancellationToken ct)

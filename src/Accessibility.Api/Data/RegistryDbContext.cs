@@ -7,6 +7,7 @@ using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.Photos;
 using Accessibility.Api.Features.Reports;
 using Accessibility.Api.Features.PlanTargets;
+using Accessibility.Api.Features.Renovations;
 using Accessibility.Api.Features.Roads;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -57,6 +58,18 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
 
     /// <summary>Outbox of notifications to reporters.</summary>
     public DbSet<ReportNotification> ReportNotifications => Set<ReportNotification>();
+
+    /// <summary>Household renovation cases (personal data: ID and phone encrypted).</summary>
+    public DbSet<RenovationCase> RenovationCases => Set<RenovationCase>();
+
+    /// <summary>Workflow transitions of renovation cases.</summary>
+    public DbSet<RenovationCaseEvent> RenovationCaseEvents => Set<RenovationCaseEvent>();
+
+    /// <summary>Per-district renovation settings (priority weights, eligible households).</summary>
+    public DbSet<RenovationDistrictSettings> RenovationDistrictSettings => Set<RenovationDistrictSettings>();
+
+    /// <summary>Renovation budgets by district and year.</summary>
+    public DbSet<RenovationBudget> RenovationBudgets => Set<RenovationBudget>();
 
     /// <summary>User accounts.</summary>
     public DbSet<UserAccount> Users => Set<UserAccount>();

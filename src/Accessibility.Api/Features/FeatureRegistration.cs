@@ -2,11 +2,14 @@ using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Defects;
+using Accessibility.Api.Features.Exports;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Inspections;
+using Accessibility.Api.Features.Ogc;
 using Accessibility.Api.Features.PlanTargets;
 using Accessibility.Api.Features.Photos;
 using Accessibility.Api.Features.Reports;
+using Accessibility.Api.Features.Renovations;
 using Accessibility.Api.Features.Roads;
 
 namespace Accessibility.Api.Features;
@@ -22,6 +25,7 @@ internal static class FeatureRegistration
         services.AddInspections();
         services.AddPhotos();
         services.AddReports();
+        services.AddRenovations();
         return services;
     }
 
@@ -46,6 +50,9 @@ internal static class FeatureRegistration
         app.MapPhotoEndpoints();
         app.MapOpen311Endpoints();
         app.MapReportEndpoints();
+        app.MapOgcEndpoints();
+        app.MapExportEndpoints();
+        app.MapRenovationEndpoints();
         return app;
     }
 }

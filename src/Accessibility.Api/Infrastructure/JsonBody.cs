@@ -227,12 +227,13 @@ public sealed class FieldErrors
 
     /// <summary>
     /// An <c>application/problem+json</c> answer listing the errors under <c>errors</c>:
-    /// 400 for a body that cannot be read, 422 for one that can be read but is not acceptable.
+    /// 400 for a body that cannot be read, 422 for one that can be read but is not acceptable;
+    /// <paramref name="title"/> replaces the default title (e.g. for query parameters).
     /// </summary>
-    public IResult ToResult(int status = StatusCodes.Status422UnprocessableEntity) =>
+    public IResult ToResult(int status = StatusCodes.Status422UnprocessableEntity, string? title = null) =>
         TypedResults.Problem(new HttpValidationProblemDetails(ToDictionary())
         {
             Status = status,
-            Title = status == StatusCodes.Status400BadRequest ? "The request body cannot be read." : "One or more fields are not acceptable.",
+            Title = title ?? (status == StatusCodes.Status400BadRequest ? "The request body cannot be read." : "One or more fields are not acceptable."),
         });
 }

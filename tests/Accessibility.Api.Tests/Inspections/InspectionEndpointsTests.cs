@@ -82,8 +82,8 @@ public sealed class InspectionEndpointsTests(RegistryFixture registry) : IAsyncL
         Assert.Equal(1, await registry.ScalarAsync<long>("SELECT count(*) FROM audit_entries WHERE entity_type = 'defect'"));
         Assert.Equal("defective_usable", await registry.ScalarAsync<string>("SELECT after->>'status' FROM audit_entries WHERE entity_type = 'facility' AND action = 'update'"));
 
-        // Read back.
-        var read = await GetObjectAsync(anonymous, "/api/v1/inspections/" + (long)body["id"]!);
+        // Read back (as staff: the public view leaves out who inspected, see PublicViewTests).
+        var read = await GetObjectAsync(inspector, "/api/v1/inspections/" + (long)body["id"]!);
         Assert.Equal(body.ToJsonString(), read.ToJsonString());
         var list = await GetObjectAsync(anonymous, "/api/v1/inspections?facility=" + ramp);
         Assert.Equal(1, (int)list["total"]!);

@@ -244,7 +244,7 @@ namespace Accessibility.Api.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("facility_id");
 
-                    b.Property<long>("InspectionId")
+                    b.Property<long?>("InspectionId")
                         .HasColumnType("bigint")
                         .HasColumnName("inspection_id");
 
@@ -782,6 +782,610 @@ namespace Accessibility.Api.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Accessibility.Api.Features.Renovations.RenovationBudget", b =>
+                {
+                    b.Property<string>("DistrictCode")
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("district_code");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.Property<decimal>("Allocated")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("numeric(14,2)")
+                        .HasColumnName("allocated");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("DistrictCode", "Year")
+                        .HasName("pk_renovation_budgets");
+
+                    b.ToTable("renovation_budgets", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_renovation_budgets_allocated", "allocated >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Renovations.RenovationCase", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AcceptanceNote")
+                        .HasColumnType("text")
+                        .HasColumnName("acceptance_note");
+
+                    b.Property<DateTimeOffset?>("AcceptedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("accepted_at");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("address");
+
+                    b.Property<DateTimeOffset?>("ApprovedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("approved_at");
+
+                    b.Property<string>("AssessmentNote")
+                        .HasColumnType("text")
+                        .HasColumnName("assessment_note");
+
+                    b.PrimitiveCollection<List<string>>("Barriers")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("barriers");
+
+                    b.Property<int>("BirthYear")
+                        .HasColumnType("integer")
+                        .HasColumnName("birth_year");
+
+                    b.Property<string>("ClosingReason")
+                        .HasColumnType("text")
+                        .HasColumnName("closing_reason");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTimeOffset?>("ContractedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("contracted_at");
+
+                    b.Property<string>("Contractor")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("contractor");
+
+                    b.Property<decimal?>("CostEstimate")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)")
+                        .HasColumnName("cost_estimate");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DisabilityCategory")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("disability_category");
+
+                    b.Property<short>("DisabilityGrade")
+                        .HasColumnType("smallint")
+                        .HasColumnName("disability_grade");
+
+                    b.Property<string>("DistrictCode")
+                        .IsRequired()
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("district_code");
+
+                    b.Property<string>("Eligibility")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("eligibility");
+
+                    b.Property<decimal?>("FinalCost")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)")
+                        .HasColumnName("final_cost");
+
+                    b.Property<byte[]>("IdNumberCipher")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("id_number_cipher");
+
+                    b.Property<byte[]>("IdNumberHash")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("id_number_hash");
+
+                    b.Property<DateOnly>("IdentifiedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("identified_on");
+
+                    b.Property<JsonArray>("Items")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("items");
+
+                    b.Property<bool>("LivesAlone")
+                        .HasColumnType("boolean")
+                        .HasColumnName("lives_alone");
+
+                    b.Property<Point>("Location")
+                        .IsRequired()
+                        .HasColumnType("geometry(Point,4490)")
+                        .HasColumnName("location");
+
+                    b.PrimitiveCollection<List<string>>("MobilityAids")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("mobility_aids");
+
+                    b.Property<decimal?>("OwnContribution")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)")
+                        .HasColumnName("own_contribution");
+
+                    b.Property<string>("PersonName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("person_name");
+
+                    b.Property<byte[]>("PhoneCipher")
+                        .HasColumnType("bytea")
+                        .HasColumnName("phone_cipher");
+
+                    b.PrimitiveCollection<List<Guid>>("PhotosAfter")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("photos_after");
+
+                    b.PrimitiveCollection<List<Guid>>("PhotosBefore")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("photos_before");
+
+                    b.Property<short?>("Satisfaction")
+                        .HasColumnType("smallint")
+                        .HasColumnName("satisfaction");
+
+                    b.Property<string>("SatisfactionComment")
+                        .HasColumnType("text")
+                        .HasColumnName("satisfaction_comment");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("StatusChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("status_changed_at");
+
+                    b.Property<decimal?>("Subsidy")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)")
+                        .HasColumnName("subsidy");
+
+                    b.Property<string>("TownshipCode")
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("township_code");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_renovation_cases");
+
+                    b.HasIndex("IdNumberHash")
+                        .HasDatabaseName("ix_renovation_cases_id_number_hash");
+
+                    b.HasIndex("Location")
+                        .HasDatabaseName("ix_renovation_cases_location");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Location"), "gist");
+
+                    b.HasIndex("TownshipCode")
+                        .HasDatabaseName("ix_renovation_cases_township_code");
+
+                    b.HasIndex("DistrictCode", "Status")
+                        .HasDatabaseName("ix_renovation_cases_district_code_status");
+
+                    b.ToTable("renovation_cases", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_renovation_cases_costs", "(cost_estimate IS NULL OR cost_estimate >= 0) AND (subsidy IS NULL OR subsidy >= 0) AND (own_contribution IS NULL OR own_contribution >= 0) AND (final_cost IS NULL OR final_cost >= 0)");
+
+                            t.HasCheckConstraint("ck_renovation_cases_grade", "disability_grade IN (1, 2)");
+
+                            t.HasCheckConstraint("ck_renovation_cases_satisfaction", "satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5");
+                        });
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Renovations.RenovationCaseEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("actor");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<long>("CaseId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("case_id");
+
+                    b.Property<string>("FromStatus")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("from_status");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("note");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("role");
+
+                    b.Property<string>("ToStatus")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("to_status");
+
+                    b.Property<long?>("UserId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_renovation_case_events");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_renovation_case_events_user_id");
+
+                    b.HasIndex("CaseId", "At")
+                        .HasDatabaseName("ix_renovation_case_events_case_id_at");
+
+                    b.ToTable("renovation_case_events", (string)null);
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Renovations.RenovationDistrictSettings", b =>
+                {
+                    b.Property<string>("DistrictCode")
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("district_code");
+
+                    b.Property<int?>("EligibleHouseholds")
+                        .HasColumnType("integer")
+                        .HasColumnName("eligible_households");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<JsonObject>("Weights")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("weights");
+
+                    b.HasKey("DistrictCode")
+                        .HasName("pk_renovation_district_settings");
+
+                    b.ToTable("renovation_district_settings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_renovation_settings_eligible", "eligible_households IS NULL OR eligible_households >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Reports.Report", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AccountId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("account_id");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("address");
+
+                    b.Property<JsonObject>("Attributes")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("attributes");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<long?>("DefectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("defect_id");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("description");
+
+                    b.Property<string>("DeviceId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("device_id");
+
+                    b.Property<string>("DistrictCode")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("district_code");
+
+                    b.Property<long?>("DuplicateOfId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("duplicate_of_id");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("email");
+
+                    b.Property<long?>("FacilityId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("facility_id");
+
+                    b.Property<string>("FirstName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("first_name");
+
+                    b.Property<string>("LastName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("last_name");
+
+                    b.Property<Point>("Location")
+                        .IsRequired()
+                        .HasColumnType("geometry(Point,4490)")
+                        .HasColumnName("location");
+
+                    b.Property<int>("MeTooCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("me_too_count");
+
+                    b.Property<string>("MediaUrl")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("media_url");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("phone");
+
+                    b.Property<Guid?>("PhotoId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("photo_id");
+
+                    b.Property<string>("ReporterKeyHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("reporter_key_hash");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.Property<string>("ServiceCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("service_code");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("StatusNotes")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("status_notes");
+
+                    b.Property<long?>("SubmittedByUserId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("submitted_by_user_id");
+
+                    b.Property<string>("TownshipCode")
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("township_code");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_reports");
+
+                    b.HasIndex("DefectId")
+                        .HasDatabaseName("ix_reports_defect_id");
+
+                    b.HasIndex("DuplicateOfId")
+                        .HasDatabaseName("ix_reports_duplicate_of_id");
+
+                    b.HasIndex("FacilityId")
+                        .HasDatabaseName("ix_reports_facility_id");
+
+                    b.HasIndex("Location")
+                        .HasDatabaseName("ix_reports_location");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Location"), "gist");
+
+                    b.HasIndex("RequestedAt")
+                        .HasDatabaseName("ix_reports_requested_at");
+
+                    b.HasIndex("DistrictCode", "Status")
+                        .HasDatabaseName("ix_reports_district_code_status");
+
+                    b.ToTable("reports", (string)null);
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Reports.ReportEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("ActorUserId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("actor_user_id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("FromStatus")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("from_status");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("note");
+
+                    b.Property<long>("ReportId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("report_id");
+
+                    b.Property<string>("ToStatus")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("to_status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_report_events");
+
+                    b.HasIndex("ReportId")
+                        .HasDatabaseName("ix_report_events_report_id");
+
+                    b.ToTable("report_events", (string)null);
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Reports.ReportNotification", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("message");
+
+                    b.Property<long>("ReportId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("report_id");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_report_notifications");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_report_notifications_pending")
+                        .HasFilter("sent_at IS NULL");
+
+                    b.HasIndex("ReportId")
+                        .HasDatabaseName("ix_report_notifications_report_id");
+
+                    b.ToTable("report_notifications", (string)null);
+                });
+
             modelBuilder.Entity("Accessibility.Api.Features.Roads.RoadSegment", b =>
                 {
                     b.Property<long>("Id")
@@ -953,7 +1557,6 @@ namespace Accessibility.Api.Data.Migrations
                         .WithMany()
                         .HasForeignKey("InspectionId")
                         .OnDelete(DeleteBehavior.Restrict)
-                        .IsRequired()
                         .HasConstraintName("fk_defects_inspections_inspection_id");
                 });
 
@@ -1025,6 +1628,99 @@ namespace Accessibility.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_plan_targets_districts_district_code");
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Renovations.RenovationBudget", b =>
+                {
+                    b.HasOne("Accessibility.Api.Features.Districts.District", null)
+                        .WithMany()
+                        .HasForeignKey("DistrictCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_renovation_budgets_districts_district_code");
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Renovations.RenovationCase", b =>
+                {
+                    b.HasOne("Accessibility.Api.Features.Districts.District", null)
+                        .WithMany()
+                        .HasForeignKey("DistrictCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_renovation_cases_districts_district_code");
+
+                    b.HasOne("Accessibility.Api.Features.Districts.District", null)
+                        .WithMany()
+                        .HasForeignKey("TownshipCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_renovation_cases_districts_township_code");
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Renovations.RenovationCaseEvent", b =>
+                {
+                    b.HasOne("Accessibility.Api.Features.Renovations.RenovationCase", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_renovation_case_events_renovation_cases_case_id");
+
+                    b.HasOne("Accessibility.Api.Features.Auth.UserAccount", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_renovation_case_events_users_user_id");
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Renovations.RenovationDistrictSettings", b =>
+                {
+                    b.HasOne("Accessibility.Api.Features.Districts.District", null)
+                        .WithMany()
+                        .HasForeignKey("DistrictCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_renovation_district_settings_districts_district_code");
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Reports.Report", b =>
+                {
+                    b.HasOne("Accessibility.Api.Features.Defects.Defect", null)
+                        .WithMany()
+                        .HasForeignKey("DefectId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_reports_defects_defect_id");
+
+                    b.HasOne("Accessibility.Api.Features.Reports.Report", null)
+                        .WithMany()
+                        .HasForeignKey("DuplicateOfId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_reports_reports_duplicate_of_id");
+
+                    b.HasOne("Accessibility.Api.Features.Facilities.Facility", null)
+                        .WithMany()
+                        .HasForeignKey("FacilityId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_reports_facilities_facility_id");
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Reports.ReportEvent", b =>
+                {
+                    b.HasOne("Accessibility.Api.Features.Reports.Report", null)
+                        .WithMany()
+                        .HasForeignKey("ReportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_report_events_reports_report_id");
+                });
+
+            modelBuilder.Entity("Accessibility.Api.Features.Reports.ReportNotification", b =>
+                {
+                    b.HasOne("Accessibility.Api.Features.Reports.Report", null)
+                        .WithMany()
+                        .HasForeignKey("ReportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_report_notifications_reports_report_id");
                 });
 
             modelBuilder.Entity("Accessibility.Api.Features.Roads.RoadSegment", b =>

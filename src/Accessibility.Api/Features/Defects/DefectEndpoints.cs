@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Accessibility.Api.Data;
@@ -80,7 +81,8 @@ public static class DefectEndpoints
         var unit = q["managingUnit"].ToString().Trim();
         var filter = new DefectFilter(prefix, status, severity, unit.Length > 0 ? unit : null, overdue, facility);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return new RawJsonResult(await DefectSql.ListAsync(connection, filter, limit, offset, ct), contentType: Json);
+        var json = await DefectSql.ListAsync(connection, filter, limit, offset, ct);
+        return new RawJsonResult(PublicView.ForCaller(request.HttpContext.User, json), contentType: Json);
     }
 
     private static async Task<IResult> Stats(HttpRequest request, NpgsqlDataSource dataSource, CancellationToken ct)
@@ -96,11 +98,11 @@ public static class DefectEndpoints
         return new RawJsonResult(await DefectSql.StatsAsync(connection, prefix, ct), contentType: Json);
     }
 
-    private static async Task<IResult> Get(long id, NpgsqlDataSource dataSource, CancellationToken ct)
+    private static async Task<IResult> Get(long id, ClaimsPrincipal user, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await DefectSql.ByIdAsync(connection, id, ct) is { } stored
-            ? new RawJsonResult(stored.Json, contentType: Json)
+            ? new RawJsonResult(PublicView.ForCaller(user, stored.Json), contentType: Json)
             : WriteResults.NotFound(id);
     }
 

@@ -111,7 +111,7 @@ public static class DemoGenerator
     }
 
     // string.GetHashCode is randomised per process: FNV-1a over UTF-8 is stable.
-    private static ulong Fnv1a(string text)
+    internal static ulong Fnv1a(string text)
     {
         var hash = 14695981039346656037UL;
         foreach (var b in Encoding.UTF8.GetBytes(text))
@@ -123,7 +123,7 @@ public static class DemoGenerator
     }
 
     /// <summary>SplitMix64 (Steele, Lea, Flood 2014): tiny, fast, fully specified.</summary>
-    private sealed class SplitMix64(ulong seed)
+    internal sealed class SplitMix64(ulong seed)
     {
         private ulong _state = seed;
 

@@ -4,7 +4,7 @@ using NetTopologySuite.Geometries;
 namespace Accessibility.Api.Features.Facilities;
 
 /// <summary>One barrier-free facility (无障碍设施) of a kind listed in <c>data/facility-kinds.json</c>.</summary>
-public sealed class Facility
+public sealed class Facility : IGeoRecord
 {
     /// <summary>Identifier.</summary>
     public long Id { get; set; }

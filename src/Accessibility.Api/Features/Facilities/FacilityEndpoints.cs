@@ -113,6 +113,9 @@ public static class FacilityEndpoints
         };
     }
 
+    /// <summary>The write flow shared with road segments.</summary>
+    private static readonly GeoRecordWrites<Facility> Writes = new(AuditEntityType, "/api/v1/facilities/", FacilitySql.FeatureByIdAsync);
+
     private static async Task<IResult> Create(
         HttpContext http, RegistryDbContext db, FacilityKindCatalog catalog, AuditLog audit, TimeProvider clock, CancellationToken ct)
     {
@@ -123,22 +126,15 @@ public static class FacilityEndpoints
         }
 
         var errors = new FieldErrors();
-        var input = Validate(request, catalog, errors);
-        if (input is null)
+        if (Validate(request, catalog, errors) is not { } input)
         {
             return errors.ToResult();
         }
 
-        var connection = await WriteResults.OpenAsync(db, ct);
-        var place = await DistrictPlacement.PlaceAsync(connection, input.Geometry, request.DistrictCode, errors, ct);
-        if (place is not { } p)
+        var (county, township, refusal) = await GeoRecordWrites<Facility>.PlaceAsync(http, db, input.Geometry, request.DistrictCode, errors, ct);
+        if (refusal is not null)
         {
-            return errors.ToResult();
-        }
-
-        if (!WriteScope.Allows(http.User, p.County))
-        {
-            return WriteScope.Forbidden(p.County);
+            return refusal;
         }
 
         var now = clock.GetUtcNow();
@@ -148,36 +144,20 @@ public static class FacilityEndpoints
             Name = input.Name,
             Geometry = input.Geometry,
             Status = input.Status,
-            DistrictCode = p.County,
+            DistrictCode = county,
             Source = input.Source ?? "manual",
             CreatedAt = now,
         };
-        input.ApplyTo(facility, p.County, p.Township, now);
-
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.Facilities.Add(facility);
-        if (await WriteResults.SaveAsync(db, ct) is { } conflict)
-        {
-            return conflict;
-        }
-
-        var after = (await FacilitySql.FeatureByIdAsync(connection, facility.Id, ct))!;
-        audit.Record(http, AuditActions.Create, AuditEntityType, WriteResults.Id(facility.Id), null, JsonNode.Parse(after.Json)!.AsObject());
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return new RawJsonResult(after.Json, StatusCodes.Status201Created)
-        {
-            ETag = ETags.Format(after.Version),
-            Location = "/api/v1/facilities/" + WriteResults.Id(facility.Id),
-        };
+        input.ApplyTo(facility, county, township, now);
+        return await Writes.CreateAsync(http, db, audit, facility, ct);
     }
 
     private static async Task<IResult> Update(
         long id, HttpContext http, RegistryDbContext db, FacilityKindCatalog catalog, AuditLog audit, TimeProvider clock, CancellationToken ct)
     {
-        if (!ETags.TryReadIfMatch(http.Request, out var ifMatch))
+        if (GeoRecordWrites<Facility>.ReadIfMatch(http, out var ifMatch) is { } badHeader)
         {
-            return JsonBody.Invalid(StatusCodes.Status400BadRequest, "If-Match", "Expected the ETag read, e.g. \"123\".");
+            return badHeader;
         }
 
         var body = await JsonBody.ReadAsync<FacilityRequest>(http.Request, ct);
@@ -186,126 +166,42 @@ public static class FacilityEndpoints
             return body.Problem!;
         }
 
-        var expected = ifMatch ?? request.Version;
-        if (expected is null)
+        if ((ifMatch ?? request.Version) is not { } expected)
         {
-            return JsonBody.Invalid(StatusCodes.Status428PreconditionRequired, "version",
-                "Send the version you read, as If-Match: \"<version>\" or as version in the body.");
+            return GeoRecordWrites<Facility>.VersionRequired();
         }
 
-        var facility = await db.Facilities.SingleOrDefaultAsync(f => f.Id == id, ct);
+        var (facility, notWritable) = await Writes.LoadForWriteAsync(id, http, db, ct);
         if (facility is null)
         {
-            return WriteResults.NotFound(id);
-        }
-
-        if (facility.DeletedAt is not null)
-        {
-            return WriteResults.Gone(id);
-        }
-
-        if (!WriteScope.Allows(http.User, facility.DistrictCode))
-        {
-            return WriteScope.Forbidden(facility.DistrictCode);
+            return notWritable!;
         }
 
         var errors = new FieldErrors();
-        var input = Validate(request, catalog, errors);
-        if (input is null)
+        if (Validate(request, catalog, errors) is not { } input)
         {
             return errors.ToResult();
         }
 
-        var connection = await WriteResults.OpenAsync(db, ct);
-        var place = await DistrictPlacement.PlaceAsync(connection, input.Geometry, request.DistrictCode, errors, ct);
-        if (place is not { } p)
+        var (county, township, refusal) = await GeoRecordWrites<Facility>.PlaceAsync(http, db, input.Geometry, request.DistrictCode, errors, ct);
+        if (refusal is not null)
         {
-            return errors.ToResult();
+            return refusal;
         }
 
-        if (!WriteScope.Allows(http.User, p.County))
+        return await Writes.UpdateAsync(http, db, audit, facility, expected, f =>
         {
-            return WriteScope.Forbidden(p.County);
-        }
-
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var before = (await FacilitySql.FeatureByIdAsync(connection, id, ct))!;
-        if (before.Version != expected)
-        {
-            return WriteResults.Stale(http, before);
-        }
-
-        facility.Kind = input.Kind;
-        facility.Name = input.Name;
-        facility.Geometry = input.Geometry;
-        facility.Status = input.Status;
-        facility.Source = input.Source ?? facility.Source;
-        input.ApplyTo(facility, p.County, p.Township, clock.GetUtcNow());
-        db.Entry(facility).Property(f => f.Version).OriginalValue = unchecked((uint)expected.Value);
-        if (await WriteResults.SaveAsync(db, ct) is { } conflict)
-        {
-            await tx.RollbackAsync(ct);
-            return conflict is WriteResults.StaleMarker ? WriteResults.Stale(http, (await FacilitySql.FeatureByIdAsync(connection, id, ct))!) : conflict;
-        }
-
-        var after = (await FacilitySql.FeatureByIdAsync(connection, id, ct))!;
-        audit.Record(http, AuditActions.Update, AuditEntityType, WriteResults.Id(id), JsonNode.Parse(before.Json)!.AsObject(), JsonNode.Parse(after.Json)!.AsObject());
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return new RawJsonResult(after.Json) { ETag = ETags.Format(after.Version) };
+            f.Kind = input.Kind;
+            f.Name = input.Name;
+            f.Geometry = input.Geometry;
+            f.Status = input.Status;
+            f.Source = input.Source ?? f.Source;
+            input.ApplyTo(f, county, township, clock.GetUtcNow());
+        }, ct);
     }
 
-    private static async Task<IResult> Delete(
-        long id, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
-    {
-        if (!ETags.TryReadIfMatch(http.Request, out var ifMatch))
-        {
-            return JsonBody.Invalid(StatusCodes.Status400BadRequest, "If-Match", "Expected the ETag read, e.g. \"123\".");
-        }
-
-        var facility = await db.Facilities.SingleOrDefaultAsync(f => f.Id == id, ct);
-        if (facility is null)
-        {
-            return WriteResults.NotFound(id);
-        }
-
-        if (facility.DeletedAt is not null)
-        {
-            return WriteResults.Gone(id);
-        }
-
-        if (!WriteScope.Allows(http.User, facility.DistrictCode))
-        {
-            return WriteScope.Forbidden(facility.DistrictCode);
-        }
-
-        var connection = await WriteResults.OpenAsync(db, ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var before = (await FacilitySql.FeatureByIdAsync(connection, id, ct))!;
-        if (ifMatch is { } expected && before.Version != expected)
-        {
-            return WriteResults.Stale(http, before);
-        }
-
-        var now = clock.GetUtcNow();
-        facility.DeletedAt = now;
-        facility.UpdatedAt = now;
-        if (ifMatch is { } v)
-        {
-            db.Entry(facility).Property(f => f.Version).OriginalValue = unchecked((uint)v);
-        }
-
-        if (await WriteResults.SaveAsync(db, ct) is { } conflict)
-        {
-            await tx.RollbackAsync(ct);
-            return conflict is WriteResults.StaleMarker ? WriteResults.Stale(http, (await FacilitySql.FeatureByIdAsync(connection, id, ct))!) : conflict;
-        }
-
-        audit.Record(http, AuditActions.Delete, AuditEntityType, WriteResults.Id(id), JsonNode.Parse(before.Json)!.AsObject(), null);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return TypedResults.NoContent();
-    }
+    private static Task<IResult> Delete(long id, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct) =>
+        Writes.DeleteAsync(id, http, db, audit, clock, ct);
 
     /// <summary>Checks a request against the kind catalog; null with <paramref name="errors"/> filled when it is not acceptable.</summary>
     private static FacilityInput? Validate(FacilityRequest r, FacilityKindCatalog catalog, FieldErrors errors)

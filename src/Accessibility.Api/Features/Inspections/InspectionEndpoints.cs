@@ -278,14 +278,15 @@ public static class InspectionEndpoints
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return new RawJsonResult(await InspectionSql.ListAsync(connection, facility, prefix, limit, offset, ct), contentType: Json);
+        var json = await InspectionSql.ListAsync(connection, facility, prefix, limit, offset, ct);
+        return new RawJsonResult(PublicView.ForCaller(request.HttpContext.User, json), contentType: Json);
     }
 
-    private static async Task<IResult> Get(long id, NpgsqlDataSource dataSource, CancellationToken ct)
+    private static async Task<IResult> Get(long id, ClaimsPrincipal user, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await InspectionSql.ByIdAsync(connection, id, ct) is { } stored
-            ? new RawJsonResult(stored.Json, contentType: Json)
+            ? new RawJsonResult(PublicView.ForCaller(user, stored.Json), contentType: Json)
             : WriteResults.NotFound(id);
     }
 

@@ -81,6 +81,9 @@ public static class RoadEndpoints
         };
     }
 
+    /// <summary>The write flow shared with facilities.</summary>
+    private static readonly GeoRecordWrites<RoadSegment> Writes = new(AuditEntityType, "/api/v1/roads/", RoadSql.FeatureByIdAsync);
+
     private static async Task<IResult> Create(
         HttpContext http, RegistryDbContext db, FacilityKindCatalog catalog, AuditLog audit, TimeProvider clock, CancellationToken ct)
     {
@@ -91,21 +94,15 @@ public static class RoadEndpoints
         }
 
         var errors = new FieldErrors();
-        var input = Validate(request, catalog, errors);
-        if (input is null)
+        if (Validate(request, catalog, errors) is not { } input)
         {
             return errors.ToResult();
         }
 
-        var connection = await WriteResults.OpenAsync(db, ct);
-        if (await DistrictPlacement.PlaceAsync(connection, input.Geometry, request.DistrictCode, errors, ct) is not { } p)
+        var (county, township, refusal) = await GeoRecordWrites<RoadSegment>.PlaceAsync(http, db, input.Geometry, request.DistrictCode, errors, ct);
+        if (refusal is not null)
         {
-            return errors.ToResult();
-        }
-
-        if (!WriteScope.Allows(http.User, p.County))
-        {
-            return WriteScope.Forbidden(p.County);
+            return refusal;
         }
 
         var now = clock.GetUtcNow();
@@ -113,36 +110,20 @@ public static class RoadEndpoints
         {
             RoadClass = input.RoadClass,
             Geometry = input.Geometry,
-            DistrictCode = p.County,
+            DistrictCode = county,
             Source = input.Source ?? "manual",
             CreatedAt = now,
         };
-        input.ApplyTo(road, p.County, p.Township, now);
-
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.RoadSegments.Add(road);
-        if (await WriteResults.SaveAsync(db, ct) is { } conflict)
-        {
-            return conflict;
-        }
-
-        var after = (await RoadSql.FeatureByIdAsync(connection, road.Id, ct))!;
-        audit.Record(http, AuditActions.Create, AuditEntityType, WriteResults.Id(road.Id), null, JsonNode.Parse(after.Json)!.AsObject());
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return new RawJsonResult(after.Json, StatusCodes.Status201Created)
-        {
-            ETag = ETags.Format(after.Version),
-            Location = "/api/v1/roads/" + WriteResults.Id(road.Id),
-        };
+        input.ApplyTo(road, county, township, now);
+        return await Writes.CreateAsync(http, db, audit, road, ct);
     }
 
     private static async Task<IResult> Update(
         long id, HttpContext http, RegistryDbContext db, FacilityKindCatalog catalog, AuditLog audit, TimeProvider clock, CancellationToken ct)
     {
-        if (!ETags.TryReadIfMatch(http.Request, out var ifMatch))
+        if (GeoRecordWrites<RoadSegment>.ReadIfMatch(http, out var ifMatch) is { } badHeader)
         {
-            return JsonBody.Invalid(StatusCodes.Status400BadRequest, "If-Match", "Expected the ETag read, e.g. \"123\".");
+            return badHeader;
         }
 
         var body = await JsonBody.ReadAsync<RoadRequest>(http.Request, ct);
@@ -151,123 +132,40 @@ public static class RoadEndpoints
             return body.Problem!;
         }
 
-        var expected = ifMatch ?? request.Version;
-        if (expected is null)
+        if ((ifMatch ?? request.Version) is not { } expected)
         {
-            return JsonBody.Invalid(StatusCodes.Status428PreconditionRequired, "version",
-                "Send the version you read, as If-Match: \"<version>\" or as version in the body.");
+            return GeoRecordWrites<RoadSegment>.VersionRequired();
         }
 
-        var road = await db.RoadSegments.SingleOrDefaultAsync(r => r.Id == id, ct);
+        var (road, notWritable) = await Writes.LoadForWriteAsync(id, http, db, ct);
         if (road is null)
         {
-            return WriteResults.NotFound(id);
-        }
-
-        if (road.DeletedAt is not null)
-        {
-            return WriteResults.Gone(id);
-        }
-
-        if (!WriteScope.Allows(http.User, road.DistrictCode))
-        {
-            return WriteScope.Forbidden(road.DistrictCode);
+            return notWritable!;
         }
 
         var errors = new FieldErrors();
-        var input = Validate(request, catalog, errors);
-        if (input is null)
+        if (Validate(request, catalog, errors) is not { } input)
         {
             return errors.ToResult();
         }
 
-        var connection = await WriteResults.OpenAsync(db, ct);
-        if (await DistrictPlacement.PlaceAsync(connection, input.Geometry, request.DistrictCode, errors, ct) is not { } p)
+        var (county, township, refusal) = await GeoRecordWrites<RoadSegment>.PlaceAsync(http, db, input.Geometry, request.DistrictCode, errors, ct);
+        if (refusal is not null)
         {
-            return errors.ToResult();
+            return refusal;
         }
 
-        if (!WriteScope.Allows(http.User, p.County))
+        return await Writes.UpdateAsync(http, db, audit, road, expected, r =>
         {
-            return WriteScope.Forbidden(p.County);
-        }
-
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var before = (await RoadSql.FeatureByIdAsync(connection, id, ct))!;
-        if (before.Version != expected)
-        {
-            return WriteResults.Stale(http, before);
-        }
-
-        road.RoadClass = input.RoadClass;
-        road.Geometry = input.Geometry;
-        road.Source = input.Source ?? road.Source;
-        input.ApplyTo(road, p.County, p.Township, clock.GetUtcNow());
-        db.Entry(road).Property(r => r.Version).OriginalValue = unchecked((uint)expected.Value);
-        if (await WriteResults.SaveAsync(db, ct) is { } conflict)
-        {
-            await tx.RollbackAsync(ct);
-            return conflict is WriteResults.StaleMarker ? WriteResults.Stale(http, (await RoadSql.FeatureByIdAsync(connection, id, ct))!) : conflict;
-        }
-
-        var after = (await RoadSql.FeatureByIdAsync(connection, id, ct))!;
-        audit.Record(http, AuditActions.Update, AuditEntityType, WriteResults.Id(id), JsonNode.Parse(before.Json)!.AsObject(), JsonNode.Parse(after.Json)!.AsObject());
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return new RawJsonResult(after.Json) { ETag = ETags.Format(after.Version) };
+            r.RoadClass = input.RoadClass;
+            r.Geometry = input.Geometry;
+            r.Source = input.Source ?? r.Source;
+            input.ApplyTo(r, county, township, clock.GetUtcNow());
+        }, ct);
     }
 
-    private static async Task<IResult> Delete(
-        long id, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
-    {
-        if (!ETags.TryReadIfMatch(http.Request, out var ifMatch))
-        {
-            return JsonBody.Invalid(StatusCodes.Status400BadRequest, "If-Match", "Expected the ETag read, e.g. \"123\".");
-        }
-
-        var road = await db.RoadSegments.SingleOrDefaultAsync(r => r.Id == id, ct);
-        if (road is null)
-        {
-            return WriteResults.NotFound(id);
-        }
-
-        if (road.DeletedAt is not null)
-        {
-            return WriteResults.Gone(id);
-        }
-
-        if (!WriteScope.Allows(http.User, road.DistrictCode))
-        {
-            return WriteScope.Forbidden(road.DistrictCode);
-        }
-
-        var connection = await WriteResults.OpenAsync(db, ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var before = (await RoadSql.FeatureByIdAsync(connection, id, ct))!;
-        if (ifMatch is { } expected && before.Version != expected)
-        {
-            return WriteResults.Stale(http, before);
-        }
-
-        var now = clock.GetUtcNow();
-        road.DeletedAt = now;
-        road.UpdatedAt = now;
-        if (ifMatch is { } v)
-        {
-            db.Entry(road).Property(r => r.Version).OriginalValue = unchecked((uint)v);
-        }
-
-        if (await WriteResults.SaveAsync(db, ct) is { } conflict)
-        {
-            await tx.RollbackAsync(ct);
-            return conflict is WriteResults.StaleMarker ? WriteResults.Stale(http, (await RoadSql.FeatureByIdAsync(connection, id, ct))!) : conflict;
-        }
-
-        audit.Record(http, AuditActions.Delete, AuditEntityType, WriteResults.Id(id), JsonNode.Parse(before.Json)!.AsObject(), null);
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return TypedResults.NoContent();
-    }
+    private static Task<IResult> Delete(long id, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct) =>
+        Writes.DeleteAsync(id, http, db, audit, clock, ct);
 
     private static RoadInput? Validate(RoadRequest r, FacilityKindCatalog catalog, FieldErrors errors)
     {

@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
+using Accessibility.Api.Features.Facilities;
 using NetTopologySuite.Geometries;
 
 namespace Accessibility.Api.Features.Roads;
 
 /// <summary>A street or sidewalk segment (道路) and its accessibility features.</summary>
-public sealed class RoadSegment
+public sealed class RoadSegment : IGeoRecord
 {
     /// <summary>Identifier.</summary>
     public long Id { get; set; }

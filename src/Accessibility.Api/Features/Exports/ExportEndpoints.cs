@@ -1,0 +1,141 @@
+using System.Data;
+using System.Globalization;
+using Accessibility.Api.Features.Districts;
+using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Infrastructure;
+using Microsoft.Net.Http.Headers;
+using NetTopologySuite.IO.Esri;
+using Npgsql;
+
+namespace Accessibility.Api.Features.Exports;
+
+/// <summary>
+/// <c>/api/v1/exports/{layer}.{geojson|csv|zip}</c>: every public record of a layer (facilities, roads,
+/// districts) that the list endpoint's filters select, as GeoJSON, CSV (UTF-8 with BOM) or zipped
+/// Shapefile (CGCS2000 <c>.prj</c>, UTF-8 <c>.cpg</c>). Streamed: rows are written as they are read.
+/// </summary>
+public static class ExportEndpoints
+{
+    /// <summary>Maps the export route.</summary>
+    public static IEndpointRouteBuilder MapExportEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/exports/{layer}.{format}", Export)
+            .WithName("Export")
+            .WithTags("Exports")
+            .WithSummary("Exports facilities, roads or districts as geojson, csv (UTF-8 with BOM) or zip (Shapefile), with the list endpoint's filters, streamed.")
+            .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .Produces(StatusCodes.Status200OK, contentType: "application/zip")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    private static async Task<IResult> Export(string layer, string format, HttpContext http, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
+    {
+        if (!ExportSql.Layers.TryGetValue(layer, out var exportLayer))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found",
+                detail: "No layer " + layer + ". Expected one of: " + string.Join(", ", ExportSql.Layers.Keys) + ".");
+        }
+
+        ExportFormat? parsed = format switch
+        {
+            "geojson" => ExportFormat.GeoJson,
+            "csv" => ExportFormat.Csv,
+            "zip" => ExportFormat.Shapefile,
+            _ => null,
+        };
+        if (parsed is not { } fileFormat)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found",
+                detail: "No format " + format + ". Expected geojson, csv or zip (Shapefile).");
+        }
+
+        var errors = new FieldErrors();
+        var filter = ParseFilter(http.Request, layer, errors);
+        if (filter is null)
+        {
+            return errors.ToResult(StatusCodes.Status400BadRequest, "One or more query parameters are not acceptable.");
+        }
+
+        var fileName = layer + "-" + clock.GetUtcNow().ToString("yyyyMMdd", CultureInfo.InvariantCulture) + "." + format;
+        var response = http.Response;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var command = ExportSql.Command(connection, exportLayer, filter, fileFormat);
+        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
+        response.Headers.ContentDisposition = new ContentDispositionHeaderValue("attachment") { FileNameStar = fileName, FileName = fileName }.ToString();
+        response.Headers.CacheControl = "no-store";
+        switch (fileFormat)
+        {
+            case ExportFormat.GeoJson:
+                response.ContentType = RawJsonResult.GeoJson + "; charset=utf-8";
+                await ExportWriters.GeoJsonAsync(reader, response.Body, layer, ct);
+                break;
+            case ExportFormat.Csv:
+                response.ContentType = "text/csv; charset=utf-8; header=present";
+                await ExportWriters.CsvAsync(reader, response.Body, exportLayer, ct);
+                break;
+            default:
+                var work = Directory.CreateTempSubdirectory("acc-export-");
+                try
+                {
+                    var shapes = work.CreateSubdirectory("shp");
+                    var zip = Path.Combine(work.FullName, fileName);
+                    var (defaultType, mixed) = layer switch
+                    {
+                        "facilities" => (ShapeType.Point, true),
+                        "roads" => (ShapeType.PolyLine, false),
+                        _ => (ShapeType.Polygon, false),
+                    };
+                    await ExportWriters.ShapefileZipAsync(reader, exportLayer, defaultType, mixed, shapes.FullName, zip, ct);
+                    response.ContentType = "application/zip";
+                    await response.SendFileAsync(zip, ct);
+                }
+                finally
+                {
+                    work.Delete(recursive: true);
+                }
+
+                break;
+        }
+
+        return Results.Empty;
+    }
+
+    private static ExportFilter? ParseFilter(HttpRequest request, string layer, FieldErrors errors)
+    {
+        if (layer != "districts")
+        {
+            var features = FeatureListRequest.TryParse(request, layer == "roads" ? "roadClass" : "kind", errors);
+            return features is null ? null : new ExportFilter(features, null, null, null);
+        }
+
+        var q = request.Query;
+        string? parent = null;
+        if (q["parent"].ToString() is { Length: > 0 } parentText && !DistrictCodes.TryNormalize(parentText, out parent!))
+        {
+            errors.Add("parent", "Expected a GB/T 2260 code (2, 4, 6 or 9 digits).");
+        }
+
+        DistrictLevel? level = null;
+        if (q["level"].ToString() is { Length: > 0 } levelText)
+        {
+            level = levelText switch
+            {
+                "province" => DistrictLevel.Province,
+                "prefecture" => DistrictLevel.Prefecture,
+                "county" => DistrictLevel.County,
+                "township" => DistrictLevel.Township,
+                _ => null,
+            };
+            if (level is null)
+            {
+                errors.Add("level", "Expected province, prefecture, county or township.");
+            }
+        }
+
+        var name = q["q"].ToString().Trim();
+        return errors.IsEmpty ? new ExportFilter(null, parent, level, name.Length == 0 ? null : name) : null;
+    }
+}

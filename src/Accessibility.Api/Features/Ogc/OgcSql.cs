@@ -1,0 +1,378 @@
+using System.Text;
+using Accessibility.Api.Features.Facilities;
+using Npgsql;
+
+namespace Accessibility.Api.Features.Ogc;
+
+/// <summary>
+/// Every SQL statement of OGC API – Features, and the layers it serves. As in
+/// pg_featureserv, each Feature is built in PostGIS (<c>ST_AsGeoJSON</c>, <c>json_build_object</c>),
+/// the bbox becomes <c>ST_MakeEnvelope(…, 4490)</c> in the stored SRID so the GiST index is used,
+/// pages are keyset pages (<c>WHERE id &gt; @after ORDER BY id LIMIT n</c>, never OFFSET), and
+/// only fixed SQL fragments are concatenated: every value is a parameter.
+/// </summary>
+public static class OgcSql
+{
+    /// <summary>Stored SRID of every layer: CGCS2000.</summary>
+    public const int StorageSrid = 4490;
+
+    private const string FacilityProperties = """
+        'id', t.id, 'kind', t.kind, 'name', t.name, 'status', t.status,
+        'managingUnit', t.managing_unit, 'districtCode', t.district_code, 'townshipCode', t.township_code,
+        'source', t.source, 'externalId', t.external_id, 'attributes', t.attributes,
+        'createdAt', t.created_at, 'updatedAt', t.updated_at
+        """;
+
+    private static readonly OgcQueryable[] FacilityQueryables =
+    [
+        new("kind", "t.kind", "string"),
+        new("status", "t.status", "string"),
+        new("districtCode", "t.district_code", "string"),
+        new("townshipCode", "t.township_code", "string"),
+        new("managingUnit", "t.managing_unit", "string"),
+        new("source", "t.source", "string"),
+        new("externalId", "t.external_id", "string"),
+    ];
+
+    /// <summary>
+    /// The public layers, in the order <c>/ogc/collections</c> lists them: all facilities, one
+    /// collection per facility kind of <paramref name="catalog"/>, road segments, districts
+    /// that have a boundary, and open defects. Household records (renovation cases) are never a layer here.
+    /// </summary>
+    /// <remarks>
+    /// Extension point: a new public layer (public reports without contact data)
+    /// is one more <see cref="OgcLayer"/> appended here, with its table, its properties as a
+    /// <c>json_build_object</c> fragment on alias <c>t</c>, its simple queryables and its time column.
+    /// </remarks>
+    public static IReadOnlyList<OgcLayer> Layers(FacilityKindCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        var layers = new List<OgcLayer>
+        {
+            new(
+                Id: "facilities",
+                Title: "无障碍设施 Accessible facilities",
+                Description: "Every barrier-free facility of every kind (points; tactile paving as lines).",
+                Table: "facilities",
+                IdColumn: "t.id",
+                NumericId: true,
+                GeometryColumn: "t.geometry",
+                GeometryType: "Geometry",
+                Precision: 7,
+                BaseFilter: "t.deleted_at IS NULL",
+                FixedKind: null,
+                Properties: FacilityProperties,
+                Queryables: FacilityQueryables,
+                TimeColumn: "t.updated_at",
+                DistrictFilter: CountyOrTownship),
+        };
+
+        foreach (var kind in catalog.Kinds)
+        {
+            layers.Add(layers[0] with
+            {
+                Id = "facilities-" + kind.Code,
+                Title = kind.Names.Zh + " " + kind.Names.En,
+                Description = "Facilities of kind " + kind.Code + ".",
+                GeometryType = kind.Geometry,
+                FixedKind = kind.Code,
+                Queryables = FacilityQueryables.Where(q => q.Name != "kind").ToArray(),
+            });
+        }
+
+        layers.Add(new(
+            Id: "road-segments",
+            Title: "道路 Road segments",
+            Description: "Street and sidewalk segments with sidewalk width, curb ramps at both ends and tactile paving; lengthM is geodesic.",
+            Table: "road_segments",
+            IdColumn: "t.id",
+            NumericId: true,
+            GeometryColumn: "t.geometry",
+            GeometryType: "LineString",
+            Precision: 7,
+            BaseFilter: "t.deleted_at IS NULL",
+            FixedKind: null,
+            Properties: """
+                'id', t.id, 'name', t.name, 'roadClass', t.road_class, 'sidewalkWidthM', t.sidewalk_width_m,
+                'curbRampStart', t.curb_ramp_start, 'curbRampEnd', t.curb_ramp_end, 'tactilePaving', t.tactile_paving,
+                'surface', t.surface, 'attributes', t.attributes, 'status', t.status, 'managingUnit', t.managing_unit,
+                'districtCode', t.district_code, 'townshipCode', t.township_code, 'source', t.source,
+                'externalId', t.external_id, 'lengthM', round(ST_Length(t.geometry::geography)::numeric, 2),
+                'createdAt', t.created_at, 'updatedAt', t.updated_at
+                """,
+            Queryables:
+            [
+                new("roadClass", "t.road_class", "string"),
+                new("status", "t.status", "string"),
+                new("tactilePaving", "t.tactile_paving", "string"),
+                new("curbRampStart", "t.curb_ramp_start", "boolean"),
+                new("curbRampEnd", "t.curb_ramp_end", "boolean"),
+                new("surface", "t.surface", "string"),
+                new("districtCode", "t.district_code", "string"),
+                new("townshipCode", "t.township_code", "string"),
+                new("source", "t.source", "string"),
+            ],
+            TimeColumn: "t.updated_at",
+            DistrictFilter: CountyOrTownship));
+
+        layers.Add(new(
+            Id: "districts",
+            Title: "行政区划 Districts",
+            Description: "Administrative divisions (GB/T 2260) that have a boundary; the feature id is the code.",
+            Table: "districts",
+            IdColumn: "t.code",
+            NumericId: false,
+            GeometryColumn: "t.boundary",
+            GeometryType: "MultiPolygon",
+            Precision: 6,
+            BaseFilter: "t.boundary IS NOT NULL",
+            FixedKind: null,
+            Properties: """
+                'code', t.code, 'name', t.name, 'level', 
+                """ + LevelName + """
+                , 'parentCode', t.parent_code,
+                'population', t.population, 'disabledPopulation', t.disabled_population,
+                'boundaryApproximate', t.boundary_approximate, 'boundarySource', t.boundary_source,
+                'areaKm2', round((ST_Area(t.boundary::geography) / 1e6)::numeric, 3)
+                """,
+            Queryables:
+            [
+                new("level", LevelName, "string"),
+                new("parentCode", "t.parent_code", "string"),
+                new("name", "t.name", "string"),
+                new("boundaryApproximate", "t.boundary_approximate", "boolean"),
+            ],
+            TimeColumn: null,
+            DistrictFilter: "t.code LIKE @district"));
+
+        layers.Add(new(
+            Id: "open-defects",
+            Title: "未关闭缺陷 Open defects",
+            Description: "Defects found by inspections and not yet closed (open, assigned, fixed awaiting verification), at their facility; "
+                + "overdue when open or assigned past the due date. No history, notes or people.",
+            Table: "defects",
+            IdColumn: "t.id",
+            NumericId: true,
+            GeometryColumn: "t.location",
+            GeometryType: "Point",
+            Precision: 7,
+            BaseFilter: "t.status IN ('open', 'assigned', 'fixed')",
+            FixedKind: null,
+            Properties: """
+                'id', t.id, 'facilityId', t.facility_id,
+                'facilityName', (SELECT fx.name FROM facilities fx WHERE fx.id = t.facility_id),
+                'facilityKind', (SELECT fx.kind FROM facilities fx WHERE fx.id = t.facility_id),
+                'districtCode', t.district_code, 'item', t.item, 'severity', t.severity, 'status', t.status,
+                'dueAt', t.due_at, 'overdue', (t.status IN ('open', 'assigned') AND t.due_at < now()),
+                'managingUnit', t.managing_unit, 'createdAt', t.created_at, 'updatedAt', t.updated_at
+                """,
+            Queryables:
+            [
+                new("severity", "t.severity", "string"),
+                new("status", "t.status", "string"),
+                new("item", "t.item", "string"),
+                new("districtCode", "t.district_code", "string"),
+                new("managingUnit", "t.managing_unit", "string"),
+            ],
+            TimeColumn: "t.updated_at",
+            DistrictFilter: "t.district_code LIKE @district"));
+
+        // Public reports (without contact data) join here once their table exists: one more OgcLayer.
+        return layers;
+    }
+
+    private const string CountyOrTownship = "(t.district_code LIKE @district OR t.township_code LIKE @district)";
+
+    private const string LevelName =
+        "(CASE t.level WHEN 1 THEN 'province' WHEN 2 THEN 'prefecture' WHEN 3 THEN 'county' ELSE 'township' END)";
+
+    /// <summary>
+    /// The Feature of one row, built by PostGIS: geometry in CRS84 (stored lon/lat), or with its
+    /// axes swapped by <see href="https://postgis.net/docs/ST_FlipCoordinates.html">ST_FlipCoordinates</see>
+    /// for a CRS whose axis order is latitude first (EPSG:4490).
+    /// </summary>
+    internal static string FeatureJson(OgcLayer layer, bool latitudeFirst)
+    {
+        var geometry = latitudeFirst ? "ST_FlipCoordinates(" + layer.GeometryColumn + ")" : layer.GeometryColumn;
+        return "json_build_object('type', 'Feature', 'id', " + layer.IdColumn
+            + ", 'geometry', ST_AsGeoJSON(" + geometry + ", " + layer.Precision.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            + ", 0)::json, 'properties', json_build_object(" + layer.Properties + "))::text";
+    }
+
+    /// <summary>
+    /// One page of <paramref name="layer"/>: rows matching <paramref name="query"/> with an id after
+    /// <see cref="OgcItemsQuery.After"/>, ordered by id, at most <c>limit + 1</c> rows (the extra one
+    /// only tells that a next page exists). Each row is (id as text, Feature as text), read as streamed.
+    /// </summary>
+    public static NpgsqlCommand PageCommand(NpgsqlConnection connection, OgcLayer layer, OgcItemsQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(query);
+        var command = new NpgsqlCommand { Connection = connection };
+        var sql = new StringBuilder("SELECT ").Append(layer.IdColumn).Append("::text, ").Append(FeatureJson(layer, query.LatitudeFirst))
+            .Append(" FROM ").Append(layer.Table).Append(" t WHERE ");
+        AppendWhere(sql, command, layer, query);
+        if (query.After is { } after)
+        {
+            sql.Append(" AND ").Append(layer.IdColumn).Append(" > @after");
+            command.Parameters.AddWithValue("after", layer.NumericId ? long.Parse(after, System.Globalization.CultureInfo.InvariantCulture) : after);
+        }
+
+        sql.Append(" ORDER BY ").Append(layer.IdColumn).Append(" LIMIT @limit");
+        command.Parameters.AddWithValue("limit", query.Limit + 1);
+        command.CommandText = sql.ToString();
+        return command;
+    }
+
+    /// <summary>How many rows match <paramref name="query"/> (whatever the page): <c>numberMatched</c>.</summary>
+    public static async Task<long> CountAsync(NpgsqlConnection connection, OgcLayer layer, OgcItemsQuery query, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        await using var command = new NpgsqlCommand { Connection = connection };
+        var sql = new StringBuilder("SELECT count(*) FROM ").Append(layer.Table).Append(" t WHERE ");
+        AppendWhere(sql, command, layer, query);
+        command.CommandText = sql.ToString();
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>One feature of <paramref name="layer"/> by id as a Feature (text), or null.</summary>
+    public static async Task<string?> FeatureAsync(NpgsqlConnection connection, OgcLayer layer, string id, bool latitudeFirst, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(id);
+        object key;
+        if (layer.NumericId)
+        {
+            if (!long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n))
+            {
+                return null;
+            }
+
+            key = n;
+        }
+        else
+        {
+            key = id;
+        }
+
+        await using var command = new NpgsqlCommand { Connection = connection };
+        var sql = new StringBuilder("SELECT ").Append(FeatureJson(layer, latitudeFirst)).Append(" FROM ").Append(layer.Table)
+            .Append(" t WHERE ").Append(layer.BaseFilter).Append(" AND ").Append(layer.IdColumn).Append(" = @id");
+        if (layer.FixedKind is not null)
+        {
+            sql.Append(" AND t.kind = @fixedKind");
+            command.Parameters.AddWithValue("fixedKind", layer.FixedKind);
+        }
+
+        command.CommandText = sql.ToString();
+        command.Parameters.AddWithValue("id", key);
+        return (string?)await command.ExecuteScalarAsync(ct);
+    }
+
+    /// <summary>
+    /// The spatial extent advertised for every collection: the union of county-level district
+    /// boundaries, [minLon, minLat, maxLon, maxLat]. Every record lies in a registered county, so
+    /// it holds them all, and it costs a scan of a few hundred rows instead of the facilities table.
+    /// </summary>
+    public static async Task<double[]?> ExtentAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT ARRAY[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)]
+            FROM (SELECT ST_Extent(boundary)::geometry AS e FROM districts WHERE boundary IS NOT NULL) x
+            WHERE e IS NOT NULL
+            """;
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync(ct) as double[];
+    }
+
+    private static void AppendWhere(StringBuilder sql, NpgsqlCommand command, OgcLayer layer, OgcItemsQuery query)
+    {
+        sql.Append(layer.BaseFilter);
+        if (layer.FixedKind is not null)
+        {
+            sql.Append(" AND t.kind = @fixedKind");
+            command.Parameters.AddWithValue("fixedKind", layer.FixedKind);
+        }
+
+        if (query.Bbox is { } b)
+        {
+            // CRS84 and CGCS2000 coincide to within a metre, so a lon/lat box is already in the stored SRID.
+            sql.Append(" AND ").Append(layer.GeometryColumn).Append(" && ST_MakeEnvelope(@minx, @miny, @maxx, @maxy, 4490) AND ST_Intersects(")
+                .Append(layer.GeometryColumn).Append(", ST_MakeEnvelope(@minx, @miny, @maxx, @maxy, 4490))");
+            command.Parameters.AddWithValue("minx", b.MinLon);
+            command.Parameters.AddWithValue("miny", b.MinLat);
+            command.Parameters.AddWithValue("maxx", b.MaxLon);
+            command.Parameters.AddWithValue("maxy", b.MaxLat);
+        }
+
+        if (query.DistrictPrefix is { } prefix)
+        {
+            // Digits only (checked by the parser), so no LIKE wildcard can sneak in.
+            sql.Append(" AND ").Append(layer.DistrictFilter);
+            command.Parameters.AddWithValue("district", prefix + "%");
+        }
+
+        if (layer.TimeColumn is { } time)
+        {
+            if (query.Start is { } start)
+            {
+                sql.Append(" AND ").Append(time).Append(" >= @start");
+                command.Parameters.AddWithValue("start", start.ToUniversalTime());
+            }
+
+            if (query.End is { } end)
+            {
+                sql.Append(" AND ").Append(time).Append(" <= @end");
+                command.Parameters.AddWithValue("end", end.ToUniversalTime());
+            }
+        }
+
+        var i = 0;
+        foreach (var (queryable, value) in query.Properties)
+        {
+            var name = "p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            sql.Append(" AND ").Append(queryable.Column).Append(" = @").Append(name);
+            command.Parameters.AddWithValue(name, value);
+            i++;
+        }
+    }
+}
+
+/// <summary>A layer served as an OGC collection. Every SQL member is a fixed fragment on alias <c>t</c>.</summary>
+/// <param name="Id">Collection id in URLs.</param>
+/// <param name="Title">Title, Chinese and English.</param>
+/// <param name="Description">Description.</param>
+/// <param name="Table">Table name.</param>
+/// <param name="IdColumn">Feature id column (keyset order).</param>
+/// <param name="NumericId">Whether the id is a bigint (else text).</param>
+/// <param name="GeometryColumn">Geometry column, SRID 4490.</param>
+/// <param name="GeometryType">OGC geometry type of every feature, or <c>Geometry</c> when mixed.</param>
+/// <param name="Precision">Decimals of coordinates (7 ≈ 1 cm).</param>
+/// <param name="BaseFilter">Condition every served row meets (not deleted, has a boundary).</param>
+/// <param name="FixedKind">Facility kind the collection is restricted to, or null.</param>
+/// <param name="Properties">Arguments of <c>json_build_object</c> for the properties.</param>
+/// <param name="Queryables">Simple properties that can be filtered by equality.</param>
+/// <param name="TimeColumn">Column <c>datetime</c> filters on, or null when the data have no time.</param>
+/// <param name="DistrictFilter">Condition on <c>@district</c> (a code prefix with <c>%</c>) for the <c>district</c> parameter.</param>
+public sealed record OgcLayer(
+    string Id,
+    string Title,
+    string Description,
+    string Table,
+    string IdColumn,
+    bool NumericId,
+    string GeometryColumn,
+    string GeometryType,
+    int Precision,
+    string BaseFilter,
+    string? FixedKind,
+    string Properties,
+    IReadOnlyList<OgcQueryable> Queryables,
+    string? TimeColumn,
+    string DistrictFilter);
+
+/// <summary>A property that can be filtered on by equality (<c>?status=operational</c>).</summary>
+/// <param name="Name">Property and query parameter name.</param>
+/// <param name="Column">SQL expression on alias <c>t</c>.</param>
+/// <param name="Type">JSON Schema type: string, integer or boolean.</param>
+public sealed record OgcQueryable(string Name, string Column, string Type);

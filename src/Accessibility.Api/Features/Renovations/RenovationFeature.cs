@@ -1,0 +1,31 @@
+namespace Accessibility.Api.Features.Renovations;
+
+/// <summary>Services of the renovations feature.</summary>
+public static class RenovationFeature
+{
+    /// <summary>Registers the item catalogue and the personal data protector, checked when the host starts.</summary>
+    public static IServiceCollection AddRenovations(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => new RenovationItemCatalog(Path.Combine(sp.GetRequiredService<RegistryPaths>().DataDir, "renovation-items.json")));
+        services.AddSingleton(sp =>
+        {
+            var environment = sp.GetRequiredService<IHostEnvironment>();
+            return PersonalDataProtector.FromConfiguration(sp.GetRequiredService<IConfiguration>(), environment, environment.ContentRootPath);
+        });
+        services.AddHostedService<StartupCheck>();
+        return services;
+    }
+
+    /// <summary>Fails start-up with a clear message when the personal data key is missing or malformed, rather than on the first case.</summary>
+    private sealed class StartupCheck(IServiceProvider services) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            services.GetRequiredService<PersonalDataProtector>();
+            services.GetRequiredService<RenovationItemCatalog>();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
