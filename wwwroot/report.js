@@ -61,6 +61,9 @@ async function onServiceChange() {
   const service = state.services.find((s) => s.service_code === code);
   if (service?.metadata) {
     const definition = await (await fetch(`/open311/v2/services/${encodeURIComponent(code)}.json`)).json();
+    // Arrowing through the categories starts one request per category: only the current one's answer counts.
+    if ($('#service').value !== code) return;
+    select.textContent = '';
     const attribute = definition.attributes[0];
     select.dataset.code = attribute.code;
     for (const v of attribute.values) {

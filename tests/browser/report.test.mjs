@@ -85,7 +85,8 @@ test('a report filed with the keyboard alone is followed by its number and close
     await page.keyboard.press('Enter');
 
     const number = page.locator('#tracking-number');
-    await number.waitFor({ timeout: 15000 });
+    await page.waitForSelector('#tracking-number, #errors p', { timeout: 20000 });
+    assert.equal(await page.locator('#errors').textContent(), '', 'no error shown');
     const id = (await number.textContent()).trim();
     assert.match(id, /^\d+$/);
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'report-result', 'focus moves to the result');

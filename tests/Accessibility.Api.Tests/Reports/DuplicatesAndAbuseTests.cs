@@ -121,6 +121,25 @@ public sealed class DuplicatesAndAbuseTests(RegistryFixture registry) : IAsyncLi
     }
 
     [Fact]
+    public async Task A_body_over_the_upload_limit_is_413_in_the_specification_format()
+    {
+        using var client = registry.CreateClientFromOwnAddress();
+        // With Expect: 100-continue the client waits for the answer instead of sending 12 MB into a closing connection.
+        client.DefaultRequestHeaders.ExpectContinue = true;
+        using var content = new MultipartFormDataContent();
+        foreach (var (k, v) in Form(Yongji))
+        {
+            content.Add(new StringContent(v), k);
+        }
+
+        content.Add(new ByteArrayContent(new byte[12 * 1024 * 1024]), "media", "big.jpg");
+        var response = await client.PostAsync(Url("/open311/v2/requests.json"), content);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        AssertError(await response.Content.ReadAsStringAsync(), 413);
+        Assert.Equal(0, await registry.ScalarAsync<long>("SELECT count(*) FROM reports"));
+    }
+
+    [Fact]
     public async Task Script_in_a_description_is_data_in_every_format()
     {
         using var client = registry.CreateClientFromOwnAddress();
