@@ -1,5 +1,6 @@
 using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
+using Accessibility.Api.Features.Coverage;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Defects;
 using Accessibility.Api.Features.Exports;
@@ -48,6 +49,7 @@ internal static class FeatureRegistration
         app.MapOgcEndpoints();
         app.MapExportEndpoints();
         app.MapRenovationEndpoints();
+        app.MapCoverageEndpoints();
         return app;
     }
 }
