@@ -11,6 +11,7 @@ using Accessibility.Api.Features.PlanTargets;
 using Accessibility.Api.Features.Photos;
 using Accessibility.Api.Features.Renovations;
 using Accessibility.Api.Features.Roads;
+using Accessibility.Api.Features.Tiles;
 
 namespace Accessibility.Api.Features;
 
@@ -50,6 +51,7 @@ internal static class FeatureRegistration
         app.MapExportEndpoints();
         app.MapRenovationEndpoints();
         app.MapCoverageEndpoints();
+        app.MapTileEndpoints();
         return app;
     }
 }
