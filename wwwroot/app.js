@@ -4,6 +4,7 @@ import {
   t, pick, getLang, setLang, detectLang, applyStatic,
   statusLabels, kindLabels, attributeLabels, unitSuffixes, inspectionStateLabels, defectStatusLabels,
 } from './i18n.js';
+import { initCoverage, loadCoverage, renderCoverage } from './coverage.js';
 
 const L = window.L;
 
@@ -368,6 +369,7 @@ async function loadDistricts(defaultCode) {
 
 async function selectDistrict(code, { fit = true } = {}) {
   state.districtCode = code;
+  loadCoverage(code);
   const d = state.districts.find((x) => x.code === code) || { code, name: code };
   const status = $('#district-status');
   status.textContent = '';
@@ -861,6 +863,7 @@ function applyLanguage(lang) {
   renderDemoNotice();
   renderLegend();
   renderInspectionLegend();
+  renderCoverage();
   if (state.map) renderFacilities(state.features);
   if (state.selectedId && !$('#details').hidden) {
     const f = state.features.find((x) => featureId(x) === state.selectedId);
@@ -911,6 +914,7 @@ async function main() {
 
   const kindsReady = loadKinds();
   initMap(cfg);
+  initCoverage(state.map);
   await Promise.all([kindsReady, loadDistricts(cfg.defaultDistrict)]);
   renderLegend();
 

@@ -1,5 +1,6 @@
 using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
+using Accessibility.Api.Features.Coverage;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Defects;
 using Accessibility.Api.Features.Exports;
@@ -11,6 +12,7 @@ using Accessibility.Api.Features.Photos;
 using Accessibility.Api.Features.Reports;
 using Accessibility.Api.Features.Renovations;
 using Accessibility.Api.Features.Roads;
+using Accessibility.Api.Features.Tiles;
 
 namespace Accessibility.Api.Features;
 
@@ -53,6 +55,8 @@ internal static class FeatureRegistration
         app.MapOgcEndpoints();
         app.MapExportEndpoints();
         app.MapRenovationEndpoints();
+        app.MapCoverageEndpoints();
+        app.MapTileEndpoints();
         return app;
     }
 }

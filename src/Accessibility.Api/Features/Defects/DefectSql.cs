@@ -86,7 +86,7 @@ public static class DefectSql
     }
 
     /// <summary>
-    /// Defect figures for a district (prefix), in one statement: unclosed (<c>open</c>: open, assigned or fixed),
+    /// Defect figures for a district (prefix; a township's through its facilities), in one statement: unclosed (<c>open</c>: open, assigned or fixed),
     /// <c>overdue</c>, by status, by severity, by managing unit, and the median days to repair of verified defects
     /// — found to first reported fixed (or to verified when no fix was reported) — with
     /// <see href="https://www.postgresql.org/docs/current/functions-aggregate.html">percentile_cont(0.5)</see>.
@@ -98,7 +98,9 @@ public static class DefectSql
             WITH scoped AS (
               SELECT d.*, d.status IN ('open', 'assigned', 'fixed') AS active,
                      d.status IN ('open', 'assigned') AND d.due_at < now() AS late
-              FROM defects d WHERE @district::text IS NULL OR d.district_code LIKE @district),
+              FROM defects d
+              WHERE @district::text IS NULL OR d.district_code LIKE @district
+                 OR EXISTS (SELECT 1 FROM facilities f WHERE f.id = d.facility_id AND f.township_code LIKE @district)),
             repaired AS (
               SELECT extract(epoch FROM COALESCE(
                        (SELECT min(e.at) FROM defect_events e WHERE e.defect_id = s.id AND e.to_status = 'fixed'),

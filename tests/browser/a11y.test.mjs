@@ -1,0 +1,96 @@
+// Automated accessibility check (信息无障碍, WCAG 2.2 AA) with axe-core over the main page states, against the
+// real service at BASE_URL with demo data. Fails on any serious or critical violation. Signed-in states use the
+// accounts scripts/test.sh creates (INSPECTOR_USER / INSPECTOR_PASSWORD, PLANNER_USER / PLANNER_PASSWORD).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { AxeBuilder } from '@axe-core/playwright';
+import { launch, openPage, waitForFacilities, BASE_URL } from './helpers.mjs';
+
+const INSPECTOR = process.env.INSPECTOR_USER;
+const INSPECTOR_PASSWORD = process.env.INSPECTOR_PASSWORD;
+const PLANNER = process.env.PLANNER_USER;
+const PLANNER_PASSWORD = process.env.PLANNER_PASSWORD;
+const T = { timeout: 120_000 };
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+/** Runs axe on the page and fails with a readable list of the serious and critical violations. */
+async function check(page, state) {
+  const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n    ')}`).join('\n  ');
+  assert.equal(bad.length, 0, `${state}: ${bad.length} serious or critical violation(s)\n  ${report}`);
+}
+
+async function signInInspector(page) {
+  await page.goto(`${BASE_URL}/inspect.html`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+  await page.getByLabel('用户名').fill(INSPECTOR);
+  await page.getByLabel('密码', { exact: true }).fill(INSPECTOR_PASSWORD);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.locator('#signed-in').waitFor({ state: 'visible', timeout: 10000 });
+}
+
+test('map page: loaded, with a facility opened, in English', T, async () => {
+  const { context, page } = await openPage(browser, { path: '/' });
+  try {
+    await waitForFacilities(page);
+    await check(page, 'map');
+    await page.locator('#facility-list .facility-item').first().click();
+    await page.locator('#details').waitFor({ state: 'visible', timeout: 5000 });
+    await check(page, 'map with details');
+    await page.locator('#lang-toggle').click();
+    await page.waitForFunction(() => document.documentElement.lang === 'en', null, { timeout: 5000 });
+    await check(page, 'map in English');
+  } finally {
+    await context.close();
+  }
+});
+
+test('inspector page signed out', T, async () => {
+  const { context, page } = await openPage(browser, { path: '/inspect.html', viewport: { width: 390, height: 844 } });
+  try {
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+    await check(page, 'inspect.html signed out');
+  } finally {
+    await context.close();
+  }
+});
+
+test('inspector page signed in, and the worklist', { ...T, skip: !INSPECTOR || !INSPECTOR_PASSWORD ? 'INSPECTOR_USER / INSPECTOR_PASSWORD not set' : false }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 800 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  try {
+    await signInInspector(page);
+    await check(page, 'inspect.html signed in');
+    await page.goto(`${BASE_URL}/worklist.html`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+    await check(page, 'worklist.html');
+    await page.getByRole('radio', { name: '区县中心' }).check();
+    await page.getByRole('button', { name: '生成任务单' }).click();
+    await page.locator('#wl-table tbody tr').first().waitFor({ timeout: 15000 });
+    await check(page, 'worklist.html with a worklist');
+  } finally {
+    await context.close();
+  }
+});
+
+test('renovations page signed out and signed in', T, async () => {
+  const { context, page } = await openPage(browser, { path: '/renovations.html' });
+  try {
+    await page.getByLabel('用户名').waitFor({ timeout: 15000 });
+    await check(page, 'renovations.html signed out');
+    if (PLANNER && PLANNER_PASSWORD) {
+      await page.getByLabel('用户名').fill(PLANNER);
+      await page.getByLabel('密码').fill(PLANNER_PASSWORD);
+      await page.keyboard.press('Enter');
+      await page.locator('#priority-list .priority-item').first().waitFor({ timeout: 20000 });
+      await check(page, 'renovations.html signed in');
+    }
+  } finally {
+    await context.close();
+  }
+});
