@@ -4,6 +4,7 @@ using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Defects;
 using Accessibility.Api.Features.Exports;
 using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Features.Imports;
 using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.Ogc;
 using Accessibility.Api.Features.PlanTargets;
@@ -24,6 +25,7 @@ internal static class FeatureRegistration
         services.AddInspections();
         services.AddPhotos();
         services.AddRenovations();
+        services.AddImports();
         return services;
     }
 
@@ -48,6 +50,7 @@ internal static class FeatureRegistration
         app.MapOgcEndpoints();
         app.MapExportEndpoints();
         app.MapRenovationEndpoints();
+        app.MapImportEndpoints();
         return app;
     }
 }
