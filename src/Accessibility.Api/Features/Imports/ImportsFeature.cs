@@ -190,13 +190,13 @@ public static class ImportsFeature
     /// <summary>One progress line on standard error, rewritten in place: rows, rows/s, share of the file, time left.</summary>
     private sealed class ProgressLine(TextWriter error, Stopwatch watch) : IProgress<ImportProgress>
     {
-        private TimeSpan last = TimeSpan.MinValue;
+        private TimeSpan? last;
         private bool written;
 
         public void Report(ImportProgress value)
         {
             var now = watch.Elapsed;
-            if (value.Phase == "read" && now - last < TimeSpan.FromMilliseconds(500))
+            if (value.Phase == "read" && last is { } previous && now - previous < TimeSpan.FromMilliseconds(500))
             {
                 return;
             }
@@ -205,13 +205,13 @@ public static class ImportsFeature
             var seconds = Math.Max(now.TotalSeconds, 0.001);
             var rate = value.Rows / seconds;
             var share = value.BytesTotal == 0 ? 1 : (double)value.BytesRead / value.BytesTotal;
-            var left = share > 0 ? TimeSpan.FromSeconds(seconds / share - seconds) : TimeSpan.Zero;
+            var left = TimeSpan.FromSeconds(share > 0.001 ? Math.Min(seconds / share - seconds, 359_999) : 0);
             var text = value.Phase switch
             {
                 "read" => string.Create(CultureInfo.InvariantCulture,
-                    $"\rread {value.Rows,10:N0} rows  {rate,9:N0} rows/s  {share,4:P0}  ~{left:mm\\:ss} left   "),
+                    $"\rread {value.Rows,10:N0} rows  {rate,9:N0} rows/s  {share,4:P0}  ~{left:hh\\:mm\\:ss} left   "),
                 _ => string.Create(CultureInfo.InvariantCulture,
-                    $"\r{value.Phase} {value.Rows,10:N0} rows  ({rate:N0} rows/s read)  {now:mm\\:ss} so far          "),
+                    $"\r{value.Phase} {value.Rows,10:N0} rows  ({rate:N0} rows/s read)  {now:hh\\:mm\\:ss} so far          "),
             };
             error.Write(text);
             error.Flush();
