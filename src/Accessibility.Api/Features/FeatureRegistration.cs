@@ -5,6 +5,7 @@ using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Defects;
 using Accessibility.Api.Features.Exports;
 using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Features.Imports;
 using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.Ogc;
 using Accessibility.Api.Features.PlanTargets;
@@ -28,6 +29,7 @@ internal static class FeatureRegistration
         services.AddPhotos();
         services.AddReports();
         services.AddRenovations();
+        services.AddImports();
         return services;
     }
 
@@ -57,6 +59,7 @@ internal static class FeatureRegistration
         app.MapRenovationEndpoints();
         app.MapCoverageEndpoints();
         app.MapTileEndpoints();
+        app.MapImportEndpoints();
         return app;
     }
 }

@@ -14,6 +14,7 @@ public static class RegistryCli
         ["user"] = AuthCli.UserAsync,
         ["token"] = AuthCli.TokenAsync,
         ["import-boundaries"] = Districts.BoundaryImportCommand.RunAsync,
+        ["import-facilities"] = Imports.ImportsFeature.RunCommandAsync,
     };
 
     /// <summary>True when the first argument is a command rather than a host setting.</summary>

@@ -1,0 +1,561 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Accessibility.Api.Data;
+using Accessibility.Api.Features.Audit;
+using Accessibility.Api.Features.Districts;
+using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Geo;
+using Accessibility.Api.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using NetTopologySuite.Geometries;
+using NetTopologySuite.IO;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Accessibility.Api.Features.Imports;
+
+/// <summary>A rejected row of an import.</summary>
+/// <param name="Row">Line number (CSV, header = 1) or 1-based feature position (GeoJSON); 0 for the file as a whole.</param>
+/// <param name="Field">The field or column at fault.</param>
+/// <param name="Reason">Why.</param>
+public sealed record RejectedRow(int Row, string Field, string Reason);
+
+/// <summary>Where an import is.</summary>
+/// <param name="Phase">read, place or write.</param>
+/// <param name="Rows">Rows read so far.</param>
+/// <param name="BytesRead">Bytes of the file read so far.</param>
+/// <param name="BytesTotal">Size of the file.</param>
+public sealed record ImportProgress(string Phase, long Rows, long BytesRead, long BytesTotal);
+
+/// <summary>What an import did: either every row was written, or none was and <see cref="Rejected"/> says why.</summary>
+/// <param name="Source">Source name the rows are keyed by.</param>
+/// <param name="Rows">Rows in the file.</param>
+/// <param name="Inserted">New facilities.</param>
+/// <param name="Updated">Facilities of the same (source, external id) updated.</param>
+/// <param name="RejectedRows">How many rows were rejected.</param>
+/// <param name="Rejected">The reasons (at most <see cref="FacilityImporter.MaxReported"/>).</param>
+public sealed record ImportOutcome(string Source, int Rows, int Inserted, int Updated, int RejectedRows, IReadOnlyList<RejectedRow> Rejected)
+{
+    /// <summary>True when the rows were written.</summary>
+    public bool Imported => Rejected.Count == 0;
+}
+
+/// <summary>
+/// Imports facilities from GeoJSON or CSV through a mapping file (<c>docs/import.md</c>). Every row is validated
+/// (kind catalog, geometry, district placement, the caller's scope); valid rows go by Npgsql binary COPY into a
+/// temporary table, and one <c>INSERT … ON CONFLICT (source, external_id) DO UPDATE</c> writes them, in one
+/// transaction with the audit entry. All or nothing: any rejected row and nothing is written.
+/// </summary>
+public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog catalog, AuditLog audit)
+{
+    /// <summary>Most rejections listed in a report (the count is always complete).</summary>
+    public const int MaxReported = 1000;
+
+    /// <summary>Action in the audit log.</summary>
+    public const string AuditAction = "import";
+
+    /// <summary>Entity type of the audit entry.</summary>
+    public const string AuditEntityType = "facility-import";
+
+    private static readonly GeometryFactory Factory = new(new PrecisionModel(), CoordinateConverter.Cgcs2000Srid);
+
+    /// <summary>Runs an import; see the class summary.</summary>
+    /// <param name="data">The file.</param>
+    /// <param name="fileName">Its name (for the audit entry and the default source).</param>
+    /// <param name="mapping">The mapping.</param>
+    /// <param name="source">Source name; null for the mapping's, else the file name.</param>
+    /// <param name="mayWrite">Whether the caller may write in a county-level district.</param>
+    /// <param name="actor">Who imports.</param>
+    /// <param name="progress">Progress reports, or null.</param>
+    /// <param name="ct">Cancellation.</param>
+    public async Task<ImportOutcome> ImportAsync(
+        byte[] data, string fileName, ImportMapping mapping, string? source, Func<string, bool> mayWrite,
+        BoundaryImporter.Actor actor, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(mapping);
+        ArgumentNullException.ThrowIfNull(mayWrite);
+        ArgumentNullException.ThrowIfNull(actor);
+        source = (source ?? mapping.Source ?? Path.GetFileNameWithoutExtension(fileName)).Trim();
+        var report = new Report();
+        if (source.Length is 0 or > 40)
+        {
+            report.Add(0, "source", "The source name must have 1 to 40 characters.");
+            return report.Outcome(source, 0);
+        }
+
+        await db.Database.OpenConnectionAsync(ct);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using (var create = new NpgsqlCommand(
+            """
+            CREATE TEMP TABLE import_rows (
+              row_no int NOT NULL, external_id text NOT NULL, kind text NOT NULL, name text NOT NULL, status text NOT NULL,
+              managing_unit text, attributes jsonb NOT NULL, geometry geometry(Geometry, 4490) NOT NULL,
+              district_code varchar(12), township_code varchar(12)) ON COMMIT DROP
+            """, connection))
+        {
+            await create.ExecuteNonQueryAsync(ct);
+        }
+
+        var rows = 0;
+        var firstRowOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var lastReport = 0L;
+        await using (var writer = await connection.BeginBinaryImportAsync(
+            "COPY import_rows (row_no, external_id, kind, name, status, managing_unit, attributes, geometry) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            void OnRow(SourceRow row)
+            {
+                rows++;
+                if (Map(row, mapping, report) is { } mapped)
+                {
+                    if (firstRowOf.TryGetValue(mapped.ExternalId, out var first))
+                    {
+                        report.Add(row.Row, mapping.ExternalId, $"External id '{mapped.ExternalId}' appears again (first in row {first}).");
+                    }
+                    else
+                    {
+                        firstRowOf[mapped.ExternalId] = row.Row;
+                        // Valid rows are staged even after a rejection, so the report also covers their placement.
+                        {
+                            writer.StartRow();
+                            writer.Write(row.Row, NpgsqlDbType.Integer);
+                            writer.Write(mapped.ExternalId, NpgsqlDbType.Text);
+                            writer.Write(mapped.Kind, NpgsqlDbType.Text);
+                            writer.Write(mapped.Name, NpgsqlDbType.Text);
+                            writer.Write(mapped.Status, NpgsqlDbType.Text);
+                            if (mapped.ManagingUnit is null)
+                            {
+                                writer.WriteNull();
+                            }
+                            else
+                            {
+                                writer.Write(mapped.ManagingUnit, NpgsqlDbType.Text);
+                            }
+
+                            writer.Write(mapped.Attributes.ToJsonString(), NpgsqlDbType.Jsonb);
+                            writer.Write(mapped.Geometry, NpgsqlDbType.Geometry);
+                        }
+                    }
+                }
+
+                if (progress is not null && row.Position - lastReport > 1 << 20)
+                {
+                    lastReport = row.Position;
+                    progress.Report(new ImportProgress("read", rows, row.Position, data.LongLength));
+                }
+            }
+
+            try
+            {
+                var json = mapping.Format switch { "geojson" => true, "csv" => false, _ => ImportReaders.LooksLikeJson(data) };
+                if (json)
+                {
+                    ImportReaders.ReadGeoJson(data, OnRow);
+                }
+                else
+                {
+                    ImportReaders.ReadCsv(data, mapping.Delimiter, header => CheckHeader(header, mapping, report), OnRow);
+                }
+            }
+            catch (InvalidDataException ex)
+            {
+                report.Add(0, "file", ex.Message);
+            }
+            catch (DecoderFallbackException)
+            {
+                report.Add(0, "file", "The CSV file is not UTF-8 text.");
+            }
+
+            if (rows == 0 && report.Count == 0)
+            {
+                report.Add(0, "file", "The file has no rows.");
+            }
+
+            if (report.Rejected(0))
+            {
+                // The file as a whole is unusable: disposing without Complete cancels the COPY; the transaction rolls back.
+                return report.Outcome(source, rows);
+            }
+
+            await writer.CompleteAsync(ct);
+        }
+
+        progress?.Report(new ImportProgress("place", rows, data.LongLength, data.LongLength));
+        await PlaceAsync(connection, mayWrite, report, ct);
+        if (report.Count > 0)
+        {
+            return report.Outcome(source, rows);
+        }
+
+        progress?.Report(new ImportProgress("write", rows, data.LongLength, data.LongLength));
+        var (inserted, updated) = await UpsertAsync(connection, source, ct);
+        audit.Record(actor.UserId, actor.Name, actor.RemoteAddress, AuditAction, AuditEntityType, source, null,
+            new { source, file = fileName, rows, inserted, updated });
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return new ImportOutcome(source, rows, inserted, updated, 0, []);
+    }
+
+    private static bool CheckHeader(IReadOnlyList<string> header, ImportMapping mapping, Report report)
+    {
+        foreach (var column in mapping.Columns())
+        {
+            if (!header.Contains(column, StringComparer.Ordinal))
+            {
+                report.Add(1, column, $"The mapping names the column '{column}', which the CSV header does not have (columns: {string.Join(", ", header)}).");
+            }
+        }
+
+        return report.Count == 0;
+    }
+
+    /// <summary>
+    /// Places every staged row as <see cref="FacilitySql.LocateAsync"/> places one record (the county-level
+    /// district and the township whose boundaries cover <c>ST_PointOnSurface</c> of the geometry), in one
+    /// statement; rows outside every district, or in a district the caller may not write, are rejected.
+    /// </summary>
+    private static async Task PlaceAsync(NpgsqlConnection connection, Func<string, bool> mayWrite, Report report, CancellationToken ct)
+    {
+        const string place = """
+            UPDATE import_rows r SET
+              district_code = (SELECT d.code FROM districts d WHERE d.level = 3 AND ST_Covers(d.boundary, ST_PointOnSurface(r.geometry)) ORDER BY d.code LIMIT 1),
+              township_code = (SELECT d.code FROM districts d WHERE d.level = 4 AND ST_Covers(d.boundary, ST_PointOnSurface(r.geometry)) ORDER BY d.code LIMIT 1)
+            """;
+        await using (var command = new NpgsqlCommand(place, connection) { CommandTimeout = 0 })
+        {
+            await command.ExecuteNonQueryAsync(ct);
+        }
+
+        var refused = new List<string>();
+        await using (var command = new NpgsqlCommand("SELECT DISTINCT district_code FROM import_rows WHERE district_code IS NOT NULL", connection))
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var code = reader.GetString(0);
+                if (!mayWrite(code))
+                {
+                    refused.Add(code);
+                }
+            }
+        }
+
+        await using (var command = new NpgsqlCommand(
+            "SELECT row_no, district_code FROM import_rows WHERE district_code IS NULL OR district_code = ANY(@refused) ORDER BY row_no", connection))
+        {
+            command.Parameters.AddWithValue("refused", refused.ToArray());
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                report.Add(reader.GetInt32(0), "geometry", reader.IsDBNull(1)
+                    ? "The location is outside every registered district."
+                    : "The location is in district " + reader.GetString(1) + ", outside the districts you may change.");
+            }
+        }
+    }
+
+    private static async Task<(int Inserted, int Updated)> UpsertAsync(NpgsqlConnection connection, string source, CancellationToken ct)
+    {
+        const string sql = """
+            WITH up AS (
+              INSERT INTO facilities (kind, name, geometry, attributes, status, managing_unit, district_code, township_code, source, external_id, created_at, updated_at)
+              SELECT kind, name, geometry, attributes, status, managing_unit, district_code, township_code, @source, external_id, now(), now()
+              FROM import_rows ORDER BY row_no
+              ON CONFLICT (source, external_id) WHERE external_id IS NOT NULL DO UPDATE SET
+                kind = EXCLUDED.kind, name = EXCLUDED.name, geometry = EXCLUDED.geometry, attributes = EXCLUDED.attributes,
+                status = EXCLUDED.status, managing_unit = EXCLUDED.managing_unit, district_code = EXCLUDED.district_code,
+                township_code = EXCLUDED.township_code, updated_at = EXCLUDED.updated_at
+              RETURNING (xmax = 0) AS inserted)
+            SELECT count(*) FILTER (WHERE inserted)::int, count(*) FILTER (WHERE NOT inserted)::int FROM up
+            """;
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        command.Parameters.AddWithValue("source", source);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.GetInt32(0), reader.GetInt32(1));
+    }
+
+    private sealed record MappedRow(string ExternalId, string Kind, string Name, string Status, string? ManagingUnit, JsonObject Attributes, Geometry Geometry);
+
+    private MappedRow? Map(SourceRow row, ImportMapping mapping, Report report)
+    {
+        var before = report.Count;
+        if (row.Values.ContainsKey("\0extra"))
+        {
+            report.Add(row.Row, "file", "The record has more fields than the header.");
+            return null;
+        }
+
+        string? Text(string? column) => column is null ? null : Raw(row, column);
+
+        var externalId = Text(mapping.ExternalId);
+        if (externalId is null && mapping.ExternalId == "id" && row.FeatureId is not null)
+        {
+            externalId = Scalar(row.FeatureId);
+        }
+
+        if (string.IsNullOrWhiteSpace(externalId))
+        {
+            report.Add(row.Row, mapping.ExternalId, "The external id is missing (re-imports update by it).");
+        }
+        else if (externalId.Length > 100)
+        {
+            report.Add(row.Row, mapping.ExternalId, "The external id has more than 100 characters.");
+        }
+
+        var name = Text(mapping.Name)?.Trim();
+        if (string.IsNullOrEmpty(name))
+        {
+            report.Add(row.Row, mapping.Name, "The name is missing.");
+        }
+        else if (name.Length > 200)
+        {
+            report.Add(row.Row, mapping.Name, "The name has more than 200 characters.");
+        }
+
+        var kindCode = mapping.Kind.Resolve(Text(mapping.Kind.Column));
+        var status = mapping.Status.Resolve(Text(mapping.Status.Column));
+        if (status is null || !catalog.IsStatus(status))
+        {
+            report.Add(row.Row, mapping.Status.Column ?? "status", $"Unknown status '{status}'. Expected one of: {string.Join(", ", catalog.Statuses.Select(s => s.Code))}.");
+        }
+
+        var managingUnit = Text(mapping.ManagingUnit)?.Trim();
+        if (managingUnit is { Length: > 200 })
+        {
+            report.Add(row.Row, mapping.ManagingUnit!, "The managing unit has more than 200 characters.");
+        }
+
+        FacilityKind? kind = null;
+        if (kindCode is null)
+        {
+            report.Add(row.Row, mapping.Kind.Column ?? "kind", "The kind is missing.");
+        }
+        else if (!catalog.TryGet(kindCode, out kind))
+        {
+            foreach (var message in catalog.Validate(kindCode, null).SelectMany(e => e.Value))
+            {
+                report.Add(row.Row, mapping.Kind.Column ?? "kind", message);
+            }
+        }
+
+        var attributes = new JsonObject();
+        if (kind is not null)
+        {
+            if (mapping.AttributesJson is { } jsonColumn && row.Values.GetValueOrDefault(jsonColumn) is { } packed)
+            {
+                try
+                {
+                    var parsed = packed is JsonObject o ? o.DeepClone() : JsonNode.Parse(packed.GetValue<string>());
+                    if (parsed is JsonObject obj)
+                    {
+                        foreach (var (key, value) in obj.ToList())
+                        {
+                            obj.Remove(key);
+                            attributes[key] = value;
+                        }
+                    }
+                    else
+                    {
+                        report.Add(row.Row, jsonColumn, "Expected a JSON object of attributes.");
+                    }
+                }
+                catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+                {
+                    report.Add(row.Row, jsonColumn, "Expected a JSON object of attributes: " + ex.Message);
+                }
+            }
+
+            foreach (var (attribute, column) in mapping.Attributes)
+            {
+                var value = row.Values.GetValueOrDefault(column);
+                if (value is null || (value.GetValueKind() == JsonValueKind.String && string.IsNullOrWhiteSpace(value.GetValue<string>())))
+                {
+                    continue;
+                }
+
+                attributes[attribute] = Convert(kind.FindAttribute(attribute), value);
+            }
+
+            foreach (var (field, messages) in catalog.Validate(kind.Code, attributes))
+            {
+                foreach (var message in messages)
+                {
+                    report.Add(row.Row, field, message);
+                }
+            }
+        }
+
+        var geometry = ReadGeometry(row, mapping, report);
+        if (geometry is not null && kind is not null)
+        {
+            foreach (var message in FacilityKindCatalog.ValidateGeometryType(kind, geometry.GeometryType).SelectMany(e => e.Value))
+            {
+                report.Add(row.Row, "geometry", message);
+            }
+        }
+
+        return report.Count > before || geometry is null || kind is null
+            ? null
+            : new MappedRow(externalId!.Trim(), kind.Code, name!, status!, string.IsNullOrEmpty(managingUnit) ? null : managingUnit, attributes, geometry);
+    }
+
+    private static Geometry? ReadGeometry(SourceRow row, ImportMapping mapping, Report report)
+    {
+        var errors = new FieldErrors();
+        Geometry? geometry;
+        if (mapping.Wkt is { } wktColumn)
+        {
+            var wkt = Raw(row, wktColumn);
+            if (wkt is null)
+            {
+                report.Add(row.Row, wktColumn, "The geometry (WKT) is missing.");
+                return null;
+            }
+
+            try
+            {
+                var parsed = new WKTReader().Read(wkt);
+                geometry = CoordinateConverter.ToCgcs2000(parsed, mapping.Crs);
+                if (geometry.IsEmpty || !geometry.IsValid)
+                {
+                    report.Add(row.Row, wktColumn, "The WKT geometry is empty or not valid.");
+                    return null;
+                }
+            }
+            catch (Exception ex) when (ex is ParseException or ArgumentException or FormatException or InvalidOperationException)
+            {
+                report.Add(row.Row, wktColumn, $"Cannot read '{Clip(wkt)}' as WKT: {ex.Message}");
+                return null;
+            }
+        }
+        else if (mapping.Lon is { } lonColumn && mapping.Lat is { } latColumn)
+        {
+            var lon = Coordinate(row, lonColumn, "longitude", report);
+            var lat = Coordinate(row, latColumn, "latitude", report);
+            if (lon is null || lat is null)
+            {
+                return null;
+            }
+
+            try
+            {
+                geometry = CoordinateConverter.ToCgcs2000(Factory.CreatePoint(new Coordinate(lon.Value, lat.Value)), mapping.Crs);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                report.Add(row.Row, lonColumn, FormattableString.Invariant($"({lon}, {lat}) is not a longitude/latitude in degrees."));
+                return null;
+            }
+        }
+        else
+        {
+            geometry = JsonBody.ReadGeometry(row.Geometry, mapping.Crs, "geometry", errors);
+            foreach (var (field, messages) in errors.ToDictionary())
+            {
+                foreach (var message in messages)
+                {
+                    report.Add(row.Row, field, message);
+                }
+            }
+        }
+
+        return geometry;
+    }
+
+    private static double? Coordinate(SourceRow row, string column, string what, Report report)
+    {
+        var node = row.Values.GetValueOrDefault(column);
+        if (node is not null && node.GetValueKind() == JsonValueKind.Number)
+        {
+            return node.GetValue<double>();
+        }
+
+        var raw = Raw(row, column);
+        if (raw is null)
+        {
+            report.Add(row.Row, column, $"The {what} is missing.");
+            return null;
+        }
+
+        if (!double.TryParse(raw.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+        {
+            report.Add(row.Row, column, $"Cannot read '{Clip(raw)}' as a {what} in decimal degrees.");
+            return null;
+        }
+
+        return value;
+    }
+
+    /// <summary>Turns source text into the attribute's JSON type where it reads as one; otherwise leaves it for Validate to refuse.</summary>
+    private static JsonNode? Convert(AttributeDefinition? definition, JsonNode value)
+    {
+        if (definition is null || value.GetValueKind() != JsonValueKind.String)
+        {
+            return value.DeepClone();
+        }
+
+        var text = value.GetValue<string>().Trim();
+        switch (definition.Type)
+        {
+            case AttributeValueType.Integer when long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var integer):
+                return JsonValue.Create(integer);
+            case AttributeValueType.Number when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number):
+                return JsonValue.Create(number);
+            case AttributeValueType.Boolean:
+                switch (text.ToLowerInvariant())
+                {
+                    case "true" or "yes" or "y" or "1" or "是" or "有":
+                        return JsonValue.Create(true);
+                    case "false" or "no" or "n" or "0" or "否" or "无":
+                        return JsonValue.Create(false);
+                }
+
+                break;
+        }
+
+        return JsonValue.Create(text);
+    }
+
+    private static string? Raw(SourceRow row, string column)
+    {
+        var node = row.Values.GetValueOrDefault(column);
+        return node is null ? null : Scalar(node);
+    }
+
+    private static string? Scalar(JsonNode node) => node.GetValueKind() switch
+    {
+        JsonValueKind.String => node.GetValue<string>(),
+        JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => node.ToJsonString(),
+        JsonValueKind.Null => null,
+        _ => node.ToJsonString(),
+    };
+
+    private static string Clip(string text) => text.Length <= 60 ? text : text[..60] + "…";
+
+    private sealed class Report
+    {
+        private readonly List<RejectedRow> rows = [];
+        private readonly HashSet<int> rejected = [];
+
+        public int Count { get; private set; }
+
+        public bool Rejected(int row) => rejected.Contains(row);
+
+        public void Add(int row, string field, string reason)
+        {
+            Count++;
+            rejected.Add(row);
+            if (rows.Count < MaxReported)
+            {
+                rows.Add(new RejectedRow(row, field, reason));
+            }
+        }
+
+        public ImportOutcome Outcome(string source, int total) =>
+            new(source, total, 0, 0, rejected.Count, rows.OrderBy(r => r.Row).ToList());
+    }
+}
