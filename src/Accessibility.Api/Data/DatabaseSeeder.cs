@@ -61,12 +61,80 @@ public sealed class DatabaseSeeder(
             await LoadDemoInspectionsAsync(ct);
         }
 
+        if (options.Value.LoadDemoData && !await db.Reports.AnyAsync(ct) && await db.Facilities.AnyAsync(f => f.Source == DemoSource, ct))
+        {
+            await LoadDemoReportsAsync(ct);
+        }
+
         // Demo households only beside demo facilities, never into a registry that holds real data.
         if (options.Value.LoadDemoData && !await db.RenovationCases.AnyAsync(ct)
             && await db.Facilities.AnyAsync(f => f.Source == DemoSource, ct))
         {
             await LoadDemoRenovationsAsync(ct);
         }
+    }
+
+    /// <summary>
+    /// A few synthetic public reports (new, awaiting triage) on demo facilities of the fully generated counties,
+    /// without contact data, so the report pages and triage have something to show.
+    /// </summary>
+    private async Task LoadDemoReportsAsync(CancellationToken ct)
+    {
+        (string Kind, string Problem, string Text)[] samples =
+        [
+            ("curb_ramp", "broken", "路口缘石坡道破损，轮椅过不去（演示数据）"),
+            ("tactile_paving", "parked_vehicle", "盲道上长期停放电动车（演示数据）"),
+            ("accessible_toilet", "locked", "无障碍厕所白天锁着，找不到管理人员（演示数据）"),
+            ("ramp", "too_steep", "入口坡道太陡，推轮椅上不去（演示数据）"),
+            ("accessible_parking", "occupied", "无障碍停车位被普通车辆占用（演示数据）"),
+        ];
+        var kinds = samples.Select(x => x.Kind).ToList();
+        var facilities = await db.Facilities.AsNoTracking()
+            .Where(f => f.Source == DemoSource && f.DeletedAt == null && FullDemoCounties.Contains(f.DistrictCode) && kinds.Contains(f.Kind))
+            .OrderBy(f => f.Id)
+            .ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        var reports = new List<Features.Reports.Report>();
+        foreach (var county in FullDemoCounties)
+        {
+            foreach (var (sample, i) in samples.Select((x, i) => (x, i)))
+            {
+                if (facilities.FirstOrDefault(f => f.DistrictCode == county && f.Kind == sample.Kind) is not { } facility)
+                {
+                    continue;
+                }
+
+                var at = now.AddDays(-(i + 1) * 3);
+                reports.Add(new Features.Reports.Report
+                {
+                    ServiceCode = sample.Kind,
+                    Description = sample.Text,
+                    Attributes = new System.Text.Json.Nodes.JsonObject { ["problem"] = sample.Problem },
+                    Location = facility.Geometry as NetTopologySuite.Geometries.Point ?? facility.Geometry.InteriorPoint,
+                    DistrictCode = facility.DistrictCode,
+                    TownshipCode = facility.TownshipCode,
+                    Status = Features.Reports.ReportStatuses.New,
+                    FacilityId = facility.Id,
+                    Source = DemoSource,
+                    RequestedAt = at,
+                    UpdatedAt = at,
+                });
+            }
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        db.Reports.AddRange(reports);
+        await db.SaveChangesAsync(ct);
+        db.ReportEvents.AddRange(reports.Select(r => new Features.Reports.ReportEvent
+        {
+            ReportId = r.Id,
+            At = r.RequestedAt,
+            ToStatus = Features.Reports.ReportStatuses.New,
+            Note = "演示数据 / demo",
+        }));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        db.ChangeTracker.Clear();
     }
 
     /// <summary>Copies each kind's inspection interval from the catalog into the database, where SQL computes due dates.</summary>
