@@ -84,6 +84,11 @@ test('legend lists every status with a distinct shape', T, async () => {
   const { context, page } = await openPage(browser);
   try {
     await page.locator('#legend-list .legend-item[data-status]').first().waitFor({ timeout: 15000 });
+    // The legend is drawn again when the statuses arrive; wait until that has settled and every row is laid out.
+    await page.waitForFunction((n) => {
+      const rows = [...document.querySelectorAll('#legend-list .legend-item[data-status]')];
+      return rows.length >= n && rows.every((r) => r.getBoundingClientRect().height > 0);
+    }, STATUSES.length, { timeout: 15000 }).catch(() => {});
     const items = await page.locator('#legend-list .legend-item[data-status]').evaluateAll((els) =>
       els.map((e) => ({
         status: e.dataset.status,
