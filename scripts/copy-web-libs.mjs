@@ -15,6 +15,8 @@ const libDir = join(root, 'wwwroot', 'lib');
 
 const LIBS = [
   { name: 'leaflet', from: 'leaflet/dist', to: 'leaflet' },
+  // Trend charts of the district panel and the annual report: the UMD build (global Chart), one file.
+  { name: 'chart.js', from: 'chart.js/dist/chart.umd.min.js', to: 'chart.js/chart.umd.min.js' },
 ];
 
 let failed = false;

@@ -4,7 +4,8 @@ import {
   t, pick, getLang, setLang, detectLang, applyStatic,
   statusLabels, kindLabels, attributeLabels, unitSuffixes, inspectionStateLabels, defectStatusLabels,
 } from './i18n.js';
-import { initCoverage, loadCoverage, renderCoverage } from './coverage.js';
+// District panel and the page state in the URL (window.registry.state, `registry:statechange`): dashboard.js.
+import { initDashboard, renderDashboard, pageState } from './dashboard.js';
 
 const L = window.L;
 
@@ -333,8 +334,9 @@ function initMap(cfg) {
 // ---------------------------------------------------------------------------
 // Districts
 function parentOf(code) {
-  // GB/T 2260: county 140881 -> prefecture 140800 -> province 140000
+  // GB/T 2260: township 140881001 -> county 140881 -> prefecture 140800 -> province 140000
   if (!/^\d{6}/.test(code)) return null;
+  if (code.length > 6) return code.slice(0, 6);
   if (code.slice(4, 6) !== '00') return `${code.slice(0, 4)}00`;
   if (code.slice(2, 4) !== '00') return `${code.slice(0, 2)}0000`;
   return null;
@@ -344,14 +346,13 @@ async function loadDistricts(defaultCode) {
   const select = $('#district-select');
   const parent = parentOf(defaultCode);
   let items = [];
-  if (parent) {
-    try {
-      const body = await api(`/api/v1/districts?parent=${encodeURIComponent(parent)}`);
-      items = Array.isArray(body.items) ? body.items : [];
-      clearError('errorDistricts');
-    } catch (err) {
-      showError('errorDistricts', err);
-    }
+  try {
+    // the siblings of the district (the provinces for a province)
+    const body = await api(parent ? `/api/v1/districts?parent=${encodeURIComponent(parent)}` : '/api/v1/districts?level=province');
+    items = Array.isArray(body.items) ? body.items : [];
+    clearError('errorDistricts');
+  } catch (err) {
+    showError('errorDistricts', err);
   }
   if (!items.some((d) => d.code === defaultCode)) {
     items.unshift({ code: defaultCode, name: defaultCode, bbox: null, hasBoundary: true });
@@ -369,7 +370,10 @@ async function loadDistricts(defaultCode) {
 
 async function selectDistrict(code, { fit = true } = {}) {
   state.districtCode = code;
-  loadCoverage(code);
+  // drill-down or Back may go to another level: list that district's siblings
+  if (!state.districts.some((x) => x.code === code)) await loadDistricts(code);
+  if (state.districtCode !== code) return;
+  $('#district-select').value = code;
   const d = state.districts.find((x) => x.code === code) || { code, name: code };
   const status = $('#district-status');
   status.textContent = '';
@@ -863,7 +867,7 @@ function applyLanguage(lang) {
   renderDemoNotice();
   renderLegend();
   renderInspectionLegend();
-  renderCoverage();
+  renderDashboard();
   if (state.map) renderFacilities(state.features);
   if (state.selectedId && !$('#details').hidden) {
     const f = state.features.find((x) => featureId(x) === state.selectedId);
@@ -883,8 +887,11 @@ function applyLanguage(lang) {
 // ---------------------------------------------------------------------------
 // Start
 async function main() {
-  applyLanguage(detectLang());
-  $('#lang-toggle').addEventListener('click', () => applyLanguage(getLang() === 'en' ? 'zh' : 'en'));
+  applyLanguage(pageState.get().lang || detectLang());
+  $('#lang-toggle').addEventListener('click', () => {
+    applyLanguage(getLang() === 'en' ? 'zh' : 'en');
+    pageState.set({ lang: getLang() }, { source: 'lang' });
+  });
   $('#details-close').addEventListener('click', closeDetails);
   for (const r of document.querySelectorAll('input[name="layer"]')) {
     r.addEventListener('change', () => { if (r.checked) setLayer(r.value); });
@@ -914,15 +921,27 @@ async function main() {
 
   const kindsReady = loadKinds();
   initMap(cfg);
-  initCoverage(state.map);
-  await Promise.all([kindsReady, loadDistricts(cfg.defaultDistrict)]);
+  // --- page state (issue 6): the map and the state for the other modules; the district, view and language follow it
+  window.registry = Object.assign(window.registry || {}, { map: state.map });
+  const view = pageState.view();
+  if (view) state.map.setView([view.lat, view.lon], view.zoom, { animate: false });
+  initDashboard(state.map, { defaultDistrict: cfg.defaultDistrict });
+  const initial = pageState.get().district || cfg.defaultDistrict;
+  document.addEventListener('registry:statechange', (ev) => {
+    const { changed, source, state: s } = ev.detail;
+    if (changed.includes('district') && s.district) selectDistrict(s.district, { fit: !changed.includes('at') });
+    if (changed.includes('lang') && source === 'popstate') applyLanguage(s.lang || detectLang());
+  });
+  document.dispatchEvent(new CustomEvent('registry:mapready', { detail: { map: state.map } }));
+  // --- end page state
+  await Promise.all([kindsReady, loadDistricts(initial)]);
   renderLegend();
 
   const select = $('#district-select');
-  select.addEventListener('change', () => selectDistrict(select.value, { fit: true }));
-  // Respect the configured centre/zoom on first load; fit to the district otherwise.
-  const hasView = Array.isArray(cfg.center) && Number.isFinite(cfg.zoom);
-  await selectDistrict(cfg.defaultDistrict, { fit: !hasView });
+  select.addEventListener('change', () => pageState.set({ district: select.value }, { history: 'push', source: 'select' }));
+  // Respect the URL's or the configured centre/zoom on first load; fit to the district otherwise.
+  const hasView = !!view || (Array.isArray(cfg.center) && Number.isFinite(cfg.zoom));
+  await selectDistrict(initial, { fit: !hasView });
   loadFacilities();
 }
 

@@ -18,8 +18,11 @@ before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 /** Runs axe on the page and fails with a readable list of the serious and critical violations. */
-async function check(page, state) {
-  const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+async function check(page, state, include = []) {
+  let builder = new AxeBuilder({ page }).withTags(TAGS);
+  // A part of the page only, where the whole would be slow: axe takes minutes over the ~1000 markers of a province.
+  for (const selector of include) builder = builder.include(selector);
+  const results = await builder.analyze();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const report = bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n    ')}`).join('\n  ');
   assert.equal(bad.length, 0, `${state}: ${bad.length} serious or critical violation(s)\n  ${report}`);
@@ -90,6 +93,48 @@ test('renovations page signed out and signed in', T, async () => {
       await page.locator('#priority-list .priority-item').first().waitFor({ timeout: 20000 });
       await check(page, 'renovations.html signed in');
     }
+  } finally {
+    await context.close();
+  }
+});
+
+test('map page district panel: province, drilled down to a prefecture with another indicator, in English', { timeout: 300_000 }, async () => {
+  const { context, page } = await openPage(browser, { path: '/?district=14' });
+  const shows = (name, rows) => page.waitForFunction(([n, r]) => document.querySelector('#district-trail [aria-current="page"]')?.textContent === n
+    && document.querySelectorAll('#compare tbody tr').length === r && document.querySelector('#coverage-body .coverage-list'), [name, rows], { timeout: 60000 });
+  try {
+    await shows('山西省', 11);
+    await page.locator('path.choropleth-area').first().waitFor({ state: 'attached', timeout: 60000 });
+    // the panel, the breadcrumb and the choropleth (the map's markers are checked in the county's state below)
+    const PANEL = ['#coverage', '#district-trail', '.leaflet-overlay-pane'];
+    await check(page, 'district panel: Shanxi', PANEL);
+    await page.locator('#compare tbody tr[data-code="140800"] a').click();
+    await shows('运城市', 13);
+    await page.getByLabel('指标', { exact: true }).selectOption('openDefects');
+    await page.waitForFunction(() => document.querySelector('#choropleth-legend h3')?.textContent.includes('未关闭缺陷数'), null, { timeout: 60000 });
+    await page.locator('#indicator-how summary').click();
+    await page.locator('#targets .target-item, #targets p').first().waitFor({ timeout: 60000 });
+    await check(page, 'district panel: Yuncheng, open defects', PANEL);
+    await page.locator('#compare tbody tr[data-code="140881"] a').click();
+    await shows('永济市', 13);
+    await page.locator('#targets .target-item').first().waitFor({ timeout: 60000 });
+    await check(page, 'district panel: Yongji with plan targets', PANEL);
+    await page.locator('#lang-toggle').click();
+    await page.waitForFunction(() => document.getElementById('coverage-heading').textContent.startsWith('District indicators'), null, { timeout: 10000 });
+    await check(page, 'district panel in English', PANEL);
+  } finally {
+    await context.close();
+  }
+});
+
+test('annual report page, in Chinese and in English', T, async () => {
+  const { context, page } = await openPage(browser, { path: '/annual-report.html?district=140881' });
+  try {
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 60000 });
+    await check(page, 'annual-report.html');
+    await page.goto(`${BASE_URL}/annual-report.html?district=140800&lang=en`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 60000 });
+    await check(page, 'annual-report.html in English');
   } finally {
     await context.close();
   }

@@ -1,0 +1,374 @@
+// The printable annual monitoring report of one district (年度跟踪监测报告): /annual-report.html?district=140881&year=2026
+// (&lang=en). Every indicator with its definition, plan targets with progress and forecast, inspection and defect
+// figures, public reports, the year's monthly figures, and the subdivisions compared. Dates and figures are
+// formatted for the language (Intl): 2026年11月23日, 12,345, 87.5% in Chinese. Prints to A4 (annual-report.css).
+import { setLang, detectLang, getLang } from './i18n.js';
+import {
+  TEXT, tx, el, pct, num, longDate, defText, INDICATORS, availableIndicators, indicatorName, formatIndicator,
+  targetProgress, targetValue, trendTable, TREND_SERIES,
+} from './coverage.js';
+
+Object.assign(TEXT.zh, {
+  rp_pageTitle: '{name} {year} 年度无障碍环境建设监测报告',
+  rp_kicker: '无障碍设施登记监管平台 · 年度跟踪监测',
+  rp_loading: '正在生成报告…',
+  rp_failed: '报告无法生成：{detail}',
+  rp_badDistrict: '请在链接中给出区划代码（district=…）。',
+  rp_badYear: '年度应为 2000 年至今年之间的年份。',
+  rp_back: '返回地图',
+  rp_print: '打印报告',
+  rp_toolbar: '报告操作',
+  rp_skip: '跳到报告正文',
+  rp_scope: '{trail}（{level}，区划代码 {code}）',
+  rp_period: '监测期',
+  rp_periodRange: '{from}至{to}',
+  rp_periodOpen: '{from}至{to}（本年度尚未结束）',
+  rp_generated: '生成日期',
+  rp_source: '数据来源',
+  rp_sourceText: '无障碍设施登记监管平台登记数据，指标由 PostGIS 计算；定义见各指标说明。',
+  rp_demo: '本报告使用程序生成的演示数据，不是真实登记。',
+  rp_asOf: '下列指标为生成日的现状值；月度数字按北京时间统计。',
+  rp_indicators: '主要指标',
+  rp_indicator: '指标',
+  rp_value: '数值',
+  rp_definition: '计算方法',
+  rp_targets: '规划目标完成情况',
+  rp_target: '目标',
+  rp_targetValue: '目标值与规划期',
+  rp_progress: '进展与预测',
+  rp_status: '状态',
+  rp_inspections: '督导检查与缺陷整改',
+  rp_figure: '项目',
+  rp_facilitiesInService: '在用设施',
+  rp_onTime: '按期检查',
+  rp_dueSoon: '即将到期',
+  rp_overdue: '逾期未检查',
+  rp_never: '从未检查',
+  rp_within: '周期内已检查比例',
+  rp_yearInspections: '{year} 年检查次数',
+  rp_yearDefectsFound: '{year} 年发现缺陷',
+  rp_yearDefectsRepaired: '{year} 年整改完成缺陷',
+  rp_openDefects: '未关闭缺陷',
+  rp_bySeverity: '其中严重 {critical}、较重 {major}、一般 {minor}',
+  rp_overdueDefects: '逾期未整改缺陷',
+  rp_repaired: '已复核整改缺陷（累计）',
+  rp_medianRepair: '整改天数中位数',
+  rp_reports: '群众报告',
+  rp_reportsOpen: '未办结群众报告',
+  rp_reportsClosed: '已办结群众报告（累计）',
+  rp_reportsMedian: '办结天数中位数',
+  rp_yearReportsReceived: '{year} 年收到群众报告',
+  rp_yearReportsClosed: '{year} 年办结群众报告',
+  rp_noReports: '平台暂无本区划的群众报告统计。',
+  rp_trends: '月度统计',
+  rp_trendCaption: '{name} {year} 年各月统计',
+  rp_noTrends: '月度统计暂时无法获得。',
+  rp_children: '下级区划指标对比',
+  rp_childrenCaption: '{name}的 {n} 个下级区划',
+  rp_noChildren: '{name}没有下级区划。',
+  rp_district: '区划',
+  rp_notes: '说明',
+  rp_privacy: '涉及困难重度残疾人家庭的数字只以合计公开，少于 5 户的不公开（表中注明“不公开”）。',
+  rp_withheld: '不公开',
+  rp_levels: '省|地级市|县级|乡镇（街道）',
+  rp_sep: '；',
+});
+Object.assign(TEXT.en, {
+  rp_pageTitle: 'Annual accessibility monitoring report {year}: {name}',
+  rp_kicker: 'Accessibility Registry · annual monitoring',
+  rp_loading: 'Preparing the report…',
+  rp_failed: 'The report could not be prepared: {detail}',
+  rp_badDistrict: 'Give the district code in the link (district=…).',
+  rp_badYear: 'The year must lie between 2000 and this year.',
+  rp_back: 'Back to the map',
+  rp_print: 'Print the report',
+  rp_toolbar: 'Report actions',
+  rp_skip: 'Skip to the report',
+  rp_scope: '{trail} ({level}, division code {code})',
+  rp_period: 'Period',
+  rp_periodRange: '{from} to {to}',
+  rp_periodOpen: '{from} to {to} (the year is not over)',
+  rp_generated: 'Generated',
+  rp_source: 'Source',
+  rp_sourceText: 'Records of the Accessibility Registry; indicators computed in PostGIS; each indicator\'s definition is given with it.',
+  rp_demo: 'This report uses generated demo data, not real records.',
+  rp_asOf: 'The indicators below are as of the date of generation; monthly figures are counted in China Standard Time.',
+  rp_indicators: 'Indicators',
+  rp_indicator: 'Indicator',
+  rp_value: 'Value',
+  rp_definition: 'How it is computed',
+  rp_targets: 'Plan targets',
+  rp_target: 'Target',
+  rp_targetValue: 'Target and period',
+  rp_progress: 'Progress and forecast',
+  rp_status: 'Status',
+  rp_inspections: 'Inspections and defects',
+  rp_figure: 'Figure',
+  rp_facilitiesInService: 'Facilities in service',
+  rp_onTime: 'Inspected on time',
+  rp_dueSoon: 'Due soon',
+  rp_overdue: 'Overdue',
+  rp_never: 'Never inspected',
+  rp_within: 'Inspected within interval',
+  rp_yearInspections: 'Inspections in {year}',
+  rp_yearDefectsFound: 'Defects found in {year}',
+  rp_yearDefectsRepaired: 'Defects repaired in {year}',
+  rp_openDefects: 'Open defects',
+  rp_bySeverity: 'critical {critical}, major {major}, minor {minor}',
+  rp_overdueDefects: 'Overdue defects',
+  rp_repaired: 'Defects repaired and verified (all time)',
+  rp_medianRepair: 'Median days to repair',
+  rp_reports: 'Public reports',
+  rp_reportsOpen: 'Public reports open',
+  rp_reportsClosed: 'Public reports closed (all time)',
+  rp_reportsMedian: 'Median days to close',
+  rp_yearReportsReceived: 'Public reports received in {year}',
+  rp_yearReportsClosed: 'Public reports closed in {year}',
+  rp_noReports: 'No public report figures for this district yet.',
+  rp_trends: 'Monthly figures',
+  rp_trendCaption: '{name}, {year}, by month',
+  rp_noTrends: 'The monthly figures are not available.',
+  rp_children: 'Subdivisions compared',
+  rp_childrenCaption: 'The {n} subdivisions of {name}',
+  rp_noChildren: '{name} has no subdivisions.',
+  rp_district: 'District',
+  rp_notes: 'Notes',
+  rp_privacy: 'Figures about households of people with severe disabilities are published only as totals, and totals below 5 are withheld (marked "withheld").',
+  rp_withheld: 'withheld',
+  rp_levels: 'province|prefecture|county|township',
+  rp_sep: '; ',
+});
+
+const LEVELS = ['province', 'prefecture', 'county', 'township'];
+// Columns of the subdivision table (the full list with definitions is in the indicators table).
+const CHILD_COLUMNS = ['toiletReach', 'townshipService', 'mainRoads', 'inspections', 'openDefects', 'renovationProgress'];
+
+const params = new URLSearchParams(window.location.search);
+const $ = (id) => document.getElementById(id);
+
+async function getJson(url) {
+  const res = await fetch(url, { headers: { Accept: 'application/json' } });
+  if (!res.ok) {
+    let detail = `HTTP ${res.status}`;
+    try {
+      const p = await res.json();
+      detail = p.detail || p.title || detail;
+    } catch { /* not JSON */ }
+    const err = new Error(detail);
+    err.status = res.status;
+    throw err;
+  }
+  return res.json();
+}
+
+function shanghaiToday() {
+  const parts = new Intl.DateTimeFormat('en', { year: 'numeric', month: 'numeric', day: 'numeric', timeZone: 'Asia/Shanghai' })
+    .formatToParts(new Date());
+  const get = (t) => Number(parts.find((p) => p.type === t).value);
+  return { year: get('year'), month: get('month'), day: get('day') };
+}
+
+const utcDate = (y, m, d) => new Date(Date.UTC(y, m - 1, d, 4)); // noon in Shanghai: the same date in any zone
+
+function section(id, title, ...content) {
+  return el('section', { class: 'report-section', 'aria-labelledby': `${id}-heading`, id },
+    el('h2', { id: `${id}-heading`, text: title }), ...content);
+}
+
+function figuresTable(caption, rows) {
+  return el('table', { class: 'figures' },
+    el('caption', { class: 'visually-hidden', text: caption }),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: tx('rp_figure') }), el('th', { scope: 'col', text: tx('rp_value') }))),
+    el('tbody', {}, ...rows.filter(Boolean).map(([label, value]) => el('tr', {},
+      el('th', { scope: 'row', text: label }), el('td', { class: 'num', text: value })))));
+}
+
+function yearSum(trends, rows, series) {
+  if (!trends || !rows || !Array.isArray(trends.series?.[series])) return null;
+  const vals = rows.map((i) => trends.series[series][i]);
+  return vals.some((v) => v == null) ? undefined : vals.reduce((a, b) => a + b, 0);
+}
+
+function yearFigure(trends, rows, series) {
+  const v = yearSum(trends, rows, series);
+  if (v === null) return null;
+  return v === undefined ? tx('suppressedTotal') : num(v, 0);
+}
+
+function render({ info, coverage, targets, trends, year, today, demo }) {
+  const c = coverage.parent;
+  const name = info.district.name;
+  const levelIndex = LEVELS.indexOf(info.district.level);
+  const level = levelIndex >= 0 ? tx('rp_levels').split('|')[levelIndex] : info.district.level;
+  const trail = [...(info.ancestors || []).map((a) => a.name), name].join(getLang() === 'en' ? ' › ' : ' › ');
+  const title = tx('rp_pageTitle', { name, year });
+  document.title = title;
+
+  const from = longDate(utcDate(year, 1, 1));
+  const open = year === today.year;
+  const to = open ? longDate(utcDate(today.year, today.month, today.day)) : longDate(utcDate(year, 12, 31));
+
+  // The year's rows of the monthly trends.
+  const prefix = `${year}-`;
+  const rows = trends ? trends.months.map((m, i) => (m.startsWith(prefix) ? i : -1)).filter((i) => i >= 0) : null;
+
+  const indicators = availableIndicators(c);
+  const head = el('header', { class: 'report-head' },
+    el('p', { class: 'report-kicker', text: tx('rp_kicker') }),
+    el('h1', { id: 'report-title', text: title }),
+    el('p', { class: 'report-scope', text: tx('rp_scope', { trail, level, code: info.district.code }) }),
+    el('dl', { class: 'report-meta' },
+      el('dt', { text: tx('rp_period') }), el('dd', { id: 'report-period', text: tx(open ? 'rp_periodOpen' : 'rp_periodRange', { from, to }) }),
+      el('dt', { text: tx('rp_generated') }), el('dd', { id: 'report-generated', text: longDate(new Date()) }),
+      el('dt', { text: tx('rp_source') }), el('dd', { text: tx('rp_sourceText') })),
+    demo ? el('p', { class: 'report-demo', text: tx('rp_demo') }) : null,
+    el('p', { class: 'report-note', text: tx('rp_asOf') }));
+
+  const indicatorTable = el('table', { class: 'indicators', id: 'indicator-table' },
+    el('caption', { class: 'visually-hidden', text: tx('rp_indicators') }),
+    el('thead', {}, el('tr', {},
+      el('th', { scope: 'col', text: tx('rp_indicator') }), el('th', { scope: 'col', text: tx('rp_value') }), el('th', { scope: 'col', text: tx('rp_definition') }))),
+    el('tbody', {}, ...indicators.map((spec) => el('tr', { 'data-indicator': spec.key },
+      el('th', { scope: 'row', text: indicatorName(spec.key) }),
+      el('td', { class: 'num', text: formatIndicator(spec, spec.read(c)) }),
+      el('td', { class: 'definition', text: defText(spec.def(c)) })))));
+
+  const progress = targetProgress(targets, c);
+  const targetsContent = progress.length === 0
+    ? el('p', { text: tx('targetsNone') })
+    : el('table', { class: 'targets', id: 'target-table' },
+      el('caption', { class: 'visually-hidden', text: tx('rp_targets') }),
+      el('thead', {}, el('tr', {},
+        el('th', { scope: 'col', text: tx('rp_target') }), el('th', { scope: 'col', text: tx('rp_targetValue') }),
+        el('th', { scope: 'col', text: tx('rp_progress') }), el('th', { scope: 'col', text: tx('rp_status') }))),
+      el('tbody', {}, ...progress.map(({ target: t, lines, status }) => el('tr', { 'data-target-id': String(t.id) },
+        el('th', { scope: 'row' }, t.title, t.sourceDocument ? el('span', { class: 'source', text: tx('targetSource', { source: t.sourceDocument }) }) : null),
+        el('td', {}, [
+          targetValue(t),
+          t.binding ? tx('binding') : tx('expected'),
+          tx('targetPeriod', { from: t.periodStart, to: t.periodEnd }),
+        ].join(tx('rp_sep'))),
+        el('td', {}, ...lines.flatMap((line, i) => (i ? [el('br'), line] : [line]))),
+        el('td', { class: `status status-${status}`, text: tx(`status${status[0].toUpperCase()}${status.slice(1)}`) })))));
+
+  const ins = c.inspections;
+  const d = c.defects;
+  const severity = tx('rp_bySeverity', {
+    critical: num(d.openBySeverity?.critical ?? 0, 0), major: num(d.openBySeverity?.major ?? 0, 0), minor: num(d.openBySeverity?.minor ?? 0, 0),
+  });
+  const inspections = figuresTable(tx('rp_inspections'), [
+    [tx('rp_facilitiesInService'), num(c.facilities.inService, 0)],
+    [tx('rp_onTime'), num(ins.onTime, 0)],
+    [tx('rp_dueSoon'), num(ins.dueSoon, 0)],
+    [tx('rp_overdue'), num(ins.overdue, 0)],
+    [tx('rp_never'), num(ins.never, 0)],
+    [tx('rp_within'), pct(ins.withinIntervalShare)],
+    yearFigure(trends, rows, 'inspections') != null ? [tx('rp_yearInspections', { year }), yearFigure(trends, rows, 'inspections')] : null,
+    yearFigure(trends, rows, 'defectsFound') != null ? [tx('rp_yearDefectsFound', { year }), yearFigure(trends, rows, 'defectsFound')] : null,
+    yearFigure(trends, rows, 'defectsRepaired') != null ? [tx('rp_yearDefectsRepaired', { year }), yearFigure(trends, rows, 'defectsRepaired')] : null,
+    [tx('rp_openDefects'), getLang() === 'en' ? `${num(d.open, 0)} (${severity})` : `${num(d.open, 0)}（${severity}）`],
+    [tx('rp_overdueDefects'), num(d.overdue, 0)],
+    [tx('rp_repaired'), num(d.repaired, 0)],
+    [tx('rp_medianRepair'), d.medianDaysToRepair == null ? tx('none') : tx('days', { n: num(d.medianDaysToRepair, 1) })],
+  ]);
+
+  const reportRows = [
+    c.reports ? [tx('rp_reportsOpen'), num(c.reports.open, 0)] : null,
+    c.reports ? [tx('rp_reportsClosed'), num(c.reports.closed, 0)] : null,
+    c.reports ? [tx('rp_reportsMedian'), c.reports.medianDaysToClose == null ? tx('none') : tx('days', { n: num(c.reports.medianDaysToClose, 1) })] : null,
+    yearFigure(trends, rows, 'reportsReceived') != null ? [tx('rp_yearReportsReceived', { year }), yearFigure(trends, rows, 'reportsReceived')] : null,
+    yearFigure(trends, rows, 'reportsClosed') != null ? [tx('rp_yearReportsClosed', { year }), yearFigure(trends, rows, 'reportsClosed')] : null,
+  ].filter(Boolean);
+  const reports = reportRows.length ? figuresTable(tx('rp_reports'), reportRows) : el('p', { text: tx('rp_noReports') });
+
+  const trendContent = rows && rows.length
+    ? trendTable(trends, { series: TREND_SERIES, rows, caption: tx('rp_trendCaption', { name, year }), total: true })
+    : el('p', { text: tx('rp_noTrends') });
+  if (rows && rows.length) trendContent.id = 'trend-table';
+
+  const children = coverage.children || [];
+  const childColumns = CHILD_COLUMNS.map((k) => INDICATORS.find((i) => i.key === k));
+  const childrenContent = children.length === 0
+    ? el('p', { text: tx('rp_noChildren', { name }) })
+    : el('table', { class: 'children', id: 'children-table' },
+      el('caption', { text: tx('rp_childrenCaption', { name, n: children.length }) }),
+      el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: tx('rp_district') }),
+        ...childColumns.map((spec) => el('th', { scope: 'col', text: indicatorName(spec.key) })))),
+      el('tbody', {}, ...children.map((child) => el('tr', {},
+        el('th', { scope: 'row', text: child.name }),
+        ...childColumns.map((spec) => el('td', { class: 'num', text: formatIndicator(spec, spec.read(child)) }))))));
+
+  const main = $('report');
+  main.replaceChildren(
+    head,
+    section('indicators', tx('rp_indicators'), indicatorTable),
+    section('targets', tx('rp_targets'), targetsContent),
+    section('inspections', tx('rp_inspections'), inspections),
+    section('reports', tx('rp_reports'), reports),
+    section('trends', tx('rp_trends'), el('div', { class: 'table-wrap' }, trendContent)),
+    section('children', tx('rp_children'), el('div', { class: 'table-wrap' }, childrenContent)),
+    section('notes', tx('rp_notes'), el('p', { text: tx('rp_privacy') })));
+  main.removeAttribute('aria-busy');
+  document.body.dataset.ready = 'true';
+}
+
+function fail(text) {
+  const main = $('report');
+  main.replaceChildren(el('h1', { text: tx('rp_kicker') }), el('p', { id: 'report-status', role: 'alert', text }));
+  main.removeAttribute('aria-busy');
+  document.body.dataset.ready = 'error';
+}
+
+function toolbar(code, year) {
+  $('skip-link').textContent = tx('rp_skip');
+  $('report-toolbar').setAttribute('aria-label', tx('rp_toolbar'));
+  const back = $('back-link');
+  back.textContent = tx('rp_back');
+  const mapParams = new URLSearchParams();
+  if (code) mapParams.set('district', code);
+  if (getLang() === 'en') mapParams.set('lang', 'en');
+  back.href = `/${mapParams.size ? `?${mapParams}` : ''}`;
+  const other = getLang() === 'en' ? 'zh' : 'en';
+  const langParams = new URLSearchParams(params);
+  langParams.set('lang', other);
+  const lang = $('lang-link');
+  lang.href = `?${langParams}`;
+  lang.textContent = other === 'en' ? 'English' : '中文';
+  lang.lang = other === 'en' ? 'en' : 'zh-CN';
+  const print = $('print-button');
+  print.textContent = tx('rp_print');
+  print.addEventListener('click', () => window.print());
+}
+
+async function main() {
+  setLang(params.get('lang') === 'en' ? 'en' : params.get('lang') === 'zh' ? 'zh' : detectLang());
+  const raw = (params.get('district') || '').trim();
+  const code = /^\d{2}$/.test(raw) ? `${raw}0000` : /^\d{4}$/.test(raw) ? `${raw}00` : raw;
+  const today = shanghaiToday();
+  const year = params.has('year') ? Number(params.get('year')) : today.year;
+  toolbar(code, year);
+  $('report-status').textContent = tx('rp_loading');
+  if (!/^\d{6}(\d{3}){0,2}$/.test(code)) return fail(tx('rp_badDistrict'));
+  if (!Number.isInteger(year) || year < 2000 || year > today.year) return fail(tx('rp_badYear'));
+  // Months back to January of the report year (the endpoint serves at most 120).
+  const months = (today.year - year) * 12 + today.month;
+  try {
+    const [info, coverage, targets, config] = await Promise.all([
+      getJson(`/api/v1/districts/${encodeURIComponent(code)}`),
+      getJson(`/api/v1/coverage?parent=${encodeURIComponent(code)}`),
+      getJson(`/api/v1/plan-targets?district=${encodeURIComponent(code)}`),
+      getJson('/api/v1/config').catch(() => ({})),
+    ]);
+    let trends = null;
+    if (months <= 120) {
+      try {
+        trends = await getJson(`/api/v1/coverage/${encodeURIComponent(code)}/trends?months=${months}`);
+      } catch { /* shown as "not available" */ }
+    }
+    render({ info, coverage, targets: targets.items || [], trends, year, today, demo: !!config.demoData });
+  } catch (err) {
+    fail(tx('rp_failed', { detail: err.message }));
+  }
+}
+
+main();
