@@ -534,6 +534,15 @@ const SERIES_STYLE = [
   { color: '#D55E00', dash: [6, 4], point: 'triangle' },
 ];
 
+/** Short month labels on the axis: the year only on the first month and on January. */
+function axisMonth(ym, i) {
+  const m = Number(ym.slice(5, 7));
+  if (i === 0 || m === 1) return monthLabel(ym);
+  return getLang() === 'en'
+    ? new Intl.DateTimeFormat('en', { month: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, m - 1, 1)))
+    : `${m}月`;
+}
+
 function reducedMotion() {
   return window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
 }
@@ -582,7 +591,7 @@ function renderTrends() {
     const chart = new window.Chart(canvas, {
       type: 'line',
       data: {
-        labels: trends.months.map(monthLabel),
+        labels: trends.months.map(axisMonth),
         datasets: series.map((s, i) => ({
           label: tx(`series_${s}`),
           data: trends.series[s],
