@@ -255,3 +255,54 @@ test('plan targets show progress and forecast from the indicators; the report li
     await context.close();
   }
 });
+
+test('monthly trend charts: each with its data table (the API\'s figures), no animation with reduced motion', T, async (t) => {
+  const probe = await fetch(`${BASE_URL}/api/v1/coverage/140881/trends?months=12`);
+  if (probe.status === 404) {
+    t.skip('GET /api/v1/coverage/{code}/trends is not on this server yet (the gaps branch)');
+    return;
+  }
+  const trends = await probe.json();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', reducedMotion: 'reduce' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  try {
+    await page.goto(`${BASE_URL}/?district=140881`);
+    await waitForDistrict(page, '永济市');
+    const summary = page.locator('#trends-details summary');
+    await summary.focus();
+    await page.keyboard.press('Enter');
+    const canvases = page.locator('#trends-body canvas');
+    await canvases.first().waitFor(WAIT);
+    assert.equal(await canvases.count(), 4, 'four charts');
+    for (const canvas of await canvases.all()) {
+      assert.equal(await canvas.getAttribute('role'), 'img');
+      assert.match(await canvas.getAttribute('aria-label'), /数据表/);
+    }
+    assert.equal(await page.evaluate(() => window.Chart.getChart(document.querySelector('#trends-body canvas')).options.animation), false);
+
+    // the text alternative: a table per chart, collapsible, with the API's figures month by month
+    const figure = page.locator('.trend-figure[data-chart="defects"]');
+    await figure.locator('details.trend-data summary').click();
+    const table = figure.locator('table.trend-table');
+    assert.equal(await table.locator('tbody tr').count(), trends.months.length);
+    const found = (await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll('td')[0].textContent)));
+    assert.deepEqual(found, trends.series.defectsFound.map((v) => (v == null ? '少于 5，不公开' : new Intl.NumberFormat('zh-CN').format(v))));
+    const total = trends.series.defectsFound.reduce((a, b) => a + b, 0);
+    assert.equal(await table.locator('tfoot td').first().textContent(), new Intl.NumberFormat('zh-CN').format(total));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+  // with motion allowed, the charts animate
+  const { context: moving, page: other } = await openPage(browser, { path: '/?district=140881' });
+  try {
+    await waitForDistrict(other, '永济市');
+    await other.locator('#trends-details summary').click();
+    await other.locator('#trends-body canvas').first().waitFor(WAIT);
+    assert.notEqual(await other.evaluate(() => window.Chart.getChart(document.querySelector('#trends-body canvas')).options.animation), false);
+  } finally {
+    await moving.close();
+  }
+});
