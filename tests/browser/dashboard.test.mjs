@@ -141,6 +141,16 @@ test('switching the indicator changes the legend, the table and the definition; 
     assert.notDeepEqual(await page.locator('#choropleth-legend .class-range').allTextContents(), legendBefore);
     assert.ok((await page.locator('#compare tbody td.num').allTextContents()).every((t) => /^\d[\d,]*$/.test(t)), 'counts as whole numbers');
 
+    // public reports, once the server counts them per district
+    if (api.parent.reports) {
+      await select.selectOption('reportsOpen');
+      await page.waitForFunction(() => document.querySelector('#choropleth-legend h3')?.textContent.includes('未办结群众报告数'), null, WAIT);
+      const open = new Map(api.children.map((c) => [c.name, c.reports.open]));
+      const shown = await tableValues(page);
+      (await page.locator('#compare tbody th').allTextContents()).forEach((n, i) => assert.equal(shown[i], open.get(n), n));
+      await select.selectOption('openDefects');
+    }
+
     // "how is this computed" for the chosen indicator, opened by keyboard
     const summary = page.locator('#indicator-how summary');
     assert.match(await summary.textContent(), /如何计算：未关闭缺陷数/);
