@@ -1,11 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Accessibility.Api.Data;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Cli;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.EntityFrameworkCore;
 
 namespace Accessibility.Api.Features.Imports;
 
@@ -19,8 +23,16 @@ public static class ImportsFeature
     public static IServiceCollection AddImports(this IServiceCollection services)
     {
         services.AddScoped<FacilityImporter>();
+        services.AddSingleton<ImportJobRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<ImportJobRunner>());
         return services;
     }
+
+    /// <summary>
+    /// Who may import: district administrators and system administrators, and the housing bureau's planners (their GIS
+    /// staff bring the county's survey and OpenStreetMap data); every row must still fall in the caller's districts.
+    /// </summary>
+    private static readonly string[] ImportRoles = [Roles.Planner, Roles.DistrictAdmin, Roles.SystemAdmin];
 
     /// <summary>Maps the import endpoint.</summary>
     public static IEndpointRouteBuilder MapImportEndpoints(this IEndpointRouteBuilder app)
@@ -28,11 +40,85 @@ public static class ImportsFeature
         app.MapPost("/api/v1/imports/facilities", ImportAsync)
             .WithName("ImportFacilities").WithTags("Imports")
             .WithSummary("Imports facilities from a GeoJSON, CSV or OpenStreetMap (.osm, .osm.pbf) file (multipart fields file, mapping — optional for OSM —, optional format and source); all or nothing, with a report of rejected rows.")
-            .RequireAuthorization(Policies.Administer)
+            .RequireAuthorization(p => p.RequireAuthenticatedUser().RequireRole(ImportRoles))
             .WithMetadata(new BodySizeLimit(MaxUploadBytes))
             .DisableAntiforgery();
+        var jobs = app.MapGroup("/api/v1/imports/facilities/jobs").WithTags("Imports")
+            .RequireAuthorization(p => p.RequireAuthenticatedUser().RequireRole(ImportRoles));
+        jobs.MapPost("", StartJobAsync)
+            .WithName("StartFacilityImportJob")
+            .WithSummary("Starts a facility import in the background (the same multipart fields as POST /api/v1/imports/facilities); 202 with the job, whose status the page polls.")
+            .WithMetadata(new BodySizeLimit(MaxUploadBytes))
+            .DisableAntiforgery();
+        jobs.MapGet("/{id:guid}", GetJobAsync)
+            .WithName("GetFacilityImportJob")
+            .WithSummary("State and progress of an import job (rows read, rate, time left) and, once finished, its outcome with the rejection report.");
+        jobs.MapGet("/{id:guid}/rejected.csv", GetRejectedCsvAsync)
+            .WithName("GetFacilityImportJobRejections")
+            .WithSummary("The rejected rows of a finished import job as CSV (UTF-8 with BOM, for Excel): row, external id, field, reason.");
         return app;
     }
+
+    private static async Task<IResult> StartJobAsync(
+        HttpContext http, ImportJobRunner runner, FacilityKindCatalog catalog, RegistryPaths paths, CancellationToken ct)
+    {
+        var (request, problem) = await ReadUploadAsync(http, catalog, paths, ct);
+        if (request is null)
+        {
+            return problem!;
+        }
+
+        var user = http.User;
+        var job = await runner.EnqueueAsync(request, code => WriteScope.Allows(user, code), BoundaryImporter.Actor.From(http), ct);
+        var status = ImportJobStatus.From(job, DateTimeOffset.UtcNow);
+        return TypedResults.Accepted(status.Href, status);
+    }
+
+    private static async Task<IResult> GetJobAsync(Guid id, HttpContext http, RegistryDbContext db, CancellationToken ct)
+    {
+        var job = await FindJobAsync(id, http, db, ct);
+        return job is null ? JobNotFound() : TypedResults.Ok(ImportJobStatus.From(job, DateTimeOffset.UtcNow));
+    }
+
+    private static async Task<IResult> GetRejectedCsvAsync(Guid id, HttpContext http, RegistryDbContext db, CancellationToken ct)
+    {
+        var job = await FindJobAsync(id, http, db, ct);
+        if (job is null)
+        {
+            return JobNotFound();
+        }
+
+        if (job.Outcome?["rejected"] is not JsonArray rejected)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "No report yet",
+                detail: "The job has not finished, or failed without reading the file: there is no rejection report.");
+        }
+
+        var csv = new StringBuilder("\uFEFFrow,externalId,field,reason\r\n");
+        foreach (var row in rejected)
+        {
+            csv.Append(CsvField(row?["row"]?.ToJsonString())).Append(',')
+                .Append(CsvField((string?)row?["externalId"])).Append(',')
+                .Append(CsvField((string?)row?["field"])).Append(',')
+                .Append(CsvField((string?)row?["reason"])).Append("\r\n");
+        }
+
+        return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8",
+            "rejected-" + id.ToString("N", CultureInfo.InvariantCulture)[..8] + ".csv");
+    }
+
+    private static string CsvField(string? value) =>
+        value is null ? "" : value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+
+    /// <summary>The job, if the caller started it (or is a system administrator); others get 404, not 403, so ids leak nothing.</summary>
+    private static async Task<ImportJob?> FindJobAsync(Guid id, HttpContext http, RegistryDbContext db, CancellationToken ct)
+    {
+        var job = await db.Set<ImportJob>().AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, ct);
+        return job is not null && (http.User.IsInRole(Roles.SystemAdmin) || job.UserId == UserPrincipal.UserId(http.User)) ? job : null;
+    }
+
+    private static IResult JobNotFound() => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such import job",
+        detail: "There is no import job with this id that you started.");
 
     private static async Task<IResult> ImportAsync(
         HttpContext http, FacilityImporter importer, FacilityKindCatalog catalog, RegistryPaths paths, CancellationToken ct)
