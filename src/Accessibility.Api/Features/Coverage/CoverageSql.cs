@@ -137,6 +137,7 @@ public static class CoverageSql
         command.Parameters.AddWithValue("p", prefix + "%");
         command.Parameters.AddWithValue("metres", (double)metres);
         command.Parameters.AddWithValue("degrees", DegreesFor(metres));
+        await command.PrepareAsync(ct);
         return (string?)await command.ExecuteScalarAsync(ct);
     }
 

@@ -195,20 +195,20 @@ public static class GapsSql
         ArgumentNullException.ThrowIfNull(query);
         return await RunAsync(connection, WhatIf, query, async command =>
         {
-            command.Parameters.AddWithValue("lon", lon);
-            command.Parameters.AddWithValue("lat", lat);
             await using var reader = await command.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
             return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
-        }, ct);
+        }, ct, (lon, lat));
     }
 
     /// <summary>
     /// Runs <paramref name="sql"/> in a read-only transaction without JIT: the per-point set-returning
     /// ST_HexagonGrid calls push the plan's cost estimate over <c>jit_above_cost</c>, and compiling it took
-    /// seconds where the query runs in a few hundred milliseconds.
+    /// seconds where the query runs in a few hundred milliseconds. The statement is prepared (Npgsql keeps it on the
+    /// pooled connection), so parsing and planning the long statement are not paid at every request.
     /// </summary>
-    private static async Task<T> RunAsync<T>(NpgsqlConnection connection, string sql, GapQuery query, Func<NpgsqlCommand, Task<T>> run, CancellationToken ct)
+    private static async Task<T> RunAsync<T>(
+        NpgsqlConnection connection, string sql, GapQuery query, Func<NpgsqlCommand, Task<T>> run, CancellationToken ct, (double Lon, double Lat)? point = null)
     {
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
         await using (var setting = new NpgsqlCommand("SET TRANSACTION READ ONLY; SET LOCAL jit = off", connection, transaction))
@@ -217,7 +217,14 @@ public static class GapsSql
         }
 
         await using var command = Command(connection, sql, query);
+        if (point is { } p)
+        {
+            command.Parameters.AddWithValue("lon", p.Lon);
+            command.Parameters.AddWithValue("lat", p.Lat);
+        }
+
         command.Transaction = transaction;
+        await command.PrepareAsync(ct);
         var result = await run(command);
         await transaction.CommitAsync(ct);
         return result;
