@@ -37,6 +37,9 @@ public static class CoverageEndpoints
     /// <summary>Most months of the trends.</summary>
     public const int MaxMonths = 120;
 
+    /// <summary>Districts whose indicators are computed at the same time (each on its own connection) for one request.</summary>
+    public const int Concurrency = 4;
+
     /// <summary>Title of a problem with the query string.</summary>
     internal const string BadQueryTitle = "One or more query parameters are not acceptable.";
 
@@ -63,7 +66,7 @@ public static class CoverageEndpoints
     }
 
     private static async Task<IResult> Get(
-        string districtCode, string? metres, RegistryDbContext db, CoverageCache cache, TimeProvider clock, CancellationToken ct)
+        string districtCode, string? metres, RegistryDbContext db, IServiceScopeFactory scopes, CoverageCache cache, TimeProvider clock, CancellationToken ct)
     {
         var errors = new FieldErrors();
         var code = ParseDistrict("districtCode", districtCode, errors);
@@ -73,12 +76,12 @@ public static class CoverageEndpoints
             return errors.ToResult(StatusCodes.Status400BadRequest, BadQueryTitle);
         }
 
-        var json = (await CachedIndicatorsAsync(db, cache, [code], radius, Today(clock), ct))[0];
+        var json = (await CachedIndicatorsAsync(db, scopes, cache, [code], radius, Today(clock), ct))[0];
         return json is null ? NotFound(code) : new RawJsonResult(json, contentType: "application/json");
     }
 
     private static async Task<IResult> Children(
-        string? parent, string? metres, RegistryDbContext db, CoverageCache cache, TimeProvider clock, CancellationToken ct)
+        string? parent, string? metres, RegistryDbContext db, IServiceScopeFactory scopes, CoverageCache cache, TimeProvider clock, CancellationToken ct)
     {
         var errors = new FieldErrors();
         string? code = null;
@@ -100,7 +103,7 @@ public static class CoverageEndpoints
         var connection = await WriteResults.OpenAsync(db, ct);
         var codes = new List<string> { code };
         codes.AddRange(await CoverageSql.ChildrenAsync(connection, code, ct));
-        var all = await CachedIndicatorsAsync(db, cache, codes, radius, Today(clock), ct);
+        var all = await CachedIndicatorsAsync(db, scopes, cache, codes, radius, Today(clock), ct);
         if (all[0] is not { } self)
         {
             return NotFound(code);
@@ -123,27 +126,45 @@ public static class CoverageEndpoints
     /// <summary>
     /// The indicators of each of <paramref name="codes"/> as JSON text (null for a district that does not exist):
     /// the change stamps of all of them are read in one statement first, then each is served from
-    /// <paramref name="cache"/> when computed under the same stamp, else computed and kept.
+    /// <paramref name="cache"/> when computed under the same stamp, else computed and kept. Districts to compute are
+    /// computed up to <see cref="Concurrency"/> at a time, each on its own connection.
     /// </summary>
     private static async Task<string?[]> CachedIndicatorsAsync(
-        RegistryDbContext db, CoverageCache cache, IReadOnlyList<string> codes, int metres, DateOnly today, CancellationToken ct)
+        RegistryDbContext db, IServiceScopeFactory scopes, CoverageCache cache, IReadOnlyList<string> codes, int metres, DateOnly today, CancellationToken ct)
     {
         var connection = await WriteResults.OpenAsync(db, ct);
         var stamps = await CoverageSql.ChangeStampsAsync(connection, codes.Select(DistrictScope.Prefix).ToList(), ct);
         var result = new string?[codes.Count];
+        var missing = new List<int>();
         for (var i = 0; i < codes.Count; i++)
         {
-            if (cache.Get(codes[i], metres, stamps[i]) is { } cached)
+            result[i] = cache.Get(codes[i], metres, stamps[i]);
+            if (result[i] is null)
             {
-                result[i] = cached;
-                continue;
+                missing.Add(i);
             }
+        }
 
-            if (await IndicatorsAsync(db, codes[i], metres, today, ct) is { } indicators)
+        async Task ComputeAsync(RegistryDbContext context, int i, CancellationToken token)
+        {
+            if (await IndicatorsAsync(context, codes[i], metres, today, token) is { } indicators)
             {
                 result[i] = indicators.ToJsonString(Output);
                 cache.Set(codes[i], metres, stamps[i], result[i]!);
             }
+        }
+
+        if (missing.Count == 1)
+        {
+            await ComputeAsync(db, missing[0], ct);
+        }
+        else if (missing.Count > 1)
+        {
+            await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct }, async (i, token) =>
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await ComputeAsync(scope.ServiceProvider.GetRequiredService<RegistryDbContext>(), i, token);
+            });
         }
 
         return result;
