@@ -30,6 +30,7 @@ internal static class FeatureRegistration
         services.AddReports();
         services.AddRenovations();
         services.AddImports();
+        services.AddCoverage();
         return services;
     }
 
