@@ -5,6 +5,7 @@ using Accessibility.Api.Data;
 using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Inspections;
+using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Geo;
 using Accessibility.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -123,13 +124,14 @@ public static class FacilityEndpoints
         return null;
     }
 
-    private static async Task<IResult> Get(long id, NpgsqlDataSource dataSource, CancellationToken ct)
+    private static async Task<IResult> Get(long id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var stored = await FacilitySql.FeatureWithOpenDefectsByIdAsync(connection, id, ct);
         return stored switch
         {
             null => WriteResults.NotFound(id),
+            _ when ApiKeyScope.Of(http) is { } key && !key.Covers(stored.DistrictCode) => ApiKeyScope.OutsideDistricts(stored.DistrictCode),
             { Deleted: true } => WriteResults.Gone(id),
             _ => new RawJsonResult(stored.Json) { ETag = ETags.Format(stored.Version) },
         };

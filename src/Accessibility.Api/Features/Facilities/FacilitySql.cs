@@ -1,6 +1,7 @@
 using System.Text;
 using Accessibility.Api.Features.Defects;
 using Accessibility.Api.Features.Inspections;
+using Accessibility.Api.Features.Sharing;
 using NetTopologySuite.Geometries;
 using Npgsql;
 using NpgsqlTypes;
@@ -222,6 +223,9 @@ public static class FacilitySql
             command.Parameters.AddWithValue("district", prefix + "%");
         }
 
+        // Records carry their county, and keys are scoped to counties or larger.
+        ApiKeyScope.AppendFilter(sql, command, alias + ".district_code", query.KeyScope);
+
         if (query.Kind is { } kind)
         {
             sql.Append(" AND ").Append(alias).Append('.').Append(kindColumn).Append(" = @kind");
@@ -273,9 +277,10 @@ public sealed record StoredFeature(string Json, bool Deleted, long Version, stri
 /// <param name="Q">Facilities only: text the name contains.</param>
 /// <param name="InspectionState">Facilities only: on_time, due_soon, overdue or never.</param>
 /// <param name="Near">Facilities only: order by geodesic distance from this point, nearest first.</param>
+/// <param name="KeyScope">The districts of the caller's API key, when it uses one: the rows are limited to them.</param>
 public sealed record FeatureQuery(
     Bbox? Bbox, string? DistrictPrefix, string? Kind, string? Status, int Limit, int Offset, string? Q = null, string? InspectionState = null,
-    (double Lon, double Lat)? Near = null);
+    (double Lon, double Lat)? Near = null, ApiKeyScope? KeyScope = null);
 
 /// <summary>A longitude/latitude bounding box.</summary>
 public readonly record struct Bbox(double MinLon, double MinLat, double MaxLon, double MaxLat);
