@@ -15,6 +15,10 @@ const libDir = join(root, 'wwwroot', 'lib');
 
 const LIBS = [
   { name: 'leaflet', from: 'leaflet/dist', to: 'leaflet' },
+  // Vector tile decoding for the map's layers (ES modules, mapped by the import map of index.html).
+  { name: '@mapbox/vector-tile', from: '@mapbox/vector-tile', to: 'vector-tile' },
+  { name: '@mapbox/point-geometry', from: '@mapbox/point-geometry', to: 'point-geometry' },
+  { name: 'pbf', from: 'pbf', to: 'pbf' },
 ];
 
 let failed = false;
