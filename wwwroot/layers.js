@@ -426,6 +426,22 @@ const MvtLayer = L.GridLayer.extend({
     for (const f of ordered) this.options.draw(ctx, f);
   },
 
+  /**
+   * Fetches every tile again (another kind). Leaflet 1.9's GridLayer.redraw takes the map's zoom unrounded, so with
+   * fractional zoom (zoomSnap 0.25) it would ask for tiles of zoom 10.5: the same, with the zoom rounded first.
+   */
+  redraw() {
+    if (!this._map) return this;
+    this._removeAllTiles();
+    const z = this._clampZoom(Math.round(this._map.getZoom()));
+    if (z !== this._tileZoom) {
+      this._tileZoom = z;
+      this._updateLevels();
+    }
+    this._update();
+    return this;
+  },
+
   /** Paints every loaded tile again from its decoded features (a style change; nothing is fetched). */
   repaint() {
     for (const entry of this.data.values()) this.paint(entry);
@@ -954,7 +970,7 @@ function clusterRow(layer, { f, latlng }, colspan) {
 
 function tableOf(id, caption, headers, rows) {
   return el('table', { class: 'layer-table', id },
-    el('caption', { text: caption }),
+    el('caption', { class: 'visually-hidden', text: caption }),
     el('thead', {}, el('tr', {}, ...headers.map((h) => el('th', { scope: 'col', text: h })))),
     el('tbody', {}, ...rows));
 }

@@ -12,7 +12,7 @@ namespace Accessibility.Api.Tests.Tiles;
 [Collection(RegistryCollection.Name)]
 public sealed class TileEndpointsTests(RegistryFixture registry) : IAsyncLifetime
 {
-    private const int Zoom = 14;
+    private const int Zoom = 16;
 
     public async Task InitializeAsync()
     {
@@ -170,6 +170,12 @@ public sealed class TileEndpointsTests(RegistryFixture registry) : IAsyncLifetim
         var toilets = await ReadAsync(client, "facilities", low, "?kind=accessible_toilet");
         Assert.Equal(2, Assert.Single(toilets).Count);
 
+        // at zoom 15 the cells are 16 px (about 100 m): 西街公厕 and 南街公厕, 60 m apart, share one; 北门坡道 is in the next
+        var street = await ReadAsync(client, "facilities", 15);
+        Assert.Equal(2, street.Count);
+        Assert.Equal(new Dictionary<string, int> { ["operational"] = 2 }, Breakdown(street.Single(f => f.Count > 1)["statuses"]));
+        Assert.Equal("北门坡道", street.Single(f => f.Count == 1)["name"]);
+
         // at zoom 6 the whole fixture is one cell; still 304 on a repeated ETag
         var province = await client.GetAsync(Url(Path("facilities", 6)));
         var top = Mvt.Read(await province.Content.ReadAsByteArrayAsync(), 6, Tile("facilities", 6).X, Tile("facilities", 6).Y)["facilities"];
@@ -179,11 +185,12 @@ public sealed class TileEndpointsTests(RegistryFixture registry) : IAsyncLifetim
         Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(again)).StatusCode);
     }
 
-    [Fact]
-    public async Task Every_facility_is_counted_once_across_the_tiles_of_a_zoom()
+    [Theory]
+    [InlineData(12)]
+    [InlineData(14)]
+    public async Task Every_facility_is_counted_once_across_the_tiles_of_a_zoom(int z)
     {
         using var client = registry.CreateClient();
-        const int z = 12;
         var (cx, cy) = TileOf(110.4470, 34.8670, z);
         var (fx, fy) = TileOf(110.6000, 34.7800, z);
         long total = 0;

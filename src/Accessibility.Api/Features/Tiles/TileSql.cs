@@ -13,9 +13,9 @@ namespace Accessibility.Api.Features.Tiles;
 /// (renovation) data are never in a tile.
 /// <para>
 /// Point layers (facilities, defects, public reports) are clustered up to <see cref="ClusterMaxZoom"/>: the points
-/// are grouped by a grid of <see cref="ClusterGrid"/> × <see cref="ClusterGrid"/> cells per tile (cells of 32 px
-/// on a 256 px tile), aligned to the global tile grid, so a cell groups the same points in every tile that holds
-/// it. A cell with one point is that feature; a cell with several is one point at their centroid with
+/// are grouped by a grid of cells per tile (<see cref="CoarseGrid"/> per side up to <see cref="CoarseGridMaxZoom"/>,
+/// cells of 32 px on a 256 px tile; then <see cref="FineGrid"/>, 16 px, so that a dense city is still readable),
+/// aligned to the global tile grid, so a cell groups the same points in every tile that holds it. A cell with one point is that feature; a cell with several is one point at their centroid with
 /// <c>count</c> and a breakdown (JSON text: status, inspection state, severity or category → number). A tile
 /// also carries the cells of a one-cell ring around it, so that a symbol near the edge is drawn whole; a client
 /// counts only the features whose point lies inside the tile (0 ≤ x, y &lt; 4096) to count each once.
@@ -27,10 +27,19 @@ public static class TileSql
     public const int Extent = 4096;
 
     /// <summary>Deepest zoom whose point layers are clustered; from the next zoom on every feature is its own.</summary>
-    public const int ClusterMaxZoom = 12;
+    public const int ClusterMaxZoom = 15;
 
-    /// <summary>Cluster cells per tile side.</summary>
-    public const int ClusterGrid = 8;
+    /// <summary>Deepest zoom clustered on the coarse grid.</summary>
+    public const int CoarseGridMaxZoom = 12;
+
+    /// <summary>Cluster cells per tile side up to <see cref="CoarseGridMaxZoom"/> (32 px cells).</summary>
+    public const int CoarseGrid = 8;
+
+    /// <summary>Cluster cells per tile side from <see cref="CoarseGridMaxZoom"/> + 1 to <see cref="ClusterMaxZoom"/> (16 px cells).</summary>
+    public const int FineGrid = 16;
+
+    /// <summary>Cluster cells per tile side at zoom <paramref name="z"/>, or null when not clustered.</summary>
+    public static int? GridAt(int z) => z <= CoarseGridMaxZoom ? CoarseGrid : z <= ClusterMaxZoom ? FineGrid : null;
 
     /// <summary>Below this zoom the roads layer holds only main roads (主干路): a province of side streets is noise.</summary>
     public const int AllRoadsMinZoom = 10;
@@ -46,10 +55,10 @@ public static class TileSql
         bb AS (SELECT env, ST_Transform(ST_Expand(env, (ST_XMax(env) - ST_XMin(env)) * 256.0 / 4096), 4490) AS box FROM b)
         """;
 
-    // One ring of cluster cells around the tile (a cell is 1/8 of the tile side).
+    // One ring of cluster cells around the tile (a cell is 1/@grid of the tile side).
     private const string ClusterEnvelope = """
         WITH b AS (SELECT ST_TileEnvelope(@z, @x, @y) AS env),
-        bb AS (SELECT env, ST_Transform(ST_Expand(env, (ST_XMax(env) - ST_XMin(env)) / 8.0), 4490) AS box FROM b)
+        bb AS (SELECT env, ST_Transform(ST_Expand(env, (ST_XMax(env) - ST_XMin(env)) / @grid), 4490) AS box FROM b)
         """;
 
     // The global cluster cell of src.pt: the tile coordinate at zoom z times the grid, Web Mercator y computed from
@@ -57,8 +66,8 @@ public static class TileSql
     private const string Cells = """
         , cells AS (
           SELECT src.*,
-                 floor((ST_X(src.pt) + 180.0) / 360.0 * (2.0 ^ @z) * 8) AS cx,
-                 floor((1 - ln(tan(radians(ST_Y(src.pt))) + 1 / cos(radians(ST_Y(src.pt)))) / pi()) / 2 * (2.0 ^ @z) * 8) AS cy
+                 floor((ST_X(src.pt) + 180.0) / 360.0 * (2.0 ^ @z) * @grid) AS cx,
+                 floor((1 - ln(tan(radians(ST_Y(src.pt))) + 1 / cos(radians(ST_Y(src.pt)))) / pi()) / 2 * (2.0 ^ @z) * @grid) AS cy
           FROM src)
         """;
 
@@ -205,7 +214,7 @@ public static class TileSql
         .Replace("{AllRoadsMinZoom}", AllRoadsMinZoom.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
     /// <summary>A served layer: its SQL for single features and, for point layers, for clusters.</summary>
-    /// <param name="Features">Statement of the layer at zooms past <see cref="ClusterMaxZoom"/> (all zooms without clusters).</param>
+    /// <param name="Features">Statement of the layer past <see cref="ClusterMaxZoom"/> (at all zooms when never clustered).</param>
     /// <param name="Clusters">Statement of the layer up to <see cref="ClusterMaxZoom"/>, or null when never clustered.</param>
     /// <param name="ByKind">Whether the layer takes a facility <c>kind</c> filter.</param>
     public sealed record TileLayer(string Features, string? Clusters, bool ByKind);
@@ -227,9 +236,14 @@ public static class TileSql
     {
         ArgumentNullException.ThrowIfNull(connection);
         var definition = Layers[layer];
-        var sql = z <= ClusterMaxZoom && definition.Clusters is { } clusters ? clusters : definition.Features;
-        await using var command = new NpgsqlCommand(sql, connection);
+        var grid = definition.Clusters is null ? null : GridAt(z);
+        await using var command = new NpgsqlCommand(grid is null ? definition.Features : definition.Clusters, connection);
         command.Parameters.AddWithValue("z", z);
+        if (grid is { } cells)
+        {
+            command.Parameters.AddWithValue("grid", cells);
+        }
+
         command.Parameters.AddWithValue("x", x);
         command.Parameters.AddWithValue("y", y);
         if (definition.ByKind)
