@@ -238,6 +238,8 @@ const date = (iso) => {
   return Number.isNaN(d.getTime()) ? '—' : new Intl.DateTimeFormat(locale(), { dateStyle: 'medium' }).format(d);
 };
 const pickLang = (labels, fallback = '') => (labels && (labels[getLang()] || labels.zh)) || fallback;
+// Map moves animate only for those who have not asked for reduced motion.
+const motion = () => ({ animate: !window.matchMedia?.('(prefers-reduced-motion: reduce)').matches });
 
 function el(tag, props = {}, ...children) {
   const e = document.createElement(tag);
@@ -745,7 +747,7 @@ function openHit({ layer, feature: f, latlng }) {
 
 function zoomToCluster(layer, f, latlng) {
   const text = clusterText(layer, f);
-  S.map.setView(latlng, Math.min(Math.max(S.map.getZoom() + 2, 11), 13));
+  S.map.setView(latlng, Math.min(Math.max(S.map.getZoom() + 2, 11), 16), motion());
   announce(tx('zoomedTo', { text }));
 }
 
@@ -1126,8 +1128,15 @@ function gapText(p) {
     + (p.householdsSuppressed ? ` (${tx('householdsSuppressed')})` : '');
 }
 
+/** A kind's name as it reads inside a sentence ("a new accessible toilet"). */
+function kindText(code) {
+  const name = S.registry.kindLabel(code);
+  return getLang() === 'en' ? name.charAt(0).toLowerCase() + name.slice(1) : name;
+}
+
+/** The kind of the gap analysis. */
 function kindName() {
-  return S.registry.kindLabel(S.kind || 'accessible_toilet');
+  return kindText(S.kind || 'accessible_toilet');
 }
 
 function renderGapsPanel(message) {
@@ -1160,7 +1169,7 @@ function renderGapsPanel(message) {
           tableOf('gaps-table', tx('gaps'), [tx('gapCell'), tx('demand'), tx('covered'), tx('uncovered'), tx('note')], shown.map((c) => {
             const p = c.properties;
             return el('tr', { 'data-cell': String(p.cell) },
-              el('th', { scope: 'row' }, el('button', { type: 'button', class: 'link-button', text: String(p.cell), 'aria-label': `${tx('gapCell')} ${p.cell}: ${tx('showOnMap')}`, onclick: () => S.map.fitBounds(L.geoJSON(c).getBounds(), { maxZoom: 15 }) })),
+              el('th', { scope: 'row' }, el('button', { type: 'button', class: 'link-button', text: String(p.cell), 'aria-label': `${tx('gapCell')} ${p.cell}: ${tx('showOnMap')}`, onclick: () => S.map.fitBounds(L.geoJSON(c).getBounds(), { maxZoom: 15, ...motion() }) })),
               el('td', { text: num(p.demand) }), el('td', { text: num(p.covered) }), el('td', { text: num(p.uncovered) }),
               el('td', { text: p.householdsSuppressed ? tx('householdsSuppressed') : '' }));
           })));
@@ -1173,7 +1182,7 @@ function renderGapsPanel(message) {
           const [lon, lat] = f.geometry.coordinates;
           return el('li', { 'data-rank': String(p.rank) },
             el('span', { text: tx('candidateItem', { rank: p.rank, added: num(p.addedDemand), share: pct(p.cumulativeShare) }) }), ' ',
-            el('button', { type: 'button', class: 'link-button', text: tx('showOnMap'), onclick: () => S.map.setView([lat, lon], Math.max(S.map.getZoom(), 15)) }), ' ',
+            el('button', { type: 'button', class: 'link-button', text: tx('showOnMap'), onclick: () => S.map.setView([lat, lon], Math.max(S.map.getZoom(), 15), motion()) }), ' ',
             el('button', { type: 'button', class: 'link-button whatif-button', text: tx('whatIf'), onclick: () => whatIf(lon, lat, tx('candidatePlace', { rank: p.rank })) }));
         })));
     }
@@ -1334,7 +1343,7 @@ async function choosePlace(place) {
   renderNearest();
   document.querySelector(`#place-results .place-button[data-code="${CSS.escape(place.code)}"]`)?.focus();
   const status = document.getElementById('nearest-status');
-  const kind = S.registry.kindLabel(NEAR.kind);
+  const kind = kindText(NEAR.kind);
   status.textContent = tx('nearestLoading', { place: place.name, kind });
   NEAR.ctrl?.abort();
   const ctrl = new AbortController();
@@ -1369,7 +1378,7 @@ function renderNearest() {
     box.replaceChildren();
     return;
   }
-  const kind = S.registry.kindLabel(r.kind);
+  const kind = kindText(r.kind);
   box.replaceChildren(el('h3', { id: 'nearest-results-heading', text: tx('nearestResults', { place: r.from, kind }) }),
     el('ol', { class: 'nearest-list', 'aria-labelledby': 'nearest-results-heading' }, ...r.features.map((f) => {
       const id = String(f.id ?? f.properties.id);
