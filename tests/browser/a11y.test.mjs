@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AxeBuilder } from '@axe-core/playwright';
-import { launch, openPage, waitForFacilities, BASE_URL } from './helpers.mjs';
+import { launch, openPage, waitForFacilities, gapsMissing, BASE_URL } from './helpers.mjs';
 
 const INSPECTOR = process.env.INSPECTOR_USER;
 const INSPECTOR_PASSWORD = process.env.INSPECTOR_PASSWORD;
@@ -50,7 +50,7 @@ test('map page: loaded, with a facility opened, in English', T, async () => {
   }
 });
 
-test('map page: every layer on with its lists, the gap analysis, and the nearest-facility search answered', { ...T, skip: 'needs the gaps endpoints and near= of branch gaps' }, async () => {
+test('map page: every layer on with its lists, the gap analysis, and the nearest-facility search answered', { ...T, skip: (await gapsMissing()) || false }, async () => {
   const { context, page } = await openPage(browser, { path: '/?layers=facilities,roads,defects,reports,gaps,candidates' });
   try {
     await waitForFacilities(page);

@@ -73,3 +73,20 @@ export async function hittableFeature(page, name = 'facilities') {
     return null;
   }, name);
 }
+
+/**
+ * Why the tests of the coverage gap layers and the nearest-facility search cannot run against this server (null
+ * when they can): they need /api/v1/coverage/{code}/gaps and the `near` parameter of the facility list.
+ */
+export async function gapsMissing() {
+  try {
+    const gaps = await fetch(`${BASE_URL}/api/v1/coverage/140881/gaps`);
+    const near = await (await fetch(`${BASE_URL}/api/v1/facilities?near=110.49,34.87&limit=1`)).json();
+    if (gaps.status === 404 || !near.features?.[0] || !('distanceM' in near.features[0].properties)) {
+      return 'the server has no coverage gaps endpoints or near= yet';
+    }
+    return null;
+  } catch (err) {
+    return `the server did not answer: ${err.message}`;
+  }
+}

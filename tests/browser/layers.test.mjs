@@ -3,11 +3,12 @@
 // layer, the gap and candidate layers with "what if", and the keyboard-only search for the nearest accessible toilet.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, waitForFacilities, waitForTileFeatures, hittableFeature, BASE_URL } from './helpers.mjs';
+import { launch, openPage, waitForFacilities, waitForTileFeatures, hittableFeature, gapsMissing, BASE_URL } from './helpers.mjs';
 
 const T = { timeout: 90_000 };
-// Until branch `gaps` (coverage gaps, candidates, what-if, facilities near=) is merged: removed on merging it.
-const NEEDS_GAPS = { ...T, skip: 'needs the gaps endpoints and near= of branch gaps' };
+// The gap layers and the nearest search need the coverage gaps endpoints and near= (branch gaps): skipped, with the
+// reason, against a server without them.
+const NEEDS_GAPS = { ...T, skip: (await gapsMissing()) || false };
 
 let browser;
 before(async () => { browser = await launch(); });
