@@ -1416,7 +1416,13 @@ export function initLayers(registry) {
     S.tileLayers.facilities?.repaint();
   };
   registry.mapClickActions = [...(registry.mapClickActions || []), whatIfAction];
-  registry.layers = { hitTest, whatIf, featuresInView };
+  registry.layers = {
+    hitTest,
+    whatIf,
+    featuresInView,
+    // the decoded tiles of a layer at the zoom drawn now: [{coords, features}]
+    loadedTiles: (name) => (S.tileLayers[name] ? S.tileLayers[name].currentTiles().map(({ coords, features }) => ({ coords, features })) : []),
+  };
   S.onTilesChanged = scheduleLists;
 
   const { layers, inspection } = readLayers();
