@@ -115,3 +115,26 @@ test('renovations page signed out and signed in', T, async () => {
     await context.close();
   }
 });
+
+test('import page signed out, signed in, and with a rejection report', T, async () => {
+  const { context, page } = await openPage(browser, { path: '/import.html' });
+  try {
+    await page.getByLabel('用户名').waitFor({ timeout: 15000 });
+    await check(page, 'import.html signed out');
+    if (PLANNER && PLANNER_PASSWORD) {
+      await page.getByLabel('用户名').fill(PLANNER);
+      await page.getByLabel('密码').fill(PLANNER_PASSWORD);
+      await page.keyboard.press('Enter');
+      await page.locator('#workspace').waitFor({ state: 'visible', timeout: 15000 });
+      await check(page, 'import.html signed in');
+      // An OSM file with one element outside every district: the report table and its download link.
+      const osm = "<?xml version='1.0'?><osm version='0.6'><node id='1' lat='39.9' lon='116.4'><tag k='highway' v='elevator'/></node></osm>";
+      await page.setInputFiles('#import-file', { name: 'a11y.osm', mimeType: 'application/xml', buffer: Buffer.from(osm) });
+      await page.getByRole('button', { name: '开始导入' }).click();
+      await page.locator('#rejected-table tbody tr').first().waitFor({ timeout: 30000 });
+      await check(page, 'import.html with a rejection report');
+    }
+  } finally {
+    await context.close();
+  }
+});

@@ -20,7 +20,8 @@ namespace Accessibility.Api.Features.Imports;
 /// <param name="Row">Line number (CSV, header = 1) or 1-based feature position (GeoJSON); 0 for the file as a whole.</param>
 /// <param name="Field">The field or column at fault.</param>
 /// <param name="Reason">Why.</param>
-public sealed record RejectedRow(int Row, string Field, string Reason);
+/// <param name="ExternalId">The row's external id where known (OSM: <c>osm:node/123</c>).</param>
+public sealed record RejectedRow(int Row, string Field, string Reason, string? ExternalId = null);
 
 /// <summary>Where an import is.</summary>
 /// <param name="Phase">read, place or write.</param>
@@ -36,7 +37,9 @@ public sealed record ImportProgress(string Phase, long Rows, long BytesRead, lon
 /// <param name="Updated">Facilities of the same (source, external id) updated.</param>
 /// <param name="RejectedRows">How many rows were rejected.</param>
 /// <param name="Rejected">The reasons (at most <see cref="FacilityImporter.MaxReported"/>).</param>
-public sealed record ImportOutcome(string Source, int Rows, int Inserted, int Updated, int RejectedRows, IReadOnlyList<RejectedRow> Rejected)
+/// <param name="Skipped">Rows that map to no facility kind (OSM elements no rule of the mapping takes); not rejections.</param>
+/// <param name="Format">What the file was read as: geojson, csv, osm-xml or osm-pbf.</param>
+public sealed record ImportOutcome(string Source, int Rows, int Inserted, int Updated, int RejectedRows, IReadOnlyList<RejectedRow> Rejected, int Skipped = 0, string? Format = null)
 {
     /// <summary>True when the rows were written.</summary>
     public bool Imported => Rejected.Count == 0;
@@ -61,29 +64,99 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
 
     private static readonly GeometryFactory Factory = new(new PrecisionModel(), CoordinateConverter.Cgcs2000Srid);
 
-    /// <summary>Runs an import; see the class summary.</summary>
+    /// <summary>Runs an import of GeoJSON or CSV; see the class summary.</summary>
     /// <param name="data">The file.</param>
     /// <param name="fileName">Its name (for the audit entry and the default source).</param>
     /// <param name="mapping">The mapping.</param>
+    /// <param name="format">geojson or csv; null for the mapping's, else JSON when the file starts with '{'.</param>
     /// <param name="source">Source name; null for the mapping's, else the file name.</param>
     /// <param name="mayWrite">Whether the caller may write in a county-level district.</param>
     /// <param name="actor">Who imports.</param>
     /// <param name="progress">Progress reports, or null.</param>
     /// <param name="ct">Cancellation.</param>
-    public async Task<ImportOutcome> ImportAsync(
-        byte[] data, string fileName, ImportMapping mapping, string? source, Func<string, bool> mayWrite,
+    public Task<ImportOutcome> ImportAsync(
+        byte[] data, string fileName, ImportMapping mapping, string? format, string? source, Func<string, bool> mayWrite,
         BoundaryImporter.Actor actor, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(mapping);
+        var json = (format ?? mapping.Format) switch { "geojson" => true, "csv" => false, _ => ImportReaders.LooksLikeJson(data) };
+        return RunAsync(data.LongLength, fileName, source ?? mapping.Source, json ? "geojson" : "csv", mayWrite, actor, progress, staging =>
+        {
+            void OnRow(SourceRow row)
+            {
+                staging.Rows++;
+                staging.Add(row.Row, mapping.ExternalId, Map(row, mapping, staging.Report));
+                staging.Progress(row.Position, ct);
+            }
+
+            try
+            {
+                if (json)
+                {
+                    ImportReaders.ReadGeoJson(data, OnRow);
+                }
+                else
+                {
+                    ImportReaders.ReadCsv(data, mapping.Delimiter, header => CheckHeader(header, mapping, staging.Report), OnRow);
+                }
+            }
+            catch (DecoderFallbackException)
+            {
+                staging.Report.Add(0, "file", "The CSV file is not UTF-8 text.");
+            }
+        }, ct);
+    }
+
+    /// <summary>
+    /// Runs an import of OpenStreetMap data (XML or PBF) through a tag mapping: elements a rule takes become
+    /// facilities with the external id <c>osm:node/…</c> or <c>osm:way/…</c> (a way of a point kind at a point
+    /// inside it, as <c>ST_PointOnSurface</c>), elements no rule takes are counted as skipped.
+    /// </summary>
+    /// <param name="data">The file.</param>
+    /// <param name="fileName">Its name.</param>
+    /// <param name="format">XML or PBF.</param>
+    /// <param name="mapping">The tag mapping.</param>
+    /// <param name="source">Source name; null for the mapping's (osm).</param>
+    /// <param name="mayWrite">Whether the caller may write in a county-level district.</param>
+    /// <param name="actor">Who imports.</param>
+    /// <param name="progress">Progress reports, or null.</param>
+    /// <param name="ct">Cancellation.</param>
+    public Task<ImportOutcome> ImportOsmAsync(
+        byte[] data, string fileName, OsmFileFormat format, OsmMapping mapping, string? source, Func<string, bool> mayWrite,
+        BoundaryImporter.Actor actor, IProgress<ImportProgress>? progress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(mapping);
+        return RunAsync(data.LongLength, fileName, source ?? mapping.Source ?? "osm", format == OsmFileFormat.Pbf ? "osm-pbf" : "osm-xml", mayWrite, actor, progress, staging =>
+        {
+            var mapped = 0;
+            var rows = OsmReader.Read(data, format, mapping, element =>
+            {
+                mapped++;
+                staging.Add(element.Row, "id", MapOsm(element, mapping, staging.Report), element.ExternalId);
+            }, (elements, position) =>
+            {
+                staging.Rows = elements;
+                staging.Progress(position, ct);
+            }, ct);
+            staging.Rows = rows;
+            staging.Skipped = rows - mapped;
+        }, ct);
+    }
+
+    private async Task<ImportOutcome> RunAsync(
+        long length, string fileName, string? source, string format, Func<string, bool> mayWrite, BoundaryImporter.Actor actor,
+        IProgress<ImportProgress>? progress, Action<Staging> read, CancellationToken ct)
+    {
         ArgumentNullException.ThrowIfNull(mayWrite);
         ArgumentNullException.ThrowIfNull(actor);
-        source = (source ?? mapping.Source ?? Path.GetFileNameWithoutExtension(fileName)).Trim();
+        source = (source ?? Path.GetFileNameWithoutExtension(fileName)).Trim();
         var report = new Report();
         if (source.Length is 0 or > 40)
         {
             report.Add(0, "source", "The source name must have 1 to 40 characters.");
-            return report.Outcome(source, 0);
+            return report.Outcome(source, 0, 0, format);
         }
 
         await db.Database.OpenConnectionAsync(ct);
@@ -93,82 +166,27 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
             """
             CREATE TEMP TABLE import_rows (
               row_no int NOT NULL, external_id text NOT NULL, kind text NOT NULL, name text NOT NULL, status text NOT NULL,
-              managing_unit text, attributes jsonb NOT NULL, geometry geometry(Geometry, 4490) NOT NULL,
-              district_code varchar(12), township_code varchar(12)) ON COMMIT DROP
+              managing_unit text, attributes jsonb NOT NULL, geometry geometry(Geometry, 4490) NOT NULL) ON COMMIT DROP
             """, connection))
         {
             await create.ExecuteNonQueryAsync(ct);
         }
 
-        var rows = 0;
-        var firstRowOf = new Dictionary<string, int>(StringComparer.Ordinal);
-        var lastReport = 0L;
+        int rows, skipped;
         await using (var writer = await connection.BeginBinaryImportAsync(
             "COPY import_rows (row_no, external_id, kind, name, status, managing_unit, attributes, geometry) FROM STDIN (FORMAT BINARY)", ct))
         {
-            void OnRow(SourceRow row)
-            {
-                rows++;
-                if (Map(row, mapping, report) is { } mapped)
-                {
-                    if (firstRowOf.TryGetValue(mapped.ExternalId, out var first))
-                    {
-                        report.Add(row.Row, mapping.ExternalId, $"External id '{mapped.ExternalId}' appears again (first in row {first}).");
-                    }
-                    else
-                    {
-                        firstRowOf[mapped.ExternalId] = row.Row;
-                        // Valid rows are staged even after a rejection, so the report also covers their placement.
-                        {
-                            writer.StartRow();
-                            writer.Write(row.Row, NpgsqlDbType.Integer);
-                            writer.Write(mapped.ExternalId, NpgsqlDbType.Text);
-                            writer.Write(mapped.Kind, NpgsqlDbType.Text);
-                            writer.Write(mapped.Name, NpgsqlDbType.Text);
-                            writer.Write(mapped.Status, NpgsqlDbType.Text);
-                            if (mapped.ManagingUnit is null)
-                            {
-                                writer.WriteNull();
-                            }
-                            else
-                            {
-                                writer.Write(mapped.ManagingUnit, NpgsqlDbType.Text);
-                            }
-
-                            writer.Write(mapped.Attributes.ToJsonString(), NpgsqlDbType.Jsonb);
-                            writer.Write(mapped.Geometry, NpgsqlDbType.Geometry);
-                        }
-                    }
-                }
-
-                if (progress is not null && row.Position - lastReport > 1 << 20)
-                {
-                    lastReport = row.Position;
-                    progress.Report(new ImportProgress("read", rows, row.Position, data.LongLength));
-                }
-            }
-
+            var staging = new Staging(writer, report, progress, length);
             try
             {
-                var json = mapping.Format switch { "geojson" => true, "csv" => false, _ => ImportReaders.LooksLikeJson(data) };
-                if (json)
-                {
-                    ImportReaders.ReadGeoJson(data, OnRow);
-                }
-                else
-                {
-                    ImportReaders.ReadCsv(data, mapping.Delimiter, header => CheckHeader(header, mapping, report), OnRow);
-                }
+                read(staging);
             }
             catch (InvalidDataException ex)
             {
                 report.Add(0, "file", ex.Message);
             }
-            catch (DecoderFallbackException)
-            {
-                report.Add(0, "file", "The CSV file is not UTF-8 text.");
-            }
 
+            (rows, skipped) = (staging.Rows, staging.Skipped);
             if (rows == 0 && report.Count == 0)
             {
                 report.Add(0, "file", "The file has no rows.");
@@ -177,26 +195,87 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
             if (report.Rejected(0))
             {
                 // The file as a whole is unusable: disposing without Complete cancels the COPY; the transaction rolls back.
-                return report.Outcome(source, rows);
+                return report.Outcome(source, rows, skipped, format);
             }
 
             await writer.CompleteAsync(ct);
         }
 
-        progress?.Report(new ImportProgress("place", rows, data.LongLength, data.LongLength));
+        progress?.Report(new ImportProgress("place", rows, length, length));
         await PlaceAsync(connection, mayWrite, report, ct);
         if (report.Count > 0)
         {
-            return report.Outcome(source, rows);
+            return report.Outcome(source, rows, skipped, format);
         }
 
-        progress?.Report(new ImportProgress("write", rows, data.LongLength, data.LongLength));
+        progress?.Report(new ImportProgress("write", rows, length, length));
         var (inserted, updated) = await UpsertAsync(connection, source, ct);
         audit.Record(actor.UserId, actor.Name, actor.RemoteAddress, AuditAction, AuditEntityType, source, null,
-            new { source, file = fileName, rows, inserted, updated });
+            new { source, file = fileName, format, rows, inserted, updated, skipped });
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return new ImportOutcome(source, rows, inserted, updated, 0, []);
+        return new ImportOutcome(source, rows, inserted, updated, 0, [], skipped, format);
+    }
+
+    /// <summary>Stages mapped rows into the COPY, refusing a second row with the same external id; counts and reports progress.</summary>
+    private sealed class Staging(NpgsqlBinaryImporter writer, Report report, IProgress<ImportProgress>? progress, long length)
+    {
+        private readonly Dictionary<string, int> firstRowOf = new(StringComparer.Ordinal);
+        private long lastReport;
+
+        public Report Report => report;
+
+        /// <summary>Rows (records, features or OSM elements) read so far.</summary>
+        public int Rows { get; set; }
+
+        /// <summary>Rows that map to no kind (OSM elements no rule takes).</summary>
+        public int Skipped { get; set; }
+
+        /// <summary>Stages a row when it mapped; <paramref name="idField"/> names the external id in a report.</summary>
+        public void Add(int row, string idField, MappedRow? mapped, string? externalId = null)
+        {
+            if (mapped is null)
+            {
+                return;
+            }
+
+            if (firstRowOf.TryGetValue(mapped.ExternalId, out var first))
+            {
+                report.Add(row, idField, $"External id '{mapped.ExternalId}' appears again (first in row {first}).", externalId ?? mapped.ExternalId);
+                return;
+            }
+
+            firstRowOf[mapped.ExternalId] = row;
+            // Valid rows are staged even after a rejection, so the report also covers their placement.
+            writer.StartRow();
+            writer.Write(row, NpgsqlDbType.Integer);
+            writer.Write(mapped.ExternalId, NpgsqlDbType.Text);
+            writer.Write(mapped.Kind, NpgsqlDbType.Text);
+            writer.Write(mapped.Name, NpgsqlDbType.Text);
+            writer.Write(mapped.Status, NpgsqlDbType.Text);
+            if (mapped.ManagingUnit is null)
+            {
+                writer.WriteNull();
+            }
+            else
+            {
+                writer.Write(mapped.ManagingUnit, NpgsqlDbType.Text);
+            }
+
+            writer.Write(mapped.Attributes.ToJsonString(), NpgsqlDbType.Jsonb);
+            writer.Write(mapped.Geometry, NpgsqlDbType.Geometry);
+        }
+
+        /// <summary>Reports progress about every megabyte, and stops when cancelled.</summary>
+        public void Progress(long position, CancellationToken ct)
+        {
+            if (position - lastReport > 1 << 20)
+            {
+                lastReport = position;
+                ct.ThrowIfCancellationRequested();
+                progress?.Report(new ImportProgress("read", Rows, position, length));
+            }
+        }
     }
 
     private static bool CheckHeader(IReadOnlyList<string> header, ImportMapping mapping, Report report)
@@ -214,15 +293,30 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
 
     /// <summary>
     /// Places every staged row as <see cref="FacilitySql.LocateAsync"/> places one record (the county-level
-    /// district and the township whose boundaries cover <c>ST_PointOnSurface</c> of the geometry), in one
-    /// statement; rows outside every district, or in a district the caller may not write, are rejected.
+    /// district and the township whose boundaries cover <c>ST_PointOnSurface</c> of the geometry, the lowest code
+    /// when several do), set-based: the boundaries that can matter (those meeting the rows' extent) are cut by
+    /// <c>ST_Subdivide</c> into pieces of at most 256 vertices in a GiST-indexed temporary table, so that each row
+    /// costs one index probe and a point-in-polygon test against a small piece rather than a whole county's
+    /// outline; the result goes into <c>import_places</c> (a new table, cheaper than updating every staged row).
+    /// Rows outside every district, or in a district the caller may not write, are rejected.
     /// </summary>
     private static async Task PlaceAsync(NpgsqlConnection connection, Func<string, bool> mayWrite, Report report, CancellationToken ct)
     {
         const string place = """
-            UPDATE import_rows r SET
-              district_code = (SELECT d.code FROM districts d WHERE d.level = 3 AND ST_Covers(d.boundary, ST_PointOnSurface(r.geometry)) ORDER BY d.code LIMIT 1),
-              township_code = (SELECT d.code FROM districts d WHERE d.level = 4 AND ST_Covers(d.boundary, ST_PointOnSurface(r.geometry)) ORDER BY d.code LIMIT 1)
+            CREATE TEMP TABLE import_boundaries ON COMMIT DROP AS
+              SELECT d.code, d.level, ST_Subdivide(d.boundary, 256) AS geom
+              FROM districts d
+              WHERE d.level IN (3, 4) AND d.boundary IS NOT NULL
+                AND d.boundary && (SELECT ST_SetSRID(ST_Extent(geometry)::geometry, 4490) FROM import_rows);
+            CREATE INDEX ON import_boundaries USING gist (geom);
+            ANALYZE import_boundaries;
+            CREATE TEMP TABLE import_places ON COMMIT DROP AS
+              SELECT r.row_no,
+                (SELECT min(b.code) FROM import_boundaries b WHERE b.level = 3 AND ST_Covers(b.geom, p.pt)) AS district_code,
+                (SELECT min(b.code) FROM import_boundaries b WHERE b.level = 4 AND ST_Covers(b.geom, p.pt)) AS township_code
+              FROM import_rows r
+              -- A point is its own point on surface; skipping GEOS for points is most of an import's rows.
+              CROSS JOIN LATERAL (SELECT CASE WHEN GeometryType(r.geometry) = 'POINT' THEN r.geometry ELSE ST_PointOnSurface(r.geometry) END AS pt) p;
             """;
         await using (var command = new NpgsqlCommand(place, connection) { CommandTimeout = 0 })
         {
@@ -230,7 +324,7 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
         }
 
         var refused = new List<string>();
-        await using (var command = new NpgsqlCommand("SELECT DISTINCT district_code FROM import_rows WHERE district_code IS NOT NULL", connection))
+        await using (var command = new NpgsqlCommand("SELECT DISTINCT district_code FROM import_places WHERE district_code IS NOT NULL", connection))
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
@@ -244,7 +338,11 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
         }
 
         await using (var command = new NpgsqlCommand(
-            "SELECT row_no, district_code FROM import_rows WHERE district_code IS NULL OR district_code = ANY(@refused) ORDER BY row_no", connection))
+            """
+            SELECT p.row_no, p.district_code, r.external_id
+            FROM import_places p JOIN import_rows r USING (row_no)
+            WHERE p.district_code IS NULL OR p.district_code = ANY(@refused) ORDER BY p.row_no
+            """, connection))
         {
             command.Parameters.AddWithValue("refused", refused.ToArray());
             await using var reader = await command.ExecuteReaderAsync(ct);
@@ -252,18 +350,40 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
             {
                 report.Add(reader.GetInt32(0), "geometry", reader.IsDBNull(1)
                     ? "The location is outside every registered district."
-                    : "The location is in district " + reader.GetString(1) + ", outside the districts you may change.");
+                    : "The location is in district " + reader.GetString(1) + ", outside the districts you may change.", reader.GetString(2));
             }
         }
     }
 
+    /// <summary>
+    /// Writes the staged rows into <c>facilities</c>: when the source has no facility yet (a first import), a plain
+    /// <c>INSERT</c>; otherwise one <c>INSERT … ON CONFLICT (source, external_id) DO UPDATE</c> that tells new from
+    /// updated rows.
+    /// </summary>
     private static async Task<(int Inserted, int Updated)> UpsertAsync(NpgsqlConnection connection, string source, CancellationToken ct)
     {
-        const string sql = """
+        bool first;
+        await using (var probe = new NpgsqlCommand("SELECT NOT EXISTS (SELECT 1 FROM facilities WHERE source = @source AND external_id IS NOT NULL)", connection))
+        {
+            probe.Parameters.AddWithValue("source", source);
+            first = (bool)(await probe.ExecuteScalarAsync(ct))!;
+        }
+
+        const string insert = """
+            INSERT INTO facilities (kind, name, geometry, attributes, status, managing_unit, district_code, township_code, source, external_id, created_at, updated_at)
+            SELECT r.kind, r.name, r.geometry, r.attributes, r.status, r.managing_unit, p.district_code, p.township_code, @source, r.external_id, now(), now()
+            FROM import_rows r JOIN import_places p USING (row_no)
+            """;
+        if (first)
+        {
+            await using var command = new NpgsqlCommand(insert, connection) { CommandTimeout = 0 };
+            command.Parameters.AddWithValue("source", source);
+            return (await command.ExecuteNonQueryAsync(ct), 0);
+        }
+
+        const string upsert = $"""
             WITH up AS (
-              INSERT INTO facilities (kind, name, geometry, attributes, status, managing_unit, district_code, township_code, source, external_id, created_at, updated_at)
-              SELECT kind, name, geometry, attributes, status, managing_unit, district_code, township_code, @source, external_id, now(), now()
-              FROM import_rows ORDER BY row_no
+              {insert}
               ON CONFLICT (source, external_id) WHERE external_id IS NOT NULL DO UPDATE SET
                 kind = EXCLUDED.kind, name = EXCLUDED.name, geometry = EXCLUDED.geometry, attributes = EXCLUDED.attributes,
                 status = EXCLUDED.status, managing_unit = EXCLUDED.managing_unit, district_code = EXCLUDED.district_code,
@@ -271,11 +391,13 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
               RETURNING (xmax = 0) AS inserted)
             SELECT count(*) FILTER (WHERE inserted)::int, count(*) FILTER (WHERE NOT inserted)::int FROM up
             """;
-        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
-        command.Parameters.AddWithValue("source", source);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return (reader.GetInt32(0), reader.GetInt32(1));
+        await using (var command = new NpgsqlCommand(upsert, connection) { CommandTimeout = 0 })
+        {
+            command.Parameters.AddWithValue("source", source);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            return (reader.GetInt32(0), reader.GetInt32(1));
+        }
     }
 
     private sealed record MappedRow(string ExternalId, string Kind, string Name, string Status, string? ManagingUnit, JsonObject Attributes, Geometry Geometry);
@@ -401,6 +523,87 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
         return report.Count > before || geometry is null || kind is null
             ? null
             : new MappedRow(externalId!.Trim(), kind.Code, name!, status!, string.IsNullOrEmpty(managingUnit) ? null : managingUnit, attributes, geometry);
+    }
+
+    /// <summary>Validates what the OSM mapping made of an element as <see cref="Map"/> validates a CSV or GeoJSON row.</summary>
+    private MappedRow? MapOsm(OsmElement element, OsmMapping mapping, Report report)
+    {
+        var id = element.ExternalId;
+        if (!catalog.TryGet(element.Rule.Kind, out var kind))
+        {
+            // OsmMapping.Parse checks every rule's kind against the same catalog.
+            throw new InvalidOperationException("The OSM mapping names an unknown kind: " + element.Rule.Kind);
+        }
+
+        var before = report.Count;
+        var mapped = mapping.Apply(element.Rule, kind, element.Tags);
+        foreach (var (field, reason) in mapped.Problems)
+        {
+            report.Add(element.Row, field, reason, id);
+        }
+
+        if (mapped.Name.Length > 200)
+        {
+            report.Add(element.Row, "tags.name", "The name has more than 200 characters.", id);
+        }
+
+        if (mapped.ManagingUnit is { Length: > 200 })
+        {
+            report.Add(element.Row, "tags.operator", "The managing unit has more than 200 characters.", id);
+        }
+
+        foreach (var (field, messages) in catalog.Validate(kind.Code, mapped.Attributes))
+        {
+            foreach (var message in messages)
+            {
+                report.Add(element.Row, field, message, id);
+            }
+        }
+
+        var geometry = OsmGeometry(element, kind, report);
+        return report.Count > before || geometry is null
+            ? null
+            : new MappedRow(id, kind.Code, mapped.Name, mapped.Status, mapped.ManagingUnit, mapped.Attributes, geometry);
+    }
+
+    /// <summary>
+    /// A node's point; a way's line for a line kind, else a point on it: inside the area of a closed way
+    /// (<c>InteriorPoint</c>, PostGIS <c>ST_PointOnSurface</c>), or the vertex nearest the middle of an open one.
+    /// </summary>
+    private static Geometry? OsmGeometry(OsmElement element, FacilityKind kind, Report report)
+    {
+        if (element.Coordinates is not { Length: > 0 } coordinates)
+        {
+            report.Add(element.Row, "geometry", element.Problem ?? "The element has no coordinates.", element.ExternalId);
+            return null;
+        }
+
+        Geometry geometry;
+        var distinct = coordinates.Distinct().Count();
+        if (element.Type == OsmElementType.Node || distinct == 1)
+        {
+            geometry = Factory.CreatePoint(coordinates[0]);
+        }
+        else if (kind.Geometry == "LineString")
+        {
+            geometry = Factory.CreateLineString(coordinates);
+        }
+        else if (coordinates.Length >= 4 && distinct >= 3 && coordinates[0].Equals2D(coordinates[^1]) && Factory.CreatePolygon(coordinates) is { IsValid: true } area)
+        {
+            geometry = area.InteriorPoint;
+        }
+        else
+        {
+            geometry = Factory.CreateLineString(coordinates).InteriorPoint;
+        }
+
+        foreach (var message in FacilityKindCatalog.ValidateGeometryType(kind, geometry.GeometryType).SelectMany(e => e.Value))
+        {
+            report.Add(element.Row, "geometry", message, element.ExternalId);
+            return null;
+        }
+
+        return CoordinateConverter.ToCgcs2000(geometry, InputCrs.WGS84);
     }
 
     private static Geometry? ReadGeometry(SourceRow row, ImportMapping mapping, Report report)
@@ -545,17 +748,17 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
 
         public bool Rejected(int row) => rejected.Contains(row);
 
-        public void Add(int row, string field, string reason)
+        public void Add(int row, string field, string reason, string? externalId = null)
         {
             Count++;
             rejected.Add(row);
             if (rows.Count < MaxReported)
             {
-                rows.Add(new RejectedRow(row, field, reason));
+                rows.Add(new RejectedRow(row, field, reason, externalId));
             }
         }
 
-        public ImportOutcome Outcome(string source, int total) =>
-            new(source, total, 0, 0, rejected.Count, rows.OrderBy(r => r.Row).ToList());
+        public ImportOutcome Outcome(string source, int total, int skipped, string format) =>
+            new(source, total, 0, 0, rejected.Count, rows.OrderBy(r => r.Row).ToList(), skipped, format);
     }
 }

@@ -1,11 +1,15 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Accessibility.Api.Data;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Cli;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.EntityFrameworkCore;
 
 namespace Accessibility.Api.Features.Imports;
 
@@ -19,22 +23,148 @@ public static class ImportsFeature
     public static IServiceCollection AddImports(this IServiceCollection services)
     {
         services.AddScoped<FacilityImporter>();
+        services.AddSingleton<ImportJobRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<ImportJobRunner>());
         return services;
     }
+
+    /// <summary>
+    /// Who may import: district administrators and system administrators, and the housing bureau's planners (their GIS
+    /// staff bring the county's survey and OpenStreetMap data); every row must still fall in the caller's districts.
+    /// </summary>
+    private static readonly string[] ImportRoles = [Roles.Planner, Roles.DistrictAdmin, Roles.SystemAdmin];
 
     /// <summary>Maps the import endpoint.</summary>
     public static IEndpointRouteBuilder MapImportEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/imports/facilities", ImportAsync)
             .WithName("ImportFacilities").WithTags("Imports")
-            .WithSummary("Imports facilities from a GeoJSON or CSV file (multipart fields file, mapping, optional source); all or nothing, with a report of rejected rows.")
-            .RequireAuthorization(Policies.Administer)
+            .WithSummary("Imports facilities from a GeoJSON, CSV or OpenStreetMap (.osm, .osm.pbf) file (multipart fields file, mapping — optional for OSM —, optional format and source); all or nothing, with a report of rejected rows.")
+            .RequireAuthorization(p => p.RequireAuthenticatedUser().RequireRole(ImportRoles))
             .WithMetadata(new BodySizeLimit(MaxUploadBytes))
             .DisableAntiforgery();
+        var jobs = app.MapGroup("/api/v1/imports/facilities/jobs").WithTags("Imports")
+            .RequireAuthorization(p => p.RequireAuthenticatedUser().RequireRole(ImportRoles));
+        jobs.MapPost("", StartJobAsync)
+            .WithName("StartFacilityImportJob")
+            .WithSummary("Starts a facility import in the background (the same multipart fields as POST /api/v1/imports/facilities); 202 with the job, whose status the page polls.")
+            .WithMetadata(new BodySizeLimit(MaxUploadBytes))
+            .DisableAntiforgery();
+        jobs.MapGet("/{id:guid}", GetJobAsync)
+            .WithName("GetFacilityImportJob")
+            .WithSummary("State and progress of an import job (rows read, rate, time left) and, once finished, its outcome with the rejection report.");
+        jobs.MapGet("/{id:guid}/rejected.csv", GetRejectedCsvAsync)
+            .WithName("GetFacilityImportJobRejections")
+            .WithSummary("The rejected rows of a finished import job as CSV (UTF-8 with BOM, for Excel): row, external id, field, reason.");
         return app;
     }
 
-    private static async Task<IResult> ImportAsync(HttpContext http, FacilityImporter importer, CancellationToken ct)
+    private static async Task<IResult> StartJobAsync(
+        HttpContext http, ImportJobRunner runner, FacilityKindCatalog catalog, RegistryPaths paths, CancellationToken ct)
+    {
+        var (request, problem) = await ReadUploadAsync(http, catalog, paths, ct);
+        if (request is null)
+        {
+            return problem!;
+        }
+
+        var user = http.User;
+        var job = await runner.EnqueueAsync(request, code => WriteScope.Allows(user, code), BoundaryImporter.Actor.From(http), ct);
+        var status = ImportJobStatus.From(job, DateTimeOffset.UtcNow);
+        return TypedResults.Accepted(status.Href, status);
+    }
+
+    private static async Task<IResult> GetJobAsync(Guid id, HttpContext http, RegistryDbContext db, CancellationToken ct)
+    {
+        var job = await FindJobAsync(id, http, db, ct);
+        return job is null ? JobNotFound() : TypedResults.Ok(ImportJobStatus.From(job, DateTimeOffset.UtcNow));
+    }
+
+    private static async Task<IResult> GetRejectedCsvAsync(Guid id, HttpContext http, RegistryDbContext db, CancellationToken ct)
+    {
+        var job = await FindJobAsync(id, http, db, ct);
+        if (job is null)
+        {
+            return JobNotFound();
+        }
+
+        if (job.Outcome?["rejected"] is not JsonArray rejected)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "No report yet",
+                detail: "The job has not finished, or failed without reading the file: there is no rejection report.");
+        }
+
+        var csv = new StringBuilder("\uFEFFrow,externalId,field,reason\r\n");
+        foreach (var row in rejected)
+        {
+            csv.Append(CsvField(row?["row"]?.ToJsonString())).Append(',')
+                .Append(CsvField((string?)row?["externalId"])).Append(',')
+                .Append(CsvField((string?)row?["field"])).Append(',')
+                .Append(CsvField((string?)row?["reason"])).Append("\r\n");
+        }
+
+        return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8",
+            "rejected-" + id.ToString("N", CultureInfo.InvariantCulture)[..8] + ".csv");
+    }
+
+    private static string CsvField(string? value) =>
+        value is null ? "" : value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+
+    /// <summary>The job, if the caller started it (or is a system administrator); others get 404, not 403, so ids leak nothing.</summary>
+    private static async Task<ImportJob?> FindJobAsync(Guid id, HttpContext http, RegistryDbContext db, CancellationToken ct)
+    {
+        var job = await db.Set<ImportJob>().AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, ct);
+        return job is not null && (http.User.IsInRole(Roles.SystemAdmin) || job.UserId == UserPrincipal.UserId(http.User)) ? job : null;
+    }
+
+    private static IResult JobNotFound() => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such import job",
+        detail: "There is no import job with this id that you started.");
+
+    private static async Task<IResult> ImportAsync(
+        HttpContext http, FacilityImporter importer, FacilityKindCatalog catalog, RegistryPaths paths, CancellationToken ct)
+    {
+        var (request, problem) = await ReadUploadAsync(http, catalog, paths, ct);
+        if (request is null)
+        {
+            return problem!;
+        }
+
+        var user = http.User;
+        var outcome = await request.RunAsync(importer, code => WriteScope.Allows(user, code), BoundaryImporter.Actor.From(http), null, ct);
+        return outcome.Imported ? TypedResults.Ok(outcome) : NotImported(outcome);
+    }
+
+    /// <summary>
+    /// 422 problem details for an import that wrote nothing: the detail names the problem of the file as a whole, or
+    /// counts the rejected rows; the report's members (rows, rejectedRows, rejected…) are extensions.
+    /// </summary>
+    internal static IResult NotImported(ImportOutcome outcome)
+    {
+        var whole = outcome.Rejected.FirstOrDefault(r => r.Row == 0);
+        var detail = whole is not null
+            ? whole.Reason
+            : string.Create(CultureInfo.InvariantCulture, $"{outcome.RejectedRows} of {outcome.Rows} rows were rejected, so nothing was imported.");
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status422UnprocessableEntity,
+            title: "Nothing was imported",
+            detail: detail,
+            extensions: new Dictionary<string, object?>
+            {
+                ["source"] = outcome.Source,
+                ["format"] = outcome.Format,
+                ["rows"] = outcome.Rows,
+                ["inserted"] = 0,
+                ["updated"] = 0,
+                ["skipped"] = outcome.Skipped,
+                ["rejectedRows"] = outcome.RejectedRows,
+                ["imported"] = false,
+                ["rejected"] = outcome.Rejected,
+            });
+    }
+
+    /// <summary>Reads the multipart upload (file, mapping, optional format and source); a problem result when it does not fit.</summary>
+    internal static async Task<(ImportRequest? Request, IResult? Problem)> ReadUploadAsync(
+        HttpContext http, FacilityKindCatalog catalog, RegistryPaths paths, CancellationToken ct)
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
@@ -44,12 +174,12 @@ public static class ImportsFeature
         var request = http.Request;
         if (request.ContentLength > MaxUploadBytes)
         {
-            return JsonBody.TooLarge();
+            return (null, JsonBody.TooLarge());
         }
 
         if (!request.HasFormContentType)
         {
-            return Problem(StatusCodes.Status415UnsupportedMediaType, "Send multipart/form-data with the fields file and mapping.");
+            return (null, Problem(StatusCodes.Status415UnsupportedMediaType, "Send multipart/form-data with the fields file and mapping."));
         }
 
         IFormCollection form;
@@ -60,42 +190,22 @@ public static class ImportsFeature
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return JsonBody.TooLarge();
+            return (null, JsonBody.TooLarge());
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
         {
-            return Problem(StatusCodes.Status400BadRequest, "The multipart body cannot be read: " + ex.Message);
+            return (null, Problem(StatusCodes.Status400BadRequest, "The multipart body cannot be read: " + ex.Message));
         }
 
         var file = form.Files.GetFile("file");
-        var errors = new FieldErrors();
         if (file is null)
         {
-            errors.Add("file", "Send the GeoJSON or CSV file in the field 'file'.");
+            return (null, new FieldErrors().Add("file", "Send the GeoJSON, CSV or OpenStreetMap (.osm, .osm.pbf) file in the field 'file'.").ToResult());
         }
 
-        string? mappingText = form.Files.GetFile("mapping") is { } mappingFile
+        string? mappingText = form.Files.GetFile("mapping") is { Length: > 0 } mappingFile
             ? await ReadTextAsync(mappingFile, ct)
             : form["mapping"].ToString() is { Length: > 0 } m ? m : null;
-        ImportMapping? mapping = null;
-        if (mappingText is null)
-        {
-            errors.Add("mapping", "Send the mapping (JSON, see docs/import.md) in the field 'mapping'.");
-        }
-        else
-        {
-            (mapping, var mappingErrors) = ImportMapping.Parse(mappingText);
-            foreach (var message in mappingErrors)
-            {
-                errors.Add("mapping", message);
-            }
-        }
-
-        if (!errors.IsEmpty || file is null || mapping is null)
-        {
-            return errors.ToResult();
-        }
-
         byte[] data;
         await using (var stream = file.OpenReadStream())
         using (var buffer = new MemoryStream())
@@ -105,13 +215,9 @@ public static class ImportsFeature
         }
 
         var source = form["source"].ToString();
-        var user = http.User;
-        var outcome = await importer.ImportAsync(
-            data, file.FileName, mapping, source.Length > 0 ? source : null, code => WriteScope.Allows(user, code),
-            BoundaryImporter.Actor.From(http), null, ct);
-        return outcome.Imported
-            ? TypedResults.Ok(outcome)
-            : TypedResults.UnprocessableEntity(outcome);
+        var (prepared, errors) = ImportRequest.Prepare(
+            data, file.FileName, mappingText, form["format"].ToString(), source.Length > 0 ? source : null, catalog, paths.DataDir);
+        return prepared is null ? (null, errors.ToResult()) : (prepared, null);
     }
 
     private static async Task<string> ReadTextAsync(IFormFile file, CancellationToken ct)
@@ -122,19 +228,20 @@ public static class ImportsFeature
 
     private static IResult Problem(int status, string detail) => TypedResults.Problem(statusCode: status, title: "Cannot import", detail: detail);
 
-    /// <summary><c>import-facilities --file F --mapping M [--source S]</c>.</summary>
+    /// <summary><c>import-facilities --file F [--mapping M] [--format F] [--source S]</c>.</summary>
     public static async Task<int> RunCommandAsync(string[] args, CliContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        const string usage = "Usage: import-facilities --file F --mapping M [--source S]";
-        var (arguments, problem) = CliArguments.Parse(args, ["file", "mapping", "source"]);
-        if (arguments is null || arguments.Value("file") is not { } file || arguments.Value("mapping") is not { } mappingFile)
+        const string usage = "Usage: import-facilities --file F [--mapping M] [--format geojson|csv|osm|osm-xml|osm-pbf] [--source S] (the mapping may be left out for OpenStreetMap files)";
+        var (arguments, problem) = CliArguments.Parse(args, ["file", "mapping", "format", "source"]);
+        if (arguments is null || arguments.Value("file") is not { } file)
         {
-            await context.Error.WriteLineAsync((problem ?? "--file and --mapping are required.") + " " + usage);
+            await context.Error.WriteLineAsync((problem ?? "--file is required.") + " " + usage);
             return CliContext.Usage;
         }
 
-        foreach (var path in new[] { file, mappingFile })
+        var mappingFile = arguments.Value("mapping");
+        foreach (var path in new[] { file, mappingFile }.OfType<string>())
         {
             if (!File.Exists(path))
             {
@@ -143,27 +250,32 @@ public static class ImportsFeature
             }
         }
 
-        var (mapping, mappingErrors) = ImportMapping.Parse(await File.ReadAllTextAsync(mappingFile));
-        if (mapping is null)
-        {
-            await context.Error.WriteLineAsync("The mapping " + mappingFile + " is not usable:");
-            foreach (var message in mappingErrors)
-            {
-                await context.Error.WriteLineAsync("  " + message);
-            }
-
-            return CliContext.Failure;
-        }
-
         await using var app = await context.BuildHostAsync();
         await using var scope = app.Services.CreateAsyncScope();
-        var importer = scope.ServiceProvider.GetRequiredService<FacilityImporter>();
+        var services = scope.ServiceProvider;
         var data = await File.ReadAllBytesAsync(file);
+        var (request, errors) = ImportRequest.Prepare(
+            data, Path.GetFileName(file), mappingFile is null ? null : await File.ReadAllTextAsync(mappingFile), arguments.Value("format"),
+            arguments.Value("source"), services.GetRequiredService<FacilityKindCatalog>(), services.GetRequiredService<RegistryPaths>().DataDir);
+        if (request is null)
+        {
+            await context.Error.WriteLineAsync("Cannot import " + file + ":");
+            foreach (var (field, messages) in errors.ToDictionary())
+            {
+                foreach (var message in messages)
+                {
+                    await context.Error.WriteLineAsync("  " + field + ": " + message);
+                }
+            }
+
+            return ExitCode(errors);
+        }
+
+        var importer = services.GetRequiredService<FacilityImporter>();
         var watch = Stopwatch.StartNew();
         var progress = new ProgressLine(context.Error, watch);
         // The command line runs with the database owner's rights: every district may be written.
-        var outcome = await importer.ImportAsync(data, Path.GetFileName(file), mapping, arguments.Value("source"), _ => true,
-            BoundaryImporter.Actor.CommandLine, progress, CancellationToken.None);
+        var outcome = await request.RunAsync(importer, _ => true, BoundaryImporter.Actor.CommandLine, progress, CancellationToken.None);
         progress.Finish();
         if (!outcome.Imported)
         {
@@ -171,7 +283,8 @@ public static class ImportsFeature
                 $"Nothing was imported: {outcome.RejectedRows} of {outcome.Rows} rows rejected."));
             foreach (var rejected in outcome.Rejected)
             {
-                await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  row {rejected.Row}, {rejected.Field}: {rejected.Reason}"));
+                var id = rejected.ExternalId is null ? "" : " (" + rejected.ExternalId + ")";
+                await context.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  row {rejected.Row}{id}, {rejected.Field}: {rejected.Reason}"));
             }
 
             if (outcome.Rejected.Count < outcome.RejectedRows)
@@ -182,9 +295,12 @@ public static class ImportsFeature
             return CliContext.Failure;
         }
 
+        var skipped = outcome.Skipped > 0 ? string.Create(CultureInfo.InvariantCulture, $", {outcome.Skipped} skipped (no facility kind)") : "";
         await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Imported {outcome.Rows} rows from source '{outcome.Source}': {outcome.Inserted} new, {outcome.Updated} updated, in {watch.Elapsed.TotalSeconds:0.0} s."));
+            $"Imported {outcome.Rows} rows ({outcome.Format}) from source '{outcome.Source}': {outcome.Inserted} new, {outcome.Updated} updated{skipped}, in {watch.Elapsed.TotalSeconds:0.0} s."));
         return CliContext.Success;
+
+        static int ExitCode(FieldErrors errors) => errors.Has("format") ? CliContext.Usage : CliContext.Failure;
     }
 
     /// <summary>One progress line on standard error, rewritten in place: rows, rows/s, share of the file, time left.</summary>
