@@ -5,7 +5,7 @@ API_PROJECT := src/Accessibility.Api/Accessibility.Api.csproj
 API_DLL := src/Accessibility.Api/bin/Debug/net10.0/Accessibility.Api.dll
 URL ?= http://127.0.0.1:5080
 
-.PHONY: help install db build run stop test user token import-boundaries format
+.PHONY: help install db build run stop test user token api-key import-boundaries format
 
 help:
 	@echo "make run    install what is missing, start PostGIS and the registry at $(URL)"
@@ -41,6 +41,10 @@ user: db build
 # make token ARGS="create --user li --name phone"
 token: db build
 	@dotnet $(API_DLL) token $(ARGS)
+
+# make api-key ARGS="create --department 永济市民政局 --district 140881 --layer facilities --layer defects"
+api-key: db build
+	@dotnet $(API_DLL) api-key $(ARGS)
 
 # make import-boundaries ARGS="--file townships.geojson --code-property code --name-property name"
 import-boundaries: db build

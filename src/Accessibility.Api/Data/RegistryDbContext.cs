@@ -9,6 +9,7 @@ using Accessibility.Api.Features.Reports;
 using Accessibility.Api.Features.PlanTargets;
 using Accessibility.Api.Features.Renovations;
 using Accessibility.Api.Features.Roads;
+using Accessibility.Api.Features.Sharing;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -76,6 +77,12 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
 
     /// <summary>Personal API tokens.</summary>
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    /// <summary>Departments' read-only API keys.</summary>
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    /// <summary>Requests per API key, day, layer and route.</summary>
+    public DbSet<ApiKeyUsage> ApiKeyUsage => Set<ApiKeyUsage>();
 
     /// <summary>
     /// Data-protection keys (they sign the session cookie and antiforgery tokens), kept in the database so that

@@ -13,6 +13,7 @@ using Accessibility.Api.Features.Photos;
 using Accessibility.Api.Features.Reports;
 using Accessibility.Api.Features.Renovations;
 using Accessibility.Api.Features.Roads;
+using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Features.Tiles;
 
 namespace Accessibility.Api.Features;
@@ -30,6 +31,8 @@ internal static class FeatureRegistration
         services.AddReports();
         services.AddRenovations();
         services.AddImports();
+        services.AddCoverage();
+        services.AddSharing();
         return services;
     }
 
@@ -60,6 +63,7 @@ internal static class FeatureRegistration
         app.MapCoverageEndpoints();
         app.MapTileEndpoints();
         app.MapImportEndpoints();
+        app.MapApiKeyEndpoints();
         return app;
     }
 }

@@ -35,7 +35,8 @@ public sealed partial class GdalReadsOgcTests(RegistryFixture registry) : IAsync
         var output = await RunAsync("ogrinfo", "-ro", "-so", Source);
         var listed = LayerLine().Matches(output).Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(expected, listed);
-        Assert.Equal(17, listed.Length);
+        Assert.Equal(18, listed.Length);
+        Assert.Contains("public-reports", listed);
     }
 
     [Fact]
@@ -66,6 +67,7 @@ public sealed partial class GdalReadsOgcTests(RegistryFixture registry) : IAsync
 
             // The paged collections really had several pages.
             Assert.True(await ExpectedCountAsync("facilities") > 3 * PageSize);
+            Assert.True(await ExpectedCountAsync("public-reports") > 2 * PageSize);
             Assert.True(await ExpectedCountAsync("districts") > 3 * PageSize);
         }
         finally
@@ -74,12 +76,48 @@ public sealed partial class GdalReadsOgcTests(RegistryFixture registry) : IAsync
         }
     }
 
+    [Fact]
+    public async Task Gdal_reads_with_an_api_key_only_its_layers_and_every_request_is_counted()
+    {
+        using var admin = await registry.CreateUserClientAsync("system-admin");
+        var (id, secret) = await Sharing.SharingTestData.CreateKeyAsync(admin, ["140881"], ["public-reports", "defects"]);
+
+        // In the URL, for clients that cannot send headers: GDAL keeps it on every request, next links included.
+        var withKey = "OAPIF:" + registry.BaseAddress + "ogc?api-key=" + secret;
+        var output = await RunAsync("ogrinfo", "-ro", "-so", withKey);
+        Assert.Equal(["districts", "open-defects", "public-reports"], LayerLine().Matches(output).Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal));
+        var dir = Directory.CreateTempSubdirectory("ogc-gdal-key-");
+        try
+        {
+            var target = Path.Combine(dir.FullName, "reports.geojson");
+            await RunAsync("ogr2ogr", "-f", "GeoJSON", target, withKey, "public-reports", "-oo", "PAGE_SIZE=" + PageSize);
+            var features = JsonNode.Parse(await File.ReadAllTextAsync(target))!["features"]!.AsArray();
+            Assert.Equal(await ExpectedCountAsync("public-reports"), features.Count);
+            Assert.DoesNotContain(OgcTestData.ReporterEmail, await File.ReadAllTextAsync(target), StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+
+        // In a header, as GDAL_HTTP_HEADERS (or QGIS's API header authentication) sends it.
+        var header = await RunAsync("ogrinfo", "-ro", "-so", "--config", "GDAL_HTTP_HEADERS", "X-Api-Key: " + secret, Source, "open-defects");
+        Assert.Contains("Feature Count: " + await ExpectedCountAsync("open-defects"), header, StringComparison.Ordinal);
+
+        var usage = JsonNode.Parse(await admin.GetStringAsync(new Uri("/api/v1/api-keys/" + id + "/usage", UriKind.Relative)))!["byLayer"]!;
+        var pages = (int)Math.Ceiling(await ExpectedCountAsync("public-reports") / (double)PageSize);
+        Assert.True((long)usage["public-reports"]! >= pages, usage.ToJsonString());
+        Assert.True((long)usage["defects"]! >= 1, usage.ToJsonString());
+        Assert.True((long)usage["reference"]! >= 1, usage.ToJsonString());
+    }
+
     private async Task<long> ExpectedCountAsync(string collection) => collection switch
     {
         "facilities" => await registry.ScalarAsync<long>("SELECT count(*) FROM facilities WHERE deleted_at IS NULL"),
         "road-segments" => await registry.ScalarAsync<long>("SELECT count(*) FROM road_segments WHERE deleted_at IS NULL"),
         "districts" => await registry.ScalarAsync<long>("SELECT count(*) FROM districts WHERE boundary IS NOT NULL"),
         "open-defects" => await registry.ScalarAsync<long>("SELECT count(*) FROM defects WHERE status IN ('open', 'assigned', 'fixed')"),
+        "public-reports" => await registry.ScalarAsync<long>("SELECT count(*) FROM reports"),
         _ => await registry.ScalarAsync<long>("SELECT count(*) FROM facilities WHERE deleted_at IS NULL AND kind = $1", collection["facilities-".Length..]),
     };
 

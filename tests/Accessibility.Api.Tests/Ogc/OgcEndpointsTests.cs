@@ -63,7 +63,7 @@ public sealed class OgcEndpointsTests(RegistryFixture registry) : IAsyncLifetime
     {
         var (collections, _) = await GetJsonAsync("/ogc/collections");
         var ids = collections["collections"]!.AsArray().Select(c => (string)c!["id"]!).ToArray();
-        string[] expected = ["facilities", .. OgcTestData.Kinds.Select(k => "facilities-" + k), "road-segments", "districts", "open-defects"];
+        string[] expected = ["facilities", .. OgcTestData.Kinds.Select(k => "facilities-" + k), "road-segments", "districts", "open-defects", "public-reports"];
         Assert.Equal(expected.Order(StringComparer.Ordinal), ids.Order(StringComparer.Ordinal));
         Assert.DoesNotContain(ids, id => id.Contains("renovation", StringComparison.Ordinal) || id.Contains("household", StringComparison.Ordinal));
 

@@ -16,9 +16,11 @@ internal static class OgcTestData
     /// <paramref name="count"/> facilities in Yongji (140881) on a grid from (110.44, 34.86), kinds in turn (tactile paving as
     /// short lines), status alternating operational/unusable, Chinese names, updated_at one day apart from 2024-01-01;
     /// <paramref name="roads"/> road segments there; and one failed inspection of each of the first three facilities,
-    /// whose defects are open, fixed (awaiting verification, still open) and verified (closed).
+    /// whose defects are open, fixed (awaiting verification, still open) and verified (closed); and
+    /// <paramref name="reports"/> public reports there with contact data (<see cref="ReporterEmail"/>), filed one day
+    /// apart from 2026-10-01T00:00Z, every third closed.
     /// </summary>
-    public static async Task SeedAsync(RegistryFixture registry, int count, int roads = 3)
+    public static async Task SeedAsync(RegistryFixture registry, int count, int roads = 3, int reports = 16)
     {
         await using var connection = new NpgsqlConnection(registry.ConnectionString);
         await connection.OpenAsync();
@@ -65,5 +67,24 @@ internal static class OgcTestData
             FROM i JOIN facilities f ON f.id = i.facility_id
             """, connection);
         await defects.ExecuteNonQueryAsync();
+
+        await using var filed = new NpgsqlCommand(
+            """
+            INSERT INTO reports (service_code, description, attributes, location, address, district_code, status, status_notes, me_too_count,
+                                 email, phone, first_name, last_name, device_id, source, requested_at, updated_at, closed_at)
+            SELECT CASE WHEN r % 2 = 0 THEN 'curb_ramp' ELSE 'tactile_paving' END, '永济报告' || r || '：坡道破损', '{}'::jsonb,
+                   ST_SetSRID(ST_MakePoint(110.44 + r * 0.001, 34.87), 4490), '中山街' || r || '号', '140881',
+                   CASE WHEN r % 3 = 0 THEN 'closed' ELSE 'new' END, NULL, r % 4,
+                   @email, '13800000000', '报告人', '赵', 'device-' || r, 'web',
+                   '2026-10-01T00:00:00Z'::timestamptz + ((r - 1) || ' days')::interval, now(),
+                   CASE WHEN r % 3 = 0 THEN now() END
+            FROM generate_series(1, @reports) r
+            """, connection);
+        filed.Parameters.AddWithValue("reports", reports);
+        filed.Parameters.AddWithValue("email", ReporterEmail);
+        await filed.ExecuteNonQueryAsync();
     }
+
+    /// <summary>Contact e-mail of every seeded report: never in an OGC answer.</summary>
+    public const string ReporterEmail = "ogc-reporter@example.invalid";
 }

@@ -167,7 +167,7 @@ public sealed class RenovationPublicCrawlTests(RegistryFixture registry) : IAsyn
         Assert.Equal(36, table.GrandTotal);
     }
 
-    private static IEnumerable<(double Lon, double Lat)> Positions(JsonNode? node)
+    internal static IEnumerable<(double Lon, double Lat)> Positions(JsonNode? node)
     {
         switch (node)
         {

@@ -1,4 +1,5 @@
 using Accessibility.Api.Data;
+using Accessibility.Api.Features.Sharing;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -7,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Accessibility.Api.Features.Auth;
 
-/// <summary>Authentication (cookie for the page, bearer tokens for API clients) and authorization policies.</summary>
+/// <summary>Authentication (cookie for the page, bearer tokens for API clients, departments' read-only API keys) and authorization policies.</summary>
 public static class AuthFeature
 {
     private const string Combined = "Registry";
@@ -18,9 +19,12 @@ public static class AuthFeature
         services.AddScoped<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.AddScoped<UserAccounts>();
         services.AddAuthentication(Combined)
-            .AddPolicyScheme(Combined, "Token or cookie", o => o.ForwardDefaultSelector = context =>
-                IsBearerRequest(context) ? TokenAuthenticationHandler.SchemeName : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddPolicyScheme(Combined, "API key, token or cookie", o => o.ForwardDefaultSelector = context =>
+                ApiKeyAuthenticationHandler.IsApiKeyRequest(context) ? ApiKeyAuthenticationHandler.SchemeName
+                : IsBearerRequest(context) ? TokenAuthenticationHandler.SchemeName
+                : CookieAuthenticationDefaults.AuthenticationScheme)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddCookie(CookieAuthenticationDefaults.AuthenticationScheme, o =>
             {
                 o.Cookie.Name = "acr_session";
@@ -76,6 +80,8 @@ public static class AuthFeature
     public static WebApplication UseRegistryAuthentication(this WebApplication app)
     {
         app.UseAuthentication();
+        // A department's API key reads only (and only what it was given): settled before anything else looks at the request.
+        app.UseApiKeyAccess();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.UseCsrfProtection();

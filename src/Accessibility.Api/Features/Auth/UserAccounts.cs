@@ -89,7 +89,7 @@ public sealed class UserAccounts(RegistryDbContext db, IPasswordHasher<UserAccou
             UserId = userId,
             Name = name,
             TokenHash = ApiTokens.Hash(secret),
-            Prefix = secret[..(ApiTokens.SecretPrefix.Length + 6)],
+            Prefix = ApiTokens.DisplayPrefix(secret),
             CreatedAt = clock.GetUtcNow(),
             ExpiresAt = expiresAt,
         };

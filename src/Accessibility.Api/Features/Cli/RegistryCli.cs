@@ -15,6 +15,7 @@ public static class RegistryCli
         ["token"] = AuthCli.TokenAsync,
         ["import-boundaries"] = Districts.BoundaryImportCommand.RunAsync,
         ["import-facilities"] = Imports.ImportsFeature.RunCommandAsync,
+        ["api-key"] = Sharing.SharingCli.RunAsync,
     };
 
     /// <summary>True when the first argument is a command rather than a host setting.</summary>

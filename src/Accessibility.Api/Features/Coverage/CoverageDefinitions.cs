@@ -29,8 +29,49 @@ public static class CoverageDefinitions
         ["renovations"] = (
             "困难重度残疾人家庭无障碍改造对照规划目标：期内已验收户数、在办户数、按当前进度到期末的预测，比例目标以符合条件户数为分母；少于 5 户的数字不公开。",
             "Home accessibility renovations against each plan target: households accepted within the period, in the pipeline, and the forecast at the current pace to the period's end; a ratio target divides by the eligible households; figures below 5 households are withheld."),
+        ["reports"] = (
+            "本区划的群众报告：未办结（待处理、已受理）和已办结（已整改并经复查确认，或不予受理）的数量；办结天数中位数为已办结报告从提交到办结的天数的中位数。重复报告各自计数；重新打开的报告算作未办结。",
+            "Public reports in the district: open (awaiting triage or accepted) and closed (fixed and verified by a re-inspection, or rejected with a reason); median days to close is the median, over closed reports, of the days from filing to closing. Duplicates count as reports of their own; a reopened report counts as open."),
+        ["gaps"] = (
+            "把区划内的需求点（同“无障碍厕所可达”：在用公共服务建筑、在用公交站、已验收改造户）落入正六边形网格（ST_HexagonGrid，在区划中心所在的 CGCS2000 3 度带高斯-克吕格投影中按米划分，边长即格网尺寸）；N 米（椭球面距离）以内有一处所选类型“正常使用”设施的为已覆盖。只列出有未覆盖需求的格子。公众看到的格子中，改造户少于 5 户的不计入该格（并标明）。",
+            "Demand points (as for toilet reach: public service buildings and bus stops in service, renovated households) are placed in a hexagon grid (ST_HexagonGrid in metres, in the CGCS2000 3-degree Gauss–Krüger zone of the district's centre; the cell size is the hexagon's side). A point is covered when an operational facility of the chosen kind lies within N metres (geodesic). Only cells with uncovered demand are listed. In the public view, a cell's households are left out of it when fewer than 5 (and the cell says so)."),
+        ["candidates"] = (
+            "候选建设点为有未覆盖需求的格子的中心。按“贪心最大覆盖”依次选点：每一步选出能覆盖最多尚未覆盖需求点的候选点（并列时取格子编号较小者），给出它新增覆盖的需求点数和累计覆盖率；没有可新增时停止。非本区划工作人员看到的结果不含改造户。",
+            "Candidate sites are the centres of the cells with uncovered demand. Greedy maximal coverage picks them one by one: each pick is the site that covers the most demand points not yet covered (ties go to the lower cell id), with the demand it adds and the cumulative share; it stops when nothing more can be covered. For anyone but the district's staff, households are left out."),
+        ["whatIf"] = (
+            "假设在该点新建一处所选类型、“正常使用”的设施（不写入任何数据），区划需求点的覆盖率前后对比；需求点与覆盖规则同“无障碍厕所可达”。非本区划工作人员看到的结果不含改造户。",
+            "The district's reach before and after one more operational facility of the chosen kind at the point (nothing is written); demand points and the coverage rule as for toilet reach. For anyone but the district's staff, households are left out."),
+    };
+
+    /// <summary>Definition of each monthly series of the trends, by its key.</summary>
+    public static readonly IReadOnlyDictionary<string, (string Zh, string En)> Trends = new Dictionary<string, (string, string)>(StringComparer.Ordinal)
+    {
+        ["facilitiesAdded"] = (
+            "当月登记的设施数（按登记时间，北京时间；不含已删除的记录）。",
+            "Facilities registered in the month (by registration time, China Standard Time; deleted records excluded)."),
+        ["inspections"] = (
+            "当月进行的督导检查次数（按检查时间）。",
+            "Inspections carried out in the month (by inspection time)."),
+        ["defectsFound"] = (
+            "当月发现的缺陷数（由检查或受理的群众报告产生，按记录时间）。",
+            "Defects found in the month (by inspections or accepted public reports, by the time recorded)."),
+        ["defectsRepaired"] = (
+            "当月经复查确认已整改的缺陷数（按确认时间）。",
+            "Defects verified repaired by a re-inspection in the month (by the time verified)."),
+        ["reportsReceived"] = (
+            "当月收到的群众报告数（含重复报告）。",
+            "Public reports filed in the month (duplicates included)."),
+        ["reportsClosed"] = (
+            "当月办结的群众报告数（已整改确认或不予受理，按办结时间；之后又被重新打开的不计）。",
+            "Public reports closed in the month (fixed and verified, or rejected; by closing time; reports reopened since are not counted)."),
+        ["renovationsAccepted"] = (
+            "当月验收的家庭无障碍改造户数；对非本区划工作人员，少于 5 户的月份不公开（为空）。",
+            "Home renovations accepted in the month; for anyone but the district's staff, months with fewer than 5 households are withheld (empty)."),
     };
 
     /// <summary>The definition of <paramref name="key"/> as <c>{"zh","en"}</c>.</summary>
     public static JsonObject Of(string key) => new() { ["zh"] = All[key].Zh, ["en"] = All[key].En };
+
+    /// <summary>The definition of trend series <paramref name="key"/> as <c>{"zh","en"}</c>.</summary>
+    public static JsonObject Trend(string key) => new() { ["zh"] = Trends[key].Zh, ["en"] = Trends[key].En };
 }

@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Accessibility.Api.Data;
 using Accessibility.Api.Features.Auth;
@@ -28,6 +31,23 @@ public static class CoverageEndpoints
     /// <summary>Plan indicator of township service coverage ("乡乡有机构").</summary>
     public const string TownshipServiceIndicator = "township_service_facility_coverage";
 
+    /// <summary>Default number of months of the trends.</summary>
+    public const int DefaultMonths = 24;
+
+    /// <summary>Most months of the trends.</summary>
+    public const int MaxMonths = 120;
+
+    /// <summary>Districts whose indicators are computed at the same time (each on its own connection) for one request.</summary>
+    public const int Concurrency = 4;
+
+    /// <summary>Title of a problem with the query string.</summary>
+    internal const string BadQueryTitle = "One or more query parameters are not acceptable.";
+
+    private static readonly JsonSerializerOptions Output = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The cache of served indicators, one per process.</summary>
+    public static IServiceCollection AddCoverage(this IServiceCollection services) => services.AddSingleton<CoverageCache>();
+
     /// <summary>Maps the coverage routes.</summary>
     public static IEndpointRouteBuilder MapCoverageEndpoints(this IEndpointRouteBuilder app)
     {
@@ -36,66 +56,170 @@ public static class CoverageEndpoints
             .WithSummary("The indicators of one district (any level), each with its definition in Chinese and English; metres = toilet reach radius (default 500).")
             .Produces<JsonObject>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("", Children).WithName("ListChildCoverage")
-            .WithSummary("The indicators of every direct child of parent, for comparison.")
+            .WithSummary("The indicators of parent and of every direct child of it, for drill-down and comparison.")
             .Produces<JsonObject>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("{districtCode}/trends", Trends).WithName("GetCoverageTrends")
+            .WithSummary("Monthly series of the district (months 1–120, default 24, ending with the current month in China Standard Time): facilities added, inspections, defects found and repaired, reports received and closed, renovations accepted (below 5 withheld), each with its definition.")
+            .Produces<JsonObject>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGapEndpoints();
         return app;
     }
 
-    private static async Task<IResult> Get(string districtCode, string? metres, RegistryDbContext db, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Get(
+        string districtCode, string? metres, RegistryDbContext db, IServiceScopeFactory scopes, CoverageCache cache, TimeProvider clock, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        if (!DistrictCodes.TryNormalize(districtCode, out var code))
+        var code = ParseDistrict("districtCode", districtCode, errors);
+        var radius = ParseInt("metres", metres, DefaultMetres, 1, MaxMetres, errors);
+        if (code is null || !errors.IsEmpty)
         {
-            errors.Add("districtCode", $"'{districtCode}' is not a GB/T 2260 code.");
+            return errors.ToResult(StatusCodes.Status400BadRequest, BadQueryTitle);
         }
 
-        var radius = ParseMetres(metres, errors);
-        if (!errors.IsEmpty)
-        {
-            return errors.ToResult(StatusCodes.Status400BadRequest);
-        }
-
-        var result = await IndicatorsAsync(db, code, radius, Today(clock), ct);
-        return result is null ? NotFound(code) : TypedResults.Ok(result);
+        var json = (await CachedIndicatorsAsync(db, scopes, cache, [code], radius, Today(clock), ct))[0];
+        return json is null ? NotFound(code) : new RawJsonResult(json, contentType: "application/json");
     }
 
-    private static async Task<IResult> Children(string? parent, string? metres, RegistryDbContext db, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Children(
+        string? parent, string? metres, RegistryDbContext db, IServiceScopeFactory scopes, CoverageCache cache, TimeProvider clock, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        var code = "";
+        string? code = null;
         if (parent is null)
         {
             errors.Add("parent", "Required: the district whose children are compared.");
         }
-        else if (!DistrictCodes.TryNormalize(parent, out code))
+        else
         {
-            errors.Add("parent", $"'{parent}' is not a GB/T 2260 code.");
+            code = ParseDistrict("parent", parent, errors);
         }
 
-        var radius = ParseMetres(metres, errors);
-        if (!errors.IsEmpty)
+        var radius = ParseInt("metres", metres, DefaultMetres, 1, MaxMetres, errors);
+        if (code is null || !errors.IsEmpty)
         {
-            return errors.ToResult(StatusCodes.Status400BadRequest);
+            return errors.ToResult(StatusCodes.Status400BadRequest, BadQueryTitle);
         }
 
-        var today = Today(clock);
-        var self = await IndicatorsAsync(db, code, radius, today, ct);
-        if (self is null)
+        var connection = await WriteResults.OpenAsync(db, ct);
+        var codes = new List<string> { code };
+        codes.AddRange(await CoverageSql.ChildrenAsync(connection, code, ct));
+        var all = await CachedIndicatorsAsync(db, scopes, cache, codes, radius, Today(clock), ct);
+        if (all[0] is not { } self)
         {
             return NotFound(code);
         }
 
-        var connection = await WriteResults.OpenAsync(db, ct);
-        var children = new JsonArray();
-        foreach (var child in await CoverageSql.ChildrenAsync(connection, code, ct))
+        // Assembled as text: each district's JSON is served as cached, never parsed again.
+        var text = new StringBuilder(all.Sum(j => j?.Length ?? 0) + 64);
+        text.Append("{\"parent\":").Append(self).Append(",\"children\":[");
+        var first = true;
+        foreach (var child in all.Skip(1).OfType<string>())
         {
-            if (await IndicatorsAsync(db, child, radius, today, ct) is { } indicators)
+            text.Append(first ? "" : ",").Append(child);
+            first = false;
+        }
+
+        text.Append("]}");
+        return new RawJsonResult(text.ToString(), contentType: "application/json");
+    }
+
+    /// <summary>
+    /// The indicators of each of <paramref name="codes"/> as JSON text (null for a district that does not exist):
+    /// the change stamps of all of them are read in one statement first, then each is served from
+    /// <paramref name="cache"/> when computed under the same stamp, else computed and kept. Districts to compute are
+    /// computed up to <see cref="Concurrency"/> at a time, each on its own connection.
+    /// </summary>
+    private static async Task<string?[]> CachedIndicatorsAsync(
+        RegistryDbContext db, IServiceScopeFactory scopes, CoverageCache cache, IReadOnlyList<string> codes, int metres, DateOnly today, CancellationToken ct)
+    {
+        var connection = await WriteResults.OpenAsync(db, ct);
+        var stamps = await CoverageSql.ChangeStampsAsync(connection, codes.Select(DistrictScope.Prefix).ToList(), ct);
+        var result = new string?[codes.Count];
+        var missing = new List<int>();
+        for (var i = 0; i < codes.Count; i++)
+        {
+            result[i] = cache.Get(codes[i], metres, stamps[i]);
+            if (result[i] is null)
             {
-                children.Add(indicators);
+                missing.Add(i);
             }
         }
 
-        return TypedResults.Ok(new JsonObject { ["parent"] = self, ["children"] = children });
+        async Task ComputeAsync(RegistryDbContext context, int i, CancellationToken token)
+        {
+            if (await IndicatorsAsync(context, codes[i], metres, today, token) is { } indicators)
+            {
+                result[i] = indicators.ToJsonString(Output);
+                cache.Set(codes[i], metres, stamps[i], result[i]!);
+            }
+        }
+
+        if (missing.Count == 1)
+        {
+            await ComputeAsync(db, missing[0], ct);
+        }
+        else if (missing.Count > 1)
+        {
+            await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = ct }, async (i, token) =>
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await ComputeAsync(scope.ServiceProvider.GetRequiredService<RegistryDbContext>(), i, token);
+            });
+        }
+
+        return result;
+    }
+
+    private static async Task<IResult> Trends(
+        string districtCode, string? months, ClaimsPrincipal user, RegistryDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var code = ParseDistrict("districtCode", districtCode, errors);
+        var count = ParseInt("months", months, DefaultMonths, 1, MaxMonths, errors);
+        if (code is null || !errors.IsEmpty)
+        {
+            return errors.ToResult(StatusCodes.Status400BadRequest, BadQueryTitle);
+        }
+
+        if (await DistrictNameAsync(db, code, ct) is not { } name)
+        {
+            return NotFound(code);
+        }
+
+        var today = Today(clock);
+        var last = new DateOnly(today.Year, today.Month, 1);
+        var connection = await WriteResults.OpenAsync(db, ct);
+        var series = JsonNode.Parse(await CoverageSql.TrendsAsync(connection, DistrictScope.Prefix(code), last.AddMonths(1 - count), last, ct))!.AsObject();
+        var monthList = series["months"]!.DeepClone();
+        series.Remove("months");
+        var suppress = !RenovationEndpoints.MaySeeHouseholds(user, code);
+        if (suppress)
+        {
+            var accepted = series["renovationsAccepted"]!.AsArray();
+            for (var i = 0; i < accepted.Count; i++)
+            {
+                if (accepted[i]!.GetValue<long>() < SuppressedTable.Threshold)
+                {
+                    accepted[i] = null;
+                }
+            }
+        }
+
+        var definitions = new JsonObject();
+        foreach (var (key, _) in series)
+        {
+            definitions[key] = CoverageDefinitions.Trend(key);
+        }
+
+        return TypedResults.Ok(new JsonObject
+        {
+            ["district"] = code,
+            ["districtName"] = name,
+            ["months"] = monthList,
+            ["series"] = series,
+            ["renovationsSuppressedBelow"] = suppress ? SuppressedTable.Threshold : null,
+            ["definitions"] = definitions,
+        });
     }
 
     /// <summary>Every indicator of district <paramref name="code"/>, or null when no such district exists.</summary>
@@ -148,6 +272,7 @@ public static class CoverageEndpoints
         };
 
         result["renovations"] = await RenovationsAsync(db, connection, code, prefix, today, ct);
+        result["reports"]!.AsObject()["definition"] = CoverageDefinitions.Of("reports");
         return result;
     }
 
@@ -226,23 +351,41 @@ public static class CoverageEndpoints
         return new JsonObject { ["targets"] = list, ["definition"] = CoverageDefinitions.Of("renovations") };
     }
 
-    private static int ParseMetres(string? metres, FieldErrors errors)
+    /// <summary>The normalized code of <paramref name="text"/>, or null with an error on <paramref name="field"/>.</summary>
+    internal static string? ParseDistrict(string field, string text, FieldErrors errors)
     {
-        if (metres is null)
+        if (DistrictCodes.TryNormalize(text, out var code))
         {
-            return DefaultMetres;
+            return code;
         }
 
-        if (!int.TryParse(metres, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < 1 || value > MaxMetres)
+        errors.Add(field, $"'{text}' is not a GB/T 2260 code.");
+        return null;
+    }
+
+    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>, <paramref name="fallback"/> when absent.</summary>
+    internal static int ParseInt(string field, string? text, int fallback, int min, int max, FieldErrors errors)
+    {
+        if (string.IsNullOrWhiteSpace(text))
         {
-            errors.Add("metres", $"Expected a whole number of metres from 1 to {MaxMetres}.");
-            return DefaultMetres;
+            return fallback;
+        }
+
+        if (!int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+        {
+            errors.Add(field, FormattableString.Invariant($"Expected a whole number from {min} to {max}."));
+            return fallback;
         }
 
         return value;
     }
 
-    private static IResult NotFound(string code) =>
+    /// <summary>The name of district <paramref name="code"/>, or null when there is none.</summary>
+    internal static Task<string?> DistrictNameAsync(RegistryDbContext db, string code, CancellationToken ct) =>
+        db.Districts.AsNoTracking().Where(d => d.Code == code).Select(d => d.Name).FirstOrDefaultAsync(ct);
+
+    /// <summary>404 for an unknown district.</summary>
+    internal static IResult NotFound(string code) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "District not found", detail: $"No district has code {code}.");
 
     private static DateOnly Today(TimeProvider clock) =>

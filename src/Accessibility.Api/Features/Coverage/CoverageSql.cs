@@ -8,7 +8,10 @@ namespace Accessibility.Api.Features.Coverage;
 /// (<see cref="Auth.DistrictScope.Prefix"/>), so the same statement serves every level. Distances are geodesic
 /// (<see href="https://postgis.net/docs/ST_DWithin.html">ST_DWithin</see> on geography, after a GiST-indexed
 /// bounding-box prefilter on geometry); areas and lengths likewise (<c>ST_Area</c>/<c>ST_Length</c> on geography).
-/// Household locations never leave the statement: only their counts do.
+/// Household locations never leave the statement: only their counts do. <c>dist</c> is MATERIALIZED so that the
+/// geodesic area (about 150 ms for a province's boundary) is computed once, not at each of its references.
+/// Public reports: open (new, accepted) and closed (closed, rejected: Open311's "closed"), with the median days
+/// from filing to closing (<c>percentile_cont(0.5)</c>).
 /// </summary>
 public static class CoverageSql
 {
@@ -24,8 +27,11 @@ public static class CoverageSql
     /// </summary>
     private const double MetresPerDegreeFloor = 50_000;
 
+    /// <summary>Degrees of the bounding-box prefilter for a radius of <paramref name="metres"/> (see <see cref="MetresPerDegreeFloor"/>).</summary>
+    internal static double DegreesFor(double metres) => metres / MetresPerDegreeFloor;
+
     private const string Sql = """
-        WITH dist AS (
+        WITH dist AS MATERIALIZED (
           SELECT d.code, d.name, d.level, d.population, d.disabled_population,
                  CASE WHEN d.boundary IS NULL THEN NULL ELSE ST_Area(d.boundary::geography) / 1e6 END AS area_km2
           FROM districts d WHERE d.code = @code),
@@ -64,7 +70,10 @@ public static class CoverageSql
                  COALESCE(r.sidewalk_width_m, 0) > 0 AND r.curb_ramp_start AND r.curb_ramp_end
                    AND r.tactile_paving = 'continuous' AS accessible
           FROM road_segments r
-          WHERE r.deleted_at IS NULL AND r.road_class = 'main' AND (r.district_code LIKE @p OR r.township_code LIKE @p))
+          WHERE r.deleted_at IS NULL AND r.road_class = 'main' AND (r.district_code LIKE @p OR r.township_code LIKE @p)),
+        rep AS (
+          SELECT r.status IN ('closed', 'rejected') AS closed, r.closed_at - r.requested_at AS took
+          FROM reports r WHERE r.district_code LIKE @p OR r.township_code LIKE @p)
         SELECT json_build_object(
           'code', dist.code, 'name', dist.name,
           'level', CASE dist.level WHEN 1 THEN 'province' WHEN 2 THEN 'prefecture' WHEN 3 THEN 'county' ELSE 'township' END,
@@ -103,7 +112,13 @@ public static class CoverageSql
             'lengthM', (SELECT round(COALESCE(sum(len), 0)::numeric, 1) FROM roads),
             'accessibleLengthM', (SELECT round(COALESCE(sum(len) FILTER (WHERE accessible), 0)::numeric, 1) FROM roads),
             'share', (SELECT CASE WHEN sum(len) > 0 THEN round((COALESCE(sum(len) FILTER (WHERE accessible), 0) / sum(len))::numeric, 4) END
-                      FROM roads)))::text
+                      FROM roads)),
+          'reports', (SELECT json_build_object(
+            'open', count(*) FILTER (WHERE NOT closed),
+            'closed', count(*) FILTER (WHERE closed),
+            'medianDaysToClose', round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM took) / 86400.0)
+                                         FILTER (WHERE closed))::numeric, 1))
+            FROM rep))::text
         FROM dist
         """;
 
@@ -121,7 +136,8 @@ public static class CoverageSql
         command.Parameters.AddWithValue("code", code);
         command.Parameters.AddWithValue("p", prefix + "%");
         command.Parameters.AddWithValue("metres", (double)metres);
-        command.Parameters.AddWithValue("degrees", metres / MetresPerDegreeFloor);
+        command.Parameters.AddWithValue("degrees", DegreesFor(metres));
+        await command.PrepareAsync(ct);
         return (string?)await command.ExecuteScalarAsync(ct);
     }
 
@@ -139,5 +155,98 @@ public static class CoverageSql
         }
 
         return codes;
+    }
+    /// <summary>
+    /// The change stamp of each district prefix in <paramref name="prefixes"/>: the sum of the <c>coverage_changes</c>
+    /// counters (bumped by statement-level triggers, see the CoverageChangeStamps migration) whose key starts with the
+    /// prefix (a record of the district or below) or is a prefix of it (a record of its county, or '' for a TRUNCATE).
+    /// Read before the figures, in a later snapshot than any write it reflects, so equal stamps mean equal figures.
+    /// </summary>
+    public static async Task<long[]> ChangeStampsAsync(NpgsqlConnection connection, IReadOnlyList<string> prefixes, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(prefixes);
+        const string sql = """
+            SELECT COALESCE(sum(c.changes), 0)::bigint
+            FROM unnest(@prefixes) WITH ORDINALITY t(p, ord)
+            LEFT JOIN coverage_changes c ON c.district_key LIKE t.p || '%' OR t.p LIKE c.district_key || '%'
+            GROUP BY t.ord ORDER BY t.ord
+            """;
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("prefixes", prefixes.ToArray());
+        var stamps = new long[prefixes.Count];
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        for (var i = 0; await reader.ReadAsync(ct); i++)
+        {
+            stamps[i] = reader.GetInt64(0);
+        }
+
+        return stamps;
+    }
+
+    /// <summary>
+    /// Monthly figures of the district (prefix <paramref name="prefix"/>) from <paramref name="first"/> to
+    /// <paramref name="last"/> (first days of months, Asia/Shanghai), as JSON text: <c>months</c> ("yyyy-MM") and one
+    /// array per series, aligned. Each record is counted in the month (Asia/Shanghai) of its event: facilities
+    /// registered (not deleted), inspections carried out, defects found and verified repaired, reports filed and
+    /// closed (closed or rejected), renovations accepted. A township's inspections and defects are those of its
+    /// facilities. Counts are complete: suppression is the caller's.
+    /// </summary>
+    public static async Task<string> TrendsAsync(NpgsqlConnection connection, string prefix, DateOnly first, DateOnly last, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        const string monthly = """
+            WITH months AS (SELECT generate_series(@first::timestamp, @last::timestamp, interval '1 month') AS m),
+            since AS (SELECT @first::timestamp AT TIME ZONE 'Asia/Shanghai' AS t),
+            fac AS (
+              SELECT date_trunc('month', f.created_at AT TIME ZONE 'Asia/Shanghai') AS m, count(*) AS n
+              FROM facilities f, since
+              WHERE f.deleted_at IS NULL AND (f.district_code LIKE @p OR f.township_code LIKE @p) AND f.created_at >= since.t
+              GROUP BY 1),
+            ins AS (
+              SELECT date_trunc('month', i.inspected_at AT TIME ZONE 'Asia/Shanghai') AS m, count(*) AS n
+              FROM inspections i, since
+              WHERE i.inspected_at >= since.t
+                AND (i.district_code LIKE @p OR EXISTS (SELECT 1 FROM facilities f WHERE f.id = i.facility_id AND f.township_code LIKE @p))
+              GROUP BY 1),
+            dfx AS (
+              SELECT d.created_at, d.closed_at, d.status FROM defects d
+              WHERE d.district_code LIKE @p OR EXISTS (SELECT 1 FROM facilities f WHERE f.id = d.facility_id AND f.township_code LIKE @p)),
+            df AS (SELECT date_trunc('month', created_at AT TIME ZONE 'Asia/Shanghai') AS m, count(*) AS n FROM dfx, since
+                   WHERE created_at >= since.t GROUP BY 1),
+            dr AS (SELECT date_trunc('month', closed_at AT TIME ZONE 'Asia/Shanghai') AS m, count(*) AS n FROM dfx, since
+                   WHERE status = 'verified' AND closed_at >= since.t GROUP BY 1),
+            rpx AS (
+              SELECT r.requested_at, r.closed_at, r.status FROM reports r
+              WHERE r.district_code LIKE @p OR r.township_code LIKE @p),
+            rr AS (SELECT date_trunc('month', requested_at AT TIME ZONE 'Asia/Shanghai') AS m, count(*) AS n FROM rpx, since
+                   WHERE requested_at >= since.t GROUP BY 1),
+            rc AS (SELECT date_trunc('month', closed_at AT TIME ZONE 'Asia/Shanghai') AS m, count(*) AS n FROM rpx, since
+                   WHERE status IN ('closed', 'rejected') AND closed_at >= since.t GROUP BY 1),
+            ra AS (
+              SELECT date_trunc('month', c.accepted_at AT TIME ZONE 'Asia/Shanghai') AS m, count(*) AS n
+              FROM renovation_cases c, since
+              WHERE (c.district_code LIKE @p OR c.township_code LIKE @p) AND c.status IN {Renovated} AND c.accepted_at >= since.t
+              GROUP BY 1)
+            SELECT json_build_object(
+              'months', json_agg(to_char(months.m, 'YYYY-MM') ORDER BY months.m),
+              'facilitiesAdded', json_agg(COALESCE(fac.n, 0) ORDER BY months.m),
+              'inspections', json_agg(COALESCE(ins.n, 0) ORDER BY months.m),
+              'defectsFound', json_agg(COALESCE(df.n, 0) ORDER BY months.m),
+              'defectsRepaired', json_agg(COALESCE(dr.n, 0) ORDER BY months.m),
+              'reportsReceived', json_agg(COALESCE(rr.n, 0) ORDER BY months.m),
+              'reportsClosed', json_agg(COALESCE(rc.n, 0) ORDER BY months.m),
+              'renovationsAccepted', json_agg(COALESCE(ra.n, 0) ORDER BY months.m))::text
+            FROM months
+            LEFT JOIN fac ON fac.m = months.m LEFT JOIN ins ON ins.m = months.m
+            LEFT JOIN df ON df.m = months.m LEFT JOIN dr ON dr.m = months.m
+            LEFT JOIN rr ON rr.m = months.m LEFT JOIN rc ON rc.m = months.m
+            LEFT JOIN ra ON ra.m = months.m
+            """;
+        await using var command = new NpgsqlCommand(monthly.Replace("{Renovated}", Renovated, StringComparison.Ordinal), connection);
+        command.Parameters.AddWithValue("p", prefix + "%");
+        command.Parameters.AddWithValue("first", first);
+        command.Parameters.AddWithValue("last", last);
+        return (string)(await command.ExecuteScalarAsync(ct))!;
     }
 }

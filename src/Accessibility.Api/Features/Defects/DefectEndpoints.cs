@@ -6,6 +6,7 @@ using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Inspections;
+using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -55,6 +56,22 @@ public static class DefectEndpoints
     {
         var q = request.Query;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var filter = ParseFilter(q, errors);
+        var limit = Paging.ParseInt(q["limit"], "limit", 100, 1, 1000, errors);
+        var offset = Paging.ParseInt(q["offset"], "offset", 0, 0, int.MaxValue - 1000, errors);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var json = await DefectSql.ListAsync(connection, filter with { KeyScope = ApiKeyScope.Of(request.HttpContext) }, limit, offset, ct);
+        return new RawJsonResult(PublicView.ForCaller(request.HttpContext.User, json), contentType: Json);
+    }
+
+    /// <summary>The list filters (district, status, severity, managingUnit, overdue, facility); the exports take them too.</summary>
+    internal static DefectFilter ParseFilter(IQueryCollection q, Dictionary<string, string[]> errors)
+    {
         var prefix = InspectionEndpoints.DistrictPrefix(q["district"], errors);
         var status = OneOf(q["status"], "status", DefectStatuses.All, errors);
         var severity = OneOf(q["severity"], "severity", ChecklistCatalog.Severities, errors);
@@ -71,18 +88,8 @@ public static class DefectEndpoints
             facility = long.TryParse(f, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : Error<long>(errors, "facility", "Expected a facility id.");
         }
 
-        var limit = Paging.ParseInt(q["limit"], "limit", 100, 1, 1000, errors);
-        var offset = Paging.ParseInt(q["offset"], "offset", 0, 0, int.MaxValue - 1000, errors);
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
         var unit = q["managingUnit"].ToString().Trim();
-        var filter = new DefectFilter(prefix, status, severity, unit.Length > 0 ? unit : null, overdue, facility);
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var json = await DefectSql.ListAsync(connection, filter, limit, offset, ct);
-        return new RawJsonResult(PublicView.ForCaller(request.HttpContext.User, json), contentType: Json);
+        return new DefectFilter(prefix, status, severity, unit.Length > 0 ? unit : null, overdue, facility);
     }
 
     private static async Task<IResult> Stats(HttpRequest request, NpgsqlDataSource dataSource, CancellationToken ct)
@@ -95,15 +102,20 @@ public static class DefectEndpoints
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return new RawJsonResult(await DefectSql.StatsAsync(connection, prefix, ct), contentType: Json);
+        return new RawJsonResult(await DefectSql.StatsAsync(connection, prefix, ct, ApiKeyScope.Of(request.HttpContext)), contentType: Json);
     }
 
-    private static async Task<IResult> Get(long id, ClaimsPrincipal user, NpgsqlDataSource dataSource, CancellationToken ct)
+    private static async Task<IResult> Get(long id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await DefectSql.ByIdAsync(connection, id, ct) is { } stored
-            ? new RawJsonResult(PublicView.ForCaller(user, stored.Json), contentType: Json)
-            : WriteResults.NotFound(id);
+        if (await DefectSql.ByIdAsync(connection, id, ct) is not { } stored)
+        {
+            return WriteResults.NotFound(id);
+        }
+
+        return ApiKeyScope.Of(http) is { } key && !key.Covers(stored.DistrictCode)
+            ? ApiKeyScope.OutsideDistricts(stored.DistrictCode)
+            : new RawJsonResult(PublicView.ForCaller(http.User, stored.Json), contentType: Json);
     }
 
     private static async Task<IResult> Assign(long id, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)

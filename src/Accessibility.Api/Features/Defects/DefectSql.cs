@@ -1,4 +1,5 @@
 using System.Text;
+using Accessibility.Api.Features.Sharing;
 using Npgsql;
 
 namespace Accessibility.Api.Features.Defects;
@@ -91,7 +92,7 @@ public static class DefectSql
     /// — found to first reported fixed (or to verified when no fix was reported) — with
     /// <see href="https://www.postgresql.org/docs/current/functions-aggregate.html">percentile_cont(0.5)</see>.
     /// </summary>
-    public static async Task<string> StatsAsync(NpgsqlConnection connection, string? districtPrefix, CancellationToken ct)
+    public static async Task<string> StatsAsync(NpgsqlConnection connection, string? districtPrefix, CancellationToken ct, ApiKeyScope? keyScope = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         const string sql = """
@@ -99,8 +100,9 @@ public static class DefectSql
               SELECT d.*, d.status IN ('open', 'assigned', 'fixed') AS active,
                      d.status IN ('open', 'assigned') AND d.due_at < now() AS late
               FROM defects d
-              WHERE @district::text IS NULL OR d.district_code LIKE @district
-                 OR EXISTS (SELECT 1 FROM facilities f WHERE f.id = d.facility_id AND f.township_code LIKE @district)),
+              WHERE (@district::text IS NULL OR d.district_code LIKE @district
+                     OR EXISTS (SELECT 1 FROM facilities f WHERE f.id = d.facility_id AND f.township_code LIKE @district))
+                AND (@api_key_scope::text[] IS NULL OR d.district_code LIKE ANY(@api_key_scope))),
             repaired AS (
               SELECT extract(epoch FROM COALESCE(
                        (SELECT min(e.at) FROM defect_events e WHERE e.defect_id = s.id AND e.to_status = 'fixed'),
@@ -122,11 +124,14 @@ public static class DefectSql
             """;
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new NpgsqlParameter("district", NpgsqlTypes.NpgsqlDbType.Text) { Value = districtPrefix is null ? DBNull.Value : districtPrefix + "%" });
+        command.Parameters.Add(ApiKeyScope.Parameter(keyScope));
         return (string)(await command.ExecuteScalarAsync(ct))!;
     }
 
-    private static void AppendFilter(StringBuilder sql, NpgsqlCommand command, DefectFilter filter)
+    /// <summary>Appends the list filters on alias <c>d</c>; the exports use them too.</summary>
+    internal static void AppendFilter(StringBuilder sql, NpgsqlCommand command, DefectFilter filter)
     {
+        ApiKeyScope.AppendFilter(sql, command, "d.district_code", filter.KeyScope);
         if (filter.DistrictPrefix is { } prefix)
         {
             // Digits only (checked by the caller): no LIKE wildcard can sneak in.
@@ -172,4 +177,6 @@ public static class DefectSql
 /// <param name="ManagingUnit">Managing unit, exact.</param>
 /// <param name="Overdue">Only overdue (true) or not overdue (false).</param>
 /// <param name="FacilityId">Facility.</param>
-public sealed record DefectFilter(string? DistrictPrefix, string? Status, string? Severity, string? ManagingUnit, bool? Overdue, long? FacilityId);
+/// <param name="KeyScope">The districts of the caller's API key, when it uses one.</param>
+public sealed record DefectFilter(
+    string? DistrictPrefix, string? Status, string? Severity, string? ManagingUnit, bool? Overdue, long? FacilityId, ApiKeyScope? KeyScope = null);

@@ -1,7 +1,11 @@
 using System.Data;
 using System.Globalization;
+using Accessibility.Api.Features.Auth;
+using Accessibility.Api.Features.Defects;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Features.Inspections;
+using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Infrastructure;
 using Microsoft.Net.Http.Headers;
 using NetTopologySuite.IO.Esri;
@@ -11,8 +15,9 @@ namespace Accessibility.Api.Features.Exports;
 
 /// <summary>
 /// <c>/api/v1/exports/{layer}.{geojson|csv|zip}</c>: every public record of a layer (facilities, roads,
-/// districts) that the list endpoint's filters select, as GeoJSON, CSV (UTF-8 with BOM) or zipped
-/// Shapefile (CGCS2000 <c>.prj</c>, UTF-8 <c>.cpg</c>). Streamed: rows are written as they are read.
+/// districts) that the list endpoint's filters select, and the inspection and defect records of the caller's districts
+/// (district administrators, system administrators, API keys with the layer), as GeoJSON, CSV (UTF-8 with BOM) or
+/// zipped Shapefile (CGCS2000 <c>.prj</c>, UTF-8 <c>.cpg</c>). Streamed: rows are written as they are read.
 /// </summary>
 public static class ExportEndpoints
 {
@@ -22,44 +27,59 @@ public static class ExportEndpoints
         app.MapGet("/api/v1/exports/{layer}.{format}", Export)
             .WithName("Export")
             .WithTags("Exports")
-            .WithSummary("Exports facilities, roads or districts as geojson, csv (UTF-8 with BOM) or zip (Shapefile), with the list endpoint's filters, streamed.")
+            .WithSummary("Exports facilities, roads or districts (public), or inspections or defects of the caller's districts (district administrators, system administrators, API keys), as geojson, csv (UTF-8 with BOM) or zip (Shapefile; shp is the same), with the list endpoint's filters, streamed.")
             .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .Produces(StatusCodes.Status200OK, contentType: "application/zip")
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
     private static async Task<IResult> Export(string layer, string format, HttpContext http, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
     {
-        if (!ExportSql.Layers.TryGetValue(layer, out var exportLayer))
+        var records = ExportSql.RecordLayers.ContainsKey(layer);
+        if ((ExportSql.RecordLayers.GetValueOrDefault(layer) ?? ExportSql.Layers.GetValueOrDefault(layer)) is not { } exportLayer)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found",
-                detail: "No layer " + layer + ". Expected one of: " + string.Join(", ", ExportSql.Layers.Keys) + ".");
+                detail: "No layer " + layer + ". Expected one of: " + string.Join(", ", ExportSql.Layers.Keys.Concat(ExportSql.RecordLayers.Keys)) + ".");
         }
 
         ExportFormat? parsed = format switch
         {
             "geojson" => ExportFormat.GeoJson,
             "csv" => ExportFormat.Csv,
-            "zip" => ExportFormat.Shapefile,
+            "zip" or "shp" => ExportFormat.Shapefile,
             _ => null,
         };
         if (parsed is not { } fileFormat)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found",
-                detail: "No format " + format + ". Expected geojson, csv or zip (Shapefile).");
+                detail: "No format " + format + ". Expected geojson, csv or zip (Shapefile; shp is the same zip).");
+        }
+
+        string[]? recordScope = null;
+        if (records && RecordAccess(http, out recordScope) is { } denied)
+        {
+            return denied;
         }
 
         var errors = new FieldErrors();
-        var filter = ParseFilter(http.Request, layer, errors);
+        IResult? refused = null;
+        var filter = records ? ParseRecordFilter(http, layer, recordScope, errors, out refused) : ParseFilter(http.Request, layer, errors);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
         if (filter is null)
         {
             return errors.ToResult(StatusCodes.Status400BadRequest, "One or more query parameters are not acceptable.");
         }
 
-        var fileName = layer + "-" + clock.GetUtcNow().ToString("yyyyMMdd", CultureInfo.InvariantCulture) + "." + format;
+        var fileName = layer + "-" + clock.GetUtcNow().ToString("yyyyMMdd", CultureInfo.InvariantCulture) + "." + (fileFormat == ExportFormat.Shapefile ? "zip" : format);
         var response = http.Response;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var command = ExportSql.Command(connection, exportLayer, filter, fileFormat);
@@ -86,6 +106,7 @@ public static class ExportEndpoints
                     {
                         "facilities" => (ShapeType.Point, true),
                         "roads" => (ShapeType.PolyLine, false),
+                        "inspections" or "defects" => (ShapeType.Point, false),
                         _ => (ShapeType.Polygon, false),
                     };
                     await ExportWriters.ShapefileZipAsync(reader, exportLayer, defaultType, mixed, shapes.FullName, zip, ct);
@@ -101,6 +122,90 @@ public static class ExportEndpoints
         }
 
         return Results.Empty;
+    }
+
+    /// <summary>
+    /// Who may export inspections and defects: an API key with the layer (its districts; the layer and a named district
+    /// are checked by <see cref="ApiKeyAccess"/>), system administrators (every district) and district administrators
+    /// (their districts). Anonymous: 401; other roles: 403. <paramref name="scope"/>: LIKE patterns of the caller's
+    /// districts, or null for every district.
+    /// </summary>
+    private static IResult? RecordAccess(HttpContext http, out string[]? scope)
+    {
+        scope = null;
+        if (ApiKeyScope.Of(http) is { } key)
+        {
+            scope = key.LikePatterns;
+            return null;
+        }
+
+        var user = http.User;
+        if (user.Identity?.IsAuthenticated != true)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in required",
+                detail: "Inspection and defect records are exported to district administrators of their districts, system administrators and API keys with the layer.");
+        }
+
+        if (user.IsInRole(Roles.SystemAdmin))
+        {
+            return null;
+        }
+
+        if (!user.IsInRole(Roles.DistrictAdmin))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "District administrators only",
+                detail: "Inspection and defect records are exported to district administrators of their districts and system administrators.");
+        }
+
+        scope = [.. user.FindAll(RegistryClaims.DistrictScope).Select(c => DistrictScope.Prefix(c.Value) + "%").Distinct(StringComparer.Ordinal)];
+        return null;
+    }
+
+    /// <summary>The list filters of inspections (facility, district) or defects (as their list); a district outside a district administrator's is 403.</summary>
+    private static ExportFilter? ParseRecordFilter(HttpContext http, string layer, string[]? scope, FieldErrors errors, out IResult? refused)
+    {
+        refused = null;
+        var q = http.Request.Query;
+        var listErrors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        InspectionExportFilter? inspections = null;
+        DefectFilter? defects = null;
+        if (layer == "inspections")
+        {
+            var prefix = InspectionEndpoints.DistrictPrefix(q["district"], listErrors);
+            long? facility = null;
+            if (q["facility"].ToString() is { Length: > 0 } f)
+            {
+                if (long.TryParse(f, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+                {
+                    facility = id;
+                }
+                else
+                {
+                    listErrors["facility"] = ["Expected a facility id."];
+                }
+            }
+
+            inspections = new InspectionExportFilter(facility, prefix);
+        }
+        else
+        {
+            defects = DefectEndpoints.ParseFilter(q, listErrors);
+        }
+
+        errors.AddRange(listErrors);
+        if (!errors.IsEmpty)
+        {
+            return null;
+        }
+
+        if (scope is not null && ApiKeyScope.Of(http) is null && DistrictCodes.TryNormalize(q["district"].ToString(), out var named)
+            && !DistrictScope.Covers(http.User, named))
+        {
+            refused = WriteScope.Forbidden(named);
+            return null;
+        }
+
+        return new ExportFilter(null, null, null, null, inspections, defects, scope);
     }
 
     private static ExportFilter? ParseFilter(HttpRequest request, string layer, FieldErrors errors)

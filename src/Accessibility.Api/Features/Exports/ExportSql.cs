@@ -1,6 +1,8 @@
 using System.Text;
+using Accessibility.Api.Features.Defects;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.Roads;
 using Npgsql;
 using NpgsqlTypes;
@@ -10,8 +12,9 @@ namespace Accessibility.Api.Features.Exports;
 /// <summary>
 /// Every SQL statement of the exports: one streamed query per layer and format, with the same
 /// filters as the list endpoints (<see cref="FacilitySql.AppendFilters"/>: bbox in the stored SRID,
-/// district prefix, kind or road class, status; districts by parent, level and name) and no page:
-/// rows are read one by one from the reader and written out as they come.
+/// district prefix, kind or road class, status; districts by parent, level and name; inspections by facility
+/// and district; defects by <see cref="DefectSql.AppendFilter"/>) and no page: rows are read one by one from
+/// the reader and written out as they come.
 /// </summary>
 public static class ExportSql
 {
@@ -70,6 +73,68 @@ public static class ExportSql
             ]),
     };
 
+    /// <summary>
+    /// Inspections and defects: records of district staff, exported only to district administrators (their districts),
+    /// system administrators and API keys with the layer; each at its facility (a point on it).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, ExportLayer> RecordLayers = new Dictionary<string, ExportLayer>(StringComparer.Ordinal)
+    {
+        ["inspections"] = new(
+            "inspections", "inspections", "i", "ST_PointOnSurface(f.geometry)", "true", "i.inspected_at DESC, i.id DESC",
+            "json_build_object('type', 'Feature', 'id', i.id, 'geometry', ST_AsGeoJSON(ST_PointOnSurface(f.geometry), 7)::json, 'properties', "
+                + InspectionSql.InspectionJson + ")",
+            [
+                new("id", "id", "i.id", ExportType.Int64),
+                new("facility_id", "facility", "i.facility_id", ExportType.Int64),
+                new("facility_kind", "fac_kind", "f.kind", ExportType.Text, 40),
+                new("facility_name", "fac_name", "f.name", ExportType.Text, 254),
+                new("district_code", "district", "i.district_code", ExportType.Text, 12),
+                new("township_code", "township", "f.township_code", ExportType.Text, 12),
+                new("inspected_at", "inspected", "i.inspected_at", ExportType.Timestamp, 20),
+                new("inspector", "inspector", "i.inspector_name", ExportType.Text, 100),
+                new("result", "result", "i.result", ExportType.Text, 20),
+                new("facility_status", "fac_status", "i.facility_status", ExportType.Text, 30),
+                new("failed_items", "failed", FailedItems, ExportType.Text, 254),
+                new("defects", "defects", "(SELECT count(*) FROM defects dx WHERE dx.inspection_id = i.id)::int", ExportType.Int32),
+                new("photos", "photos", "cardinality(i.photo_ids)", ExportType.Int32),
+                new("note", "note", "i.note", ExportType.Text, 254),
+                new("source", "source", "i.source", ExportType.Text, 40),
+                new("answers", "answers", "i.answers::text", ExportType.Text, 254),
+                new("created_at", "created", "i.created_at", ExportType.Timestamp, 20),
+            ])
+        {
+            Join = " JOIN facilities f ON f.id = i.facility_id",
+        },
+        ["defects"] = new(
+            "defects", "defects", "d", "d.location", "true", "d.due_at, d.id",
+            "json_build_object('type', 'Feature', 'id', d.id, 'geometry', ST_AsGeoJSON(d.location, 7)::json, 'properties', " + DefectSql.DefectJson + ")",
+            [
+                new("id", "id", "d.id", ExportType.Int64),
+                new("facility_id", "facility", "d.facility_id", ExportType.Int64),
+                new("facility_kind", "fac_kind", "f.kind", ExportType.Text, 40),
+                new("facility_name", "fac_name", "f.name", ExportType.Text, 254),
+                new("district_code", "district", "d.district_code", ExportType.Text, 12),
+                new("township_code", "township", "f.township_code", ExportType.Text, 12),
+                new("inspection_id", "inspection", "d.inspection_id", ExportType.Int64),
+                new("item", "item", "d.item", ExportType.Text, 60),
+                new("severity", "severity", "d.severity", ExportType.Text, 20),
+                new("status", "status", "d.status", ExportType.Text, 20),
+                new("overdue", "overdue", "(d.status IN ('open', 'assigned') AND d.due_at < now())", ExportType.Boolean),
+                new("due_at", "due", "d.due_at", ExportType.Timestamp, 20),
+                new("managing_unit", "manager", "d.managing_unit", ExportType.Text, 254),
+                new("created_at", "created", "d.created_at", ExportType.Timestamp, 20),
+                new("updated_at", "updated", "d.updated_at", ExportType.Timestamp, 20),
+                new("closed_at", "closed", "d.closed_at", ExportType.Timestamp, 20),
+            ])
+        {
+            Join = " JOIN facilities f ON f.id = d.facility_id",
+        },
+    };
+
+    /// <summary>Checklist items an inspection failed, in answer order, separated by <c>;</c>.</summary>
+    private const string FailedItems =
+        "(SELECT string_agg(a.value->>'item', ';' ORDER BY a.ordinality) FROM jsonb_array_elements(i.answers) WITH ORDINALITY a WHERE a.value->>'verdict' = 'fail')";
+
     private const string LevelName = "(CASE d.level WHEN 1 THEN 'province' WHEN 2 THEN 'prefecture' WHEN 3 THEN 'county' ELSE 'township' END)";
 
     private const string DistrictFeatureJson = """
@@ -114,10 +179,38 @@ public static class ExportSql
             sql.Append(format == ExportFormat.Csv ? "ST_AsText(" + layer.Geometry + ", 7)" : layer.Geometry);
         }
 
-        sql.Append(" FROM ").Append(layer.Table).Append(' ').Append(a).Append(" WHERE ").Append(layer.BaseFilter);
+        sql.Append(" FROM ").Append(layer.Table).Append(' ').Append(a).Append(layer.Join).Append(" WHERE ").Append(layer.BaseFilter);
         if (filter.Features is { } features)
         {
             FacilitySql.AppendFilters(sql, command, features, a, layer.Name == "roads" ? "road_class" : "kind");
+        }
+
+        if (filter.Inspections is { } inspections)
+        {
+            if (inspections.FacilityId is { } facility)
+            {
+                sql.Append(" AND i.facility_id = @facility");
+                command.Parameters.AddWithValue("facility", facility);
+            }
+
+            if (inspections.DistrictPrefix is { } prefix)
+            {
+                // Digits only (checked by the parser): no LIKE wildcard can sneak in.
+                sql.Append(" AND (i.district_code LIKE @district OR f.township_code LIKE @district)");
+                command.Parameters.AddWithValue("district", prefix + "%");
+            }
+        }
+
+        if (filter.Defects is { } defects)
+        {
+            DefectSql.AppendFilter(sql, command, defects);
+        }
+
+        if (filter.RecordScope is { } scope)
+        {
+            // The caller's districts: an API key's, or a district administrator's (who may be scoped to a township).
+            sql.Append(" AND (").Append(a).Append(".district_code LIKE ANY(@record_scope) OR f.township_code LIKE ANY(@record_scope))");
+            command.Parameters.Add(new NpgsqlParameter("record_scope", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = scope });
         }
 
         if (filter.ParentCode is { } parent)
@@ -197,11 +290,25 @@ public sealed record ExportColumn(string Name, string DbfName, string Sql, Expor
 /// <param name="FeatureJson">GeoJSON Feature expression.</param>
 /// <param name="Columns">Attribute columns, in order.</param>
 public sealed record ExportLayer(
-    string Name, string Table, string Alias, string Geometry, string BaseFilter, string OrderBy, string FeatureJson, IReadOnlyList<ExportColumn> Columns);
+    string Name, string Table, string Alias, string Geometry, string BaseFilter, string OrderBy, string FeatureJson, IReadOnlyList<ExportColumn> Columns)
+{
+    /// <summary>A join after the table (inspections and defects: their facility as <c>f</c>), or empty.</summary>
+    public string Join { get; init; } = "";
+}
 
 /// <summary>The filters of an export: the list filters of facilities or roads, or those of districts.</summary>
 /// <param name="Features">Facility or road filters (paging ignored), or null for districts.</param>
 /// <param name="ParentCode">Districts: parent code.</param>
 /// <param name="Level">Districts: level.</param>
 /// <param name="NameContains">Districts: name fragment.</param>
-public sealed record ExportFilter(FeatureQuery? Features, string? ParentCode, DistrictLevel? Level, string? NameContains);
+/// <param name="Inspections">Inspections: the list filters.</param>
+/// <param name="Defects">Defects: the list filters.</param>
+/// <param name="RecordScope">Inspections and defects: LIKE patterns of the caller's districts, or null for every district.</param>
+public sealed record ExportFilter(
+    FeatureQuery? Features, string? ParentCode, DistrictLevel? Level, string? NameContains,
+    InspectionExportFilter? Inspections = null, DefectFilter? Defects = null, string[]? RecordScope = null);
+
+/// <summary>The list filters of inspections.</summary>
+/// <param name="FacilityId">Facility.</param>
+/// <param name="DistrictPrefix">District code prefix (a county's or a township's).</param>
+public sealed record InspectionExportFilter(long? FacilityId, string? DistrictPrefix);

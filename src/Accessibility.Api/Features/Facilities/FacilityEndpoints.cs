@@ -5,6 +5,7 @@ using Accessibility.Api.Data;
 using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Inspections;
+using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Geo;
 using Accessibility.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -32,7 +33,7 @@ public static class FacilityEndpoints
         var group = app.MapGroup("/api/v1/facilities").WithTags("Facilities");
         group.MapGet("", List)
             .WithName("ListFacilities")
-            .WithSummary("Facilities as a GeoJSON FeatureCollection, filtered by bbox, district (with its children), kind, status, name (q) and inspectionState, paged.")
+            .WithSummary("Facilities as a GeoJSON FeatureCollection, filtered by bbox, district (with its children), kind, status, name (q) and inspectionState, paged; near=lon,lat orders them nearest first with distanceM (geodesic metres).")
             .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
             .ProducesValidationProblem();
         group.MapGet("{id:long}", Get)
@@ -89,25 +90,48 @@ public static class FacilityEndpoints
             errors.Add("inspectionState", "Expected one of " + string.Join(", ", InspectionSql.States) + ".");
         }
 
+        var near = ParseNear(request.Query["near"].ToString(), errors);
         if (query is null || !errors.IsEmpty)
         {
             return errors.ToResult(StatusCodes.Status400BadRequest);
         }
 
-        query = query with { Q = q.Length > 0 ? q : null, InspectionState = state.Length > 0 ? state : null };
+        query = query with { Q = q.Length > 0 ? q : null, InspectionState = state.Length > 0 ? state : null, Near = near };
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var json = await FacilitySql.FeatureCollectionAsync(connection, query, FeatureListRequest.Links(request, query), ct);
         return new RawJsonResult(json);
     }
 
-    private static async Task<IResult> Get(long id, NpgsqlDataSource dataSource, CancellationToken ct)
+    /// <summary><c>near=lon,lat</c> (degrees, CGCS2000 as WGS 84), or null when absent.</summary>
+    private static (double Lon, double Lat)? ParseNear(string text, FieldErrors errors)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var parts = text.Split(',');
+        if (parts.Length == 2
+            && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var lon)
+            && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var lat)
+            && double.IsFinite(lon) && double.IsFinite(lat) && Math.Abs(lon) <= 180 && Math.Abs(lat) <= 90)
+        {
+            return (lon, lat);
+        }
+
+        errors.Add("near", "Expected lon,lat in degrees (longitude -180 to 180, latitude -90 to 90).");
+        return null;
+    }
+
+    private static async Task<IResult> Get(long id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var stored = await FacilitySql.FeatureWithOpenDefectsByIdAsync(connection, id, ct);
         return stored switch
         {
             null => WriteResults.NotFound(id),
+            _ when ApiKeyScope.Of(http) is { } key && !key.Covers(stored.DistrictCode) => ApiKeyScope.OutsideDistricts(stored.DistrictCode),
             { Deleted: true } => WriteResults.Gone(id),
             _ => new RawJsonResult(stored.Json) { ETag = ETags.Format(stored.Version) },
         };

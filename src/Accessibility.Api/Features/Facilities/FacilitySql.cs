@@ -1,6 +1,7 @@
 using System.Text;
 using Accessibility.Api.Features.Defects;
 using Accessibility.Api.Features.Inspections;
+using Accessibility.Api.Features.Sharing;
 using NetTopologySuite.Geometries;
 using Npgsql;
 using NpgsqlTypes;
@@ -110,7 +111,8 @@ public static class FacilitySql
     /// filtered rows (not deleted; bbox with
     /// <see href="https://postgis.net/docs/ST_MakeEnvelope.html">ST_MakeEnvelope</see>(…, 4490)
     /// and <c>ST_Intersects</c>, so the GiST index on <c>geometry</c> is used; district prefix;
-    /// kind; status; name contains <c>q</c>; inspection state), ordered by id, with <c>numberMatched</c>, <c>numberReturned</c>, and
+    /// kind; status; name contains <c>q</c>; inspection state), ordered by id (or by distance from
+    /// <see cref="FeatureQuery.Near"/>, see <see cref="NearestPage"/>), with <c>numberMatched</c>, <c>numberReturned</c>, and
     /// <c>next</c>/<c>prev</c> links present only where there is such a page.
     /// </summary>
     public static async Task<string> FeatureCollectionAsync(NpgsqlConnection connection, FeatureQuery query, PageLinks links, CancellationToken ct)
@@ -118,14 +120,25 @@ public static class FacilitySql
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(links);
-        // A CTE has no system columns, so the row version (xmin) is carried as an ordinary column of that name.
-        var sql = new StringBuilder("WITH filtered AS (SELECT f.*, f.xmin AS xmin FROM facilities f WHERE f.deleted_at IS NULL");
         await using var command = new NpgsqlCommand { Connection = connection };
-        AppendFilters(sql, command, query, "f", "kind");
-        InspectionSql.AppendFacilityFilters(sql, command, query.Q, query.InspectionState);
+        var where = new StringBuilder("f.deleted_at IS NULL");
+        AppendFilters(where, command, query, "f", "kind");
+        InspectionSql.AppendFacilityFilters(where, command, query.Q, query.InspectionState);
+
+        // A CTE has no system columns, so the row version (xmin) is carried as an ordinary column of that name.
+        var sql = new StringBuilder("WITH filtered AS (SELECT f.*, f.xmin AS xmin FROM facilities f WHERE ").Append(where).Append("),");
+        if (query.Near is { } near)
+        {
+            sql.Append(NearestPage.Replace("{where}", where.ToString(), StringComparison.Ordinal));
+            command.Parameters.AddWithValue("nearLon", near.Lon);
+            command.Parameters.AddWithValue("nearLat", near.Lat);
+        }
+        else
+        {
+            sql.Append("page AS (SELECT * FROM filtered f ORDER BY f.id LIMIT @limit OFFSET @offset),");
+        }
+
         sql.Append("""
-            ),
-            page AS (SELECT * FROM filtered f ORDER BY f.id LIMIT @limit OFFSET @offset),
             counts AS (SELECT (SELECT count(*) FROM filtered) AS matched, (SELECT count(*) FROM page) AS returned)
             SELECT json_build_object(
               'type', 'FeatureCollection',
@@ -139,8 +152,17 @@ public static class FacilitySql
                      THEN jsonb_build_array(jsonb_build_object('rel', 'prev', 'type', 'application/geo+json', 'href', @prev)) ELSE '[]'::jsonb END,
               'features', COALESCE((SELECT json_agg(
             """);
-        sql.Append(FeatureJson);
-        sql.Append(" ORDER BY f.id) FROM page f), '[]'::json))::text FROM counts");
+        if (query.Near is null)
+        {
+            sql.Append(FeatureJson).Append(" ORDER BY f.id)");
+        }
+        else
+        {
+            sql.Append("jsonb_set((").Append(FeatureJson).Append(")::jsonb, '{properties,distanceM}', to_jsonb(round(f.distance_m)::bigint))")
+                .Append(" ORDER BY f.distance_m, f.id)");
+        }
+
+        sql.Append(" FROM page f), '[]'::json))::text FROM counts");
         command.CommandText = sql.ToString();
         command.Parameters.AddWithValue("limit", query.Limit);
         command.Parameters.AddWithValue("offset", query.Offset);
@@ -149,6 +171,33 @@ public static class FacilitySql
         command.Parameters.AddWithValue("prev", links.Prev);
         return (string)(await command.ExecuteScalarAsync(ct))!;
     }
+
+    /// <summary>
+    /// The page nearest to (<c>@nearLon</c>, <c>@nearLat</c>) by geodesic distance (<c>distance_m</c>, ST_Distance on
+    /// geography), found through the GiST index in two steps. The KNN operator
+    /// <see href="https://postgis.net/docs/geometry_distance_knn.html">&lt;-&gt;</see> orders by distance in degrees,
+    /// which is not the order in metres (a degree of longitude is shorter than one of latitude), so it only finds the
+    /// offset + limit nearest in degrees; the farthest of those, <c>reach.m</c> metres away, bounds the answer, and
+    /// every facility within <c>reach.m</c> metres lies within <c>reach.m / (110,000 · cos φmax)</c> degrees (no degree
+    /// in any direction is shorter than that up to latitude φmax), which <c>ST_DWithin</c> fetches through the index
+    /// again before the exact geodesic order. <c>{where}</c> is the filter of the list.
+    /// </summary>
+    private const string NearestPage = """
+        knn AS (
+          SELECT ST_Distance(f.geometry::geography, ST_SetSRID(ST_MakePoint(@nearLon, @nearLat), 4490)::geography) AS m
+          FROM facilities f WHERE {where}
+          ORDER BY f.geometry <-> ST_SetSRID(ST_MakePoint(@nearLon, @nearLat), 4490) LIMIT @offset + @limit),
+        reach AS (
+          SELECT max(m) AS m, least(89.9, abs(@nearLat) + max(m) / 110000.0) AS lat FROM knn),
+        page AS (
+          SELECT f.*, f.xmin AS xmin,
+                 ST_Distance(f.geometry::geography, ST_SetSRID(ST_MakePoint(@nearLon, @nearLat), 4490)::geography) AS distance_m
+          FROM facilities f, reach
+          WHERE {where}
+            AND ST_DWithin(f.geometry, ST_SetSRID(ST_MakePoint(@nearLon, @nearLat), 4490),
+                           CASE WHEN reach.lat >= 89.9 THEN 360 ELSE reach.m / (110000.0 * cos(radians(reach.lat))) * 1.000001 + 1e-9 END)
+          ORDER BY distance_m, f.id LIMIT @limit OFFSET @offset),
+        """;
 
     /// <summary>
     /// Appends the list filters of <paramref name="query"/> as fixed SQL fragments with
@@ -173,6 +222,9 @@ public static class FacilitySql
                 .Append(alias).Append(".township_code LIKE @district)");
             command.Parameters.AddWithValue("district", prefix + "%");
         }
+
+        // Records carry their county, and keys are scoped to counties or larger.
+        ApiKeyScope.AppendFilter(sql, command, alias + ".district_code", query.KeyScope);
 
         if (query.Kind is { } kind)
         {
@@ -224,7 +276,11 @@ public sealed record StoredFeature(string Json, bool Deleted, long Version, stri
 /// <param name="Offset">Rows to skip.</param>
 /// <param name="Q">Facilities only: text the name contains.</param>
 /// <param name="InspectionState">Facilities only: on_time, due_soon, overdue or never.</param>
-public sealed record FeatureQuery(Bbox? Bbox, string? DistrictPrefix, string? Kind, string? Status, int Limit, int Offset, string? Q = null, string? InspectionState = null);
+/// <param name="Near">Facilities only: order by geodesic distance from this point, nearest first.</param>
+/// <param name="KeyScope">The districts of the caller's API key, when it uses one: the rows are limited to them.</param>
+public sealed record FeatureQuery(
+    Bbox? Bbox, string? DistrictPrefix, string? Kind, string? Status, int Limit, int Offset, string? Q = null, string? InspectionState = null,
+    (double Lon, double Lat)? Near = null, ApiKeyScope? KeyScope = null);
 
 /// <summary>A longitude/latitude bounding box.</summary>
 public readonly record struct Bbox(double MinLon, double MinLat, double MaxLon, double MaxLat);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Districts;
+using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.WebUtilities;
@@ -11,7 +12,7 @@ namespace Accessibility.Api.Features.Facilities;
 /// <summary>
 /// Parses the query string of a GeoJSON list (<c>bbox, district, kind|roadClass, status,
 /// limit, offset</c>) into a <see cref="FeatureQuery"/>, naming the parameter on error, and
-/// builds the page links.
+/// builds the page links. With an API key, the query is limited to the key's districts.
 /// </summary>
 public static class FeatureListRequest
 {
@@ -65,7 +66,7 @@ public static class FeatureListRequest
         var limit = Integer(q, "limit", DefaultLimit, 1, MaxLimit, errors);
         var offset = Integer(q, "offset", 0, 0, int.MaxValue - MaxLimit, errors);
         return errors.IsEmpty
-            ? new FeatureQuery(bbox, prefix, Single(q, kindParameter), Single(q, "status"), limit, offset)
+            ? new FeatureQuery(bbox, prefix, Single(q, kindParameter), Single(q, "status"), limit, offset, KeyScope: ApiKeyScope.Of(request.HttpContext))
             : null;
     }
 

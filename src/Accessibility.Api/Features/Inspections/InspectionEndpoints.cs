@@ -7,6 +7,7 @@ using Accessibility.Api.Data;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Geo;
 using Accessibility.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -278,16 +279,21 @@ public static class InspectionEndpoints
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var json = await InspectionSql.ListAsync(connection, facility, prefix, limit, offset, ct);
+        var json = await InspectionSql.ListAsync(connection, facility, prefix, limit, offset, ct, ApiKeyScope.Of(request.HttpContext));
         return new RawJsonResult(PublicView.ForCaller(request.HttpContext.User, json), contentType: Json);
     }
 
-    private static async Task<IResult> Get(long id, ClaimsPrincipal user, NpgsqlDataSource dataSource, CancellationToken ct)
+    private static async Task<IResult> Get(long id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await InspectionSql.ByIdAsync(connection, id, ct) is { } stored
-            ? new RawJsonResult(PublicView.ForCaller(user, stored.Json), contentType: Json)
-            : WriteResults.NotFound(id);
+        if (await InspectionSql.ByIdAsync(connection, id, ct) is not { } stored)
+        {
+            return WriteResults.NotFound(id);
+        }
+
+        return ApiKeyScope.Of(http) is { } key && !key.Covers(stored.DistrictCode)
+            ? ApiKeyScope.OutsideDistricts(stored.DistrictCode)
+            : new RawJsonResult(PublicView.ForCaller(http.User, stored.Json), contentType: Json);
     }
 
     private static async Task<IResult> Schedule(HttpRequest request, NpgsqlDataSource dataSource, CancellationToken ct)
@@ -302,7 +308,7 @@ public static class InspectionEndpoints
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return new RawJsonResult(await InspectionSql.ScheduleAsync(connection, prefix, dueSoonDays, limit, ct), contentType: Json);
+        return new RawJsonResult(await InspectionSql.ScheduleAsync(connection, prefix, dueSoonDays, limit, ct, ApiKeyScope.Of(request.HttpContext)), contentType: Json);
     }
 
     private static async Task<IResult> Worklist(HttpRequest request, ClaimsPrincipal user, NpgsqlDataSource dataSource, CancellationToken ct)

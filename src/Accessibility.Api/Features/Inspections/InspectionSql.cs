@@ -1,5 +1,6 @@
 using System.Text;
 using Accessibility.Api.Features.Defects;
+using Accessibility.Api.Features.Sharing;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -82,13 +83,15 @@ public static class InspectionSql
     /// A page of inspections, newest first, as <c>{"inspections":[…],"total","limit","offset"}</c>, filtered by
     /// facility and district prefix.
     /// </summary>
-    public static async Task<string> ListAsync(NpgsqlConnection connection, long? facilityId, string? districtPrefix, int limit, int offset, CancellationToken ct)
+    public static async Task<string> ListAsync(
+        NpgsqlConnection connection, long? facilityId, string? districtPrefix, int limit, int offset, CancellationToken ct, ApiKeyScope? keyScope = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         const string sql = """
             WITH filtered AS (
               SELECT i.* FROM inspections i
-              WHERE (@facility::bigint IS NULL OR i.facility_id = @facility) AND (@district::text IS NULL OR i.district_code LIKE @district)),
+              WHERE (@facility::bigint IS NULL OR i.facility_id = @facility) AND (@district::text IS NULL OR i.district_code LIKE @district)
+                AND (@api_key_scope::text[] IS NULL OR i.district_code LIKE ANY(@api_key_scope))),
             page AS (SELECT * FROM filtered i ORDER BY i.inspected_at DESC, i.id DESC LIMIT @limit OFFSET @offset)
             SELECT json_build_object(
               'inspections', COALESCE((SELECT json_agg(
@@ -99,6 +102,7 @@ public static class InspectionSql
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new NpgsqlParameter("facility", NpgsqlDbType.Bigint) { Value = (object?)facilityId ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("district", NpgsqlDbType.Text) { Value = districtPrefix is null ? DBNull.Value : districtPrefix + "%" });
+        command.Parameters.Add(ApiKeyScope.Parameter(keyScope));
         command.Parameters.AddWithValue("limit", limit);
         command.Parameters.AddWithValue("offset", offset);
         return (string)(await command.ExecuteScalarAsync(ct))!;
@@ -119,7 +123,8 @@ public static class InspectionSql
           LEFT JOIN facility_kind_intervals k ON k.kind = f.kind
           LEFT JOIN LATERAL (SELECT max(i.inspected_at) AS last FROM inspections i WHERE i.facility_id = f.id) li ON true
           WHERE f.deleted_at IS NULL AND f.status NOT IN ('removed', 'under_construction')
-            AND (@district::text IS NULL OR f.district_code LIKE @district OR f.township_code LIKE @district)),
+            AND (@district::text IS NULL OR f.district_code LIKE @district OR f.township_code LIKE @district)
+            AND (@api_key_scope::text[] IS NULL OR f.district_code LIKE ANY(@api_key_scope))),
         st AS (
           SELECT s.*, CASE WHEN s.last IS NULL THEN 'never' WHEN s.due < now() THEN 'overdue'
                            WHEN s.due < now() + make_interval(days => @dueSoonDays) THEN 'due_soon' ELSE 'on_time' END AS state
@@ -137,7 +142,8 @@ public static class InspectionSql
     /// due-soon facilities by due date, never-inspected ones by id, each list cut at <paramref name="limit"/>;
     /// the counts are complete.
     /// </summary>
-    public static async Task<string> ScheduleAsync(NpgsqlConnection connection, string? districtPrefix, int dueSoonDays, int limit, CancellationToken ct)
+    public static async Task<string> ScheduleAsync(
+        NpgsqlConnection connection, string? districtPrefix, int dueSoonDays, int limit, CancellationToken ct, ApiKeyScope? keyScope = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         const string sql = StatesCte + """
@@ -159,6 +165,7 @@ public static class InspectionSql
             """;
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new NpgsqlParameter("district", NpgsqlDbType.Text) { Value = districtPrefix is null ? DBNull.Value : districtPrefix + "%" });
+        command.Parameters.Add(ApiKeyScope.Parameter(keyScope));
         command.Parameters.AddWithValue("dueSoonDays", dueSoonDays);
         command.Parameters.AddWithValue("limit", limit);
         return (string)(await command.ExecuteScalarAsync(ct))!;
@@ -182,6 +189,7 @@ public static class InspectionSql
             """;
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new NpgsqlParameter("district", NpgsqlDbType.Text) { Value = DBNull.Value });
+        command.Parameters.Add(ApiKeyScope.Parameter(null));
         command.Parameters.AddWithValue("patterns", districtPrefixes.Select(p => p + "%").ToArray());
         command.Parameters.AddWithValue("lon", lon);
         command.Parameters.AddWithValue("lat", lat);

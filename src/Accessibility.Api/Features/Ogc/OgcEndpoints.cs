@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.WebUtilities;
@@ -43,7 +44,7 @@ public static class OgcEndpoints
         ogc.MapGet("", Landing).WithName("OgcLandingPage").WithSummary("OGC API – Features landing page (JSON or HTML).");
         ogc.MapGet("/conformance", Conformance).WithName("OgcConformance").WithSummary("Conformance classes implemented.");
         ogc.MapGet("/api", Api).WithName("OgcApiDefinition").WithSummary("OpenAPI 3.0 definition of the OGC endpoints.");
-        ogc.MapGet("/collections", Collections).WithName("OgcCollections").WithSummary("The public layers: facilities, one per facility kind, road segments, districts.");
+        ogc.MapGet("/collections", Collections).WithName("OgcCollections").WithSummary("The public layers: facilities, one per facility kind, road segments, districts, open defects, public reports.");
         ogc.MapGet("/collections/{collectionId}", Collection).WithName("OgcCollection").WithSummary("One collection's metadata: extent, CRSs, links.");
         ogc.MapGet("/collections/{collectionId}/items", Items)
             .WithName("OgcItems")
@@ -134,7 +135,9 @@ public static class OgcEndpoints
         }
 
         var root = Root(request);
-        var layers = OgcSql.Layers(catalog);
+        // With an API key, the collections of its layers (and districts): what GDAL or QGIS lists, it can read.
+        var key = ApiKeyScope.Of(request.HttpContext);
+        var layers = OgcSql.Layers(catalog).Where(l => key is null || (SharedLayers.OgcCollection(l.Id) is { } shared && key.Reads(shared))).ToList();
         double[]? extent;
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         {
@@ -194,7 +197,7 @@ public static class OgcEndpoints
                 new[] { "Storage CRS", OgcHtml.E(OgcCrs.Epsg4490) },
                 new[] { "CRSs offered", OgcHtml.E(string.Join(", ", OgcCrs.Supported)) },
                 new[] { "Filterable properties", OgcHtml.E(string.Join(", ", layer.Queryables.Select(q => q.Name))) },
-                new[] { "Time (datetime)", layer.TimeColumn is null ? "none" : "updatedAt" },
+                new[] { "Time (datetime)", layer.TimeColumn is null ? "none" : layer.TimeProperty },
                 new[] { "Extent (lon/lat)", extent is null ? "" : OgcHtml.E(string.Join(", ", extent.Select(v => v.ToString("0.######", CultureInfo.InvariantCulture)))) },
             };
             var body = OgcHtml.Table(layer.Id, ["", ""], rows.Select(r => (IReadOnlyList<string>)[OgcHtml.E(r[0]), r[1]]))
@@ -226,6 +229,8 @@ public static class OgcEndpoints
         {
             return errors.ToResult(StatusCodes.Status400BadRequest, QueryProblemTitle);
         }
+
+        query = query with { KeyScope = ApiKeyScope.Of(http) };
 
         var root = Root(request);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -334,16 +339,21 @@ public static class OgcEndpoints
                 .ToResult(StatusCodes.Status400BadRequest, QueryProblemTitle);
         }
 
-        string? json;
+        (string Json, string? DistrictCode)? found;
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         {
-            json = await OgcSql.FeatureAsync(connection, layer, featureId, latitudeFirst, ct);
+            found = await OgcSql.FeatureAsync(connection, layer, featureId, latitudeFirst, ct);
         }
 
-        if (json is null)
+        if (found is not ({ } json, var district))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found",
                 detail: "No feature " + featureId + " in collection " + layer.Id + ".");
+        }
+
+        if (district is not null && ApiKeyScope.Of(request.HttpContext) is { } key && !key.Covers(district))
+        {
+            return ApiKeyScope.OutsideDistricts(district);
         }
 
         var root = Root(request);

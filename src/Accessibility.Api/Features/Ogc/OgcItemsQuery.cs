@@ -2,6 +2,7 @@ using System.Globalization;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Infrastructure;
 
 namespace Accessibility.Api.Features.Ogc;
@@ -58,6 +59,7 @@ public static class OgcCrs
 /// <param name="After">Keyset cursor: the last id of the previous page, or null for the first page.</param>
 /// <param name="Crs">Response CRS URI.</param>
 /// <param name="LatitudeFirst">Whether the response CRS puts latitude first.</param>
+/// <param name="KeyScope">The districts of the caller's API key, when it uses one: the features are limited to them.</param>
 public sealed record OgcItemsQuery(
     Bbox? Bbox,
     string? DistrictPrefix,
@@ -67,7 +69,8 @@ public sealed record OgcItemsQuery(
     int Limit,
     string? After,
     string Crs,
-    bool LatitudeFirst)
+    bool LatitudeFirst,
+    ApiKeyScope? KeyScope = null)
 {
     /// <summary>Page size when none is asked for.</summary>
     public const int DefaultLimit = 10;
@@ -76,7 +79,9 @@ public sealed record OgcItemsQuery(
     public const int MaxLimit = 10000;
 
     /// <summary>Query parameters every items request may carry, besides the layer's queryables.</summary>
-    public static readonly IReadOnlyList<string> CommonParameters = ["f", "limit", "bbox", "bbox-crs", "crs", "datetime", "district", "after"];
+    /// <remarks><c>api-key</c> is a department's API key for GIS clients that cannot send headers (Features/Sharing).</remarks>
+    public static readonly IReadOnlyList<string> CommonParameters =
+        ["f", "limit", "bbox", "bbox-crs", "crs", "datetime", "district", "after", ApiKeyAuthenticationHandler.QueryParameter];
 
     /// <summary>Parses the query string for <paramref name="layer"/>, naming each bad parameter in <paramref name="errors"/>.</summary>
     public static OgcItemsQuery? TryParse(IQueryCollection q, OgcLayer layer, FieldErrors errors)

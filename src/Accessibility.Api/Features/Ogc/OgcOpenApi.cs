@@ -110,7 +110,7 @@ internal static class OgcOpenApi
             },
             ["bbox-crs"] = Query("bbox-crs", "CRS of bbox (default CRS84).", new JsonObject { ["type"] = "string", ["format"] = "uri", ["enum"] = crsEnum.DeepClone() }),
             ["crs"] = Query("crs", "CRS of the response geometries (default CRS84).", new JsonObject { ["type"] = "string", ["format"] = "uri", ["enum"] = crsEnum }),
-            ["datetime"] = Query("datetime", "updatedAt instant or interval (RFC 3339; '..' for an open end).", new JsonObject { ["type"] = "string" }),
+            ["datetime"] = Query("datetime", "Instant or interval (RFC 3339; '..' for an open end) on the collection's time: updatedAt, requestedAt for public-reports.", new JsonObject { ["type"] = "string" }),
             ["after"] = Query("after", "Keyset cursor from the next link: the last id of the previous page.", new JsonObject { ["type"] = "string" }),
             ["district"] = Query("district", "GB/T 2260 code: features of the district and its children.", new JsonObject { ["type"] = "string" }),
             ["featureId"] = new JsonObject

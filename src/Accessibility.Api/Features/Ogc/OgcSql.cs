@@ -1,5 +1,6 @@
 using System.Text;
 using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Features.Sharing;
 using Npgsql;
 
 namespace Accessibility.Api.Features.Ogc;
@@ -37,12 +38,13 @@ public static class OgcSql
     /// <summary>
     /// The public layers, in the order <c>/ogc/collections</c> lists them: all facilities, one
     /// collection per facility kind of <paramref name="catalog"/>, road segments, districts
-    /// that have a boundary, and open defects. Household records (renovation cases) are never a layer here.
+    /// that have a boundary, open defects and public reports (without contact data). Household records
+    /// (renovation cases) are never a layer here.
     /// </summary>
     /// <remarks>
-    /// Extension point: a new public layer (public reports without contact data)
-    /// is one more <see cref="OgcLayer"/> appended here, with its table, its properties as a
-    /// <c>json_build_object</c> fragment on alias <c>t</c>, its simple queryables and its time column.
+    /// Extension point: a new public layer is one more <see cref="OgcLayer"/> appended here, with its table, its
+    /// properties as a <c>json_build_object</c> fragment on alias <c>t</c>, its simple queryables and its time column;
+    /// and a line in <see cref="Sharing.SharedLayers.OgcCollection"/> for API keys.
     /// </remarks>
     public static IReadOnlyList<OgcLayer> Layers(FacilityKindCatalog catalog)
     {
@@ -143,7 +145,8 @@ public static class OgcSql
                 new("boundaryApproximate", "t.boundary_approximate", "boolean"),
             ],
             TimeColumn: null,
-            DistrictFilter: "t.code LIKE @district"));
+            DistrictFilter: "t.code LIKE @district")
+        { KeyScopeColumn = null });
 
         layers.Add(new(
             Id: "open-defects",
@@ -177,9 +180,47 @@ public static class OgcSql
             TimeColumn: "t.updated_at",
             DistrictFilter: "t.district_code LIKE @district"));
 
-        // Public reports (without contact data) join here once their table exists: one more OgcLayer.
+        layers.Add(new(
+            Id: "public-reports",
+            Title: "群众报告 Public reports",
+            Description: "Problems reported by the public (Open311, the report page) as Open311 shows them: category, status (open/closed) and "
+                + "state, notes, description, address, place, dates, photo, duplicates, \"me too\" count, linked facility and defect. "
+                + "Never contact data, device or account ids. datetime filters on requestedAt.",
+            Table: "reports",
+            IdColumn: "t.id",
+            NumericId: true,
+            GeometryColumn: "t.location",
+            GeometryType: "Point",
+            Precision: 7,
+            BaseFilter: "true",
+            FixedKind: null,
+            Properties: """
+                'id', t.id, 'serviceCode', t.service_code, 'status',
+                """ + Open311Status + """
+                , 'state', t.status, 'statusNotes', t.status_notes,
+                'description', t.description, 'address', t.address, 'districtCode', t.district_code, 'townshipCode', t.township_code,
+                'requestedAt', t.requested_at, 'updatedAt', t.updated_at, 'closedAt', t.closed_at,
+                'photoId', t.photo_id, 'mediaUrl', t.media_url, 'duplicateOf', t.duplicate_of_id,
+                'duplicates', (SELECT count(*) FROM reports x WHERE x.duplicate_of_id = t.id), 'meToo', t.me_too_count,
+                'facilityId', t.facility_id, 'defectId', t.defect_id
+                """,
+            Queryables:
+            [
+                new("serviceCode", "t.service_code", "string"),
+                new("status", Open311Status, "string"),
+                new("state", "t.status", "string"),
+                new("districtCode", "t.district_code", "string"),
+                new("townshipCode", "t.township_code", "string"),
+            ],
+            TimeColumn: "t.requested_at",
+            DistrictFilter: CountyOrTownship)
+        { TimeProperty = "requestedAt" });
+
         return layers;
     }
+
+    /// <summary>Open311's two statuses of a report: closed when closed or rejected, otherwise open.</summary>
+    private const string Open311Status = "(CASE WHEN t.status IN ('closed', 'rejected') THEN 'closed' ELSE 'open' END)";
 
     private const string CountyOrTownship = "(t.district_code LIKE @district OR t.township_code LIKE @district)";
 
@@ -235,8 +276,11 @@ public static class OgcSql
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
-    /// <summary>One feature of <paramref name="layer"/> by id as a Feature (text), or null.</summary>
-    public static async Task<string?> FeatureAsync(NpgsqlConnection connection, OgcLayer layer, string id, bool latitudeFirst, CancellationToken ct)
+    /// <summary>
+    /// One feature of <paramref name="layer"/> by id as a Feature (text) with the county it lies in (null for
+    /// districts, which are reference data for API keys), or null.
+    /// </summary>
+    public static async Task<(string Json, string? DistrictCode)?> FeatureAsync(NpgsqlConnection connection, OgcLayer layer, string id, bool latitudeFirst, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(layer);
         ArgumentNullException.ThrowIfNull(id);
@@ -256,7 +300,8 @@ public static class OgcSql
         }
 
         await using var command = new NpgsqlCommand { Connection = connection };
-        var sql = new StringBuilder("SELECT ").Append(FeatureJson(layer, latitudeFirst)).Append(" FROM ").Append(layer.Table)
+        var sql = new StringBuilder("SELECT ").Append(FeatureJson(layer, latitudeFirst)).Append(", ").Append(layer.KeyScopeColumn ?? "NULL::text")
+            .Append(" FROM ").Append(layer.Table)
             .Append(" t WHERE ").Append(layer.BaseFilter).Append(" AND ").Append(layer.IdColumn).Append(" = @id");
         if (layer.FixedKind is not null)
         {
@@ -266,7 +311,8 @@ public static class OgcSql
 
         command.CommandText = sql.ToString();
         command.Parameters.AddWithValue("id", key);
-        return (string?)await command.ExecuteScalarAsync(ct);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1)) : null;
     }
 
     /// <summary>
@@ -303,6 +349,11 @@ public static class OgcSql
             command.Parameters.AddWithValue("miny", b.MinLat);
             command.Parameters.AddWithValue("maxx", b.MaxLon);
             command.Parameters.AddWithValue("maxy", b.MaxLat);
+        }
+
+        if (layer.KeyScopeColumn is { } scoped)
+        {
+            ApiKeyScope.AppendFilter(sql, command, scoped, query.KeyScope);
         }
 
         if (query.DistrictPrefix is { } prefix)
@@ -369,7 +420,14 @@ public sealed record OgcLayer(
     string Properties,
     IReadOnlyList<OgcQueryable> Queryables,
     string? TimeColumn,
-    string DistrictFilter);
+    string DistrictFilter)
+{
+    /// <summary>The property <see cref="TimeColumn"/> is served as.</summary>
+    public string TimeProperty { get; init; } = "updatedAt";
+
+    /// <summary>Column with the county code that limits an API key to its districts; null for reference data (districts).</summary>
+    public string? KeyScopeColumn { get; init; } = "t.district_code";
+}
 
 /// <summary>A property that can be filtered on by equality (<c>?status=operational</c>).</summary>
 /// <param name="Name">Property and query parameter name.</param>

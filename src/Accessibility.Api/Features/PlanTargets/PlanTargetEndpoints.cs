@@ -4,6 +4,7 @@ using Accessibility.Api.Data;
 using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Districts;
+using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -44,7 +45,7 @@ public static partial class PlanTargetEndpoints
         return app;
     }
 
-    private static async Task<IResult> List(RegistryDbContext db, string? district, string? ancestors, CancellationToken ct)
+    private static async Task<IResult> List(HttpContext http, RegistryDbContext db, string? district, string? ancestors, CancellationToken ct)
     {
         var errors = new FieldErrors();
         string? code = null;
@@ -69,7 +70,9 @@ public static partial class PlanTargetEndpoints
             .Where(t => codes == null || codes.Contains(t.DistrictCode))
             .OrderBy(t => t.DistrictCode).ThenBy(t => t.Indicator).ThenBy(t => t.Id)
             .ToListAsync(ct);
-        return TypedResults.Ok(new PlanTargetList(targets.Select(PlanTargetResponse.From).ToList()));
+        // With an API key, only the targets of its districts (the prefecture's and province's above them are outside).
+        var key = ApiKeyScope.Of(http);
+        return TypedResults.Ok(new PlanTargetList(targets.Where(t => key is null || key.Covers(t.DistrictCode)).Select(PlanTargetResponse.From).ToList()));
     }
 
     private static async Task<IResult> Get(long id, RegistryDbContext db, HttpContext http, CancellationToken ct)
@@ -78,6 +81,11 @@ public static partial class PlanTargetEndpoints
         if (target is null)
         {
             return NotFound(id);
+        }
+
+        if (ApiKeyScope.Of(http) is { } key && !key.Covers(target.DistrictCode))
+        {
+            return ApiKeyScope.OutsideDistricts(target.DistrictCode);
         }
 
         http.Response.Headers.ETag = ETags.Format(target.Version);

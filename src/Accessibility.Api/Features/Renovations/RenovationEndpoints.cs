@@ -8,6 +8,7 @@ using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Photos;
+using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Geo;
 using Accessibility.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -126,7 +127,7 @@ public static class RenovationEndpoints
         return errors.IsEmpty ? TypedResults.Ok(catalog.Suggest(list, category!)) : errors.ToResult(StatusCodes.Status400BadRequest);
     }
 
-    private static async Task<IResult> Statistics(string? district, RegistryDbContext db, CancellationToken ct)
+    private static async Task<IResult> Statistics(string? district, HttpContext http, RegistryDbContext db, CancellationToken ct)
     {
         string prefix = "";
         if (district is not null)
@@ -141,7 +142,9 @@ public static class RenovationEndpoints
 
         var connection = await WriteResults.OpenAsync(db, ct);
         var rows = await RenovationSql.CountsAsync(connection, prefix, ct);
-        var districts = rows.GroupBy(r => r.District, StringComparer.Ordinal).Select(g =>
+        // With an API key, only the counties of its districts (suppression is per county, so dropping whole counties changes nothing).
+        var key = ApiKeyScope.Of(http);
+        var districts = rows.Where(r => key is null || key.Covers(r.District)).GroupBy(r => r.District, StringComparer.Ordinal).Select(g =>
         {
             var table = new SuppressedTable(g.Select(r => (r.Status, r.Year, r.Count)));
             return new DistrictStatistics(

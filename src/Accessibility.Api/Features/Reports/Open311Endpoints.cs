@@ -1,5 +1,6 @@
 using System.Globalization;
 using Accessibility.Api.Features.Photos;
+using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Geo;
 using Accessibility.Api.Infrastructure;
 using NetTopologySuite.Geometries;
@@ -258,7 +259,8 @@ public static class Open311Endpoints
             near.SRID = Data.RegistryDbContext.Srid;
         }
 
-        var filter = new ReportFilter(ids, codes, status, ids is null ? start : null, ids is null ? end : null, near, radius, null, null, 1000);
+        var filter = new ReportFilter(ids, codes, status, ids is null ? start : null, ids is null ? end : null, near, radius, null, null, 1000,
+            ApiKeyScope.Of(request.HttpContext));
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var reports = await ReportSql.SearchAsync(connection, filter, ct);
         return Open311Format.List(format, "service_requests", "request", reports.Select(r => ToOpen311(r, request)));
@@ -278,8 +280,13 @@ public static class Open311Endpoints
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var reports = await ReportSql.SearchAsync(connection, new ReportFilter([number], null, null, null, null, null, 0, null, null, 1), ct);
-        return reports.Count == 0
-            ? Open311Format.Error(format, 404, "No service request " + id + ".")
+        if (reports.Count == 0)
+        {
+            return Open311Format.Error(format, 404, "No service request " + id + ".");
+        }
+
+        return ApiKeyScope.Of(request.HttpContext) is { } key && !key.Covers(reports[0].DistrictCode)
+            ? Open311Format.Error(format, 403, "Service request " + id + " is in district " + reports[0].DistrictCode + ", outside the districts of this API key.")
             : Open311Format.List(format, "service_requests", "request", reports.Select(r => ToOpen311(r, request)));
     }
 

@@ -5,6 +5,7 @@ using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Defects;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Inspections;
+using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -72,6 +73,11 @@ public static class ReportEndpoints
         if (found.Count == 0)
         {
             return WriteResults.NotFound(id);
+        }
+
+        if (ApiKeyScope.Of(request.HttpContext) is { } key && !key.Covers(found[0].DistrictCode))
+        {
+            return ApiKeyScope.OutsideDistricts(found[0].DistrictCode);
         }
 
         var history = await ReportSql.HistoryAsync(connection, id, ct);

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Accessibility.Api.Data;
 using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Geo;
 using Accessibility.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -69,13 +70,14 @@ public static class RoadEndpoints
         return new RawJsonResult(await RoadSql.FeatureCollectionAsync(connection, query, FeatureListRequest.Links(request, query), ct));
     }
 
-    private static async Task<IResult> Get(long id, NpgsqlDataSource dataSource, CancellationToken ct)
+    private static async Task<IResult> Get(long id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var stored = await RoadSql.FeatureByIdAsync(connection, id, ct);
         return stored switch
         {
             null => WriteResults.NotFound(id),
+            _ when ApiKeyScope.Of(http) is { } key && !key.Covers(stored.DistrictCode) => ApiKeyScope.OutsideDistricts(stored.DistrictCode),
             { Deleted: true } => WriteResults.Gone(id),
             _ => new RawJsonResult(stored.Json) { ETag = ETags.Format(stored.Version) },
         };

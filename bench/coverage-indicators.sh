@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Times the district indicators as the dashboard asks for them, against a running registry with the demo data:
+#   GET /api/v1/coverage/140881            one county (永济市)
+#   GET /api/v1/coverage?parent=1408       运城市 and its 13 counties
+#   GET /api/v1/coverage?parent=14         山西省 and its 11 prefectures
+# For each: "fresh" = the first read after a write (the indicators must be recomputed), "repeat" = the reads after
+# it with no write in between. The write is a statement that changes no row but fires the statement-level triggers of
+# the change stamps (a no-op UPDATE of facility_kind_intervals touches every district), so a cache keyed by the stamp
+# misses; a registry without such a cache computes every read anyway.
+# usage: PG_PORT=55442 bench/coverage-indicators.sh [URL=http://127.0.0.1:5080] [DB=accessibility] [RUNS=7] [REPEATS=10]
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+URL=${1:-http://127.0.0.1:5080}
+DB=${2:-accessibility}
+RUNS=${3:-7}
+REPEATS=${4:-10}
+PORT=${PG_PORT:-55432}
+PASSWORD=$(cat "$ROOT/var/pg/password")
+write() { PGPASSWORD=$PASSWORD psql -X -q -At -h 127.0.0.1 -p "$PORT" -U postgres -d "$DB" -c "UPDATE facility_kind_intervals SET months = months WHERE false" >/dev/null; }
+seconds() { curl -fsS -o /dev/null -w '%{time_total}\n' "$URL$1"; }
+# median and 95th percentile (nearest rank) of the numbers on stdin, in milliseconds
+stats() { sort -g | awk '{ v[NR] = $1 * 1000 } END { p = int(0.95 * NR + 0.999); printf "%8.0f %8.0f", v[int((NR + 1) / 2)], v[p] }'; }
+
+curl -fsS "$URL/readyz" >/dev/null || { echo "no registry answers at $URL" >&2; exit 1; }
+printf '%-32s %17s %17s\n' "" "fresh (ms)" "repeat (ms)"
+printf '%-32s %8s %8s %8s %8s\n' "request" "median" "p95" "median" "p95"
+for path in "/api/v1/coverage/140881" "/api/v1/coverage?parent=1408" "/api/v1/coverage?parent=14"; do
+  seconds "$path" >/dev/null # warm-up: JIT, connections, PostgreSQL's caches
+  fresh=(); repeat=()
+  for _ in $(seq 1 "$RUNS"); do
+    write
+    fresh+=("$(seconds "$path")")
+    for _ in $(seq 1 "$REPEATS"); do repeat+=("$(seconds "$path")"); done
+  done
+  printf '%-32s %s %s\n' "$path" "$(printf '%s\n' "${fresh[@]}" | stats)" "$(printf '%s\n' "${repeat[@]}" | stats)"
+done

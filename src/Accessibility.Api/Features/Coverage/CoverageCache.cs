@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Caching.Memory;
+
+namespace Accessibility.Api.Features.Coverage;
+
+/// <summary>
+/// The indicators of a district as served, kept in memory under the district's change stamp
+/// (<see cref="CoverageSql.ChangeStampsAsync"/>): any committed write that can change a district's figures changes its
+/// stamp, so the next read misses and recomputes, and a write is visible on the next read on every instance. Only the
+/// clock changes figures without a write (an inspection falls due, a defect becomes overdue, the forecast's "today"),
+/// so an entry also expires after <see cref="MaxAge"/>. Bounded by size (characters of JSON).
+/// </summary>
+public sealed class CoverageCache : IDisposable
+{
+    /// <summary>Longest an entry is served: how late a purely time-driven change (due, overdue) may show.</summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(60);
+
+    /// <summary>Characters of JSON kept at most (about 64 MB of UTF-16).</summary>
+    public const long SizeLimit = 32L * 1024 * 1024;
+
+    private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = SizeLimit });
+
+    /// <summary>The indicators of <paramref name="code"/> at <paramref name="metres"/> if cached under <paramref name="stamp"/>.</summary>
+    public string? Get(string code, int metres, long stamp) =>
+        cache.TryGetValue(new Key(code, metres, stamp), out string? json) ? json : null;
+
+    /// <summary>Keeps the indicators of <paramref name="code"/> computed after reading <paramref name="stamp"/>.</summary>
+    public void Set(string code, int metres, long stamp, string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        cache.Set(new Key(code, metres, stamp), json, new MemoryCacheEntryOptions { Size = json.Length, AbsoluteExpirationRelativeToNow = MaxAge });
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => cache.Dispose();
+
+    private readonly record struct Key(string Code, int Metres, long Stamp);
+}

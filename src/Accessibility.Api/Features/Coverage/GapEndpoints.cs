@@ -1,0 +1,242 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Accessibility.Api.Data;
+using Accessibility.Api.Features.Auth;
+using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Features.Renovations;
+using Accessibility.Api.Infrastructure;
+
+namespace Accessibility.Api.Features.Coverage;
+
+/// <summary>
+/// <c>/api/v1/coverage/{code}/gaps|candidates|what-if</c>: where demand is not covered by a kind of facility, where to
+/// build next, and what one more facility at a point would change. Public reads; households are private, so what a
+/// caller receives depends on whether the caller may see the district's households
+/// (<see cref="RenovationEndpoints.MaySeeHouseholds"/>): such staff get every household; anyone else gets the gap
+/// cells with a cell's households only where it holds at least 5, and candidates and what-if without households at
+/// all, since the caller chooses the point and the radius there and could otherwise locate a household by
+/// trilateration.
+/// </summary>
+public static class GapEndpoints
+{
+    /// <summary>Default hexagon size, metres.</summary>
+    public const int DefaultCell = 500;
+
+    /// <summary>Smallest hexagon size, metres.</summary>
+    public const int MinCell = 100;
+
+    /// <summary>Largest hexagon size, metres.</summary>
+    public const int MaxCell = 5000;
+
+    /// <summary>Default number of candidate sites.</summary>
+    public const int DefaultCount = 10;
+
+    /// <summary>Most candidate sites.</summary>
+    public const int MaxCount = 50;
+
+    /// <summary>Default facility kind.</summary>
+    public const string DefaultKind = "accessible_toilet";
+
+    private static readonly JsonSerializerOptions Output = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Maps the gap routes on the coverage group.</summary>
+    public static RouteGroupBuilder MapGapEndpoints(this RouteGroupBuilder group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        group.MapGet("{districtCode}/gaps", Gaps).WithName("GetCoverageGaps")
+            .WithSummary("Hexagon cells (ST_HexagonGrid, metres, in the district's Gauss–Krüger zone) holding demand not covered by an operational facility of kind within metres: a GeoJSON FeatureCollection; cell = hexagon size 100–5000 m.")
+            .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("{districtCode}/candidates", Candidates).WithName("GetCoverageCandidates")
+            .WithSummary("Top places to build a facility of kind next (greedy maximal coverage over the centres of the gap cells), in pick order with the demand each adds; count 1–50.")
+            .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("{districtCode}/what-if", WhatIf).WithName("GetCoverageWhatIf")
+            .WithSummary("The district's reach before and after one more operational facility of kind at lon/lat (nothing is written).")
+            .Produces<JsonObject>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        return group;
+    }
+
+    private static async Task<IResult> Gaps(
+        string districtCode, string? kind, string? metres, string? cell, ClaimsPrincipal user,
+        RegistryDbContext db, FacilityKindCatalog catalog, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var query = Parse(districtCode, kind, metres, cell, catalog, errors);
+        if (query is null)
+        {
+            return errors.ToResult(StatusCodes.Status400BadRequest, CoverageEndpoints.BadQueryTitle);
+        }
+
+        if (await CoverageEndpoints.DistrictNameAsync(db, query.Code, ct) is not { } name)
+        {
+            return CoverageEndpoints.NotFound(query.Code);
+        }
+
+        query = query with { Households = RenovationEndpoints.MaySeeHouseholds(user, query.Code) ? HouseholdDemand.All : HouseholdDemand.CellsOfFiveOrMore };
+        var connection = await WriteResults.OpenAsync(db, ct);
+        var figures = JsonNode.Parse(await GapsSql.GapsAsync(connection, query, ct))!.AsObject();
+        var demand = figures["demand"]!.GetValue<long>();
+        var covered = figures["covered"]!.GetValue<long>();
+        var result = Header(query, name);
+        result["gridEpsg"] = figures["epsg"]?.DeepClone();
+        result["demand"] = demand;
+        result["covered"] = covered;
+        result["share"] = Share(covered, demand);
+        result["definition"] = CoverageDefinitions.Of("gaps");
+        var collection = new JsonObject { ["type"] = "FeatureCollection" };
+        foreach (var (key, value) in result)
+        {
+            collection[key] = value?.DeepClone();
+        }
+
+        // The same figures as a `properties` member too, where GeoJSON readers look for collection-level data.
+        collection["properties"] = result;
+        collection["features"] = figures["features"]!.DeepClone();
+        return new RawJsonResult(collection.ToJsonString(Output));
+    }
+
+    private static async Task<IResult> Candidates(
+        string districtCode, string? kind, string? metres, string? cell, string? count, ClaimsPrincipal user,
+        RegistryDbContext db, FacilityKindCatalog catalog, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var query = Parse(districtCode, kind, metres, cell, catalog, errors);
+        var picks = CoverageEndpoints.ParseInt("count", count, DefaultCount, 1, MaxCount, errors);
+        if (query is null || !errors.IsEmpty)
+        {
+            return errors.ToResult(StatusCodes.Status400BadRequest, CoverageEndpoints.BadQueryTitle);
+        }
+
+        if (await CoverageEndpoints.DistrictNameAsync(db, query.Code, ct) is not { } name)
+        {
+            return CoverageEndpoints.NotFound(query.Code);
+        }
+
+        query = query with { Households = RenovationEndpoints.MaySeeHouseholds(user, query.Code) ? HouseholdDemand.All : HouseholdDemand.None };
+        var connection = await WriteResults.OpenAsync(db, ct);
+        var figures = JsonNode.Parse(await GapsSql.CandidatesAsync(connection, query, ct))!.AsObject();
+        var demand = figures["demand"]!.GetValue<long>();
+        var covered = figures["covered"]!.GetValue<long>();
+        var candidates = figures["candidates"]!.AsArray().Select(c => new Candidate(
+            c!["i"]!.GetValue<long>(), c["j"]!.GetValue<long>(), c["lon"]!.GetValue<double>(), c["lat"]!.GetValue<double>(),
+            c["covers"]!.AsArray().Select(n => n!.GetValue<int>()).ToArray())).ToList();
+
+        var features = new JsonArray();
+        var cumulative = covered;
+        var rank = 0;
+        foreach (var pick in GreedyCoverage.Choose(candidates, picks))
+        {
+            cumulative += pick.AddedDemand;
+            features.Add(new JsonObject
+            {
+                ["type"] = "Feature",
+                ["id"] = pick.Site.Cell,
+                ["geometry"] = new JsonObject { ["type"] = "Point", ["coordinates"] = new JsonArray(pick.Site.Lon, pick.Site.Lat) },
+                ["properties"] = new JsonObject
+                {
+                    ["rank"] = ++rank,
+                    ["cell"] = pick.Site.Cell,
+                    ["addedDemand"] = pick.AddedDemand,
+                    ["cumulativeCovered"] = cumulative,
+                    ["cumulativeShare"] = Share(cumulative, demand),
+                },
+            });
+        }
+
+        var result = new JsonObject { ["type"] = "FeatureCollection" };
+        foreach (var (key, value) in Header(query, name))
+        {
+            result[key] = value?.DeepClone();
+        }
+
+        result["count"] = picks;
+        result["baseline"] = new JsonObject { ["demand"] = demand, ["covered"] = covered, ["share"] = Share(covered, demand) };
+        result["definition"] = CoverageDefinitions.Of("candidates");
+        result["features"] = features;
+        return new RawJsonResult(result.ToJsonString(Output));
+    }
+
+    private static async Task<IResult> WhatIf(
+        string districtCode, string? kind, string? metres, string? lon, string? lat, ClaimsPrincipal user,
+        RegistryDbContext db, FacilityKindCatalog catalog, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var query = Parse(districtCode, kind, metres, null, catalog, errors);
+        var x = ParseCoordinate("lon", lon, 180, errors);
+        var y = ParseCoordinate("lat", lat, 90, errors);
+        if (query is null || !errors.IsEmpty)
+        {
+            return errors.ToResult(StatusCodes.Status400BadRequest, CoverageEndpoints.BadQueryTitle);
+        }
+
+        if (await CoverageEndpoints.DistrictNameAsync(db, query.Code, ct) is not { } name)
+        {
+            return CoverageEndpoints.NotFound(query.Code);
+        }
+
+        query = query with { Households = RenovationEndpoints.MaySeeHouseholds(user, query.Code) ? HouseholdDemand.All : HouseholdDemand.None };
+        var connection = await WriteResults.OpenAsync(db, ct);
+        var (demand, before, after) = await GapsSql.WhatIfAsync(connection, query, x, y, ct);
+        var result = Header(query, name);
+        result.Remove("cellM");
+        result["point"] = new JsonObject { ["lon"] = x, ["lat"] = y };
+        result["before"] = new JsonObject { ["demand"] = demand, ["covered"] = before, ["share"] = Share(before, demand) };
+        result["after"] = new JsonObject { ["demand"] = demand, ["covered"] = after, ["share"] = Share(after, demand) };
+        result["added"] = after - before;
+        result["definition"] = CoverageDefinitions.Of("whatIf");
+        return TypedResults.Ok(result);
+    }
+
+    /// <summary>The members every gap answer starts with.</summary>
+    private static JsonObject Header(GapQuery query, string name) => new()
+    {
+        ["district"] = query.Code,
+        ["districtName"] = name,
+        ["kind"] = query.Kind,
+        ["metres"] = query.Metres,
+        ["cellM"] = query.CellM,
+        ["households"] = query.Households switch
+        {
+            HouseholdDemand.All => "all",
+            HouseholdDemand.CellsOfFiveOrMore => "cells_of_5_or_more",
+            _ => "none",
+        },
+    };
+
+    private static GapQuery? Parse(string districtCode, string? kind, string? metres, string? cell, FacilityKindCatalog catalog, FieldErrors errors)
+    {
+        var code = CoverageEndpoints.ParseDistrict("districtCode", districtCode, errors);
+        var kindCode = string.IsNullOrWhiteSpace(kind) ? DefaultKind : kind.Trim();
+        if (!catalog.TryGet(kindCode, out _))
+        {
+            errors.Add("kind", $"'{kindCode}' is not a facility kind (see /api/v1/facility-kinds).");
+        }
+
+        var radius = CoverageEndpoints.ParseInt("metres", metres, CoverageEndpoints.DefaultMetres, 1, CoverageEndpoints.MaxMetres, errors);
+        var size = CoverageEndpoints.ParseInt("cell", cell, DefaultCell, MinCell, MaxCell, errors);
+        return errors.IsEmpty && code is not null
+            ? new GapQuery(code, DistrictScope.Prefix(code), kindCode, radius, size, HouseholdDemand.None)
+            : null;
+    }
+
+    private static double ParseCoordinate(string name, string? text, double limit, FieldErrors errors)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            errors.Add(name, "Required: degrees (CGCS2000, as WGS 84).");
+            return 0;
+        }
+
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value) || Math.Abs(value) > limit)
+        {
+            errors.Add(name, FormattableString.Invariant($"Expected degrees from -{limit} to {limit}."));
+        }
+
+        return value;
+    }
+
+    private static decimal? Share(long covered, long demand) => demand == 0 ? null : Math.Round((decimal)covered / demand, 4);
+}
