@@ -17,6 +17,10 @@ const LIBS = [
   { name: 'leaflet', from: 'leaflet/dist', to: 'leaflet' },
   // Trend charts of the district panel and the annual report: the UMD build (global Chart), one file.
   { name: 'chart.js', from: 'chart.js/dist/chart.umd.min.js', to: 'chart.js/chart.umd.min.js' },
+  // Vector tile decoding for the map's layers (ES modules, mapped by the import map of index.html).
+  { name: '@mapbox/vector-tile', from: '@mapbox/vector-tile', to: 'vector-tile' },
+  { name: '@mapbox/point-geometry', from: '@mapbox/point-geometry', to: 'point-geometry' },
+  { name: 'pbf', from: 'pbf', to: 'pbf' },
 ];
 
 let failed = false;

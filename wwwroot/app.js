@@ -6,6 +6,7 @@ import {
 } from './i18n.js';
 // District panel and the page state in the URL (window.registry.state, `registry:statechange`): dashboard.js.
 import { initDashboard, renderDashboard, pageState } from './dashboard.js';
+import { initLayers } from './layers.js';
 
 const L = window.L;
 
@@ -113,13 +114,11 @@ const state = {
   map: null,
   tileLayer: null,
   boundaryLayer: null,
-  facilityLayer: null,
   districts: [],          // items of the current district list
   districtCode: null,
   kinds: new Map(),       // code -> kind object from /api/v1/facility-kinds
   statuses: new Map(),    // code -> {code, labels}
   features: [],           // features currently shown
-  layersById: new Map(),  // facility id -> Leaflet layer
   selectedId: null,
   facilityCtrl: null,     // AbortController of the in-flight facility request
   lastCollection: null,
@@ -311,16 +310,22 @@ function initMap(cfg) {
     map.getContainer().classList.add('no-basemap');
   }
   L.control.scale({ imperial: false }).addTo(map);
-  state.facilityLayer = L.layerGroup().addTo(map);
   state.map = map;
 
   // Report a problem at a clicked point (not on a facility): the report page, with the place filled in.
   map.on('click', (e) => {
     if (e.originalEvent?.target?.classList?.contains('leaflet-interactive')) return;
+    if (window.registry?.onMapClick?.(e)) return; // a feature of a vector tile layer was hit
     const link = document.createElement('a');
     link.href = `/report.html?lat=${e.latlng.lat.toFixed(6)}&lon=${e.latlng.lng.toFixed(6)}`;
     link.textContent = t('reportHere');
-    L.popup().setLatLng(e.latlng).setContent(link).openOn(map);
+    const content = document.createElement('div');
+    content.append(link);
+    for (const action of window.registry?.mapClickActions || []) {
+      const extra = action(e.latlng);
+      if (extra) content.append(extra);
+    }
+    L.popup().setLatLng(e.latlng).setContent(content).openOn(map);
   });
 
   let timer = null;
@@ -374,6 +379,7 @@ async function selectDistrict(code, { fit = true } = {}) {
   if (!state.districts.some((x) => x.code === code)) await loadDistricts(code);
   if (state.districtCode !== code) return;
   $('#district-select').value = code;
+  document.dispatchEvent(new CustomEvent('registry:districtchange', { detail: { code } }));
   const d = state.districts.find((x) => x.code === code) || { code, name: code };
   const status = $('#district-status');
   status.textContent = '';
@@ -482,6 +488,7 @@ function setLayer(layer) {
   if (state.map) renderFacilities(state.features);
   renderInspectionLegend();
   if (state.selectedId) markSelected(state.selectedId);
+  document.dispatchEvent(new CustomEvent('registry:symbologychange', { detail: { layer: state.layer } }));
 }
 
 // ---------------------------------------------------------------------------
@@ -520,75 +527,9 @@ function featureId(f) {
   return String(f.id ?? (f.properties && f.properties.id));
 }
 
-function describe(props) {
-  const text = t('markerLabel', { name: facilityName(props), kind: kindLabel(props), status: statusLabel(props.status) });
-  return state.layer === 'inspection' ? `${text}, ${inspectionStateLabel(inspectionStateOf(props))}` : text;
-}
-
+// The map draws facilities from vector tiles (layers.js); this keeps the list of what is in view.
 function renderFacilities(features) {
   state.features = features;
-  state.facilityLayer.clearLayers();
-  state.layersById.clear();
-
-  for (const f of features) {
-    if (!f || !f.geometry) continue;
-    const id = featureId(f);
-    const props = f.properties || {};
-    const style = styleFor(props.status);
-    let layer = null;
-    const g = f.geometry;
-    if (g.type === 'Point') {
-      const [lon, lat] = g.coordinates;
-      layer = L.marker([lat, lon], {
-        icon: L.divIcon({
-          className: `facility-marker status-${props.status || 'unknown'} inspection-${inspectionStateOf(props)}${id === state.selectedId ? ' is-selected' : ''}`,
-          html: symbolSvg(props, 24),
-          iconSize: [24, 24],
-          iconAnchor: [12, 12],
-        }),
-        keyboard: true,
-        title: describe(props),
-        riseOnHover: true,
-      });
-      layer.on('add', () => {
-        const el = layer.getElement();
-        if (!el) return;
-        el.setAttribute('role', 'button');
-        el.setAttribute('aria-label', describe(props));
-        el.dataset.facilityId = id;
-        el.dataset.inspectionState = inspectionStateOf(props);
-        el.addEventListener('keydown', (ev) => {
-          if (ev.key === 'Enter' || ev.key === ' ') {
-            ev.preventDefault();
-            ev.stopPropagation();
-            openDetails(id, { focus: true });
-          }
-        });
-      });
-    } else if (g.type === 'LineString' || g.type === 'MultiLineString') {
-      const toLatLngs = (coords) => coords.map(([lon, lat]) => [lat, lon]);
-      const latlngs = g.type === 'LineString' ? toLatLngs(g.coordinates) : g.coordinates.map(toLatLngs);
-      layer = L.featureGroup([
-        L.polyline(latlngs, { color: '#ffffff', weight: 8, opacity: 0.9, interactive: false }),
-        state.layer === 'inspection'
-          ? L.polyline(latlngs, {
-            color: INSPECTION_STYLES[inspectionStateOf(props)].color === '#FFFFFF' ? '#767676' : INSPECTION_STYLES[inspectionStateOf(props)].color,
-            weight: 5, opacity: 1, dashArray: { on_time: null, due_soon: '10 5', overdue: '2 6', never: '3 7', unknown: '1 8' }[inspectionStateOf(props)], lineCap: 'butt',
-            className: `facility-line inspection-${inspectionStateOf(props)}`,
-          })
-          : L.polyline(latlngs, {
-            color: style.color, weight: 5, opacity: 1, dashArray: style.dash || null, lineCap: 'butt',
-            className: `facility-line status-${props.status || 'unknown'}`,
-          }),
-      ]);
-      layer.bindTooltip(describe(props), { sticky: true });
-    } else {
-      continue;
-    }
-    layer.on('click', () => openDetails(id, { focus: true }));
-    layer.addTo(state.facilityLayer);
-    state.layersById.set(id, layer);
-  }
   renderList();
   renderInspectionLegend();
 }
@@ -648,17 +589,7 @@ function renderList() {
 
 function markSelected(id) {
   state.selectedId = id;
-  for (const [fid, layer] of state.layersById) {
-    const el = layer.getElement && layer.getElement();
-    if (el) el.classList.toggle('is-selected', fid === id);
-    if (layer.eachLayer) {
-      layer.eachLayer((l) => {
-        if (l.options.className && l.options.className.startsWith('facility-line')) {
-          l.setStyle({ weight: fid === id ? 8 : 5 });
-        }
-      });
-    }
-  }
+  window.registry?.highlight?.(id);
   for (const btn of document.querySelectorAll('#facility-list .facility-item')) {
     if (btn.dataset.facilityId === id) btn.setAttribute('aria-current', 'true');
     else btn.removeAttribute('aria-current');
@@ -667,23 +598,34 @@ function markSelected(id) {
 
 function openDetails(id, { focus = false, pan = false } = {}) {
   const f = state.features.find((x) => featureId(x) === id);
-  if (!f) return;
+  if (!f) {
+    openUnlistedFacility(id, { focus });
+    return;
+  }
   markSelected(id);
   renderDetails(f);
   const section = $('#details');
   section.hidden = false;
   loadFacilityDetails(id);
   if (pan) {
-    const layer = state.layersById.get(id);
-    if (layer && layer.getLatLng) {
-      const ll = layer.getLatLng();
-      if (!state.map.getBounds().pad(-0.1).contains(ll)) state.map.panTo(ll);
-    } else if (layer && layer.getBounds) {
-      const b = layer.getBounds();
-      if (!state.map.getBounds().contains(b)) state.map.fitBounds(b, { maxZoom: state.map.getZoom() });
+    const b = f.geometry && L.geoJSON(f.geometry).getBounds();
+    if (b && b.isValid() && !state.map.getBounds().pad(-0.1).contains(b)) {
+      state.map.fitBounds(b, { maxZoom: Math.max(state.map.getZoom(), 15) });
     }
   }
   if (focus) $('#details-heading').focus();
+}
+
+/** A facility picked on the map (a tile feature) or in another list, not in the current list: fetched first. */
+async function openUnlistedFacility(id, { focus = false } = {}) {
+  try {
+    const full = await api(`/api/v1/facilities/${encodeURIComponent(id)}`);
+    clearError('errorFacilities');
+    if (!state.features.some((x) => featureId(x) === id)) state.features = [...state.features, full];
+    openDetails(id, { focus });
+  } catch (err) {
+    showError('errorFacilities', err);
+  }
 }
 
 function renderDetails(f) {
@@ -868,6 +810,7 @@ function applyLanguage(lang) {
   renderLegend();
   renderInspectionLegend();
   renderDashboard();
+  document.dispatchEvent(new CustomEvent('registry:langchange', { detail: { lang } }));
   if (state.map) renderFacilities(state.features);
   if (state.selectedId && !$('#details').hidden) {
     const f = state.features.find((x) => featureId(x) === state.selectedId);
@@ -882,6 +825,27 @@ function applyLanguage(lang) {
     const strong = entry.querySelector('strong');
     if (strong) strong.textContent = `${t(context)}: `;
   }
+}
+
+// ---------------------------------------------------------------------------
+// What the other modules of the page (layers.js) use: the map, the district, the symbols, opening a facility.
+function exposeRegistry() {
+  const api = {
+    map: state.map,
+    get districtCode() { return state.districtCode; },
+    get districts() { return state.districts; },
+    get symbology() { return state.layer; },
+    setSymbology: (layer) => setLayer(layer),
+    kinds: state.kinds,
+    statusStyles: STATUS_STYLES,
+    inspectionStyles: INSPECTION_STYLES,
+    symbolSvg: (props, size) => symbolSvg(props, size),
+    statusLabel,
+    kindLabel: (code) => kindLabel({ kind: code }),
+    inspectionStateLabel,
+    openFacility: (id, opts = {}) => openDetails(String(id), { focus: true, ...opts }),
+  };
+  window.registry = Object.defineProperties(window.registry || {}, Object.getOwnPropertyDescriptors(api));
 }
 
 // ---------------------------------------------------------------------------
@@ -923,6 +887,7 @@ async function main() {
   initMap(cfg);
   // --- page state (issue 6): the map and the state for the other modules; the district, view and language follow it
   window.registry = Object.assign(window.registry || {}, { map: state.map });
+  exposeRegistry();
   const view = pageState.view();
   if (view) state.map.setView([view.lat, view.lon], view.zoom, { animate: false });
   initDashboard(state.map, { defaultDistrict: cfg.defaultDistrict });
@@ -936,6 +901,7 @@ async function main() {
   // --- end page state
   await Promise.all([kindsReady, loadDistricts(initial)]);
   renderLegend();
+  initLayers(window.registry);
 
   const select = $('#district-select');
   select.addEventListener('change', () => pageState.set({ district: select.value }, { history: 'push', source: 'select' }));

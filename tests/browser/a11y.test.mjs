@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AxeBuilder } from '@axe-core/playwright';
-import { launch, openPage, waitForFacilities, BASE_URL } from './helpers.mjs';
+import { launch, openPage, waitForFacilities, gapsMissing, BASE_URL } from './helpers.mjs';
 
 const INSPECTOR = process.env.INSPECTOR_USER;
 const INSPECTOR_PASSWORD = process.env.INSPECTOR_PASSWORD;
@@ -49,6 +49,27 @@ test('map page: loaded, with a facility opened, in English', T, async () => {
     await page.locator('#lang-toggle').click();
     await page.waitForFunction(() => document.documentElement.lang === 'en', null, { timeout: 5000 });
     await check(page, 'map in English');
+  } finally {
+    await context.close();
+  }
+});
+
+test('map page: every layer on with its lists, the gap analysis, and the nearest-facility search answered', { ...T, skip: (await gapsMissing()) || false }, async () => {
+  const { context, page } = await openPage(browser, { path: '/?layers=facilities,roads,defects,reports,gaps,candidates' });
+  try {
+    await waitForFacilities(page);
+    await page.locator('#candidate-list li').first().waitFor({ timeout: 60000 });
+    await page.evaluate(() => window.registry.map.setView([34.868, 110.494], 15, { animate: false }));
+    await page.locator('.layer-list[data-layer="reports"]').waitFor({ timeout: 20000 });
+    await check(page, 'map with every layer');
+    await page.getByLabel('地点名称').fill('城西街道');
+    await page.getByRole('button', { name: '查找地点' }).click();
+    await page.getByRole('button', { name: '城西街道（永济市）' }).click();
+    await page.locator('#nearest-results li').first().waitFor({ timeout: 20000 });
+    await check(page, 'nearest accessible toilets listed');
+    await page.locator('#lang-toggle').click();
+    await page.waitForFunction(() => document.documentElement.lang === 'en', null, { timeout: 5000 });
+    await check(page, 'map layers in English');
   } finally {
     await context.close();
   }

@@ -44,3 +44,49 @@ export async function openPage(browser, { path = '/', viewport = { width: 1280, 
 export async function waitForFacilities(page, timeout = 15000) {
   await page.locator('#facility-list .facility-item').first().waitFor({ state: 'visible', timeout });
 }
+
+/** Wait until the vector tile layer `name` has drawn features in view (the map draws them on canvases). */
+export async function waitForTileFeatures(page, name = 'facilities', { single = false, timeout = 20000 } = {}) {
+  await page.waitForFunction(([n, s]) => {
+    const inView = window.registry?.layers?.featuresInView(n);
+    return Boolean(inView && inView.some((x) => !s || !x.f.cluster));
+  }, [name, single], { timeout });
+}
+
+/**
+ * A single (not clustered) feature of tile layer `name` whose symbol is the one hit at its own point (not
+ * covered by another), with its page coordinates; null when there is none in view.
+ */
+export async function hittableFeature(page, name = 'facilities') {
+  return page.evaluate((n) => {
+    const { map, layers } = window.registry;
+    const box = map.getContainer().getBoundingClientRect();
+    for (const { f, latlng } of layers.featuresInView(n) || []) {
+      if (f.cluster || f.type !== 1) continue;
+      const p = map.latLngToContainerPoint(latlng);
+      if (p.x < 30 || p.y < 30 || p.x > box.width - 30 || p.y > box.height - 30) continue;
+      const hit = layers.hitTest(latlng, 0);
+      if (hit && hit.layer === n && hit.feature === f) {
+        return { id: f.id, props: f.props, x: box.left + p.x, y: box.top + p.y };
+      }
+    }
+    return null;
+  }, name);
+}
+
+/**
+ * Why the tests of the coverage gap layers and the nearest-facility search cannot run against this server (null
+ * when they can): they need /api/v1/coverage/{code}/gaps and the `near` parameter of the facility list.
+ */
+export async function gapsMissing() {
+  try {
+    const gaps = await fetch(`${BASE_URL}/api/v1/coverage/140881/gaps`);
+    const near = await (await fetch(`${BASE_URL}/api/v1/facilities?near=110.49,34.87&limit=1`)).json();
+    if (gaps.status === 404 || !near.features?.[0] || !('distanceM' in near.features[0].properties)) {
+      return 'the server has no coverage gaps endpoints or near= yet';
+    }
+    return null;
+  } catch (err) {
+    return `the server did not answer: ${err.message}`;
+  }
+}

@@ -2,7 +2,7 @@
 // panel, against the real service at BASE_URL (demo data of Yongji 140881).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, waitForFacilities } from './helpers.mjs';
+import { launch, openPage, waitForFacilities, waitForTileFeatures } from './helpers.mjs';
 
 const STATES = ['on_time', 'due_soon', 'overdue', 'never'];
 const T = { timeout: 60_000 };
@@ -40,24 +40,17 @@ test('inspection status layer: a labelled switch, its own legend with four disti
     const statusShapes = await page.locator('#legend-list .legend-item[data-status]').evaluateAll((els) => els.map((e) => e.dataset.shape));
     for (const i of items) assert.ok(!statusShapes.includes(i.shape), `${i.shape} is not a status shape`);
 
-    // markers now carry the inspection state; the accessible names say it too
-    const marker = page.locator('.leaflet-marker-pane .facility-marker').first();
-    const state = await marker.getAttribute('data-inspection-state');
-    const fromServer = await page.evaluate(async () => {
-      const r = await fetch('/api/v1/facilities?district=140881&limit=5');
-      const fc = await r.json();
-      return fc.features.some((f) => 'inspectionState' in f.properties);
-    });
-    if (fromServer) {
-      assert.ok(STATES.includes(state), `marker state ${state}`);
-      assert.equal(await page.locator('#inspection-no-data').isVisible(), false);
-      const label = await marker.getAttribute('aria-label');
-      assert.ok(['按期检查', '即将到期', '已逾期', '从未检查'].some((l) => label.includes(l)), label);
-    } else {
-      // an older server without inspection properties: the page says so instead of guessing
-      assert.equal(state, 'unknown');
-      assert.equal(await page.locator('#inspection-no-data').isVisible(), true);
-    }
+    // the facilities drawn from the tiles carry their inspection state; the list says it in words
+    await waitForTileFeatures(page, 'facilities');
+    const drawn = await page.evaluate(() => window.registry.layers.featuresInView('facilities')
+      .map(({ f }) => (f.cluster ? Object.keys(f.props.inspectionStates || {}) : [f.props.inspectionState])).flat());
+    assert.ok(drawn.length > 0);
+    for (const s of drawn) assert.ok(STATES.includes(s), `drawn state ${s}`);
+    assert.equal(await page.locator('#inspection-no-data').isVisible(), false);
+    const meta = await page.locator('#facility-list .facility-item .item-meta').first().textContent();
+    assert.ok(['按期检查', '即将到期', '已逾期', '从未检查'].some((l) => meta.includes(l)), meta);
+    // the page state keeps the choice
+    assert.match(new URL(page.url()).searchParams.get('layers') || '', /inspection/);
 
     await page.getByRole('radio', { name: '设施状态' }).check();
     await statusLegend.waitFor({ state: 'visible' });

@@ -3,7 +3,7 @@
 // Run: BASE_URL=http://127.0.0.1:5000 node --test tests/browser/
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, waitForFacilities, BASE_URL } from './helpers.mjs';
+import { launch, openPage, waitForFacilities, waitForTileFeatures, hittableFeature, BASE_URL } from './helpers.mjs';
 
 const STATUSES = ['operational', 'defective_usable', 'unusable', 'under_construction', 'removed'];
 const T = { timeout: 60_000 };
@@ -16,41 +16,29 @@ after(async () => {
   await browser?.close();
 });
 
-/** A marker whose centre is really clickable (inside the map, not covered by another marker). */
+/** A facility drawn from the vector tiles whose symbol is really clickable (street zoom: no clusters). */
 async function clickableMarker(page) {
-  const hit = await page.evaluate(() => {
-    const markers = [...document.querySelectorAll('.leaflet-marker-pane .facility-marker')];
-    for (const m of markers) {
-      const r = m.getBoundingClientRect();
-      const x = r.left + r.width / 2;
-      const y = r.top + r.height / 2;
-      const top = document.elementFromPoint(x, y);
-      if (top && m.contains(top)) return { id: m.dataset.facilityId, x, y };
-    }
-    return null;
-  });
-  assert.ok(hit, 'at least one facility marker is visible and not covered');
+  await page.evaluate(() => window.registry.map.setView([34.868, 110.494], 16, { animate: false }));
+  await waitForTileFeatures(page, 'facilities', { single: true });
+  const hit = await hittableFeature(page, 'facilities');
+  assert.ok(hit, 'at least one facility is drawn and not covered');
   return hit;
-}
-
-async function nameOf(page, id) {
-  return page.locator(`#facility-list .facility-item[data-facility-id="${id}"] .item-name`).textContent();
 }
 
 test('page loads without console errors and shows demo facilities', T, async () => {
   const { context, page, errors } = await openPage(browser);
   try {
     await waitForFacilities(page);
-    const markers = await page.locator('.leaflet-marker-pane .facility-marker').count();
+    await waitForTileFeatures(page, 'facilities');
+    const drawn = await page.evaluate(() => window.registry.layers.featuresInView('facilities'));
     const items = await page.locator('#facility-list .facility-item').count();
-    assert.ok(markers > 0, `markers on the map: ${markers}`);
-    assert.ok(items >= markers, `list items (${items}) cover the markers (${markers})`);
-    // every marker on the map is also in the list (the data are not only in the canvas)
-    const markerIds = await page.locator('.leaflet-marker-pane .facility-marker')
-      .evaluateAll((els) => els.map((e) => e.dataset.facilityId));
+    const inView = drawn.reduce((n, x) => n + (x.f.count || 1), 0);
+    assert.ok(inView > 0, `facilities drawn on the map: ${inView}`);
+    assert.ok(items > 0, `list items: ${items}`);
+    // every facility drawn on its own is also in the list (the data are not only in the canvas)
     const listIds = new Set(await page.locator('#facility-list .facility-item')
       .evaluateAll((els) => els.map((e) => e.dataset.facilityId)));
-    for (const id of markerIds) assert.ok(listIds.has(id), `marker ${id} is in the list`);
+    for (const x of drawn.filter((d) => !d.f.cluster && d.f.type === 1)) assert.ok(listIds.has(x.f.id), `facility ${x.f.id} is in the list`);
     // demo facilities are tagged as such in the list
     assert.ok(await page.locator('#facility-list .demo-tag').count() > 0, 'demo tag shown in the list');
     assert.match(await page.locator('#facility-count').textContent(), /\d/);
@@ -113,12 +101,12 @@ test('legend lists every status with a distinct shape', T, async () => {
   }
 });
 
-test('clicking a marker opens its details', T, async () => {
+test('clicking a facility drawn from the vector tiles opens its details', T, async () => {
   const { context, page, errors } = await openPage(browser);
   try {
     await waitForFacilities(page);
     const hit = await clickableMarker(page);
-    const name = (await nameOf(page, hit.id)).trim();
+    const name = hit.props.name.trim();
     await page.mouse.click(hit.x, hit.y);
     const details = page.locator('#details');
     await details.waitFor({ state: 'visible', timeout: 5000 });
@@ -136,19 +124,16 @@ test('clicking a marker opens its details', T, async () => {
   }
 });
 
-test('keyboard: Enter on a focused marker or a list button opens details', T, async () => {
+test('keyboard: Enter on a list button opens details, Escape closes them', T, async () => {
   const { context, page } = await openPage(browser);
   try {
     await waitForFacilities(page);
-    const marker = page.locator('.leaflet-marker-pane .facility-marker').first();
-    const id = await marker.getAttribute('data-facility-id');
-    assert.equal(await marker.getAttribute('tabindex'), '0', 'marker is keyboard focusable');
-    assert.ok((await marker.getAttribute('aria-label'))?.length > 0, 'marker has an accessible name');
-    await marker.focus();
+    // the map is drawn on canvases hidden from assistive technology; the list is the way in by keyboard
+    assert.equal(await page.locator('.leaflet-tile-pane canvas:not([aria-hidden="true"])').count(), 0);
+    const first = page.locator('#facility-list .facility-item').nth(0);
+    await first.focus();
     await page.keyboard.press('Enter');
     await page.locator('#details').waitFor({ state: 'visible', timeout: 5000 });
-    assert.match(await page.locator('#details-name').textContent(), new RegExp((await nameOf(page, id)).trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-
     await page.keyboard.press('Escape');
     await page.locator('#details').waitFor({ state: 'hidden', timeout: 5000 });
 

@@ -26,15 +26,16 @@ public static class TileEndpoints
     public static IEndpointRouteBuilder MapTileEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/tiles/{layer}/{z}/{x}/{y}.mvt", Tile).WithTags("Tiles").WithName("GetTile")
-            .WithSummary("A Mapbox Vector Tile of facilities (kind, status, inspectionState), roads (accessibility) or open defects.")
+            .WithSummary("A Mapbox Vector Tile of facilities (kind, status, inspectionState; ?kind= one kind), roads (accessibility), open defects or open public reports; point layers clustered up to zoom 15.")
             .Produces(StatusCodes.Status200OK, contentType: MediaType).Produces(StatusCodes.Status304NotModified)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    private static async Task<IResult> Tile(string layer, string z, string x, string y, HttpContext http, RegistryDbContext db, CancellationToken ct)
+    private static async Task<IResult> Tile(string layer, string z, string x, string y, HttpContext http, RegistryDbContext db,
+        FacilityKindCatalog kinds, CancellationToken ct)
     {
-        if (!TileSql.Layers.ContainsKey(layer))
+        if (!TileSql.Layers.TryGetValue(layer, out var definition))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown layer",
                 detail: "Layers: " + string.Join(", ", TileSql.Layers.Keys) + ".");
@@ -45,13 +46,23 @@ public static class TileEndpoints
         var max = zoom is { } zz ? (1 << zz) - 1 : int.MaxValue;
         var col = Parse(x, "x", 0, max, errors);
         var row = Parse(y, "y", 0, max, errors);
+        var kind = http.Request.Query["kind"].ToString();
+        if (kind.Length > 0 && !definition.ByKind)
+        {
+            errors.Add("kind", "Only the facilities layer takes a kind.");
+        }
+        else if (kind.Length > 0 && !kinds.TryGet(kind, out _))
+        {
+            errors.Add("kind", "Unknown facility kind; see /api/v1/facility-kinds.");
+        }
+
         if (!errors.IsEmpty || zoom is null || col is null || row is null)
         {
             return errors.ToResult(StatusCodes.Status400BadRequest);
         }
 
         var connection = await WriteResults.OpenAsync(db, ct);
-        var tile = await TileSql.TileAsync(connection, layer, zoom.Value, col.Value, row.Value, ct);
+        var tile = await TileSql.TileAsync(connection, layer, zoom.Value, col.Value, row.Value, kind.Length > 0 ? kind : null, ct);
         var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(tile).AsSpan(0, 12)) + "\"";
         var headers = http.Response.Headers;
         headers.ETag = etag;

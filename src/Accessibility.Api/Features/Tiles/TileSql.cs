@@ -1,5 +1,6 @@
 using Accessibility.Api.Features.Inspections;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Accessibility.Api.Features.Tiles;
 
@@ -7,32 +8,111 @@ namespace Accessibility.Api.Features.Tiles;
 /// Mapbox Vector Tiles made by PostGIS: the tile's Web Mercator envelope
 /// (<see href="https://postgis.net/docs/ST_TileEnvelope.html">ST_TileEnvelope</see>), a GiST-indexed bounding-box
 /// filter in CGCS2000, geometries clipped and quantized by
-/// <see href="https://postgis.net/docs/ST_AsMVTGeom.html">ST_AsMVTGeom</see> (extent 4096, buffer 64), and one layer
-/// encoded by <see href="https://postgis.net/docs/ST_AsMVT.html">ST_AsMVT</see>. Only public layers exist: household
+/// <see href="https://postgis.net/docs/ST_AsMVTGeom.html">ST_AsMVTGeom</see> (extent 4096), and one layer encoded by
+/// <see href="https://postgis.net/docs/ST_AsMVT.html">ST_AsMVT</see>. Only public layers exist: household
 /// (renovation) data are never in a tile.
+/// <para>
+/// Point layers (facilities, defects, public reports) are clustered up to <see cref="ClusterMaxZoom"/>: the points
+/// are grouped by a grid of cells per tile (<see cref="CoarseGrid"/> per side up to <see cref="CoarseGridMaxZoom"/>,
+/// cells of 32 px on a 256 px tile; then <see cref="FineGrid"/>, 16 px, so that a dense city is still readable),
+/// aligned to the global tile grid, so a cell groups the same points in every tile that holds it. A cell with one point is that feature; a cell with several is one point at their centroid with
+/// <c>count</c> and a breakdown (JSON text: status, inspection state, severity or category → number). A tile
+/// also carries the cells of a one-cell ring around it, so that a symbol near the edge is drawn whole; a client
+/// counts only the features whose point lies inside the tile (0 ≤ x, y &lt; 4096) to count each once.
+/// </para>
 /// </summary>
 public static class TileSql
 {
     /// <summary>Tile extent in integer coordinates.</summary>
     public const int Extent = 4096;
 
+    /// <summary>Deepest zoom whose point layers are clustered; from the next zoom on every feature is its own.</summary>
+    public const int ClusterMaxZoom = 15;
+
+    /// <summary>Deepest zoom clustered on the coarse grid.</summary>
+    public const int CoarseGridMaxZoom = 12;
+
+    /// <summary>Cluster cells per tile side up to <see cref="CoarseGridMaxZoom"/> (32 px cells).</summary>
+    public const int CoarseGrid = 8;
+
+    /// <summary>Cluster cells per tile side from <see cref="CoarseGridMaxZoom"/> + 1 to <see cref="ClusterMaxZoom"/> (16 px cells).</summary>
+    public const int FineGrid = 16;
+
+    /// <summary>Cluster cells per tile side at zoom <paramref name="z"/>, or null when not clustered.</summary>
+    public static int? GridAt(int z) => z <= CoarseGridMaxZoom ? CoarseGrid : z <= ClusterMaxZoom ? FineGrid : null;
+
+    /// <summary>Below this zoom the roads layer holds only main roads (主干路): a province of side streets is noise.</summary>
+    public const int AllRoadsMinZoom = 10;
+
     private const string Envelope = """
         WITH b AS (SELECT ST_TileEnvelope(@z, @x, @y) AS env),
         bb AS (SELECT env, ST_Transform(ST_Expand(env, (ST_XMax(env) - ST_XMin(env)) * 64.0 / 4096), 4490) AS box FROM b)
         """;
 
+    // Point symbols are up to 28 px wide: a buffer of 16 px (256 of 4096) keeps a symbol at the edge whole.
+    private const string PointEnvelope = """
+        WITH b AS (SELECT ST_TileEnvelope(@z, @x, @y) AS env),
+        bb AS (SELECT env, ST_Transform(ST_Expand(env, (ST_XMax(env) - ST_XMin(env)) * 256.0 / 4096), 4490) AS box FROM b)
+        """;
+
+    // One ring of cluster cells around the tile (a cell is 1/@grid of the tile side).
+    private const string ClusterEnvelope = """
+        WITH b AS (SELECT ST_TileEnvelope(@z, @x, @y) AS env),
+        bb AS (SELECT env, ST_Transform(ST_Expand(env, (ST_XMax(env) - ST_XMin(env)) / @grid), 4490) AS box FROM b)
+        """;
+
+    // The global cluster cell of src.pt: the tile coordinate at zoom z times the grid, Web Mercator y computed from
+    // the latitude directly (no per-point ST_Transform), floored.
+    private const string Cells = """
+        , cells AS (
+          SELECT src.*,
+                 floor((ST_X(src.pt) + 180.0) / 360.0 * (2.0 ^ @z) * @grid) AS cx,
+                 floor((1 - ln(tan(radians(ST_Y(src.pt))) + 1 / cos(radians(ST_Y(src.pt)))) / pi()) / 2 * (2.0 ^ @z) * @grid) AS cy
+          FROM src)
+        """;
+
+    // A breakdown of the cells' column c as JSON text {"value": count, …}, ordered by value for a stable tile.
+    private const string Breakdown = "(SELECT json_object_agg(v, n ORDER BY v)::text FROM (SELECT v, count(*) AS n FROM unnest(array_agg({c})) v GROUP BY v) s)";
+
+    private static string BreakdownOf(string column) => Breakdown.Replace("{c}", column, StringComparison.Ordinal);
+
+    private const string ClusterGeom = "ST_AsMVTGeom(ST_Transform(ST_Centroid(ST_Collect(cells.pt)), 3857), (SELECT env FROM b), 4096, 640, false) AS geom";
+
     /// <summary>Facilities in service or not (not deleted), with kind, status and inspection state.</summary>
-    private const string Facilities = Envelope + """
+    private const string Facilities = PointEnvelope + """
         , mvt AS (
           SELECT f.id, f.kind, f.name, f.status, f.district_code AS "districtCode", f.township_code AS "townshipCode",
                  {InspectionState} AS "inspectionState",
-                 ST_AsMVTGeom(ST_Transform(f.geometry, 3857), bb.env, 4096, 64, true) AS geom
+                 ST_AsMVTGeom(ST_Transform(f.geometry, 3857), bb.env, 4096, 256, true) AS geom
           FROM facilities f, bb
-          WHERE f.deleted_at IS NULL AND f.geometry && bb.box)
+          WHERE f.deleted_at IS NULL AND f.geometry && bb.box AND (@kind::text IS NULL OR f.kind = @kind::text))
         SELECT ST_AsMVT(mvt, 'facilities', 4096, 'geom', 'id') FROM mvt WHERE geom IS NOT NULL
         """;
 
-    private static readonly string FacilitiesSql = Facilities.Replace("{InspectionState}", InspectionSql.InspectionState, StringComparison.Ordinal);
+    /// <summary>Facilities grouped by cluster cell; a line facility counts at a point on it.</summary>
+    private const string FacilityClusters = ClusterEnvelope + """
+        , src AS (
+          SELECT f.id, f.kind, f.name, f.status, f.district_code, f.township_code, {InspectionState} AS inspection_state,
+                 ST_PointOnSurface(f.geometry) AS pt
+          FROM facilities f, bb
+          WHERE f.deleted_at IS NULL AND f.geometry && bb.box AND (@kind::text IS NULL OR f.kind = @kind::text))
+        """ + Cells + """
+        , mvt AS (
+          SELECT count(*) AS count,
+                 CASE WHEN count(*) = 1 THEN min(cells.id) END AS id,
+                 CASE WHEN count(*) = 1 THEN min(cells.kind) END AS kind,
+                 CASE WHEN count(*) = 1 THEN min(cells.name) END AS name,
+                 CASE WHEN count(*) = 1 THEN min(cells.status) END AS status,
+                 CASE WHEN count(*) = 1 THEN min(cells.district_code) END AS "districtCode",
+                 CASE WHEN count(*) = 1 THEN min(cells.township_code) END AS "townshipCode",
+                 CASE WHEN count(*) = 1 THEN min(cells.inspection_state) END AS "inspectionState",
+                 CASE WHEN count(*) > 1 THEN {ByStatus} END AS statuses,
+                 CASE WHEN count(*) > 1 THEN {ByInspectionState} END AS "inspectionStates",
+                 {ClusterGeom}
+          FROM cells
+          GROUP BY cells.cx, cells.cy)
+        SELECT ST_AsMVT(mvt, 'facilities', 4096, 'geom', 'id') FROM mvt WHERE geom IS NOT NULL
+        """;
 
     /// <summary>Road segments (not deleted), with class and the accessibility of the segment.</summary>
     private const string Roads = Envelope + """
@@ -42,37 +122,135 @@ public static class TileSql
                  (COALESCE(r.sidewalk_width_m, 0) > 0 AND r.curb_ramp_start AND r.curb_ramp_end AND r.tactile_paving = 'continuous') AS accessible,
                  ST_AsMVTGeom(ST_Transform(r.geometry, 3857), bb.env, 4096, 64, true) AS geom
           FROM road_segments r, bb
-          WHERE r.deleted_at IS NULL AND r.geometry && bb.box)
+          WHERE r.deleted_at IS NULL AND r.geometry && bb.box AND (@z >= {AllRoadsMinZoom} OR r.road_class = 'main'))
         SELECT ST_AsMVT(mvt, 'roads', 4096, 'geom', 'id') FROM mvt WHERE geom IS NOT NULL
         """;
 
+    private const string UnclosedDefect = "d.status IN ('open', 'assigned', 'fixed')";
+
     /// <summary>Unclosed defects (open, assigned, fixed), with severity and whether overdue; no history, no people.</summary>
-    private const string OpenDefects = Envelope + """
+    private const string OpenDefects = PointEnvelope + """
         , mvt AS (
           SELECT d.id, d.facility_id AS "facilityId", d.item, d.severity, d.status,
                  (d.status IN ('open', 'assigned') AND d.due_at < now()) AS overdue,
-                 ST_AsMVTGeom(ST_Transform(d.location, 3857), bb.env, 4096, 64, true) AS geom
+                 ST_AsMVTGeom(ST_Transform(d.location, 3857), bb.env, 4096, 256, true) AS geom
           FROM defects d, bb
-          WHERE d.status IN ('open', 'assigned', 'fixed') AND d.location && bb.box)
+          WHERE {UnclosedDefect} AND d.location && bb.box)
         SELECT ST_AsMVT(mvt, 'defects', 4096, 'geom', 'id') FROM mvt WHERE geom IS NOT NULL
         """;
 
+    /// <summary>Unclosed defects grouped by cluster cell, with a breakdown by severity and the number overdue.</summary>
+    private const string DefectClusters = ClusterEnvelope + """
+        , src AS (
+          SELECT d.id, d.facility_id, d.item, d.severity, d.status,
+                 (d.status IN ('open', 'assigned') AND d.due_at < now()) AS overdue, d.location AS pt
+          FROM defects d, bb
+          WHERE {UnclosedDefect} AND d.location && bb.box)
+        """ + Cells + """
+        , mvt AS (
+          SELECT count(*) AS count,
+                 CASE WHEN count(*) = 1 THEN min(cells.id) END AS id,
+                 CASE WHEN count(*) = 1 THEN min(cells.facility_id) END AS "facilityId",
+                 CASE WHEN count(*) = 1 THEN min(cells.item) END AS item,
+                 CASE WHEN count(*) = 1 THEN min(cells.severity) END AS severity,
+                 CASE WHEN count(*) = 1 THEN min(cells.status) END AS status,
+                 CASE WHEN count(*) = 1 THEN bool_or(cells.overdue) END AS overdue,
+                 CASE WHEN count(*) > 1 THEN {BySeverity} END AS severities,
+                 CASE WHEN count(*) > 1 THEN count(*) FILTER (WHERE cells.overdue) END AS "overdueCount",
+                 {ClusterGeom}
+          FROM cells
+          GROUP BY cells.cx, cells.cy)
+        SELECT ST_AsMVT(mvt, 'defects', 4096, 'geom', 'id') FROM mvt WHERE geom IS NOT NULL
+        """;
+
+    // Open public reports as Open311 shows them publicly: category, date, "me too" and duplicates; never the
+    // description's author, contact data, device or account. Duplicates are counted on their primary.
+    private const string OpenReport = "r.status IN ('new', 'accepted') AND r.duplicate_of_id IS NULL";
+
+    private const string ReportDuplicates = "(SELECT count(*) FROM reports x WHERE x.duplicate_of_id = r.id)";
+
+    /// <summary>Open public reports (primaries) with category, date filed, "me too" count and duplicates.</summary>
+    private const string OpenReports = PointEnvelope + """
+        , mvt AS (
+          SELECT r.id, r.service_code AS "serviceCode", to_char(r.requested_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "requestedAt",
+                 r.me_too_count AS "meToo", {ReportDuplicates} AS duplicates,
+                 ST_AsMVTGeom(ST_Transform(r.location, 3857), bb.env, 4096, 256, true) AS geom
+          FROM reports r, bb
+          WHERE {OpenReport} AND r.location && bb.box)
+        SELECT ST_AsMVT(mvt, 'reports', 4096, 'geom', 'id') FROM mvt WHERE geom IS NOT NULL
+        """;
+
+    /// <summary>Open public reports grouped by cluster cell, with a breakdown by category.</summary>
+    private const string ReportClusters = ClusterEnvelope + """
+        , src AS (
+          SELECT r.id, r.service_code, r.requested_at, r.me_too_count, {ReportDuplicates} AS duplicates, r.location AS pt
+          FROM reports r, bb
+          WHERE {OpenReport} AND r.location && bb.box)
+        """ + Cells + """
+        , mvt AS (
+          SELECT count(*) AS count,
+                 CASE WHEN count(*) = 1 THEN min(cells.id) END AS id,
+                 CASE WHEN count(*) = 1 THEN min(cells.service_code) END AS "serviceCode",
+                 CASE WHEN count(*) = 1 THEN to_char(min(cells.requested_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') END AS "requestedAt",
+                 CASE WHEN count(*) = 1 THEN min(cells.me_too_count) END AS "meToo",
+                 CASE WHEN count(*) = 1 THEN min(cells.duplicates) END AS duplicates,
+                 CASE WHEN count(*) > 1 THEN {ByService} END AS services,
+                 {ClusterGeom}
+          FROM cells
+          GROUP BY cells.cx, cells.cy)
+        SELECT ST_AsMVT(mvt, 'reports', 4096, 'geom', 'id') FROM mvt WHERE geom IS NOT NULL
+        """;
+
+    private static string Expand(string sql) => sql
+        .Replace("{InspectionState}", InspectionSql.InspectionState, StringComparison.Ordinal)
+        .Replace("{ByStatus}", BreakdownOf("cells.status"), StringComparison.Ordinal)
+        .Replace("{ByInspectionState}", BreakdownOf("cells.inspection_state"), StringComparison.Ordinal)
+        .Replace("{BySeverity}", BreakdownOf("cells.severity"), StringComparison.Ordinal)
+        .Replace("{ByService}", BreakdownOf("cells.service_code"), StringComparison.Ordinal)
+        .Replace("{ClusterGeom}", ClusterGeom, StringComparison.Ordinal)
+        .Replace("{UnclosedDefect}", UnclosedDefect, StringComparison.Ordinal)
+        .Replace("{OpenReport}", OpenReport, StringComparison.Ordinal)
+        .Replace("{ReportDuplicates}", ReportDuplicates, StringComparison.Ordinal)
+        .Replace("{AllRoadsMinZoom}", AllRoadsMinZoom.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+    /// <summary>A served layer: its SQL for single features and, for point layers, for clusters.</summary>
+    /// <param name="Features">Statement of the layer past <see cref="ClusterMaxZoom"/> (at all zooms when never clustered).</param>
+    /// <param name="Clusters">Statement of the layer up to <see cref="ClusterMaxZoom"/>, or null when never clustered.</param>
+    /// <param name="ByKind">Whether the layer takes a facility <c>kind</c> filter.</param>
+    public sealed record TileLayer(string Features, string? Clusters, bool ByKind);
+
     /// <summary>The layers served, by path name.</summary>
-    public static readonly IReadOnlyDictionary<string, string> Layers = new Dictionary<string, string>(StringComparer.Ordinal)
+    public static readonly IReadOnlyDictionary<string, TileLayer> Layers = new Dictionary<string, TileLayer>(StringComparer.Ordinal)
     {
-        ["facilities"] = FacilitiesSql,
-        ["roads"] = Roads,
-        ["defects"] = OpenDefects,
+        ["facilities"] = new(Expand(Facilities), Expand(FacilityClusters), ByKind: true),
+        ["roads"] = new(Expand(Roads), null, ByKind: false),
+        ["defects"] = new(Expand(OpenDefects), Expand(DefectClusters), ByKind: false),
+        ["reports"] = new(Expand(OpenReports), Expand(ReportClusters), ByKind: false),
     };
 
-    /// <summary>The tile <paramref name="z"/>/<paramref name="x"/>/<paramref name="y"/> of <paramref name="layer"/> (empty when no feature).</summary>
-    public static async Task<byte[]> TileAsync(NpgsqlConnection connection, string layer, int z, int x, int y, CancellationToken ct)
+    /// <summary>
+    /// The tile <paramref name="z"/>/<paramref name="x"/>/<paramref name="y"/> of <paramref name="layer"/> (empty when
+    /// no feature), clustered up to <see cref="ClusterMaxZoom"/>; <paramref name="kind"/> limits facilities to one kind.
+    /// </summary>
+    public static async Task<byte[]> TileAsync(NpgsqlConnection connection, string layer, int z, int x, int y, string? kind, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        await using var command = new NpgsqlCommand(Layers[layer], connection);
+        var definition = Layers[layer];
+        var grid = definition.Clusters is null ? null : GridAt(z);
+        await using var command = new NpgsqlCommand(grid is null ? definition.Features : definition.Clusters, connection);
         command.Parameters.AddWithValue("z", z);
+        if (grid is { } cells)
+        {
+            command.Parameters.AddWithValue("grid", cells);
+        }
+
         command.Parameters.AddWithValue("x", x);
         command.Parameters.AddWithValue("y", y);
+        if (definition.ByKind)
+        {
+            command.Parameters.Add(new NpgsqlParameter("kind", NpgsqlDbType.Text) { Value = (object?)kind ?? DBNull.Value });
+        }
+
         return await command.ExecuteScalarAsync(ct) as byte[] ?? [];
     }
 }
