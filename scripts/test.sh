@@ -55,6 +55,8 @@ if [ $ready = 1 ]; then
   [ "${PIPESTATUS[0]}" = 0 ] || status=1
   p=$(sed -nE 's/^# pass ([0-9]+)/\1/p' var/test/browser.log | tail -1); f=$(sed -nE 's/^# fail ([0-9]+)/\1/p' var/test/browser.log | tail -1)
   s=$(sed -nE 's/^# skipped ([0-9]+)/\1/p' var/test/browser.log | tail -1)
+  # node:test reports a test that ran out of time as "cancelled", not "fail": it is a failure all the same.
+  c=$(sed -nE 's/^# cancelled ([0-9]+)/\1/p' var/test/browser.log | tail -1); f=$(( ${f:-0} + ${c:-0} ))
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${s:-0}))
 else
   echo "The service for the browser tests did not start; last lines of var/test/browser-api.log:" >&2
