@@ -300,6 +300,9 @@ function initMap(cfg) {
     keyboard: true,
   });
   map.attributionControl.setPrefix('<a href="https://leafletjs.com" lang="en">Leaflet</a>');
+  // The controls above the map grow as the modules render them: keep Leaflet's idea of the map's size true,
+  // or a district fitted before the change is partly drawn outside the visible map.
+  new ResizeObserver(() => map.invalidateSize()).observe(map.getContainer());
   if (cfg.tileUrl) {
     state.tileLayer = L.tileLayer(cfg.tileUrl, {
       attribution: cfg.tileAttribution || '',
