@@ -1100,22 +1100,16 @@ function drawGaps() {
       const label = tx('candidateLabel', { rank: p.rank, added: num(p.addedDemand) });
       const marker = L.marker([lat, lon], {
         icon: L.divIcon({ className: 'candidate-marker', html: `<span aria-hidden="true">${p.rank}</span>`, iconSize: [26, 26], iconAnchor: [13, 13] }),
-        keyboard: true,
+        // Not a tab stop: neighbouring cells' markers overlap when zoomed out (too small a target), and the
+        // candidate list beside the map offers the same "what if" for keyboard and screen-reader users.
+        keyboard: false,
         title: label,
       });
       marker.on('add', () => {
         const node = marker.getElement();
         if (!node) return;
-        node.setAttribute('role', 'button');
-        node.setAttribute('aria-label', `${label}. ${tx('whatIf')}`);
+        node.setAttribute('aria-hidden', 'true');
         node.dataset.rank = String(p.rank);
-        node.addEventListener('keydown', (ev) => {
-          if (ev.key === 'Enter' || ev.key === ' ') {
-            ev.preventDefault();
-            ev.stopPropagation();
-            whatIf(lon, lat, tx('candidatePlace', { rank: p.rank }));
-          }
-        });
       });
       marker.on('click', () => whatIf(lon, lat, tx('candidatePlace', { rank: p.rank })));
       return marker;
