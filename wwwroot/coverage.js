@@ -357,7 +357,7 @@ export function indicatorList(c) {
     : c.renovations.targets.map((t) => el('li', {},
       el('span', { class: 'coverage-label', text: t.title }),
       el('span', { class: 'coverage-value', text: t.accepted == null ? tx('withheld') : num(t.accepted, 0) }),
-      el('span', { class: 'coverage-detail', text: t.willMiss ? tx('willMiss') : tx('onTrack') })));
+      el('span', { class: 'coverage-detail', text: t.willMiss == null ? tx('withheld') : t.willMiss ? tx('willMiss') : tx('onTrack') })));
   const density = [`${tx('perKm2')} ${num(f.perKm2, 3)}`, `${tx('per10k')} ${num(f.per10kResidents, 2)}`];
   if (c.areaKm2 != null) density.push(tx('area', { area: num(c.areaKm2, 1) }));
   return el('ul', { class: 'coverage-list' },
@@ -429,7 +429,8 @@ export function targetProgress(planTargets, c, today = new Date()) {
         if (renovation.forecast != null) lines.push(tx('forecastCount', { n: num(renovation.forecast, 0), year: t.periodEnd }));
       }
       lines.push(renovation.pipeline == null ? tx('pipelineWithheld') : tx('pipeline', { n: num(renovation.pipeline, 0) }));
-      status = renovation.willMiss ? 'willMiss' : 'onTrack';
+      // withheld for the public when the figures it rests on are: nothing to judge by
+      if (renovation.willMiss != null) status = renovation.willMiss ? 'willMiss' : 'onTrack';
       if (progress != null && progress >= 1) status = 'met';
     } else if (c?.townshipService?.target && c.townshipService.target.id === t.id) {
       const share = c.townshipService.share;

@@ -105,7 +105,9 @@ public sealed class CoverageEndpointsTests(RegistryFixture registry) : IAsyncLif
         Assert.Equal(2, (int)reach["covered"]!); // B1, S1
         Assert.Equal(0.5m, (decimal)reach["share"]!);
         Assert.Equal(1, (int)reach["publicBuildings"]!["covered"]!);
-        Assert.False((bool)reach["households"]!["suppressed"]!);
+        Assert.True((bool)reach["households"]!["suppressed"]!); // public: households only for a county
+        Assert.Null(reach["households"]!["total"]);
+        Assert.False((bool)reach["householdsInDemand"]!);
 
         var wider = (await GetAsync("/api/v1/coverage/" + Township + "?metres=600"))["toiletReach"]!;
         Assert.Equal(0.75m, (decimal)wider["share"]!); // S3 joins

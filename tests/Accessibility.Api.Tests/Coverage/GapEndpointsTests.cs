@@ -50,7 +50,7 @@ public sealed class GapEndpointsTests(RegistryFixture registry) : IAsyncLifetime
         collection["features"]!.AsArray().ToDictionary(f => (string)f!["id"]!, f => f!["properties"]!);
 
     [Fact]
-    public async Task Anonymous_gaps_leave_out_cells_households_below_5_and_staff_of_the_district_see_them_all()
+    public async Task Anonymous_gaps_leave_households_out_and_staff_of_the_district_see_them_all()
     {
         await ArrangePrivacyFixtureAsync();
         using var anonymous = registry.CreateClient();
@@ -59,18 +59,16 @@ public sealed class GapEndpointsTests(RegistryFixture registry) : IAsyncLifetime
         Assert.Equal("FeatureCollection", (string?)publicView["type"]);
         Assert.Equal(Epsg, (int)publicView["gridEpsg"]!);
         Assert.Equal(500, (int)publicView["cellM"]!);
-        Assert.Equal("cells_of_5_or_more", (string?)publicView["households"]);
+        Assert.Equal("none", (string?)publicView["households"]);
 
-        // A's single household and H's three are left out, K (2 households, nothing else) is not listed at all.
+        // Every household is left out: H keeps its public building only; K (2 households) and L (5) are not listed at all.
         var cells = ById(publicView);
-        Assert.Equal([Cell(L.I, L.J), Cell(B.I, B.J), Cell(H.I, H.J)], publicView["features"]!.AsArray().Select(f => (string)f!["id"]!));
-        Assert.Equal(5, (int)cells[Cell(L.I, L.J)]["uncovered"]!);
-        Assert.False((bool)cells[Cell(L.I, L.J)]["householdsSuppressed"]!);
+        Assert.Equal([Cell(B.I, B.J), Cell(H.I, H.J)], publicView["features"]!.AsArray().Select(f => (string)f!["id"]!));
         Assert.Equal(3, (int)cells[Cell(B.I, B.J)]["demand"]!);
         Assert.Equal(0, (int)cells[Cell(B.I, B.J)]["covered"]!);
         Assert.Equal(1, (int)cells[Cell(H.I, H.J)]["demand"]!);
-        Assert.True((bool)cells[Cell(H.I, H.J)]["householdsSuppressed"]!);
         Assert.DoesNotContain(Cell(K.I, K.J), text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Cell(L.I, L.J), text, StringComparison.Ordinal);
         Assert.All(publicView["features"]!.AsArray(), f =>
         {
             var p = f!["properties"]!;
@@ -78,11 +76,11 @@ public sealed class GapEndpointsTests(RegistryFixture registry) : IAsyncLifetime
             Assert.Equal((int)p["demand"]! - (int)p["covered"]!, (int)p["uncovered"]!);
         });
 
-        // Totals are those of the cells as shown: A 2 (covered), B 3, H 1, L 5.
-        Assert.Equal(11, (int)publicView["demand"]!);
+        // Totals of public buildings and bus stops: A 2 (covered), B 3, H 1.
+        Assert.Equal(6, (int)publicView["demand"]!);
         Assert.Equal(2, (int)publicView["covered"]!);
-        Assert.Equal(0.1818m, (decimal)publicView["share"]!);
-        Assert.Equal(11, (int)publicView["properties"]!["demand"]!);
+        Assert.Equal(0.3333m, (decimal)publicView["share"]!);
+        Assert.Equal(6, (int)publicView["properties"]!["demand"]!);
 
         // The cell is a hexagon of side 500 m around the centre the grid formula gives.
         var hexagon = publicView["features"]!.AsArray().First(f => (string?)f!["id"] == Cell(B.I, B.J))!["geometry"]!;
@@ -96,7 +94,7 @@ public sealed class GapEndpointsTests(RegistryFixture registry) : IAsyncLifetime
         // An inspector of the district may not see households either; a planner of it sees every one.
         using var inspector = await registry.CreateUserClientAsync(Roles.Inspector, "140881");
         var inspectorView = JsonNode.Parse(await inspector.GetStringAsync(Url($"/api/v1/coverage/{Township}/gaps")))!.AsObject();
-        Assert.Equal(11, (int)inspectorView["demand"]!);
+        Assert.Equal(6, (int)inspectorView["demand"]!);
 
         using var planner = await registry.CreateUserClientAsync(Roles.Planner, "140881");
         var staffView = JsonNode.Parse(await planner.GetStringAsync(Url($"/api/v1/coverage/{Township}/gaps")))!.AsObject();
@@ -104,33 +102,32 @@ public sealed class GapEndpointsTests(RegistryFixture registry) : IAsyncLifetime
         Assert.Equal([Cell(L.I, L.J), Cell(H.I, H.J), Cell(B.I, B.J), Cell(K.I, K.J)], staffView["features"]!.AsArray().Select(f => (string)f!["id"]!));
         var staffCells = ById(staffView);
         Assert.Equal(4, (int)staffCells[Cell(H.I, H.J)]["demand"]!);
-        Assert.False((bool)staffCells[Cell(H.I, H.J)]["householdsSuppressed"]!);
         Assert.Equal(2, (int)staffCells[Cell(K.I, K.J)]["uncovered"]!);
         Assert.Equal(3 + 3 + 4 + 2 + 5, (int)staffView["demand"]!);
         Assert.Equal(3, (int)staffView["covered"]!);
 
         // A planner of another county gets the public view.
         using var elsewhere = await registry.CreateUserClientAsync(Roles.Planner, "410307");
-        Assert.Equal(11, (int)JsonNode.Parse(await elsewhere.GetStringAsync(Url($"/api/v1/coverage/{Township}/gaps")))!["demand"]!);
+        Assert.Equal(6, (int)JsonNode.Parse(await elsewhere.GetStringAsync(Url($"/api/v1/coverage/{Township}/gaps")))!["demand"]!);
     }
 
     [Fact]
     public async Task Gaps_follow_the_radius_the_cell_size_and_the_kind()
     {
         await ArrangePrivacyFixtureAsync();
-        using var client = registry.CreateClient();
+        using var client = await registry.CreateUserClientAsync(Roles.Planner, "140881"); // households included
 
-        // At 1,600 m the toilet in A also reaches B's bus stops (1.5 km); H's public building is 3 km away.
+        // At 1,600 m the toilet in A also reaches B's bus stops (1.5 km); H is 3 km away, K 4.5 km.
         var wide = JsonNode.Parse(await client.GetStringAsync(Url($"/api/v1/coverage/{Township}/gaps?metres=1600")))!.AsObject();
-        Assert.Equal([Cell(L.I, L.J), Cell(H.I, H.J)], wide["features"]!.AsArray().Select(f => (string)f!["id"]!));
-        Assert.Equal(5, (int)wide["covered"]!);
+        Assert.Equal([Cell(L.I, L.J), Cell(H.I, H.J), Cell(K.I, K.J)], wide["features"]!.AsArray().Select(f => (string)f!["id"]!));
+        Assert.Equal(6, (int)wide["covered"]!); // A's 3 and B's 3
 
         // Cells of side 100 m: B's centre (1.5 km east of A's) is a cell centre of that grid too (x = 150 m × 249,660,
-        // y = 173.2 m × 22,285), and so are H's and L's; their points stay within 40 m of them.
+        // y = 173.2 m × 22,285), and so are H's, K's and L's; their points stay within 40 m of them.
         var fine = JsonNode.Parse(await client.GetStringAsync(Url($"/api/v1/coverage/{Township}/gaps?cell=100")))!.AsObject();
         Assert.Equal(100, (int)fine["cellM"]!);
-        Assert.Equal(["249650,22300", "249660,22285", "249670,22285"], fine["features"]!.AsArray().Select(f => (string)f!["id"]!));
-        Assert.Equal(11, (int)fine["demand"]!);
+        Assert.Equal(["249650,22300", "249670,22285", "249660,22285", "249680,22285"], fine["features"]!.AsArray().Select(f => (string)f!["id"]!));
+        Assert.Equal(17, (int)fine["demand"]!);
 
         // No operational disability service anywhere: every point is uncovered for that kind.
         var service = JsonNode.Parse(await client.GetStringAsync(Url($"/api/v1/coverage/{Township}/gaps?kind=disability_service")))!.AsObject();

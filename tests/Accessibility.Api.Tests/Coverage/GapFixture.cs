@@ -62,21 +62,23 @@ internal static class GapFixture
 
     /// <summary>
     /// <paramref name="count"/> renovated (accepted) households around (dx, dy) from the centre of cell (i, j), 10 m
-    /// apart, accepted at <paramref name="acceptedAt"/> (now when null).
+    /// apart, accepted at <paramref name="acceptedAt"/> (now when null), in <paramref name="township"/> of 永济市.
     /// </summary>
-    public static Task HouseholdsAsync(RegistryFixture registry, int count, long i, long j, double dx = 0, double dy = 0, string status = "accepted", string acceptedAt = "now()")
+    public static Task HouseholdsAsync(
+        RegistryFixture registry, int count, long i, long j, double dx = 0, double dy = 0, string status = "accepted", string acceptedAt = "now()",
+        string township = Township)
     {
         var (x, y) = Centre(i, j);
         return ExecAsync(registry, $$"""
             INSERT INTO renovation_cases (district_code, township_code, status, status_changed_at, person_name, id_number_cipher, id_number_hash,
                                           birth_year, disability_category, disability_grade, mobility_aids, eligibility, lives_alone, address,
                                           location, barriers, items, identified_on, accepted_at, source, created_at, updated_at, photos_before, photos_after)
-            SELECT '140881', '140881001', @status, now(), '测试户' || n, '\x00'::bytea, decode(md5(random()::text), 'hex'),
+            SELECT '140881', @township, @status, now(), '测试户' || n, '\x00'::bytea, decode(md5(random()::text), 'hex'),
                    1950, 'physical', 1, '{}', 'dibao', false, '测试地址',
                    ST_Transform(ST_SetSRID(ST_MakePoint(@x + 10 * n, @y), 4525), 4490), '{}', '[]', current_date,
                    CASE WHEN @status IN ('accepted', 'followed_up') THEN {{acceptedAt}} END, 'test', now(), now(), '{}', '{}'
             FROM generate_series(0, @count - 1) n
-            """, ("status", status), ("x", x + dx), ("y", y + dy), ("count", count));
+            """, ("status", status), ("x", x + dx), ("y", y + dy), ("count", count), ("township", township));
     }
 
     /// <summary>The lon/lat of (dx, dy) metres from the centre of cell (i, j).</summary>

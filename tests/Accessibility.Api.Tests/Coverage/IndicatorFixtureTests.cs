@@ -140,7 +140,8 @@ public sealed class IndicatorFixtureTests(RegistryFixture registry) : IAsyncLife
         const int accepted = 7; // the two accepted in 2026 fall outside the period
         var forecast = elapsed >= periodDays ? accepted : (int)Math.Floor((decimal)accepted * periodDays / elapsed);
 
-        var renovations = (await GetAsync("/api/v1/coverage/140881"))["renovations"]!;
+        using var planner = await registry.CreateUserClientAsync(Roles.Planner, "140881");
+        var renovations = (await GetAsync("/api/v1/coverage/140881", planner))["renovations"]!;
         var targets = renovations["targets"]!.AsArray();
         var binding = targets.Single(t => (string?)t!["indicator"] == "household_renovations")!;
         Assert.Equal(100m, (decimal)binding["value"]!);
@@ -156,13 +157,26 @@ public sealed class IndicatorFixtureTests(RegistryFixture registry) : IAsyncLife
         Assert.Null(expected["warning"]); // expected, not binding: no warning
         Assert.False(string.IsNullOrEmpty((string?)renovations["definition"]!["en"]));
 
-        // Below 5 the figures are withheld.
+        // The public: the 7 accepted, but not the pipeline, whose statuses (2, 1, 2, 1) the statistics withhold.
+        var open = (await GetAsync("/api/v1/coverage/140881"))["renovations"]!["targets"]!.AsArray()
+            .Single(t => (string?)t!["indicator"] == "household_renovations")!;
+        Assert.Equal(accepted, (int)open["accepted"]!);
+        Assert.Equal(forecast, (int)open["forecast"]!);
+        Assert.Null(open["pipeline"]);
+        Assert.True((bool)open["willMiss"]!);
+
+        // Below 5 the figures are withheld from the public, and so is the judgement resting on them; staff see them.
         await ExecAsync(registry, "UPDATE renovation_cases SET status = 'withdrawn' WHERE id IN (SELECT id FROM renovation_cases WHERE status = 'accepted' ORDER BY id LIMIT 4)");
         var few = (await GetAsync("/api/v1/coverage/140881"))["renovations"]!["targets"]!.AsArray()
             .Single(t => (string?)t!["indicator"] == "household_renovations")!;
         Assert.Null(few["accepted"]); // 3 left in the period
         Assert.Null(few["forecast"]);
-        Assert.True((bool)few["willMiss"]!);
+        Assert.Null(few["willMiss"]);
+        Assert.Null(few["warning"]);
+        var staffFew = (await GetAsync("/api/v1/coverage/140881", planner))["renovations"]!["targets"]!.AsArray()
+            .Single(t => (string?)t!["indicator"] == "household_renovations")!;
+        Assert.Equal(3, (int)staffFew["accepted"]!);
+        Assert.True((bool)staffFew["willMiss"]!);
     }
 
     /// <summary>
@@ -172,7 +186,7 @@ public sealed class IndicatorFixtureTests(RegistryFixture registry) : IAsyncLife
     /// Inspections of F1: one in M-2, two now → [0, 1, 0, 2]. Defects of F1: found M-3 (verified in M-1), two found in
     /// M-1 (one open, one verified now) → found [1, 0, 2, 0], repaired [0, 0, 1, 1]. Reports: filed M-3 (accepted),
     /// M-2 (rejected in M-1), two in M-1 (one new, one closed now) → received [1, 1, 2, 0], closed [0, 0, 1, 1].
-    /// Renovations accepted: 6 in M-2, 3 in M-1 → [0, 6, 3, 0] for the district's staff, [null, 6, null, null] for others.
+    /// Renovations accepted: 6 in M-2, 3 in M-1 → [0, 6, 3, 0] for the district's staff, every month withheld for others.
     /// </summary>
     [Fact]
     public async Task Trends_count_each_month_in_China_Standard_Time()
@@ -226,7 +240,7 @@ public sealed class IndicatorFixtureTests(RegistryFixture registry) : IAsyncLife
         Assert.Equal([0, 0, 1, 1], Series(t, "defectsRepaired"));
         Assert.Equal([1, 1, 2, 0], Series(t, "reportsReceived"));
         Assert.Equal([0, 0, 1, 1], Series(t, "reportsClosed"));
-        Assert.Equal([null, 6, null, null], Series(t, "renovationsAccepted"));
+        Assert.Equal([null, null, null, null], Series(t, "renovationsAccepted"));
         Assert.Equal(5, (int)t["renovationsSuppressedBelow"]!);
         foreach (var (name, _) in t["series"]!.AsObject())
         {

@@ -7,7 +7,9 @@ namespace Accessibility.Api.Features.Coverage;
 /// (<see cref="CoverageSql.ChangeStampsAsync"/>): any committed write that can change a district's figures changes its
 /// stamp, so the next read misses and recomputes, and a write is visible on the next read on every instance. Only the
 /// clock changes figures without a write (an inspection falls due, a defect becomes overdue, the forecast's "today"),
-/// so an entry also expires after <see cref="MaxAge"/>. Bounded by size (characters of JSON).
+/// so an entry also expires after <see cref="MaxAge"/>. Bounded by size (characters of JSON). The household view
+/// (<see cref="HouseholdView"/>) is part of the key: the public and the district's staff get different household
+/// figures of the same district, and one must never be served the other's.
 /// </summary>
 public sealed class CoverageCache : IDisposable
 {
@@ -19,19 +21,19 @@ public sealed class CoverageCache : IDisposable
 
     private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = SizeLimit });
 
-    /// <summary>The indicators of <paramref name="code"/> at <paramref name="metres"/> if cached under <paramref name="stamp"/>.</summary>
-    public string? Get(string code, int metres, long stamp) =>
-        cache.TryGetValue(new Key(code, metres, stamp), out string? json) ? json : null;
+    /// <summary>The indicators of <paramref name="code"/> at <paramref name="metres"/> in <paramref name="view"/> if cached under <paramref name="stamp"/>.</summary>
+    public string? Get(string code, int metres, HouseholdView view, long stamp) =>
+        cache.TryGetValue(new Key(code, metres, view, stamp), out string? json) ? json : null;
 
-    /// <summary>Keeps the indicators of <paramref name="code"/> computed after reading <paramref name="stamp"/>.</summary>
-    public void Set(string code, int metres, long stamp, string json)
+    /// <summary>Keeps the indicators of <paramref name="code"/> in <paramref name="view"/> computed after reading <paramref name="stamp"/>.</summary>
+    public void Set(string code, int metres, HouseholdView view, long stamp, string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        cache.Set(new Key(code, metres, stamp), json, new MemoryCacheEntryOptions { Size = json.Length, AbsoluteExpirationRelativeToNow = MaxAge });
+        cache.Set(new Key(code, metres, view, stamp), json, new MemoryCacheEntryOptions { Size = json.Length, AbsoluteExpirationRelativeToNow = MaxAge });
     }
 
     /// <inheritdoc />
     public void Dispose() => cache.Dispose();
 
-    private readonly record struct Key(string Code, int Metres, long Stamp);
+    private readonly record struct Key(string Code, int Metres, HouseholdView View, long Stamp);
 }

@@ -18,7 +18,9 @@ namespace Accessibility.Api.Features.Coverage;
 
 /// <summary>
 /// <c>/api/v1/coverage</c>: the indicators the plans are monitored with, per district at every level, public.
-/// Household figures appear only as totals, and totals below <see cref="SuppressedTable.Threshold"/> are withheld.
+/// Household figures are whole for the district's planners and administrators
+/// (<see cref="HouseholdPrivacy.MaySeeHouseholds"/>); everybody else gets them as <see cref="HouseholdPrivacy"/> says:
+/// never below <see cref="SuppressedTable.Threshold"/>, never steered by a parameter, never derivable by subtraction.
 /// </summary>
 public static class CoverageEndpoints
 {
@@ -53,20 +55,21 @@ public static class CoverageEndpoints
     {
         var group = app.MapGroup("/api/v1/coverage").WithTags("Coverage");
         group.MapGet("{districtCode}", Get).WithName("GetDistrictCoverage")
-            .WithSummary("The indicators of one district (any level), each with its definition in Chinese and English; metres = toilet reach radius (default 500).")
+            .WithSummary("The indicators of one district (any level), each with its definition in Chinese and English; metres = toilet reach radius (default 500). Household figures are whole for the district's planners and administrators only; the public's toilet reach counts public buildings and bus stops, with households as a separate line published only for a county at the default 500 m when covered and not covered are each at least 5 (else withheld whole), and renovation targets with figures below 5 withheld.")
             .Produces<JsonObject>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("", Children).WithName("ListChildCoverage")
-            .WithSummary("The indicators of parent and of every direct child of it, for drill-down and comparison.")
+            .WithSummary("The indicators of parent and of every direct child of it, for drill-down and comparison; household figures as for one district (for the public, toilet reach of households only at county level, so a parent minus its children reveals none).")
             .Produces<JsonObject>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("{districtCode}/trends", Trends).WithName("GetCoverageTrends")
-            .WithSummary("Monthly series of the district (months 1–120, default 24, ending with the current month in China Standard Time): facilities added, inspections, defects found and repaired, reports received and closed, renovations accepted (below 5 withheld), each with its definition.")
+            .WithSummary("Monthly series of the district (months 1–120, default 24, ending with the current month in China Standard Time): facilities added, inspections, defects found and repaired, reports received and closed, renovations accepted (for the district's planners and administrators only: withheld for the public, whose household counts are the renovation statistics), each with its definition.")
             .Produces<JsonObject>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGapEndpoints();
         return app;
     }
 
     private static async Task<IResult> Get(
-        string districtCode, string? metres, RegistryDbContext db, IServiceScopeFactory scopes, CoverageCache cache, TimeProvider clock, CancellationToken ct)
+        string districtCode, string? metres, ClaimsPrincipal user, RegistryDbContext db, IServiceScopeFactory scopes, CoverageCache cache, TimeProvider clock,
+        CancellationToken ct)
     {
         var errors = new FieldErrors();
         var code = ParseDistrict("districtCode", districtCode, errors);
@@ -76,12 +79,13 @@ public static class CoverageEndpoints
             return errors.ToResult(StatusCodes.Status400BadRequest, BadQueryTitle);
         }
 
-        var json = (await CachedIndicatorsAsync(db, scopes, cache, [code], radius, Today(clock), ct))[0];
+        var json = (await CachedIndicatorsAsync(db, scopes, cache, [code], user, radius, Today(clock), ct))[0];
         return json is null ? NotFound(code) : new RawJsonResult(json, contentType: "application/json");
     }
 
     private static async Task<IResult> Children(
-        string? parent, string? metres, RegistryDbContext db, IServiceScopeFactory scopes, CoverageCache cache, TimeProvider clock, CancellationToken ct)
+        string? parent, string? metres, ClaimsPrincipal user, RegistryDbContext db, IServiceScopeFactory scopes, CoverageCache cache, TimeProvider clock,
+        CancellationToken ct)
     {
         var errors = new FieldErrors();
         string? code = null;
@@ -103,7 +107,7 @@ public static class CoverageEndpoints
         var connection = await WriteResults.OpenAsync(db, ct);
         var codes = new List<string> { code };
         codes.AddRange(await CoverageSql.ChildrenAsync(connection, code, ct));
-        var all = await CachedIndicatorsAsync(db, scopes, cache, codes, radius, Today(clock), ct);
+        var all = await CachedIndicatorsAsync(db, scopes, cache, codes, user, radius, Today(clock), ct);
         if (all[0] is not { } self)
         {
             return NotFound(code);
@@ -127,18 +131,22 @@ public static class CoverageEndpoints
     /// The indicators of each of <paramref name="codes"/> as JSON text (null for a district that does not exist):
     /// the change stamps of all of them are read in one statement first, then each is served from
     /// <paramref name="cache"/> when computed under the same stamp, else computed and kept. Districts to compute are
-    /// computed up to <see cref="Concurrency"/> at a time, each on its own connection.
+    /// computed up to <see cref="Concurrency"/> at a time, each on its own connection. Each district is answered in the
+    /// view <paramref name="user"/> may have of it (<see cref="HouseholdPrivacy.MaySeeHouseholds"/>), and the view is part
+    /// of the cache key, so a staff answer is never served to the public.
     /// </summary>
     private static async Task<string?[]> CachedIndicatorsAsync(
-        RegistryDbContext db, IServiceScopeFactory scopes, CoverageCache cache, IReadOnlyList<string> codes, int metres, DateOnly today, CancellationToken ct)
+        RegistryDbContext db, IServiceScopeFactory scopes, CoverageCache cache, IReadOnlyList<string> codes, ClaimsPrincipal user, int metres, DateOnly today,
+        CancellationToken ct)
     {
+        var views = codes.Select(c => HouseholdPrivacy.MaySeeHouseholds(user, c) ? HouseholdView.Staff : HouseholdView.Public).ToArray();
         var connection = await WriteResults.OpenAsync(db, ct);
         var stamps = await CoverageSql.ChangeStampsAsync(connection, codes.Select(DistrictScope.Prefix).ToList(), ct);
         var result = new string?[codes.Count];
         var missing = new List<int>();
         for (var i = 0; i < codes.Count; i++)
         {
-            result[i] = cache.Get(codes[i], metres, stamps[i]);
+            result[i] = cache.Get(codes[i], metres, views[i], stamps[i]);
             if (result[i] is null)
             {
                 missing.Add(i);
@@ -147,10 +155,10 @@ public static class CoverageEndpoints
 
         async Task ComputeAsync(RegistryDbContext context, int i, CancellationToken token)
         {
-            if (await IndicatorsAsync(context, codes[i], metres, today, token) is { } indicators)
+            if (await IndicatorsAsync(context, codes[i], metres, views[i], today, token) is { } indicators)
             {
                 result[i] = indicators.ToJsonString(Output);
-                cache.Set(codes[i], metres, stamps[i], result[i]!);
+                cache.Set(codes[i], metres, views[i], stamps[i], result[i]!);
             }
         }
 
@@ -192,16 +200,15 @@ public static class CoverageEndpoints
         var series = JsonNode.Parse(await CoverageSql.TrendsAsync(connection, DistrictScope.Prefix(code), last.AddMonths(1 - count), last, ct))!.AsObject();
         var monthList = series["months"]!.DeepClone();
         series.Remove("months");
-        var suppress = !RenovationEndpoints.MaySeeHouseholds(user, code);
+        var suppress = !HouseholdPrivacy.MaySeeHouseholds(user, code);
         if (suppress)
         {
+            // Every month withheld, not only those below 5: the window is the caller's choice, and a target's total
+            // for its period minus the months shown would give the months hidden.
             var accepted = series["renovationsAccepted"]!.AsArray();
             for (var i = 0; i < accepted.Count; i++)
             {
-                if (accepted[i]!.GetValue<long>() < SuppressedTable.Threshold)
-                {
-                    accepted[i] = null;
-                }
+                accepted[i] = null;
             }
         }
 
@@ -222,8 +229,11 @@ public static class CoverageEndpoints
         });
     }
 
-    /// <summary>Every indicator of district <paramref name="code"/>, or null when no such district exists.</summary>
-    public static async Task<JsonObject?> IndicatorsAsync(RegistryDbContext db, string code, int metres, DateOnly today, CancellationToken ct)
+    /// <summary>
+    /// Every indicator of district <paramref name="code"/> in the <paramref name="view"/> of its households, or null when no
+    /// such district exists.
+    /// </summary>
+    public static async Task<JsonObject?> IndicatorsAsync(RegistryDbContext db, string code, int metres, HouseholdView view, DateOnly today, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         var prefix = DistrictScope.Prefix(code);
@@ -236,7 +246,16 @@ public static class CoverageEndpoints
 
         var result = JsonNode.Parse(json)!.AsObject();
         result["facilities"]!.AsObject()["definition"] = CoverageDefinitions.Of("facilities");
-        ToiletReach(result["toiletReach"]!.AsObject());
+
+        // What the public statistics publish of this county: the only household counts the public figures may add up.
+        SuppressedTable? published = null;
+        if (view == HouseholdView.Public && HouseholdPrivacy.IsCounty(code))
+        {
+            var rows = await RenovationSql.CountsAsync(connection, prefix, ct);
+            published = SuppressedTable.Published(rows.Where(r => r.District == code).Select(r => (r.Status, r.Year, r.Count)));
+        }
+
+        ToiletReach(result["toiletReach"]!.AsObject(), code, metres, view, published);
 
         var townships = result["townshipService"]!.AsObject();
         var target = await db.PlanTargets.AsNoTracking()
@@ -271,27 +290,40 @@ public static class CoverageEndpoints
             ["definition"] = CoverageDefinitions.Of("defects"),
         };
 
-        result["renovations"] = await RenovationsAsync(db, connection, code, prefix, today, ct);
+        result["renovations"] = await RenovationsAsync(db, connection, code, prefix, today, view, published, ct);
         result["reports"]!.AsObject()["definition"] = CoverageDefinitions.Of("reports");
         return result;
     }
 
     /// <summary>
-    /// Totals of toilet reach: households join the demand only when at least <see cref="SuppressedTable.Threshold"/>,
-    /// so that a small count is never revealed (nor derivable from the total).
+    /// Totals of toilet reach. The district's staff get households in the demand and as a line of their own. The public
+    /// gets the demand of public buildings and bus stops only, and the households' line (total, covered, uncovered) only
+    /// at the default radius (any other radius could be bisected to a household's distance from a toilet), only for a
+    /// county (so no parent minus its children reveals a hidden one), only when covered and uncovered are each at least
+    /// <see cref="SuppressedTable.Threshold"/> and the total is what the renovation statistics publish
+    /// (<paramref name="published"/>); otherwise the whole line is withheld, in the same shape whatever the counts, so
+    /// that a few households cannot be told from none.
     /// </summary>
-    private static void ToiletReach(JsonObject reach)
+    private static void ToiletReach(JsonObject reach, string code, int metres, HouseholdView view, SuppressedTable? published)
     {
         long Read(string part, string field) => reach[part]![field]!.GetValue<long>();
         var households = Read("households", "total");
-        var countHouseholds = households >= SuppressedTable.Threshold;
-        if (!countHouseholds)
+        var housedCovered = Read("households", "covered");
+        var staff = view == HouseholdView.Staff;
+        var shown = staff || (metres == DefaultMetres && HouseholdPrivacy.IsCounty(code)
+            && housedCovered >= SuppressedTable.Threshold && households - housedCovered >= SuppressedTable.Threshold
+            && HouseholdPrivacy.PublishedSum(published, RenovationWorkflow.Done) == households);
+        reach["households"] = new JsonObject
         {
-            reach["households"] = new JsonObject { ["total"] = null, ["covered"] = null, ["suppressed"] = households > 0 };
-        }
+            ["total"] = shown ? households : null,
+            ["covered"] = shown ? housedCovered : null,
+            ["uncovered"] = shown ? households - housedCovered : null,
+            ["suppressed"] = !shown,
+        };
+        reach["householdsInDemand"] = staff;
 
-        var total = Read("publicBuildings", "total") + Read("busStops", "total") + (countHouseholds ? households : 0);
-        var covered = Read("publicBuildings", "covered") + Read("busStops", "covered") + (countHouseholds ? Read("households", "covered") : 0);
+        var total = Read("publicBuildings", "total") + Read("busStops", "total") + (staff ? households : 0);
+        var covered = Read("publicBuildings", "covered") + Read("busStops", "covered") + (staff ? housedCovered : 0);
         reach["demandPoints"] = total;
         reach["covered"] = covered;
         reach["share"] = total == 0 ? null : Math.Round((decimal)covered / total, 4);
@@ -311,22 +343,51 @@ public static class CoverageEndpoints
         ["met"] = share is { } s && RenovationPlanning.Meets(s, target.Comparator, target.Value),
     };
 
-    /// <summary>Renovation progress against each renovation target of the district, reusing <see cref="RenovationPlanning"/>.</summary>
+    /// <summary>
+    /// Renovation progress against each renovation target of the district, reusing <see cref="RenovationPlanning"/>. The
+    /// district's staff get every figure. The public gets a target's accepted households (and what follows from them:
+    /// forecast, ratios, whether it will be missed) only when at least <see cref="SuppressedTable.Threshold"/> and not 1–4
+    /// away from another target's shown figure (two periods' difference would count the years between); the pipeline,
+    /// and a ratio over the registered households, only as sums the county's statistics publish
+    /// (<paramref name="published"/>).
+    /// </summary>
     private static async Task<JsonObject> RenovationsAsync(
-        RegistryDbContext db, Npgsql.NpgsqlConnection connection, string code, string prefix, DateOnly today, CancellationToken ct)
+        RegistryDbContext db, Npgsql.NpgsqlConnection connection, string code, string prefix, DateOnly today, HouseholdView view, SuppressedTable? published,
+        CancellationToken ct)
     {
         var targets = await db.PlanTargets.AsNoTracking()
             .Where(t => t.DistrictCode == code && t.Indicator.StartsWith("household_renovation"))
             .OrderBy(t => t.Id).ToListAsync(ct);
         var settings = await db.RenovationDistrictSettings.AsNoTracking().SingleOrDefaultAsync(s => s.DistrictCode == code, ct);
-        var list = new JsonArray();
+        var progress = new List<(TargetProgress P, int Registered)>();
         foreach (var t in targets)
         {
             var to = new DateOnly(t.PeriodEnd, 12, 31);
             var (accepted, pipeline, registered) = await RenovationSql.TargetFiguresAsync(
                 connection, prefix, new DateOnly(t.PeriodStart, 1, 1), today < to ? today : to, ct);
-            var p = RenovationPlanning.Progress(t, accepted, pipeline, settings?.EligibleHouseholds ?? registered, today);
-            var shown = p.Accepted >= SuppressedTable.Threshold;
+            progress.Add((RenovationPlanning.Progress(t, accepted, pipeline, settings?.EligibleHouseholds ?? registered, today), registered));
+        }
+
+        var staff = view == HouseholdView.Staff;
+        var shownAccepted = new HashSet<long>();
+        foreach (var (p, _) in progress.OrderByDescending(x => x.P.Accepted).ThenBy(x => x.P.TargetId))
+        {
+            if (staff || (p.Accepted >= SuppressedTable.Threshold
+                && progress.Where(x => shownAccepted.Contains(x.P.TargetId)).All(x => Math.Abs(x.P.Accepted - p.Accepted) is 0 or >= SuppressedTable.Threshold)))
+            {
+                shownAccepted.Add(p.TargetId);
+            }
+        }
+
+        var pipelineShown = staff || HouseholdPrivacy.PublishedSum(published, RenovationWorkflow.Pipeline) is { } pipelineSum && progress.All(x => x.P.Pipeline == pipelineSum);
+        var list = new JsonArray();
+        foreach (var (p, registered) in progress)
+        {
+            var shown = shownAccepted.Contains(p.TargetId);
+            // A ratio over the registered households would reveal their number: only when the statistics publish it.
+            var ratioShown = shown && (staff || settings?.EligibleHouseholds is not null
+                || HouseholdPrivacy.PublishedSum(published, RenovationWorkflow.All.Where(s => s != RenovationWorkflow.Rejected)) == registered);
+            var judged = p.Kind == PlanTargetKind.Ratio ? ratioShown : shown;
             list.Add(new JsonObject
             {
                 ["targetId"] = p.TargetId,
@@ -339,12 +400,12 @@ public static class CoverageEndpoints
                 ["periodStart"] = p.PeriodStart,
                 ["periodEnd"] = p.PeriodEnd,
                 ["accepted"] = shown ? p.Accepted : null,
-                ["pipeline"] = p.Pipeline >= SuppressedTable.Threshold ? p.Pipeline : null,
+                ["pipeline"] = pipelineShown ? p.Pipeline : null,
                 ["forecast"] = shown ? p.Forecast : null,
-                ["currentRatio"] = shown ? p.CurrentRatio : null,
-                ["forecastRatio"] = shown ? p.ForecastRatio : null,
-                ["willMiss"] = p.WillMiss,
-                ["warning"] = p.Warning is null ? null : string.Create(CultureInfo.InvariantCulture, $"{p.Title}: {(shown ? p.Warning : "Binding target will be missed at the current pace.")}"),
+                ["currentRatio"] = ratioShown ? p.CurrentRatio : null,
+                ["forecastRatio"] = ratioShown ? p.ForecastRatio : null,
+                ["willMiss"] = judged ? p.WillMiss : null,
+                ["warning"] = judged && p.Warning is not null ? string.Create(CultureInfo.InvariantCulture, $"{p.Title}: {p.Warning}") : null,
             });
         }
 
@@ -390,4 +451,14 @@ public static class CoverageEndpoints
 
     private static DateOnly Today(TimeProvider clock) =>
         DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
+}
+
+/// <summary>Which figures of a district's households an answer holds (see <see cref="HouseholdPrivacy"/>).</summary>
+public enum HouseholdView
+{
+    /// <summary>The public figures: never below 5, never steered by a parameter, never derivable by subtraction.</summary>
+    Public = 0,
+
+    /// <summary>Every figure, for the district's planners and administrators.</summary>
+    Staff = 1,
 }

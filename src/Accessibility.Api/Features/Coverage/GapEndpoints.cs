@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using Accessibility.Api.Data;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Facilities;
-using Accessibility.Api.Features.Renovations;
 using Accessibility.Api.Infrastructure;
 
 namespace Accessibility.Api.Features.Coverage;
@@ -14,10 +13,10 @@ namespace Accessibility.Api.Features.Coverage;
 /// <c>/api/v1/coverage/{code}/gaps|candidates|what-if</c>: where demand is not covered by a kind of facility, where to
 /// build next, and what one more facility at a point would change. Public reads; households are private, so what a
 /// caller receives depends on whether the caller may see the district's households
-/// (<see cref="RenovationEndpoints.MaySeeHouseholds"/>): such staff get every household; anyone else gets the gap
-/// cells with a cell's households only where it holds at least 5, and candidates and what-if without households at
-/// all, since the caller chooses the point and the radius there and could otherwise locate a household by
-/// trilateration.
+/// (<see cref="HouseholdPrivacy.MaySeeHouseholds"/>): such staff get every household; anyone else gets gap cells,
+/// candidates and what-if without households at all (public buildings and bus stops only). The caller chooses the
+/// cell size, the radius and the point, so any household figure in them could be differenced or overlaid down to a
+/// home (cells of ~80 sizes overlaid put one within 9 m); with households left out, cell and radius stay free.
 /// </summary>
 public static class GapEndpoints
 {
@@ -46,15 +45,15 @@ public static class GapEndpoints
     {
         ArgumentNullException.ThrowIfNull(group);
         group.MapGet("{districtCode}/gaps", Gaps).WithName("GetCoverageGaps")
-            .WithSummary("Hexagon cells (ST_HexagonGrid, metres, in the district's Gauss–Krüger zone) holding demand not covered by an operational facility of kind within metres: a GeoJSON FeatureCollection; cell = hexagon size 100–5000 m.")
+            .WithSummary("Hexagon cells (ST_HexagonGrid, metres, in the district's Gauss–Krüger zone) holding demand not covered by an operational facility of kind within metres: a GeoJSON FeatureCollection; cell = hexagon size 100–5000 m. Households count as demand for the district's planners and administrators only; for anyone else the cells hold public buildings and bus stops only (households = none), so cell and metres cannot locate a home.")
             .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("{districtCode}/candidates", Candidates).WithName("GetCoverageCandidates")
-            .WithSummary("Top places to build a facility of kind next (greedy maximal coverage over the centres of the gap cells), in pick order with the demand each adds; count 1–50.")
+            .WithSummary("Top places to build a facility of kind next (greedy maximal coverage over the centres of the gap cells), in pick order with the demand each adds; count 1–50. Households count as demand for the district's planners and administrators only (for anyone else: public buildings and bus stops).")
             .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("{districtCode}/what-if", WhatIf).WithName("GetCoverageWhatIf")
-            .WithSummary("The district's reach before and after one more operational facility of kind at lon/lat (nothing is written).")
+            .WithSummary("The district's reach before and after one more operational facility of kind at lon/lat (nothing is written). Households count as demand for the district's planners and administrators only (for anyone else: public buildings and bus stops).")
             .Produces<JsonObject>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
@@ -75,7 +74,7 @@ public static class GapEndpoints
             return CoverageEndpoints.NotFound(query.Code);
         }
 
-        query = query with { Households = RenovationEndpoints.MaySeeHouseholds(user, query.Code) ? HouseholdDemand.All : HouseholdDemand.CellsOfFiveOrMore };
+        query = query with { Households = HouseholdPrivacy.MaySeeHouseholds(user, query.Code) ? HouseholdDemand.All : HouseholdDemand.None };
         var connection = await WriteResults.OpenAsync(db, ct);
         var figures = JsonNode.Parse(await GapsSql.GapsAsync(connection, query, ct))!.AsObject();
         var demand = figures["demand"]!.GetValue<long>();
@@ -115,7 +114,7 @@ public static class GapEndpoints
             return CoverageEndpoints.NotFound(query.Code);
         }
 
-        query = query with { Households = RenovationEndpoints.MaySeeHouseholds(user, query.Code) ? HouseholdDemand.All : HouseholdDemand.None };
+        query = query with { Households = HouseholdPrivacy.MaySeeHouseholds(user, query.Code) ? HouseholdDemand.All : HouseholdDemand.None };
         var connection = await WriteResults.OpenAsync(db, ct);
         var figures = JsonNode.Parse(await GapsSql.CandidatesAsync(connection, query, ct))!.AsObject();
         var demand = figures["demand"]!.GetValue<long>();
@@ -177,7 +176,7 @@ public static class GapEndpoints
             return CoverageEndpoints.NotFound(query.Code);
         }
 
-        query = query with { Households = RenovationEndpoints.MaySeeHouseholds(user, query.Code) ? HouseholdDemand.All : HouseholdDemand.None };
+        query = query with { Households = HouseholdPrivacy.MaySeeHouseholds(user, query.Code) ? HouseholdDemand.All : HouseholdDemand.None };
         var connection = await WriteResults.OpenAsync(db, ct);
         var (demand, before, after) = await GapsSql.WhatIfAsync(connection, query, x, y, ct);
         var result = Header(query, name);
@@ -198,12 +197,7 @@ public static class GapEndpoints
         ["kind"] = query.Kind,
         ["metres"] = query.Metres,
         ["cellM"] = query.CellM,
-        ["households"] = query.Households switch
-        {
-            HouseholdDemand.All => "all",
-            HouseholdDemand.CellsOfFiveOrMore => "cells_of_5_or_more",
-            _ => "none",
-        },
+        ["households"] = query.Households == HouseholdDemand.All ? "all" : "none",
     };
 
     private static GapQuery? Parse(string districtCode, string? kind, string? metres, string? cell, FacilityKindCatalog catalog, FieldErrors errors)

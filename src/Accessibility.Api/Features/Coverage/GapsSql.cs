@@ -6,14 +6,11 @@ namespace Accessibility.Api.Features.Coverage;
 /// <summary>Which households join the demand of a gap figure, by who asks (see <see cref="GapsSql"/>).</summary>
 public enum HouseholdDemand
 {
-    /// <summary>No household: figures of public buildings and bus stops only.</summary>
+    /// <summary>No household: figures of public buildings and bus stops only (the public view).</summary>
     None = 0,
 
-    /// <summary>Households count in a cell only where the cell holds at least 5 (the public view of the gap grid).</summary>
-    CellsOfFiveOrMore = 1,
-
     /// <summary>Every renovated household (staff of the district who may see households).</summary>
-    All = 2,
+    All = 1,
 }
 
 /// <summary>
@@ -87,17 +84,8 @@ public static class GapsSql
     private const string GapsStatement = "WITH " + PlacedCte + """
         ,
         cells AS (
-          SELECT i, j, (array_agg(hex))[1] AS hex,
-                 count(*) FILTER (WHERE type <> 'household') AS pd,
-                 count(*) FILTER (WHERE type <> 'household' AND covered) AS pc,
-                 count(*) FILTER (WHERE type = 'household') AS hd,
-                 count(*) FILTER (WHERE type = 'household' AND covered) AS hc
-          FROM placed GROUP BY i, j),
-        shown AS (
-          SELECT i, j, hex, s.suppressed,
-                 pd + CASE WHEN s.suppressed THEN 0 ELSE hd END AS demand,
-                 pc + CASE WHEN s.suppressed THEN 0 ELSE hc END AS covered
-          FROM cells CROSS JOIN LATERAL (SELECT @households = 1 AND hd > 0 AND hd < 5 AS suppressed) s)
+          SELECT i, j, (array_agg(hex))[1] AS hex, count(*) AS demand, count(*) FILTER (WHERE covered) AS covered
+          FROM placed GROUP BY i, j)
         SELECT json_build_object(
           'epsg', (SELECT srid FROM zone),
           'demand', COALESCE(sum(demand), 0),
@@ -107,10 +95,9 @@ public static class GapsSql
               'id', i || ',' || j,
               'geometry', ST_AsGeoJSON(ST_Transform(hex, 4490), 7, 0)::json,
               'properties', json_build_object(
-                'cell', i || ',' || j, 'demand', demand, 'covered', covered, 'uncovered', demand - covered,
-                'householdsSuppressed', suppressed))
+                'cell', i || ',' || j, 'demand', demand, 'covered', covered, 'uncovered', demand - covered))
             ORDER BY demand - covered DESC, i, j) FILTER (WHERE demand > covered), '[]'::json))::text
-        FROM shown
+        FROM cells
         """;
 
     /// <summary>
@@ -164,8 +151,8 @@ public static class GapsSql
     /// <summary>
     /// The cells of the district of <paramref name="query"/> holding uncovered demand, as
     /// <c>{"epsg","demand","covered","features":[…]}</c> (text): features are GeoJSON hexagons (CGCS2000 lon/lat) with
-    /// <c>{cell, demand, covered, uncovered, householdsSuppressed}</c>, most uncovered first; <c>demand</c> and
-    /// <c>covered</c> total every cell as shown (suppressed households left out).
+    /// <c>{cell, demand, covered, uncovered}</c>, most uncovered first; <c>demand</c> and <c>covered</c> total every
+    /// cell.
     /// </summary>
     public static async Task<string> GapsAsync(NpgsqlConnection connection, GapQuery query, CancellationToken ct)
     {

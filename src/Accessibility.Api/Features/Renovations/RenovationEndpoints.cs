@@ -47,7 +47,7 @@ public static class RenovationEndpoints
         group.MapGet("items/suggestions", Suggestions).WithName("SuggestRenovationItems")
             .WithSummary("Items suggested for recorded barriers (comma-separated) and a disability category.").ProducesValidationProblem();
         group.MapGet("statistics", Statistics).WithName("GetRenovationStatistics")
-            .WithSummary("Public: households per county by status and year the status was reached; counts below 5 suppressed, with secondary suppression so totals reveal none.")
+            .WithSummary("Public: households per county by status and year the status was reached; counts below 5 suppressed, with secondary suppression so that no total minus the shown cells reveals a count below 5; counties with fewer than 5 households in all are not listed.")
             .ProducesValidationProblem();
 
         var households = group.MapGroup("").RequireAuthorization(p => p.RequireAuthenticatedUser().RequireRole(Roles.Planner, Roles.DistrictAdmin))
@@ -144,11 +144,14 @@ public static class RenovationEndpoints
         var rows = await RenovationSql.CountsAsync(connection, prefix, ct);
         // With an API key, only the counties of its districts (suppression is per county, so dropping whole counties changes nothing).
         var key = ApiKeyScope.Of(http);
-        var districts = rows.Where(r => key is null || key.Covers(r.District)).GroupBy(r => r.District, StringComparer.Ordinal).Select(g =>
+        // A county with fewer than 5 households in all is left out, as one without any: a few cannot be told from none.
+        var districts = rows.Where(r => key is null || key.Covers(r.District)).GroupBy(r => r.District, StringComparer.Ordinal)
+            .Select(g => (District: g.Key, Table: SuppressedTable.Published(g.Select(r => (r.Status, r.Year, r.Count)))))
+            .Where(d => d.Table is not null).Select(d =>
         {
-            var table = new SuppressedTable(g.Select(r => (r.Status, r.Year, r.Count)));
+            var table = d.Table!;
             return new DistrictStatistics(
-                g.Key,
+                d.District,
                 table.Keys.Select(k => Cell(k.Status, k.Year, table.Cell(k.Status, k.Year))).ToList(),
                 table.Years.Select(y => Cell(null, y, table.YearTotal(y))).ToList(),
                 table.Statuses.Select(s => Cell(s, null, table.StatusTotal(s))).ToList(),
@@ -157,8 +160,8 @@ public static class RenovationEndpoints
         return TypedResults.Ok(new RenovationStatistics(
             SuppressedTable.Threshold,
             "Households of people with severe disabilities by the status their renovation reached and the year it reached it. "
-            + "A count below 5 is not shown (count null, suppressed true), and further cells or totals are hidden where the shown ones would reveal it. "
-            + "A cell that is not listed is zero.",
+            + "A count below 5 is not shown (count null, suppressed true), and further cells or totals are hidden where the shown ones would reveal it "
+            + "or reveal a sum below 5. A cell that is not listed is zero; a county with fewer than 5 households in all is not listed.",
             districts));
 
         static StatisticsCell Cell(string? status, int? year, int? count) => new(status, year, count, count is null);

@@ -5,10 +5,12 @@ namespace Accessibility.Api.Features.Renovations;
 /// with totals per year, per status and overall. A count from 1 to <see cref="Threshold"/> − 1 is
 /// suppressed (primary). Then, so that no suppressed value can be found by subtracting the others
 /// from a published total, every line (a year's cells and its total, a status's cells and its total,
-/// the year totals and the grand total, the status totals and the grand total) that has exactly one
-/// suppressed member gets a second one: the smallest published non-zero cell of that line, or
-/// failing that its total (secondary suppression, repeated until nothing changes). Zero cells are
-/// not listed; an absent cell is known to be zero.
+/// the year totals and the grand total, the status totals and the grand total) whose suppressed members
+/// are exactly one, or add up to less than <see cref="Threshold"/> (what subtracting would reveal),
+/// gets one more: the smallest published non-zero cell of that line, or failing that its total
+/// (secondary suppression, repeated until nothing changes). Zero cells are not listed; an absent cell
+/// is known to be zero. A table whose grand total is below <see cref="Threshold"/> is not published at
+/// all (<see cref="Published"/>), so that a few households cannot be told from none.
 /// </summary>
 public sealed class SuppressedTable
 {
@@ -28,6 +30,16 @@ public sealed class SuppressedTable
         Statuses = cells.Keys.Select(k => k.Status).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         Years = cells.Keys.Select(k => k.Year).Distinct().Order().ToList();
         Suppress();
+    }
+
+    /// <summary>
+    /// The table of <paramref name="counts"/> as the public may see it, or null when it holds fewer than
+    /// <see cref="Threshold"/> households in all (then it is left out, exactly as a district without any).
+    /// </summary>
+    public static SuppressedTable? Published(IEnumerable<(string Status, int Year, int Count)> counts)
+    {
+        var table = new SuppressedTable(counts);
+        return table.cells.Values.Sum() < Threshold ? null : table;
     }
 
     /// <summary>Statuses with any household.</summary>
@@ -108,7 +120,8 @@ public sealed class SuppressedTable
 
     private bool Protect(List<(string Status, int Year)> line, bool totalHidden, Action hideTotal)
     {
-        if (totalHidden || line.Count(hiddenCells.Contains) != 1)
+        var hidden = line.Where(hiddenCells.Contains).ToList();
+        if (totalHidden || hidden.Count == 0 || (hidden.Count > 1 && hidden.Sum(k => cells[k]) >= Threshold))
         {
             return false;
         }
@@ -128,7 +141,8 @@ public sealed class SuppressedTable
 
     private bool ProtectMargin(List<(bool Hidden, int Sum, Action Hide)> margin)
     {
-        if (hiddenGrand || margin.Count(m => m.Hidden) != 1)
+        var hidden = margin.Where(m => m.Hidden).ToList();
+        if (hiddenGrand || hidden.Count == 0 || (hidden.Count > 1 && hidden.Sum(m => m.Sum) >= Threshold))
         {
             return false;
         }
