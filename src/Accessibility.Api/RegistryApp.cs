@@ -46,6 +46,7 @@ public static class RegistryApp
 
         var connectionString = ConnectionStrings.Resolve(builder.Configuration, contentRoot);
         builder.Services.AddRegistryDatabase(connectionString);
+        builder.Services.AddPublicUrls(builder.Configuration, registry);
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = registry.MaxRequestBodyBytes);
         builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
@@ -55,6 +56,7 @@ public static class RegistryApp
         builder.Services.AddRegistryFeatures();
 
         var app = builder.Build();
+        app.UsePublicUrls();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDefaultFiles();

@@ -78,6 +78,12 @@ public sealed class RegistryDbContext(DbContextOptions<RegistryDbContext> option
     /// <summary>Personal API tokens.</summary>
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
+    /// <summary>Signed-in browser sessions; a cookie whose session is gone is refused.</summary>
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
+
+    /// <summary>Failed sign-ins by client address, by typed user name and by both.</summary>
+    public DbSet<SignInThrottle> SignInThrottles => Set<SignInThrottle>();
+
     /// <summary>Departments' read-only API keys.</summary>
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 

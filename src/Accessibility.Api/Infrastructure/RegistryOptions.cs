@@ -29,4 +29,13 @@ public sealed class RegistryOptions
 
     /// <summary>Largest request body accepted, in bytes.</summary>
     public long MaxRequestBodyBytes { get; set; } = 1_048_576;
+
+    /// <summary>
+    /// The address clients reach the registry at (<c>https://registry.example.gov.cn</c>, with a path if it is served
+    /// under one). Absolute links start with it; when empty they start with the request's scheme and (allowed) host.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
+    /// <summary>Addresses of reverse proxies whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are believed (loopback always is).</summary>
+    public List<string> TrustedProxies { get; set; } = [];
 }

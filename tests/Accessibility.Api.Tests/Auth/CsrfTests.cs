@@ -68,4 +68,28 @@ public sealed class CsrfTests(RegistryFixture registry) : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync(Tokens, new CreateTokenRequest("phone", 30))).StatusCode);
     }
+
+    [Fact]
+    public async Task Open311_posts_with_the_session_cookie_need_the_antiforgery_header_too()
+    {
+        await AuthTestData.CreateUserAsync(registry, "li", Roles.Inspector, "140881");
+        using var staff = registry.CreateCookieClient();
+        var signedIn = await AuthTestData.SignInAsync(staff, "li");
+        staff.DefaultRequestHeaders.Remove("X-CSRF-TOKEN");
+        var form = Reports.ReportApi.Form(Facilities.FacilityApi.Yongji);
+
+        // A page elsewhere making the signed-in browser post a report in the staff member's name.
+        var (forged, body, _) = await Reports.ReportApi.PostFormAsync(staff, form);
+        Assert.Equal(HttpStatusCode.BadRequest, forged);
+        Assert.Contains("X-CSRF-TOKEN", body, StringComparison.Ordinal);
+        Assert.Equal(0L, await registry.ScalarAsync<long>("SELECT count(*) FROM reports"));
+
+        staff.DefaultRequestHeaders.Add("X-CSRF-TOKEN", signedIn.AntiforgeryToken);
+        Assert.Equal(HttpStatusCode.Created, (await Reports.ReportApi.PostFormAsync(staff, form)).Status);
+
+        // Citizens post without any cookie, and need no token.
+        using var citizen = Reports.ReportApi.CreateClientFromOwnAddress(registry);
+        Assert.Equal(HttpStatusCode.Created, (await Reports.ReportApi.PostFormAsync(citizen, Reports.ReportApi.Form(Facilities.FacilityApi.YongjiEast, "elevator"))).Status);
+        Assert.Equal(2L, await registry.ScalarAsync<long>("SELECT count(*) FROM reports"));
+    }
 }

@@ -97,21 +97,6 @@ public sealed class UsersEndpointsTests(RegistryFixture registry) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task An_admin_unlocks_a_locked_account()
-    {
-        var li = await AuthTestData.CreateUserAsync(registry, "li", Roles.Inspector, "140881");
-        await registry.ScalarAsync<object>("UPDATE users SET lockout_end = now() + interval '10 minutes' WHERE id = $1", li.Id);
-        using var admin = await registry.CreateUserClientAsync(Roles.DistrictAdmin, "140800");
-
-        using var response = await admin.PostAsync(new Uri($"/api/v1/users/{li.Id}/unlock", UriKind.Relative), null);
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Null((await response.Content.ReadFromJsonAsync<UserSummary>())!.LockedUntil);
-        using var client = registry.CreateCookieClient();
-        await AuthTestData.SignInAsync(client, "li");
-    }
-
-    [Fact]
     public async Task An_admin_cannot_disable_itself()
     {
         using var admin = await registry.CreateUserClientAsync(Roles.SystemAdmin);

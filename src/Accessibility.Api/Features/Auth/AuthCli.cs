@@ -119,12 +119,12 @@ public static class AuthCli
         await using var app = await cli.BuildHostAsync();
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<RegistryDbContext>();
-        var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow();
+        var throttled = await scope.ServiceProvider.GetRequiredService<SignInThrottling>().ThrottledAccountsAsync(CancellationToken.None);
         var users = await db.Users.AsNoTracking().OrderBy(u => u.UserName).ToListAsync();
         await cli.Out.WriteLineAsync(Row("ID", "NAME", "ROLE", "DISTRICTS", "STATUS", "DISPLAY NAME"));
         foreach (var u in users)
         {
-            var status = u.Disabled ? "disabled" : u.LockoutEnd > now ? "locked" : "active";
+            var status = u.Disabled ? "disabled" : throttled.ContainsKey(u.UserName) ? "throttled" : "active";
             await cli.Out.WriteLineAsync(Row(Id(u.Id), u.UserName, u.Role,
                 u.DistrictScopes.Count == 0 ? "-" : string.Join(",", u.DistrictScopes), status, u.DisplayName ?? ""));
         }
@@ -158,12 +158,17 @@ public static class AuthCli
         if (user.Disabled != disabled)
         {
             var before = AuthAudit.Snapshot(user);
+            if (disabled)
+            {
+                await scope.ServiceProvider.GetRequiredService<UserSessions>().EndAllAsync(user.Id, CancellationToken.None);
+            }
+
             user.Disabled = disabled;
             audit.Record(null, AuthAudit.CommandLine, null, "update", AuthAudit.UserEntity, Id(user.Id), before, AuthAudit.Snapshot(user));
             await db.SaveChangesAsync();
         }
 
-        var state = disabled ? "disabled: it cannot sign in and its tokens stop working" : "enabled";
+        var state = disabled ? "disabled: it cannot sign in, its sessions ended and its tokens stop working" : "enabled";
         await cli.Out.WriteLineAsync($"User {user.UserName} is {state}.");
         return CliContext.Success;
     }

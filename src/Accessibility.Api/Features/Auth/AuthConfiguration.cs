@@ -29,3 +29,28 @@ internal sealed class ApiTokenConfiguration : IEntityTypeConfiguration<ApiToken>
         b.HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class UserSessionConfiguration : IEntityTypeConfiguration<UserSession>
+{
+    public void Configure(EntityTypeBuilder<UserSession> b)
+    {
+        b.ToTable("user_sessions");
+        // The id is chosen at random by the service, never by the database.
+        b.Property(s => s.Id).ValueGeneratedNever();
+        b.Property(s => s.RemoteAddress).HasMaxLength(45);
+        b.HasIndex(s => s.UserId);
+        b.HasIndex(s => s.CreatedAt);
+        b.HasOne(s => s.User).WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class SignInThrottleConfiguration : IEntityTypeConfiguration<SignInThrottle>
+{
+    public void Configure(EntityTypeBuilder<SignInThrottle> b)
+    {
+        b.ToTable("sign_in_throttles");
+        b.HasKey(t => t.Key);
+        b.Property(t => t.Key).HasMaxLength(200);
+        b.HasIndex(t => t.LastFailureAt);
+    }
+}

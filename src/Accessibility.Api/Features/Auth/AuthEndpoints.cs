@@ -32,7 +32,11 @@ public static class AuthEndpoints
             .WithSummary("Signs in with user name and password and sets the session cookie (antiforgery token required).");
         auth.MapPost("/logout", Logout)
             .WithName("Logout")
-            .WithSummary("Signs out: clears the session cookie.");
+            .WithSummary("Signs out: ends the session on the server (copies of the cookie stop working too) and clears the cookie.");
+        auth.MapPost("/password", ChangePassword)
+            .RequireAuthorization()
+            .WithName("ChangeOwnPassword")
+            .WithSummary("Changes the caller's password (current password required) and ends all of the caller's sessions; a browser gets a new one.");
         auth.MapGet("/me", GetMe)
             .RequireAuthorization()
             .WithName("GetMe")
@@ -59,8 +63,8 @@ public static class AuthEndpoints
     }
 
     private static async Task<Results<Ok<SignedIn>, ValidationProblem, ProblemHttpResult>> Login(
-        LoginRequest request, HttpContext http, UserAccounts accounts, RegistryDbContext db, AuditLog audit, IAntiforgery antiforgery,
-        TimeProvider clock, CancellationToken ct)
+        LoginRequest request, HttpContext http, UserAccounts accounts, UserSessions sessions, SignInThrottling throttling,
+        RegistryDbContext db, AuditLog audit, IAntiforgery antiforgery, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (string.IsNullOrWhiteSpace(request.UserName))
@@ -79,41 +83,38 @@ public static class AuthEndpoints
         }
 
         var name = request.UserName!.Trim().ToLowerInvariant();
-        var before = await db.Users.Where(u => u.UserName == name)
-            .Select(u => new { u.Id, u.LockoutEnd, u.Disabled }).SingleOrDefaultAsync(ct);
-        var outcome = await accounts.CheckPasswordAsync(name, request.Password!, ct);
         var remote = http.Connection.RemoteIpAddress?.ToString();
+        var address = remote ?? "unknown";
         // Whatever was typed as the name, cut to fit the audit log's actor column.
         var actor = name.Length <= 100 ? name : name[..100];
-        var entityId = before?.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown";
 
+        // Checked before the password and answered alike for every name: a throttled name tells nothing about the account.
+        if (await throttling.BlockedUntilAsync(name, address, ct) is { } until)
+        {
+            audit.Record(null, actor, remote, "login-throttled", AuthAudit.UserEntity, "unknown", null, null);
+            await db.SaveChangesAsync(ct);
+            return TooManyAttempts(http, throttling, until);
+        }
+
+        var outcome = await accounts.CheckPasswordAsync(name, request.Password!, ct);
         if (outcome is { Result: SignInResultKind.Succeeded, User: { } user })
         {
-            var principal = UserPrincipal.Create(user, CookieAuthenticationDefaults.AuthenticationScheme);
-            await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
+            await throttling.ForgetAccountAsync(name, ct);
+            var principal = await sessions.SignInAsync(http, user, ct);
             // The antiforgery token is bound to the user: hand out the signed-in user's token now.
             http.User = principal;
             var tokens = antiforgery.GetAndStoreTokens(http);
-            audit.Record(http, "login", AuthAudit.UserEntity, entityId, null, null);
+            audit.Record(http, "login", AuthAudit.UserEntity, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), null, null);
             await db.SaveChangesAsync(ct);
             return TypedResults.Ok(new SignedIn(CurrentUser.From(user), tokens.RequestToken!));
         }
 
-        if (outcome.Result == SignInResultKind.LockedOut)
-        {
-            // "lockout" when this attempt locked the account, "login-locked" for attempts while it is locked.
-            var action = before?.LockoutEnd > clock.GetUtcNow() ? "login-locked" : "lockout";
-            audit.Record(null, actor, remote, action, AuthAudit.UserEntity, entityId, null, null);
-            await db.SaveChangesAsync(ct);
-            return TypedResults.Problem(
-                title: "Account locked",
-                detail: $"Too many failed sign-ins: this account is locked for {UserAccounts.LockoutDuration.TotalMinutes:0} minutes. Try again later or ask an administrator to unlock it.",
-                statusCode: StatusCodes.Status423Locked);
-        }
-
+        await throttling.CountFailureAsync(name, address, ct);
         // Unknown name, wrong password and disabled account all get the same answer; the audit log tells them apart.
-        var reason = before is null ? "unknown-user" : outcome.Result == SignInResultKind.Disabled ? "disabled" : "wrong-password";
-        audit.Record(null, actor, remote, "login-failed", AuthAudit.UserEntity, entityId, null, new JsonObject { ["reason"] = reason });
+        var known = await db.Users.AsNoTracking().Where(u => u.UserName == name).Select(u => (long?)u.Id).SingleOrDefaultAsync(ct);
+        var reason = known is null ? "unknown-user" : outcome.Result == SignInResultKind.Disabled ? "disabled" : "wrong-password";
+        audit.Record(null, actor, remote, "login-failed", AuthAudit.UserEntity,
+            known?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown", null, new JsonObject { ["reason"] = reason });
         await db.SaveChangesAsync(ct);
         return TypedResults.Problem(
             title: "Sign-in failed",
@@ -121,7 +122,18 @@ public static class AuthEndpoints
             statusCode: StatusCodes.Status401Unauthorized);
     }
 
-    private static async Task<NoContent> Logout(HttpContext http, RegistryDbContext db, AuditLog audit, CancellationToken ct)
+    /// <summary>429 with Retry-After, the same for every user name.</summary>
+    private static ProblemHttpResult TooManyAttempts(HttpContext http, SignInThrottling throttling, DateTimeOffset until)
+    {
+        var seconds = throttling.RetryAfter(until);
+        http.Response.Headers.RetryAfter = seconds;
+        return TypedResults.Problem(
+            title: "Too many sign-in attempts",
+            detail: $"Too many failed sign-ins: try again in {seconds} seconds, or ask an administrator to lift the throttle.",
+            statusCode: StatusCodes.Status429TooManyRequests);
+    }
+
+    private static async Task<NoContent> Logout(HttpContext http, UserSessions sessions, RegistryDbContext db, AuditLog audit, CancellationToken ct)
     {
         if (http.User.Identity is { IsAuthenticated: true } && !AuthFeature.IsBearerRequest(http))
         {
@@ -130,8 +142,66 @@ public static class AuthEndpoints
             await db.SaveChangesAsync(ct);
         }
 
-        await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        // Ends the session in the database, so that a copy of the cookie stops working too.
+        await sessions.SignOutAsync(http, ct);
         return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<SignedIn>, ValidationProblem, ProblemHttpResult>> ChangePassword(
+        ChangePasswordRequest request, ClaimsPrincipal caller, HttpContext http, UserAccounts accounts, UserSessions sessions,
+        SignInThrottling throttling, RegistryDbContext db, AuditLog audit, IAntiforgery antiforgery, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (string.IsNullOrEmpty(request.CurrentPassword))
+        {
+            errors["currentPassword"] = ["The current password is required."];
+        }
+
+        if (request.NewPassword is not { Length: >= UserAccounts.MinPasswordLength })
+        {
+            errors["newPassword"] = [UserAccounts.PasswordRule];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var name = caller.Identity!.Name!;
+        var remote = http.Connection.RemoteIpAddress?.ToString();
+        var address = remote ?? "unknown";
+        // A stolen session must not become a way to guess the password: the same throttle as signing in.
+        if (await throttling.BlockedUntilAsync(name, address, ct) is { } until)
+        {
+            return TooManyAttempts(http, throttling, until);
+        }
+
+        var outcome = await accounts.CheckPasswordAsync(name, request.CurrentPassword!, ct);
+        if (outcome is not { Result: SignInResultKind.Succeeded, User: { } user } || user.Id != UserPrincipal.UserId(caller))
+        {
+            await throttling.CountFailureAsync(name, address, ct);
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>(StringComparer.Ordinal)
+            {
+                ["currentPassword"] = ["The current password is wrong."],
+            });
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        accounts.SetPassword(user, request.NewPassword!);
+        var ended = await sessions.EndAllAsync(user.Id, ct);
+        audit.Record(http, "password-change", AuthAudit.UserEntity, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            null, new JsonObject { ["sessionsEnded"] = ended });
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+
+        // Every session ended, this one included; a browser gets a fresh one so it stays signed in, an API client keeps its token.
+        if (!AuthFeature.IsBearerRequest(http))
+        {
+            await sessions.SignInAsync(http, user, ct);
+        }
+
+        var tokens = antiforgery.GetAndStoreTokens(http);
+        return TypedResults.Ok(new SignedIn(CurrentUser.From(user), tokens.RequestToken!));
     }
 
     private static async Task<Results<Ok<CurrentUser>, UnauthorizedHttpResult>> GetMe(ClaimsPrincipal caller, RegistryDbContext db, CancellationToken ct)
@@ -221,6 +291,11 @@ public sealed record AntiforgeryToken(string Token, string HeaderName);
 /// <param name="UserName">Login name (case-insensitive).</param>
 /// <param name="Password">Password.</param>
 public sealed record LoginRequest(string? UserName, string? Password);
+
+/// <summary>Request to change one's own password.</summary>
+/// <param name="CurrentPassword">The password now.</param>
+/// <param name="NewPassword">The new password, at least 10 characters.</param>
+public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
 
 /// <summary>Answer to a successful sign-in.</summary>
 /// <param name="User">The signed-in account.</param>

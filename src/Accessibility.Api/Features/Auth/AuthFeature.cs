@@ -18,6 +18,8 @@ public static class AuthFeature
     {
         services.AddScoped<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
         services.AddScoped<UserAccounts>();
+        services.AddScoped<UserSessions>();
+        services.AddScoped<SignInThrottling>();
         services.AddAuthentication(Combined)
             .AddPolicyScheme(Combined, "API key, token or cookie", o => o.ForwardDefaultSelector = context =>
                 ApiKeyAuthenticationHandler.IsApiKeyRequest(context) ? ApiKeyAuthenticationHandler.SchemeName
@@ -52,27 +54,24 @@ public static class AuthFeature
         context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// Re-reads the account behind a session cookie on every request, as the token handler does, so that
-    /// disabling an account or changing its role or districts takes effect at once rather than when the cookie expires.
+    /// Checks on every request that the cookie's session is still live and re-reads its account, as the token handler
+    /// does: signing out, a password change, a change of role or districts and disabling the account end the session
+    /// at once rather than when the cookie expires, also for copies of the cookie.
     /// </summary>
     private static async Task RefreshSessionAsync(CookieValidatePrincipalContext context)
     {
-        var id = context.Principal is null ? null : UserPrincipal.UserId(context.Principal);
-        var db = context.HttpContext.RequestServices.GetRequiredService<RegistryDbContext>();
-        var user = id is null ? null : await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, context.HttpContext.RequestAborted);
-        if (user is null || user.Disabled)
+        var current = context.Principal;
+        var id = current is null ? null : UserPrincipal.UserId(current);
+        var session = current is null ? null : UserSessions.SessionId(current);
+        var sessions = context.HttpContext.RequestServices.GetRequiredService<UserSessions>();
+        var user = id is null || session is null ? null : await sessions.FindAccountAsync(id.Value, session.Value, context.HttpContext.RequestAborted);
+        // Role and district changes end the account's sessions where they are made; comparing here too keeps a change
+        // made any other way (the database, a future code path) from leaving an old session with new rights.
+        if (user is null || user.Disabled || !current!.IsInRole(user.Role)
+            || !current.FindAll(RegistryClaims.DistrictScope).Select(c => c.Value).SequenceEqual(user.DistrictScopes, StringComparer.Ordinal))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-            return;
-        }
-
-        var current = context.Principal!;
-        var scopes = current.FindAll(RegistryClaims.DistrictScope).Select(c => c.Value);
-        if (!current.IsInRole(user.Role) || !scopes.SequenceEqual(user.DistrictScopes, StringComparer.Ordinal))
-        {
-            context.ReplacePrincipal(UserPrincipal.Create(user, CookieAuthenticationDefaults.AuthenticationScheme));
-            context.ShouldRenew = true;
         }
     }
 

@@ -3,10 +3,11 @@ using Microsoft.AspNetCore.Antiforgery;
 namespace Accessibility.Api.Features.Auth;
 
 /// <summary>
-/// Refuses unsafe requests (POST, PUT, PATCH, DELETE) to <c>/api/…</c> that a browser could forge:
-/// those authenticated by the session cookie, and those to endpoints that ask for a token even when
-/// anonymous (sign-in). They must carry the antiforgery request token in <c>X-CSRF-TOKEN</c>.
-/// Bearer-token requests need none: a browser never adds an Authorization header cross-site.
+/// Refuses unsafe requests (POST, PUT, PATCH, DELETE) that a browser could forge, to every path (<c>/api</c>,
+/// <c>/open311</c> and whatever comes next): those authenticated by the session cookie, and those to endpoints
+/// that ask for a token even when anonymous (sign-in). They must carry the antiforgery request token in
+/// <c>X-CSRF-TOKEN</c>. Bearer-token requests need none: a browser never adds an Authorization header cross-site;
+/// anonymous requests without a session cookie need none either: there is no one to impersonate.
 /// </summary>
 /// <remarks>
 /// ASP.NET Core's own antiforgery middleware only validates and records the outcome; it is form
@@ -40,11 +41,6 @@ internal static class CsrfProtection
     {
         var method = context.Request.Method;
         if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method) || HttpMethods.IsTrace(method))
-        {
-            return false;
-        }
-
-        if (!context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }

@@ -21,12 +21,6 @@ public sealed class UserAccount
     /// <summary>Districts (GB/T 2260 codes) the user may act in, with their children.</summary>
     public List<string> DistrictScopes { get; set; } = [];
 
-    /// <summary>Failed sign-ins since the last success.</summary>
-    public int AccessFailedCount { get; set; }
-
-    /// <summary>Signed-in is refused until this time.</summary>
-    public DateTimeOffset? LockoutEnd { get; set; }
-
     /// <summary>Disabled accounts cannot sign in and their tokens stop working.</summary>
     public bool Disabled { get; set; }
 

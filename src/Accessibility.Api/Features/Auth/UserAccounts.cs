@@ -4,14 +4,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Accessibility.Api.Features.Auth;
 
-/// <summary>Creates accounts and tokens and checks passwords, with lockout after repeated failures.</summary>
+/// <summary>Creates accounts and tokens, checks and changes passwords. Throttling of guesses is <see cref="SignInThrottling"/>'s.</summary>
 public sealed class UserAccounts(RegistryDbContext db, IPasswordHasher<UserAccount> hasher, TimeProvider clock)
 {
-    /// <summary>Failed sign-ins that lock an account.</summary>
-    public const int MaxFailedAttempts = 5;
-
-    /// <summary>How long a locked account stays locked.</summary>
-    public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
+    /// <summary>Shortest password.</summary>
+    public const int MinPasswordLength = 10;
 
     /// <summary>Creates an account. Returns the errors by field when the request is invalid.</summary>
     public async Task<(UserAccount? User, Dictionary<string, string[]> Errors)> CreateAsync(
@@ -28,9 +25,9 @@ public sealed class UserAccounts(RegistryDbContext db, IPasswordHasher<UserAccou
             errors["userName"] = [$"The user name '{normalized}' is taken."];
         }
 
-        if (password.Length < 10)
+        if (password.Length < MinPasswordLength)
         {
-            errors["password"] = ["A password has at least 10 characters."];
+            errors["password"] = [PasswordRule];
         }
 
         await ValidateRoleAndScopesAsync(role, districtScopes, errors, ct);
@@ -99,8 +96,8 @@ public sealed class UserAccounts(RegistryDbContext db, IPasswordHasher<UserAccou
     }
 
     /// <summary>
-    /// Checks a password. A locked or disabled account fails even with the right password;
-    /// <see cref="MaxFailedAttempts"/> failures in a row lock it for <see cref="LockoutDuration"/>.
+    /// Checks a password. A disabled account fails even with the right password. The hash is computed whether or not
+    /// the name exists or the account is disabled, so the time taken tells nothing about the account.
     /// </summary>
     public async Task<SignInOutcome> CheckPasswordAsync(string userName, string password, CancellationToken ct)
     {
@@ -108,46 +105,35 @@ public sealed class UserAccounts(RegistryDbContext db, IPasswordHasher<UserAccou
         var user = await db.Users.SingleOrDefaultAsync(u => u.UserName == normalized, ct);
         if (user is null)
         {
-            // Same work as a real check, so response times do not reveal which names exist.
             hasher.VerifyHashedPassword(new UserAccount { UserName = "", PasswordHash = "", Role = "" }, DummyHash, password);
             return new SignInOutcome(SignInResultKind.Failed, null);
-        }
-
-        var now = clock.GetUtcNow();
-        if (user.Disabled)
-        {
-            return new SignInOutcome(SignInResultKind.Disabled, null);
-        }
-
-        if (user.LockoutEnd > now)
-        {
-            return new SignInOutcome(SignInResultKind.LockedOut, null);
         }
 
         var verdict = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
         if (verdict == PasswordVerificationResult.Failed)
         {
-            user.AccessFailedCount++;
-            if (user.AccessFailedCount >= MaxFailedAttempts)
-            {
-                user.LockoutEnd = now + LockoutDuration;
-                user.AccessFailedCount = 0;
-            }
+            return new SignInOutcome(SignInResultKind.Failed, null);
+        }
 
-            await db.SaveChangesAsync(ct);
-            return new SignInOutcome(user.LockoutEnd > now ? SignInResultKind.LockedOut : SignInResultKind.Failed, null);
+        if (user.Disabled)
+        {
+            return new SignInOutcome(SignInResultKind.Disabled, null);
         }
 
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
             user.PasswordHash = hasher.HashPassword(user, password);
+            await db.SaveChangesAsync(ct);
         }
 
-        user.AccessFailedCount = 0;
-        user.LockoutEnd = null;
-        await db.SaveChangesAsync(ct);
         return new SignInOutcome(SignInResultKind.Succeeded, user);
     }
+
+    /// <summary>Sets a new password on a tracked account (the caller ends its sessions and saves).</summary>
+    public void SetPassword(UserAccount user, string password) => user.PasswordHash = hasher.HashPassword(user, password);
+
+    /// <summary>What a password must be.</summary>
+    public static readonly string PasswordRule = $"A password has at least {MinPasswordLength} characters.";
 
     private static readonly string DummyHash =
         new PasswordHasher<UserAccount>().HashPassword(new UserAccount { UserName = "", PasswordHash = "", Role = "" }, "not a password");
@@ -161,9 +147,6 @@ public enum SignInResultKind
 
     /// <summary>Wrong user name or password.</summary>
     Failed,
-
-    /// <summary>Too many failures: locked for a while.</summary>
-    LockedOut,
 
     /// <summary>The account is disabled.</summary>
     Disabled,

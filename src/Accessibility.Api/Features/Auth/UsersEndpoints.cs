@@ -31,7 +31,7 @@ public static class UsersEndpoints
             .WithSummary("Sets an account's role, district scopes, display name and whether it is disabled.");
         users.MapPost("/{id:long}/unlock", UnlockUser)
             .WithName("UnlockUser")
-            .WithSummary("Lifts a lockout after repeated failed sign-ins.");
+            .WithSummary("Lifts the sign-in throttle on an account's name after repeated failed sign-ins, from every address.");
         return app;
     }
 
@@ -49,12 +49,13 @@ public static class UsersEndpoints
             && districtScopes.All(code => DistrictScope.Covers(caller, code));
     }
 
-    private static async Task<Ok<List<UserSummary>>> ListUsers(ClaimsPrincipal caller, RegistryDbContext db, TimeProvider clock, CancellationToken ct)
+    private static async Task<Ok<List<UserSummary>>> ListUsers(ClaimsPrincipal caller, RegistryDbContext db, SignInThrottling throttling, CancellationToken ct)
     {
         // Few accounts: the prefix-based scope check runs here rather than in SQL.
         var all = await db.Users.AsNoTracking().OrderBy(u => u.UserName).ToListAsync(ct);
-        var now = clock.GetUtcNow();
-        return TypedResults.Ok(all.Where(u => MayManage(caller, u.Role, u.DistrictScopes)).Select(u => UserSummary.From(u, now)).ToList());
+        var throttled = await throttling.ThrottledAccountsAsync(ct);
+        return TypedResults.Ok(all.Where(u => MayManage(caller, u.Role, u.DistrictScopes))
+            .Select(u => UserSummary.From(u, throttled.TryGetValue(u.UserName, out var until) ? until : null)).ToList());
     }
 
     private static async Task<Results<Created<UserSummary>, ValidationProblem, ProblemHttpResult>> CreateUser(
@@ -79,12 +80,12 @@ public static class UsersEndpoints
             Id(user), null, AuthAudit.Snapshot(user));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return TypedResults.Created($"/api/v1/users/{Id(user)}", UserSummary.From(user, clock.GetUtcNow()));
+        return TypedResults.Created($"/api/v1/users/{Id(user)}", UserSummary.From(user, null));
     }
 
     private static async Task<Results<Ok<UserSummary>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateUser(
-        long id, UpdateUserRequest request, ClaimsPrincipal caller, HttpContext http, UserAccounts accounts, RegistryDbContext db,
-        AuditLog audit, TimeProvider clock, CancellationToken ct)
+        long id, UpdateUserRequest request, ClaimsPrincipal caller, HttpContext http, UserAccounts accounts, UserSessions sessions,
+        SignInThrottling throttling, RegistryDbContext db, AuditLog audit, CancellationToken ct)
     {
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == id, ct);
         // Accounts outside the caller's scope are "not found": the caller may not learn that they exist.
@@ -121,6 +122,12 @@ public static class UsersEndpoints
         }
 
         var before = AuthAudit.Snapshot(user);
+        // New rights or none: the account signs in again rather than keep a session begun under the old ones.
+        if (role != user.Role || !scopes.SequenceEqual(user.DistrictScopes, StringComparer.Ordinal) || (request.Disabled && !user.Disabled))
+        {
+            await sessions.EndAllAsync(user.Id, ct);
+        }
+
         user.Role = role;
         user.DistrictScopes = scopes;
         user.Disabled = request.Disabled;
@@ -128,11 +135,12 @@ public static class UsersEndpoints
         audit.Record(http, "update", AuthAudit.UserEntity,
             Id(user), before, AuthAudit.Snapshot(user));
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(UserSummary.From(user, clock.GetUtcNow()));
+        var throttled = await throttling.ThrottledAccountsAsync(ct);
+        return TypedResults.Ok(UserSummary.From(user, throttled.TryGetValue(user.UserName, out var until) ? until : null));
     }
 
     private static async Task<Results<Ok<UserSummary>, NotFound>> UnlockUser(
-        long id, ClaimsPrincipal caller, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
+        long id, ClaimsPrincipal caller, HttpContext http, RegistryDbContext db, SignInThrottling throttling, AuditLog audit, CancellationToken ct)
     {
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == id, ct);
         if (user is null || !MayManage(caller, user.Role, user.DistrictScopes))
@@ -140,14 +148,13 @@ public static class UsersEndpoints
             return TypedResults.NotFound();
         }
 
-        var now = clock.GetUtcNow();
-        var wasLocked = user.LockoutEnd > now;
-        user.LockoutEnd = null;
-        user.AccessFailedCount = 0;
+        var wasLocked = (await throttling.ThrottledAccountsAsync(ct)).ContainsKey(user.UserName);
+        // The name's count and every address's failures on it: the user may sign in again from anywhere.
+        await throttling.ForgetAccountAsync(user.UserName, ct);
         audit.Record(http, "unlock", AuthAudit.UserEntity,
             Id(user), new JsonObject { ["locked"] = wasLocked }, new JsonObject { ["locked"] = false });
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(UserSummary.From(user, now));
+        return TypedResults.Ok(UserSummary.From(user, null));
     }
 
     private static ProblemHttpResult OutsideScope() => TypedResults.Problem(
@@ -180,12 +187,12 @@ public sealed record UpdateUserRequest(string? Role, string[]? DistrictScopes, b
 /// <param name="Role">Role.</param>
 /// <param name="DistrictScopes">District codes.</param>
 /// <param name="Disabled">True when disabled.</param>
-/// <param name="LockedUntil">End of a current lockout, or null.</param>
+/// <param name="LockedUntil">Until when sign-ins with this name are throttled (for addresses that failed on it), or null.</param>
 /// <param name="CreatedAt">When the account was created.</param>
 public sealed record UserSummary(
     long Id, string UserName, string? DisplayName, string Role, IReadOnlyList<string> DistrictScopes, bool Disabled,
     DateTimeOffset? LockedUntil, DateTimeOffset CreatedAt)
 {
-    internal static UserSummary From(UserAccount u, DateTimeOffset now) =>
-        new(u.Id, u.UserName, u.DisplayName, u.Role, u.DistrictScopes, u.Disabled, u.LockoutEnd > now ? u.LockoutEnd : null, u.CreatedAt);
+    internal static UserSummary From(UserAccount u, DateTimeOffset? throttledUntil) =>
+        new(u.Id, u.UserName, u.DisplayName, u.Role, u.DistrictScopes, u.Disabled, throttledUntil, u.CreatedAt);
 }

@@ -3,7 +3,6 @@ using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Infrastructure;
-using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 
@@ -88,8 +87,7 @@ public static class FeatureListRequest
             .Select(p => new KeyValuePair<string, StringValues>(p.Key, p.Value))
             .Append(new("limit", limit.ToString(CultureInfo.InvariantCulture)))
             .Append(new("offset", offset.ToString(CultureInfo.InvariantCulture)));
-        var baseUrl = UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path);
-        return QueryHelpers.AddQueryString(baseUrl, parameters);
+        return QueryHelpers.AddQueryString(PublicUrls.Absolute(request, request.Path), parameters);
     }
 
     private static string? Single(IQueryCollection q, string name)

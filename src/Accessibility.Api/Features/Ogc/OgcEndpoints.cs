@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Infrastructure;
-using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 using Npgsql;
@@ -492,7 +491,7 @@ public static class OgcEndpoints
     }
 
     private static string Root(HttpRequest request) =>
-        UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, "/ogc");
+        PublicUrls.Absolute(request, "/ogc");
 
     private static (string, string)[] Crumbs(string root, OgcLayer layer) =>
         [("OGC API", root + "?f=html"), ("Collections", root + "/collections?f=html"), (layer.Id, root + "/collections/" + layer.Id + "?f=html")];
@@ -514,8 +513,7 @@ public static class OgcEndpoints
             parameters.Add(new("f", f));
         }
 
-        var baseUrl = UriHelper.BuildAbsolute(request.Scheme, request.Host, request.PathBase, request.Path);
-        return QueryHelpers.AddQueryString(baseUrl, parameters);
+        return QueryHelpers.AddQueryString(PublicUrls.Absolute(request, request.Path), parameters);
     }
 
     private static JsonObject Link(string href, string rel, string type, string title) => new()

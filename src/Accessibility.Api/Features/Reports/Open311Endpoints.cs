@@ -51,7 +51,7 @@ public static class Open311Endpoints
             return Open311Format.Error("json", 404, "Unknown format " + format + "; use .json or .xml.");
         }
 
-        var url = http.Request.Scheme + "://" + http.Request.Host + "/open311/v2/";
+        var url = PublicUrls.Absolute(http.Request, "/open311/v2/");
         var endpoint = new O311Object()
             .With("specification", "http://wiki.open311.org/GeoReport_v2")
             .With("url", url)
@@ -296,7 +296,7 @@ public static class Open311Endpoints
         ArgumentNullException.ThrowIfNull(r);
         ArgumentNullException.ThrowIfNull(request);
         var service = ServiceCatalog.Find(r.ServiceCode);
-        var media = r.PhotoId is { } photo ? request.Scheme + "://" + request.Host + "/api/v1/photos/" + photo : r.MediaUrl;
+        var media = r.PhotoId is { } photo ? PublicUrls.Absolute(request, "/api/v1/photos/" + photo) : r.MediaUrl;
         return new O311Object()
             .With("service_request_id", r.Id.ToString(CultureInfo.InvariantCulture))
             .With("status", ReportStatuses.Open311(r.Status))
