@@ -55,6 +55,7 @@ public static class RegistryApp
         builder.Services.AddRegistryFeatures();
 
         var app = builder.Build();
+        app.UseRegistrySecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseDefaultFiles();
