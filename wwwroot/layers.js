@@ -905,6 +905,7 @@ function renderLegend() {
     el('span', { class: 'legend-symbols', 'data-svg': '' }), el('span', { class: 'legend-label', text: label }));
   const add = (svg, label, data) => {
     const li = item(svg, label, data);
+    // Markup of the constant symbols of this file only (colours and numbers of its tables), never text from the server.
     li.querySelector('.legend-symbols').innerHTML = svg;
     items.push(li);
   };
