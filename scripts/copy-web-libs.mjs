@@ -4,8 +4,10 @@
 // wwwroot/lib/ is a build output: never commit it.
 //
 // To add a library, append an entry to LIBS: `from` is relative to node_modules/,
-// `to` relative to wwwroot/lib/. A directory is copied recursively.
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+// `to` relative to wwwroot/lib/. A directory is copied recursively. `specifiers` rewrites the bare
+// import specifiers of an ES module (relative to `to`) into paths: the pages' Content-Security-Policy
+// allows no inline script, and an inline import map is one.
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,8 +19,11 @@ const LIBS = [
   { name: 'leaflet', from: 'leaflet/dist', to: 'leaflet' },
   // Trend charts of the district panel and the annual report: the UMD build (global Chart), one file.
   { name: 'chart.js', from: 'chart.js/dist/chart.umd.min.js', to: 'chart.js/chart.umd.min.js' },
-  // Vector tile decoding for the map's layers (ES modules, mapped by the import map of index.html).
-  { name: '@mapbox/vector-tile', from: '@mapbox/vector-tile', to: 'vector-tile' },
+  // Vector tile decoding for the map's layers (ES modules, imported by path from layers.js).
+  {
+    name: '@mapbox/vector-tile', from: '@mapbox/vector-tile', to: 'vector-tile',
+    specifiers: { 'index.js': { '@mapbox/point-geometry': '../point-geometry/index.js' } },
+  },
   { name: '@mapbox/point-geometry', from: '@mapbox/point-geometry', to: 'point-geometry' },
   { name: 'pbf', from: 'pbf', to: 'pbf' },
 ];
@@ -39,6 +44,19 @@ for (const lib of LIBS) {
     // source maps are not needed at run time and double the size
     filter: (p) => !p.endsWith('.map'),
   });
+  for (const [file, map] of Object.entries(lib.specifiers || {})) {
+    const path = join(dest, file);
+    let text = readFileSync(path, 'utf8');
+    for (const [bare, to] of Object.entries(map)) {
+      const from = `from '${bare}'`;
+      if (!text.includes(from)) {
+        console.error(`copy-web-libs: ${path} does not import '${bare}' any more; update LIBS`);
+        failed = true;
+      }
+      text = text.replaceAll(from, `from '${to}'`);
+    }
+    writeFileSync(path, text);
+  }
   console.log(`copy-web-libs: ${lib.name}: ${src} -> ${dest}`);
 }
 process.exit(failed ? 1 : 0);

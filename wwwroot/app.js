@@ -37,7 +37,11 @@ function styleFor(status) {
   return STATUS_STYLES[status] || UNKNOWN_STYLE;
 }
 
-/** Inline SVG of a status symbol: white halo, coloured fill, dark outline. */
+/**
+ * Inline SVG of a status symbol: white halo, coloured fill, dark outline. The symbol builders below put only
+ * markup of the constant tables above and numbers into their strings, never text from the server (an unknown
+ * status gets UNKNOWN_STYLE, not its code), so their markup may go into innerHTML.
+ */
 function shapeSvg(status, size = 24) {
   const s = styleFor(status);
   const body = SHAPES[s.shape];
@@ -685,9 +689,14 @@ function renderDetails(f) {
   table.className = 'attributes';
   table.setAttribute('aria-labelledby', 'details-attributes');
   const thead = document.createElement('thead');
-  thead.innerHTML = '<tr><th scope="col"></th><th scope="col"></th></tr>';
-  thead.querySelectorAll('th')[0].textContent = t('attributeName');
-  thead.querySelectorAll('th')[1].textContent = t('attributeValue');
+  const headRow = document.createElement('tr');
+  for (const key of ['attributeName', 'attributeValue']) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = t(key);
+    headRow.append(th);
+  }
+  thead.append(headRow);
   const tbody = document.createElement('tbody');
   for (const [key, value] of attrs) {
     const { label, unit, values } = attributeLabel(props.kind, key);

@@ -404,6 +404,13 @@ function sortHeader(key, label) {
   return el('th', { scope: 'col', 'aria-sort': active ? dash.sort.dir : null }, button);
 }
 
+/** A colour swatch of the legend: the colour set through the CSSOM, since the page's policy refuses style attributes. */
+function swatch(colour) {
+  const span = el('span', { class: 'swatch', 'aria-hidden': 'true' });
+  span.style.background = colour;
+  return span;
+}
+
 function renderCompare() {
   const legend = $('choropleth-legend');
   const box = $('compare');
@@ -434,7 +441,7 @@ function renderCompare() {
     el('p', { class: 'legend-note', text: withBoundary ? tx('legendNote', { better: tx(spec.better === 'higher' ? 'betterHigher' : 'betterLower') }) : tx('legendNoBoundary') }),
     el('ul', { class: 'class-list', 'aria-labelledby': 'choropleth-legend-heading' },
       ...labels.map((label, k) => el('li', { class: 'class-item', 'data-class': String(k) },
-        el('span', { class: 'swatch', style: `background:${colourOf(k, cuts)}`, 'aria-hidden': 'true' }),
+        swatch(colourOf(k, cuts)),
         el('span', { class: 'class-range', text: label }),
         el('span', { class: 'class-count', text: ` (${tx('classCount', { n: counts[k] })})` }))),
       noData ? el('li', { class: 'class-item', 'data-class': 'none' },
@@ -455,7 +462,7 @@ function renderCompare() {
             el('th', { scope: 'row' }, drillLink(c.code, c.name)),
             el('td', { class: 'num', text: formatIndicator(spec, v) }),
             el('td', {},
-              el('span', { class: k < 0 ? 'swatch swatch-none' : 'swatch', style: k < 0 ? null : `background:${colourOf(k, cuts)}`, 'aria-hidden': 'true' }),
+              k < 0 ? el('span', { class: 'swatch swatch-none', 'aria-hidden': 'true' }) : swatch(colourOf(k, cuts)),
               k < 0 ? tx('noData') : labels[k]));
         })))));
   drawChoropleth({ spec, cuts });
@@ -487,7 +494,10 @@ function drawChoropleth(classing) {
         fillOpacity: colour ? 0.65 : 0,
       },
     });
-    layer.bindTooltip(`${c.name}${getLang() === 'en' ? ': ' : '：'}${formatIndicator(spec, v)}`, { sticky: true });
+    // As text: Leaflet puts string content in as HTML, and the name comes from the district table.
+    const tip = document.createElement('span');
+    tip.textContent = `${c.name}${getLang() === 'en' ? ': ' : '：'}${formatIndicator(spec, v)}`;
+    layer.bindTooltip(tip, { sticky: true });
     layer.on('click', (ev) => {
       L.DomEvent.stopPropagation(ev);
       drill(c.code);

@@ -3,8 +3,8 @@
 // sites (small GeoJSON of the coverage endpoints); the "what if we build here" control; a layer control kept in the
 // page state (`layers`, `kind` in the URL); every layer also as a list; and a place search that lists the nearest
 // facilities of a kind with their distance, for people who do not use the map.
-import { VectorTile } from '@mapbox/vector-tile';
-import { PbfReader } from 'pbf';
+import { VectorTile } from '/lib/vector-tile/index.js';
+import { PbfReader } from '/lib/pbf/index.js';
 import { getLang } from './i18n.js';
 
 const L = window.L;
@@ -905,6 +905,7 @@ function renderLegend() {
     el('span', { class: 'legend-symbols', 'data-svg': '' }), el('span', { class: 'legend-label', text: label }));
   const add = (svg, label, data) => {
     const li = item(svg, label, data);
+    // Markup of the constant symbols of this file only (colours and numbers of its tables), never text from the server.
     li.querySelector('.legend-symbols').innerHTML = svg;
     items.push(li);
   };
@@ -1089,7 +1090,7 @@ function drawGaps() {
       style: (f) => ({
         color: '#7f2704', weight: 1, fillColor: GAP_CLASSES[gapClassOf(f.properties.uncovered)], fillOpacity: 0.55, className: 'gap-cell',
       }),
-      onEachFeature: (f, layer) => layer.bindTooltip(gapText(f.properties)),
+      onEachFeature: (f, layer) => layer.bindTooltip(el('span', { text: gapText(f.properties) })),
     }).addTo(S.map);
     S.gapsLayer.bringToBack();
   }
@@ -1099,7 +1100,7 @@ function drawGaps() {
       const p = f.properties;
       const label = tx('candidateLabel', { rank: p.rank, added: num(p.addedDemand) });
       const marker = L.marker([lat, lon], {
-        icon: L.divIcon({ className: 'candidate-marker', html: `<span aria-hidden="true">${p.rank}</span>`, iconSize: [26, 26], iconAnchor: [13, 13] }),
+        icon: L.divIcon({ className: 'candidate-marker', html: el('span', { 'aria-hidden': 'true', text: String(p.rank) }), iconSize: [26, 26], iconAnchor: [13, 13] }),
         // Not a tab stop: neighbouring cells' markers overlap when zoomed out (too small a target), and the
         // candidate list beside the map offers the same "what if" for keyboard and screen-reader users.
         keyboard: false,

@@ -222,10 +222,17 @@ function renderMap(fc) {
     const p = f.properties;
     const label = `${p.personName} · ${t(`status_${p.status}`)}${p.source === 'demo' ? ` (${t('demoCase')})` : ''}`;
     L.circleMarker([lat, lon], { radius: 6, color: '#222', weight: 1, fillColor: COLORS[p.status] || '#999', fillOpacity: 0.9 })
-      .bindTooltip(label).addTo(state.layer);
+      .bindTooltip(textElement(label)).addTo(state.layer);
     bounds.push([lat, lon]);
   }
   if (bounds.length) state.map.fitBounds(bounds, { padding: [20, 20] });
+}
+
+/** A span holding `text` as text: Leaflet puts string content of tooltips and popups in as HTML. */
+function textElement(text) {
+  const span = document.createElement('span');
+  span.textContent = text;
+  return span;
 }
 
 function renderCounts(planning) {

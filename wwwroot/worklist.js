@@ -172,6 +172,14 @@ function render() {
   drawMap(data.start, stops);
 }
 
+/** The number of a stop on the route map, as text. */
+function routeStop(order) {
+  const span = document.createElement('span');
+  span.className = 'route-stop';
+  span.textContent = String(order);
+  return span;
+}
+
 function drawMap(start, stops) {
   if (!L) return;
   if (!state.map) {
@@ -189,7 +197,7 @@ function drawMap(start, stops) {
     const ll = [s.location[1], s.location[0]];
     pts.push(ll);
     L.marker(ll, {
-      icon: L.divIcon({ className: '', html: `<span class="route-stop">${s.order}</span>`, iconSize: [26, 26], iconAnchor: [13, 13] }),
+      icon: L.divIcon({ className: '', html: routeStop(s.order), iconSize: [26, 26], iconAnchor: [13, 13] }),
       title: `${s.order}. ${s.name}`,
       keyboard: false,
     }).addTo(state.layer);

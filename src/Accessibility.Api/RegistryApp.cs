@@ -56,6 +56,7 @@ public static class RegistryApp
         builder.Services.AddRegistryFeatures();
 
         var app = builder.Build();
+        app.UseRegistrySecurityHeaders();
         app.UsePublicUrls();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

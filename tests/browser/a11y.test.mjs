@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AxeBuilder } from '@axe-core/playwright';
-import { launch, openPage, waitForFacilities, gapsMissing, BASE_URL } from './helpers.mjs';
+import { launch, openPage, watchCsp, cspViolations, waitForFacilities, gapsMissing, BASE_URL } from './helpers.mjs';
 
 const INSPECTOR = process.env.INSPECTOR_USER;
 const INSPECTOR_PASSWORD = process.env.INSPECTOR_PASSWORD;
@@ -23,10 +23,12 @@ async function check(page, state, include = []) {
   let builder = new AxeBuilder({ page }).withTags(TAGS);
   // A part of the page only, where the whole would be slow: axe takes minutes over the ~1000 markers of a province.
   for (const selector of include) builder = builder.include(selector);
+  // axe is put into the page by Playwright (not an inline <script>), so the page's Content-Security-Policy stays on.
   const results = await builder.analyze();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   const report = bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join('\n    ')}`).join('\n  ');
   assert.equal(bad.length, 0, `${state}: ${bad.length} serious or critical violation(s)\n  ${report}`);
+  assert.deepEqual(cspViolations(page), [], `${state}: Content-Security-Policy violations`);
 }
 
 async function signInInspector(page) {
@@ -87,6 +89,7 @@ test('inspector page signed out', T, async () => {
 
 test('inspector page signed in, and the worklist', { ...T, skip: !INSPECTOR || !INSPECTOR_PASSWORD ? 'INSPECTOR_USER / INSPECTOR_PASSWORD not set' : false }, async () => {
   const context = await browser.newContext({ viewport: { width: 1024, height: 800 }, locale: 'zh-CN' });
+  await watchCsp(context, []);
   const page = await context.newPage();
   try {
     await signInInspector(page);

@@ -4,7 +4,7 @@
 // comparison table, plan targets. Every wait is for a state of the page, never for a time.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, BASE_URL } from './helpers.mjs';
+import { launch, openPage, watchCsp, BASE_URL } from './helpers.mjs';
 
 const T = { timeout: 180_000 };
 const WAIT = { timeout: 60_000 };
@@ -183,6 +183,8 @@ test('a copied link reproduces the view in a new page, English included', T, asy
     const at = params.get('at').split(',').map(Number);
 
     copy = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const blocked = [];
+    await watchCsp(copy, blocked);
     const other = await copy.newPage();
     await other.goto(url);
     await other.waitForFunction(() => document.querySelector('#district-trail [aria-current="page"]')?.textContent === '运城市'
@@ -199,6 +201,7 @@ test('a copied link reproduces the view in a new page, English included', T, asy
     }));
     assert.deepEqual(event.changed, ['layers']);
     assert.equal(new URL(other.url()).searchParams.get('layers'), 'facilities,gaps');
+    assert.deepEqual(blocked, []);
   } finally {
     await copy?.close();
     await context.close();
@@ -274,8 +277,9 @@ test('monthly trend charts: each with its data table (the API\'s figures), no an
   }
   const trends = await probe.json();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', reducedMotion: 'reduce' });
-  const page = await context.newPage();
   const errors = [];
+  await watchCsp(context, errors);
+  const page = await context.newPage();
   page.on('pageerror', (err) => errors.push(err.message));
   try {
     await page.goto(`${BASE_URL}/?district=140881`);

@@ -1,4 +1,5 @@
 // Shared set-up for the browser tests (node:test + playwright-core + Debian's chromium).
+import { afterEach } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:5000').replace(/\/+$/, '');
@@ -23,14 +24,56 @@ export function launch() {
   return chromium.launch(LAUNCH_OPTIONS);
 }
 
+const watched = new WeakMap(); // context -> the array its violations go into
+let unseen = []; // violations of every watched context since the last test ended
+
+// Every test of a file that uses these helpers fails on a Content-Security-Policy violation in a watched page,
+// also the tests that do not look at their `errors`.
+afterEach(() => {
+  const violations = unseen;
+  unseen = [];
+  if (violations.length) throw new Error(`Content-Security-Policy violations:\n  ${violations.join('\n  ')}`);
+});
+
+/** Takes the violations seen since the test began, for a test that causes them on purpose. */
+export function takeCspViolations() {
+  const taken = unseen;
+  unseen = [];
+  return taken;
+}
+
+/** The Content-Security-Policy violations seen so far in the context of `page` (see watchCsp). */
+export function cspViolations(page) {
+  return (watched.get(page.context()) || []).filter((e) => e.startsWith('csp:'));
+}
+
+/**
+ * Collect every Content-Security-Policy violation of the pages of `context` into `into`, as strings starting
+ * with "csp:". The pages' policy allows no inline script and no style attributes; a test that asserts `into` is
+ * empty fails on a page that needs one. Never use `bypassCSP` in a test that checks a page: it hides them.
+ */
+export async function watchCsp(context, into) {
+  watched.set(context, into);
+  await context.exposeBinding('__cspViolation', (_source, text) => {
+    into.push(`csp: ${text}`);
+    unseen.push(text);
+  });
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__cspViolation(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile || 'page'}:${e.lineNumber}) ${e.sample || ''}`);
+    });
+  });
+}
+
 /**
  * Open a fresh page (own context, so localStorage starts empty) and collect
- * console errors and uncaught page errors in `errors`.
+ * console errors, uncaught page errors and Content-Security-Policy violations in `errors`.
  */
 export async function openPage(browser, { path = '/', viewport = { width: 1280, height: 800 }, locale = 'zh-CN', route } = {}) {
   const context = await browser.newContext({ viewport, locale });
-  const page = await context.newPage();
   const errors = [];
+  await watchCsp(context, errors);
+  const page = await context.newPage();
   page.on('console', (msg) => {
     if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
   });

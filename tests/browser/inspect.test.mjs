@@ -5,7 +5,7 @@
 // tests follow the data in data/checklists.json rather than copies of it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, BASE_URL } from './helpers.mjs';
+import { launch, watchCsp, BASE_URL } from './helpers.mjs';
 
 const USER = process.env.INSPECTOR_USER;
 const PASSWORD = process.env.INSPECTOR_PASSWORD;
@@ -44,8 +44,9 @@ function ruleFor(item, attributes = {}) {
 
 async function newPage({ viewport = { width: 390, height: 844 }, path } = {}) {
   const context = await browser.newContext({ viewport, locale: 'zh-CN' });
-  const page = await context.newPage();
   const errors = [];
+  await watchCsp(context, errors);
+  const page = await context.newPage();
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
   await page.goto(`${BASE_URL}${path}`, { waitUntil: 'load' });
   await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });

@@ -3,7 +3,7 @@
 // accept it and a re-inspection verifies the defect.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, BASE_URL } from './helpers.mjs';
+import { launch, watchCsp, BASE_URL } from './helpers.mjs';
 
 const USER = process.env.INSPECTOR_USER;
 const PASSWORD = process.env.INSPECTOR_PASSWORD;
@@ -52,8 +52,9 @@ async function staffSession() {
 test('a report filed with the keyboard alone is followed by its number and closes when the defect is verified', T, async () => {
   const staff = await staffSession();
   const context = await browser.newContext({ viewport: { width: 1024, height: 900 }, locale: 'zh-CN' });
-  const page = await context.newPage();
   const errors = [];
+  await watchCsp(context, errors);
+  const page = await context.newPage();
   page.on('pageerror', (err) => errors.push(err.message));
   try {
     const ramps = await (await staff.api.get(`${BASE_URL}/api/v1/facilities?district=140881&kind=ramp&limit=1`)).json();

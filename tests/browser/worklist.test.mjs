@@ -1,7 +1,7 @@
 // Browser test of the printable worklist (/worklist.html) against the real service at BASE_URL.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, BASE_URL } from './helpers.mjs';
+import { launch, watchCsp, BASE_URL } from './helpers.mjs';
 
 const USER = process.env.INSPECTOR_USER;
 const PASSWORD = process.env.INSPECTOR_PASSWORD;
@@ -13,8 +13,9 @@ after(async () => { await browser?.close(); });
 
 test('worklist from the district centre: ordered table with legs, printable without page chrome', T, async () => {
   const context = await browser.newContext({ viewport: { width: 1024, height: 800 }, locale: 'zh-CN' });
-  const page = await context.newPage();
   const errors = [];
+  await watchCsp(context, errors);
+  const page = await context.newPage();
   page.on('pageerror', (err) => errors.push(err.message));
   try {
     // sign in through the inspector page: the worklist uses the same session
