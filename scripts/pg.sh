@@ -101,6 +101,7 @@ createdb() {
     || psql_admin -c "CREATE DATABASE \"$db\" OWNER $OWNER_ROLE"
   psql_admin -c "ALTER DATABASE \"$db\" OWNER TO $OWNER_ROLE"
   psql_admin --db "$db" <<SQL
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS postgis;
 DO \$\$
 DECLARE r record;
