@@ -36,19 +36,19 @@ test:
 
 # make user ARGS="create --name li --role inspector --district 140881"
 user: db build
-	@dotnet $(API_DLL) user $(ARGS)
+	@scripts/run.sh cli user $(ARGS)
 
 # make token ARGS="create --user li --name phone"
 token: db build
-	@dotnet $(API_DLL) token $(ARGS)
+	@scripts/run.sh cli token $(ARGS)
 
 # make api-key ARGS="create --department 永济市民政局 --district 140881 --layer facilities --layer defects"
 api-key: db build
-	@dotnet $(API_DLL) api-key $(ARGS)
+	@scripts/run.sh cli api-key $(ARGS)
 
 # make import-boundaries ARGS="--file townships.geojson --code-property code --name-property name"
 import-boundaries: db build
-	@dotnet $(API_DLL) import-boundaries $(ARGS)
+	@scripts/run.sh cli import-boundaries $(ARGS)
 
 format:
 	@dotnet format Accessibility.sln

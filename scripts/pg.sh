@@ -1,34 +1,45 @@
 #!/usr/bin/env bash
 # A private PostgreSQL 15 + PostGIS cluster for this checkout, under var/pg, on 127.0.0.1 only.
 # PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user.
-#   scripts/pg.sh start          start (initialising on first use); prints nothing else
-#   scripts/pg.sh stop           stop it
-#   scripts/pg.sh status         exit 0 when running
-#   scripts/pg.sh url [DBNAME]   print a connection string for DBNAME (default: accessibility)
-#   scripts/pg.sh createdb NAME  create a database (if missing)
-#   scripts/pg.sh dropdb NAME    drop a database (if present)
+#   scripts/pg.sh start                start (initialising on first use); prints nothing else
+#   scripts/pg.sh stop                 stop it
+#   scripts/pg.sh status               exit 0 when running
+#   scripts/pg.sh url [DBNAME] [ROLE]  print a connection string for DBNAME (default: accessibility) as ROLE:
+#                                      postgres (the superuser, default), owner (migrations) or app (the service)
+#   scripts/pg.sh createdb NAME        create a database owned by the owner role, with PostGIS (if missing)
+#   scripts/pg.sh dropdb NAME          drop a database (if present)
+# Three roles: the superuser `postgres` (creates databases, extensions and the other roles; never used by the
+# service), `accessibility_owner` (owns the schema, runs migrations; not a superuser) and `accessibility_app`
+# (serves requests: reads and writes data, only appends to audit_entries). Their passwords are generated once
+# under var/pg/ (mode 600). PG_VAR moves the whole cluster elsewhere (the crash test runs its own).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PORT=${PG_PORT:-55432}
 PGBIN=/usr/lib/postgresql/15/bin
-VAR=$ROOT/var/pg
+VAR=${PG_VAR:-$ROOT/var/pg}
 DATA=$VAR/data
 PWFILE=$VAR/password
+OWNER_ROLE=accessibility_owner
+APP_ROLE=accessibility_app
 
 as_pg() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
 psql_admin() {
-  PGPASSWORD=$(cat "$PWFILE") psql -X -q -v ON_ERROR_STOP=1 "host=127.0.0.1 port=$PORT user=postgres dbname=postgres" "$@"
+  local db=postgres
+  if [ "${1:-}" = "--db" ]; then db=$2; shift 2; fi
+  PGPASSWORD=$(cat "$PWFILE") psql -X -q -v ON_ERROR_STOP=1 "host=127.0.0.1 port=$PORT user=postgres dbname=$db" "$@"
+}
+
+secret() { # secret FILE: a generated password, kept in FILE (mode 600)
+  [ -s "$1" ] || (umask 077; od -An -tx1 -N16 /dev/urandom | tr -d ' \n' >"$1")
 }
 
 init() {
   [ -x "$PGBIN/initdb" ] || { echo "PostgreSQL 15 is not installed: run scripts/install.sh" >&2; exit 1; }
   mkdir -p "$VAR"
-  if [ ! -s "$PWFILE" ]; then
-    (umask 077; od -An -tx1 -N16 /dev/urandom | tr -d ' \n' >"$PWFILE")
-  fi
+  secret "$PWFILE"
   if [ "$(id -u)" = 0 ]; then
     # The postgres user must reach the data folder; a checkout under /root is not reachable,
     # so the cluster then lives in /var/tmp and var/pg/data points to it.
@@ -36,7 +47,7 @@ init() {
       chmod o+x "$VAR" 2>/dev/null || true
     fi
     if ! runuser -u postgres -- test -x "$VAR" 2>/dev/null; then
-      local elsewhere=/var/tmp/accessibility-pg-$(echo -n "$ROOT" | sha256sum | head -c 12)
+      local elsewhere=/var/tmp/accessibility-pg-$(echo -n "$VAR" | sha256sum | head -c 12)
       mkdir -p "$elsewhere"
       chown postgres:postgres "$elsewhere"
       ln -sfn "$elsewhere" "$DATA"
@@ -59,8 +70,61 @@ running() {
   [ -f "$DATA/PG_VERSION" ] && as_pg "$PGBIN/pg_ctl" -D "$DATA/" status >/dev/null 2>&1
 }
 
-url() {
-  echo "Host=127.0.0.1;Port=$PORT;Username=postgres;Password=$(cat "$PWFILE");Database=${1:-accessibility}"
+url() { # url DB ROLE
+  local db=${1:-accessibility}
+  case "${2:-postgres}" in
+    postgres) echo "Host=127.0.0.1;Port=$PORT;Username=postgres;Password=$(cat "$PWFILE");Database=$db" ;;
+    owner) echo "Host=127.0.0.1;Port=$PORT;Username=$OWNER_ROLE;Password=$(cat "$VAR/owner-password");Database=$db" ;;
+    app) echo "Host=127.0.0.1;Port=$PORT;Username=$APP_ROLE;Password=$(cat "$VAR/app-password");Database=$db" ;;
+    *) echo "unknown role '$2': postgres, owner or app" >&2; exit 2 ;;
+  esac
+}
+
+# The owner and the runtime role, neither a superuser nor allowed to create databases or roles.
+# Passwords go by stdin (never on a command line).
+roles() {
+  secret "$VAR/owner-password"
+  secret "$VAR/app-password"
+  psql_admin <<SQL
+SELECT format('CREATE ROLE %I', r) FROM unnest(ARRAY['$OWNER_ROLE', '$APP_ROLE']) r
+WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) \gexec
+ALTER ROLE $OWNER_ROLE WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT PASSWORD '$(cat "$VAR/owner-password")';
+ALTER ROLE $APP_ROLE WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT PASSWORD '$(cat "$VAR/app-password")';
+SQL
+}
+
+# createdb NAME: the database, owned by the owner role, with the extensions only a superuser may create. A database
+# made before the roles existed (owned by postgres) is handed over to the owner role, extension objects excepted.
+createdb() {
+  local db=$1
+  psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1 \
+    || psql_admin -c "CREATE DATABASE \"$db\" OWNER $OWNER_ROLE"
+  psql_admin -c "ALTER DATABASE \"$db\" OWNER TO $OWNER_ROLE"
+  psql_admin --db "$db" <<SQL
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS postgis;
+DO \$\$
+DECLARE r record;
+BEGIN
+  FOR r IN
+    SELECT c.oid::regclass AS obj, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
+      AND c.relowner <> '$OWNER_ROLE'::regrole
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                      AND d.deptype IN ('e', 'a', 'i'))
+  LOOP
+    EXECUTE format('ALTER TABLE %s OWNER TO $OWNER_ROLE', r.obj);
+  END LOOP;
+  FOR r IN
+    SELECT p.oid::regprocedure AS obj FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname = 'public' AND p.proowner <> '$OWNER_ROLE'::regrole
+      AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')
+  LOOP
+    EXECUTE format('ALTER ROUTINE %s OWNER TO $OWNER_ROLE', r.obj);
+  END LOOP;
+END
+\$\$;
+SQL
 }
 
 case "${1:-}" in
@@ -69,22 +133,24 @@ case "${1:-}" in
     if ! running; then
       touch "$VAR/server.log"
       [ "$(id -u)" = 0 ] && chown postgres "$VAR/server.log"
+      # synchronous_commit stays on (the default): a commit is on disk before the service answers 201.
       as_pg "$PGBIN/pg_ctl" -D "$DATA/" -l "$VAR/server.log" -w -t 60 \
-        -o "-p $PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c synchronous_commit=off -c max_connections=200" \
+        -o "-p $PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200" \
         start >/dev/null
     fi
-    psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname='accessibility'" | grep -q 1 \
-      || psql_admin -c "CREATE DATABASE accessibility"
-    (umask 077; url accessibility >"$VAR/connection-string")
+    roles
+    createdb accessibility
+    (umask 077
+     url accessibility app >"$VAR/connection-string"
+     url accessibility owner >"$VAR/owner-connection-string"
+     url postgres postgres >"$VAR/superuser-connection-string")
     ;;
   stop)
     if running; then as_pg "$PGBIN/pg_ctl" -D "$DATA/" -m fast -w stop >/dev/null; fi
     ;;
   status) running ;;
-  url) url "${2:-accessibility}" ;;
-  createdb)
-    psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname='$2'" | grep -q 1 || psql_admin -c "CREATE DATABASE \"$2\""
-    ;;
+  url) url "${2:-accessibility}" "${3:-postgres}" ;;
+  createdb) roles; createdb "$2" ;;
   dropdb) psql_admin -c "DROP DATABASE IF EXISTS \"$2\" WITH (FORCE)" ;;
-  *) echo "usage: $0 start|stop|status|url [db]|createdb NAME|dropdb NAME" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|status|url [db] [postgres|owner|app]|createdb NAME|dropdb NAME" >&2; exit 2 ;;
 esac

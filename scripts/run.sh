@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Starts or stops the registry service in the background (pid and log under var/).
+# Starts or stops the registry service in the background (pid and log under var/), or runs one of its commands.
 #   scripts/run.sh start URL   start if not running, wait until /readyz answers
 #   scripts/run.sh stop
+#   scripts/run.sh cli VERB …  run a command of the service binary (user, token, api-key, import-boundaries…)
+#                              with the same configuration as the service, personal-data key included
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -40,5 +42,9 @@ case "${1:-}" in
     fi
     rm -f "$PIDFILE"
     ;;
-  *) echo "usage: $0 start URL|stop" >&2; exit 2 ;;
+  cli)
+    shift
+    exec dotnet "$DLL" "$@"
+    ;;
+  *) echo "usage: $0 start URL|stop|cli VERB [ARGS…]" >&2; exit 2 ;;
 esac

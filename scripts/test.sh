@@ -26,23 +26,35 @@ while read -r f p s; do
 done < <(sed -nE 's/.*Failed:[[:space:]]*([0-9]+),[[:space:]]*Passed:[[:space:]]*([0-9]+),[[:space:]]*Skipped:[[:space:]]*([0-9]+).*/\1 \2 \3/p' var/test/dotnet.log)
 if ! grep -qE 'Passed:[[:space:]]*[0-9]+' var/test/dotnet.log; then status=1; failed=$((failed + 1)); echo "No .NET test results found." >&2; fi
 
-# Browser tests against a real service
+# Browser tests against a real service, on a throw-away database. On the private cluster the service runs as in
+# production: migrations as the owner role, requests as the runtime role (scripts/pg.sh). On a server given by
+# ACCESSIBILITY_DB (a superuser's connection) it runs as that one role.
 db="acc_browser_$$"
 port=${BROWSER_TEST_PORT:-5091}
 url="http://127.0.0.1:$port"
-browser_db=$(echo "$server" | sed -E "s/Database=[^;]*/Database=$db/")
-ACCESSIBILITY_DB="$browser_db" dotnet src/Accessibility.Api/bin/Debug/net10.0/Accessibility.Api.dll create-database >var/test/browser-api.log 2>&1
+DLL=src/Accessibility.Api/bin/Debug/net10.0/Accessibility.Api.dll
+if [ -n "${ACCESSIBILITY_DB:-}" ]; then
+  browser_db=$(echo "$server" | sed -E "s/Database=[^;]*/Database=$db/")
+  browser_connection() { export ACCESSIBILITY_DB="$browser_db"; }
+  ( browser_connection; dotnet "$DLL" create-database ) >var/test/browser-api.log 2>&1
+else
+  scripts/pg.sh createdb "$db" >var/test/browser-api.log 2>&1
+  # Exported in a subshell only: connection strings hold passwords and never go on a command line.
+  browser_connection() {
+    ConnectionStrings__Registry=$(scripts/pg.sh url "$db" app); ConnectionStrings__RegistryOwner=$(scripts/pg.sh url "$db" owner)
+    export ConnectionStrings__Registry ConnectionStrings__RegistryOwner
+  }
+fi
+registry() ( browser_connection; exec dotnet "$DLL" "$@" )
 # A planner of Yongji for the renovations page; the password goes by stdin and env, never on a command line.
 export PLANNER_USER="browser-planner" PLANNER_PASSWORD="planner-$(head -c 12 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
-printf '%s\n' "$PLANNER_PASSWORD" | ACCESSIBILITY_DB="$browser_db" dotnet src/Accessibility.Api/bin/Debug/net10.0/Accessibility.Api.dll \
-  user create --name "$PLANNER_USER" --role planner --district 140881 --password-stdin >>var/test/browser-api.log 2>&1
+printf '%s\n' "$PLANNER_PASSWORD" | registry user create --name "$PLANNER_USER" --role planner --district 140881 --password-stdin >>var/test/browser-api.log 2>&1
 # An inspector for Yongji (140881) with a throw-away password, for the inspector page tests.
 export INSPECTOR_USER=browser-inspector
 INSPECTOR_PASSWORD="browser-test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 export INSPECTOR_PASSWORD
-printf '%s\n' "$INSPECTOR_PASSWORD" | ACCESSIBILITY_DB="$browser_db" dotnet src/Accessibility.Api/bin/Debug/net10.0/Accessibility.Api.dll \
-  user create --name "$INSPECTOR_USER" --role inspector --district 140881 --password-stdin >>var/test/browser-api.log 2>&1
-ACCESSIBILITY_DB="$browser_db" Registry__LoadDemoData=true nohup dotnet src/Accessibility.Api/bin/Debug/net10.0/Accessibility.Api.dll --urls "$url" >>var/test/browser-api.log 2>&1 &
+printf '%s\n' "$INSPECTOR_PASSWORD" | registry user create --name "$INSPECTOR_USER" --role inspector --district 140881 --password-stdin >>var/test/browser-api.log 2>&1
+( browser_connection; Registry__LoadDemoData=true exec nohup dotnet "$DLL" --urls "$url" ) >>var/test/browser-api.log 2>&1 &
 api=$!
 ready=0
 for _ in $(seq 1 300); do
@@ -64,7 +76,7 @@ else
   failed=$((failed + 1)); status=1
 fi
 kill $api 2>/dev/null; wait $api 2>/dev/null
-ACCESSIBILITY_DB="$browser_db" dotnet src/Accessibility.Api/bin/Debug/net10.0/Accessibility.Api.dll drop-database >/dev/null 2>&1 || true
+if [ -n "${ACCESSIBILITY_DB:-}" ]; then registry drop-database >/dev/null 2>&1 || true; else scripts/pg.sh dropdb "$db" >/dev/null 2>&1 || true; fi
 
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status

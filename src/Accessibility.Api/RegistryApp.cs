@@ -26,11 +26,18 @@ public static class RegistryApp
             ContentRootPath = contentRoot,
             WebRootPath = RepoPaths.WebRoot(contentRoot),
         });
-        // ACCESSIBILITY_DB first, so that configuration added by a caller (tests) can override it.
-        var fromEnvironment = Environment.GetEnvironmentVariable(ConnectionStrings.EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(fromEnvironment))
+        // ACCESSIBILITY_DB(_OWNER) first, so that configuration added by a caller (tests) can override it.
+        foreach (var (variable, key) in new[]
         {
-            builder.Configuration.AddInMemoryCollection([new("ConnectionStrings:Registry", fromEnvironment)]);
+            (ConnectionStrings.EnvironmentVariable, ConnectionStrings.RuntimeKey),
+            (ConnectionStrings.OwnerEnvironmentVariable, ConnectionStrings.OwnerKey),
+        })
+        {
+            var fromEnvironment = Environment.GetEnvironmentVariable(variable);
+            if (!string.IsNullOrWhiteSpace(fromEnvironment))
+            {
+                builder.Configuration.AddInMemoryCollection([new("ConnectionStrings:" + key, fromEnvironment)]);
+            }
         }
 
         configure?.Invoke(builder);
@@ -44,14 +51,15 @@ public static class RegistryApp
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new FacilityKindCatalog(Path.Combine(sp.GetRequiredService<RegistryPaths>().DataDir, "facility-kinds.json")));
 
-        var connectionString = ConnectionStrings.Resolve(builder.Configuration, contentRoot);
-        builder.Services.AddRegistryDatabase(connectionString);
+        var connections = ConnectionStrings.Resolve(builder.Configuration, contentRoot);
+        builder.Services.AddRegistryDatabase(connections);
         builder.Services.AddPublicUrls(builder.Configuration, registry);
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = registry.MaxRequestBodyBytes);
         builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
         builder.Services.AddOpenApi("v1");
         builder.Services.AddRegistryFeatures();
 
@@ -96,17 +104,28 @@ public sealed record RegistryPaths(string DataDir, Func<string> NodeModulesDir);
 
 internal static class DatabaseServiceCollectionExtensions
 {
-    public static IServiceCollection AddRegistryDatabase(this IServiceCollection services, string connectionString)
+    /// <summary>The runtime role's data source and context for requests; the owner's connection only for migrating.</summary>
+    public static IServiceCollection AddRegistryDatabase(this IServiceCollection services, RegistryConnections connections)
+    {
+        var dataSource = BuildDataSource(connections.Runtime);
+        services.AddSingleton(connections);
+        services.AddSingleton(dataSource);
+        services.AddDbContext<RegistryDbContext>(o => UseRegistryDatabase(o, dataSource));
+        services.AddScoped<DatabaseSeeder>();
+        return services;
+    }
+
+    /// <summary>A data source that maps PostGIS geometries and dynamic JSON, as every connection of the registry needs.</summary>
+    public static NpgsqlDataSource BuildDataSource(string connectionString)
     {
         var dataSourceBuilder = new NpgsqlDataSourceBuilder(connectionString);
         dataSourceBuilder.UseNetTopologySuite();
         dataSourceBuilder.EnableDynamicJson();
-        var dataSource = dataSourceBuilder.Build();
-        services.AddSingleton(dataSource);
-        services.AddDbContext<RegistryDbContext>(o => o
-            .UseNpgsql(dataSource, npgsql => npgsql.UseNetTopologySuite().MigrationsHistoryTable("__ef_migrations_history"))
-            .UseSnakeCaseNamingConvention());
-        services.AddScoped<DatabaseSeeder>();
-        return services;
+        return dataSourceBuilder.Build();
     }
+
+    /// <summary>The context's options: the same for the runtime context and the owner's migrating one.</summary>
+    public static DbContextOptionsBuilder UseRegistryDatabase(DbContextOptionsBuilder options, NpgsqlDataSource dataSource) => options
+        .UseNpgsql(dataSource, npgsql => npgsql.UseNetTopologySuite().MigrationsHistoryTable("__ef_migrations_history"))
+        .UseSnakeCaseNamingConvention();
 }

@@ -20,8 +20,14 @@ public sealed class RegistryFixture : IAsyncLifetime
     private WebApplication? app;
     private readonly string databaseName = "acc_test_" + Guid.NewGuid().ToString("N")[..12];
 
-    /// <summary>Connection string of the throw-away database.</summary>
+    /// <summary>
+    /// Connection string of the throw-away database as its owner, for arranging and inspecting data (tests may write
+    /// what the API cannot, and empty the tables between tests).
+    /// </summary>
     public string ConnectionString { get; private set; } = "";
+
+    /// <summary>Connection string of the throw-away database as the runtime role: the service's own connection.</summary>
+    public string RuntimeConnectionString { get; private set; } = "";
 
     /// <summary>Base address of the running service.</summary>
     public Uri BaseAddress { get; private set; } = new("http://127.0.0.1/");
@@ -31,17 +37,7 @@ public sealed class RegistryFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var server = new NpgsqlConnectionStringBuilder(TestServer.ConnectionString());
-        server.Database = "postgres";
-        await using (var admin = new NpgsqlConnection(server.ConnectionString))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{databaseName}\"", admin);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        server.Database = databaseName;
-        ConnectionString = server.ConnectionString;
+        (ConnectionString, RuntimeConnectionString) = await TestServer.CreateDatabaseAsync(databaseName);
         app = RegistryApp.Build([], builder =>
         {
             ConfigureHost(builder);
@@ -57,7 +53,9 @@ public sealed class RegistryFixture : IAsyncLifetime
     public void ConfigureHost(WebApplicationBuilder builder) =>
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Registry"] = ConnectionString,
+            // As in production: migrations as the owner, requests as the runtime role.
+            ["ConnectionStrings:Registry"] = RuntimeConnectionString,
+            ["ConnectionStrings:RegistryOwner"] = ConnectionString,
             ["Registry:LoadDemoData"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
             // A fresh key for personal data per run: never a committed one.
@@ -75,11 +73,7 @@ public sealed class RegistryFixture : IAsyncLifetime
         }
 
         NpgsqlConnection.ClearAllPools();
-        var server = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres" };
-        await using var admin = new NpgsqlConnection(server.ConnectionString);
-        await admin.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{databaseName}\" WITH (FORCE)", admin);
-        await drop.ExecuteNonQueryAsync();
+        await TestServer.DropDatabaseAsync(databaseName);
     }
 
     /// <summary>An anonymous client.</summary>
@@ -156,7 +150,76 @@ public sealed class RegistryCollection : ICollectionFixture<RegistryFixture>
 /// <summary>The database server tests create their throw-away databases on.</summary>
 public static class TestServer
 {
-    /// <summary>ACCESSIBILITY_TEST_SERVER (set by make test), else ACCESSIBILITY_DB, else the private cluster of this checkout.</summary>
+    /// <summary>Owner role of the test databases (owns their schema, runs migrations; not a superuser).</summary>
+    public const string OwnerRole = "accessibility_test_owner";
+
+    /// <summary>Runtime role of the test databases: what the service under test connects as.</summary>
+    public const string RuntimeRole = "accessibility_test_app";
+
+    /// <summary>
+    /// Creates <paramref name="databaseName"/> as production has it: owned by the owner role, with PostGIS created by
+    /// the superuser; the owner and runtime roles are created on the server when missing. Their passwords are derived
+    /// from the superuser's connection string, so every test run against one server agrees on them.
+    /// </summary>
+    /// <returns>The owner's and the runtime role's connection strings to the new database.</returns>
+    public static async Task<(string Owner, string Runtime)> CreateDatabaseAsync(string databaseName, string? server = null)
+    {
+        var superuser = new NpgsqlConnectionStringBuilder(server ?? ConnectionString()) { Database = "postgres" };
+        var ownerPassword = DerivedPassword(superuser.ConnectionString, OwnerRole);
+        var runtimePassword = DerivedPassword(superuser.ConnectionString, RuntimeRole);
+        await using (var admin = new NpgsqlConnection(superuser.ConnectionString))
+        {
+            await admin.OpenAsync();
+            // Test processes may run side by side on one server: one at a time creates the roles.
+            await ExecAsync(admin, "SELECT pg_advisory_lock(hashtext('accessibility test roles'))");
+            foreach (var (role, password) in new[] { (OwnerRole, ownerPassword), (RuntimeRole, runtimePassword) })
+            {
+                await ExecAsync(admin, $"""
+                    DO $$ BEGIN
+                      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN CREATE ROLE {role}; END IF;
+                    END $$;
+                    ALTER ROLE {role} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT PASSWORD '{password}';
+                    """);
+            }
+
+            await ExecAsync(admin, "SELECT pg_advisory_unlock(hashtext('accessibility test roles'))");
+            await ExecAsync(admin, $"CREATE DATABASE \"{databaseName}\" OWNER {OwnerRole}");
+        }
+
+        superuser.Database = databaseName;
+        await using (var admin = new NpgsqlConnection(superuser.ConnectionString))
+        {
+            await admin.OpenAsync();
+            await ExecAsync(admin, "CREATE EXTENSION IF NOT EXISTS postgis");
+        }
+
+        NpgsqlConnectionStringBuilder As(string role, string password) => new(superuser.ConnectionString) { Username = role, Password = password };
+        return (As(OwnerRole, ownerPassword).ConnectionString, As(RuntimeRole, runtimePassword).ConnectionString);
+    }
+
+    /// <summary>Drops a database made by <see cref="CreateDatabaseAsync"/>, closing its connections.</summary>
+    public static async Task DropDatabaseAsync(string databaseName, string? server = null)
+    {
+        var superuser = new NpgsqlConnectionStringBuilder(server ?? ConnectionString()) { Database = "postgres" };
+        await using var admin = new NpgsqlConnection(superuser.ConnectionString);
+        await admin.OpenAsync();
+        await ExecAsync(admin, $"DROP DATABASE IF EXISTS \"{databaseName}\" WITH (FORCE)");
+    }
+
+    private static string DerivedPassword(string superuser, string role) =>
+        Convert.ToHexString(System.Security.Cryptography.HMACSHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(superuser), System.Text.Encoding.UTF8.GetBytes(role)))[..32].ToLowerInvariant();
+
+    private static async Task ExecAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>
+    /// A superuser's connection: ACCESSIBILITY_TEST_SERVER (set by make test), else ACCESSIBILITY_DB, else the
+    /// private cluster of this checkout (var/pg/superuser-connection-string).
+    /// </summary>
     public static string ConnectionString()
     {
         foreach (var name in new[] { "ACCESSIBILITY_TEST_SERVER", ConnectionStrings.EnvironmentVariable })
@@ -170,7 +233,7 @@ public static class TestServer
 
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var file = Path.Combine(dir.FullName, "var", "pg", "connection-string");
+            var file = Path.Combine(dir.FullName, "var", "pg", "superuser-connection-string");
             if (File.Exists(file))
             {
                 return File.ReadAllText(file).Trim();

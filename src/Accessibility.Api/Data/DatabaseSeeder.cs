@@ -17,6 +17,7 @@ namespace Accessibility.Api.Data;
 /// <summary>Brings a database to the current schema and fills an empty one with districts, plan targets and demo data.</summary>
 public sealed class DatabaseSeeder(
     RegistryDbContext db,
+    RegistryConnections connections,
     RegistryPaths paths,
     DistrictSql districtSql,
     FacilityKindCatalog kinds,
@@ -36,10 +37,10 @@ public sealed class DatabaseSeeder(
     /// <summary>Prefecture whose counties are all generated in full (朔州市).</summary>
     public const string FullDemoPrefecture = "140600";
 
-    /// <summary>Applies pending migrations, then loads whatever is missing. Safe to run again.</summary>
+    /// <summary>Applies pending migrations (as the owner), then loads whatever is missing (as the runtime role). Safe to run again.</summary>
     public async Task MigrateAndSeedAsync(CancellationToken ct = default)
     {
-        await db.Database.MigrateAsync(ct);
+        await MigrateAsync(ct);
         if (!await db.Districts.AnyAsync(ct))
         {
             await LoadDistrictsAsync(ct);
@@ -72,6 +73,30 @@ public sealed class DatabaseSeeder(
         {
             await LoadDemoRenovationsAsync(ct);
         }
+    }
+
+    /// <summary>
+    /// Migrates through the owner's own short-lived connection, then grants the runtime role its rights on whatever
+    /// the migrations made; with a single configured role, that role migrates (an existing one-role installation).
+    /// </summary>
+    private async Task MigrateAsync(CancellationToken ct)
+    {
+        if (!connections.SeparateOwner)
+        {
+            await db.Database.MigrateAsync(ct);
+            return;
+        }
+
+        await using var ownerSource = DatabaseServiceCollectionExtensions.BuildDataSource(connections.Owner);
+        var options = new DbContextOptionsBuilder<RegistryDbContext>();
+        DatabaseServiceCollectionExtensions.UseRegistryDatabase(options, ownerSource);
+        await using (var ownerDb = new RegistryDbContext(options.Options))
+        {
+            await ownerDb.Database.MigrateAsync(ct);
+        }
+
+        await using var connection = await ownerSource.OpenConnectionAsync(ct);
+        await DatabaseRoles.GrantRuntimeRightsAsync(connection, connections.RuntimeRole, ct);
     }
 
     /// <summary>
