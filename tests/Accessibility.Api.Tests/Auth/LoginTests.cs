@@ -63,6 +63,17 @@ public sealed class LoginTests(RegistryFixture registry) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_name_with_a_nul_character_is_a_400_naming_the_user_name()
+    {
+        using var client = registry.CreateCookieClient();
+
+        using var response = await AuthTestData.PostLoginAsync(client, "li\u0000", "not the password");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("userName", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_disabled_account_is_signed_out_at_once()
     {
         var user = await AuthTestData.CreateUserAsync(registry, "li", Roles.Inspector, "140881");

@@ -71,6 +71,11 @@ public static class AuthEndpoints
         {
             errors["userName"] = ["The user name is required."];
         }
+        else if (request.UserName.Any(char.IsControl))
+        {
+            // No user name holds control characters (PostgreSQL refuses NUL in text): said without looking any account up.
+            errors["userName"] = ["A user name has no control characters."];
+        }
 
         if (string.IsNullOrEmpty(request.Password))
         {
@@ -129,7 +134,8 @@ public static class AuthEndpoints
         http.Response.Headers.RetryAfter = seconds;
         return TypedResults.Problem(
             title: "Too many sign-in attempts",
-            detail: $"Too many failed sign-ins: try again in {seconds} seconds, or ask an administrator to lift the throttle.",
+            // The wait is in Retry-After only: a body that never varies cannot tell two names apart.
+            detail: "Too many failed sign-ins: try again later (Retry-After gives the seconds), or ask an administrator to lift the throttle.",
             statusCode: StatusCodes.Status429TooManyRequests);
     }
 
@@ -167,7 +173,13 @@ public static class AuthEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var name = caller.Identity!.Name!;
+        if (UserPrincipal.UserId(caller) is null || caller.Identity?.Name is not { } name)
+        {
+            // A department's API key is no account: it has no password.
+            return TypedResults.Problem(title: "Not an account", detail: "Only a signed-in account has a password to change.",
+                statusCode: StatusCodes.Status403Forbidden);
+        }
+
         var remote = http.Connection.RemoteIpAddress?.ToString();
         var address = remote ?? "unknown";
         // A stolen session must not become a way to guess the password: the same throttle as signing in.

@@ -61,6 +61,9 @@ public sealed class SignInThrottling(RegistryDbContext db, TimeProvider clock)
     public async Task CountFailureAsync(string userName, string address, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        // A key quiet for a whole window counts from zero again (and its block, at most 15 minutes, is over): sweep such rows.
+        var stale = now - Window;
+        await db.SignInThrottles.Where(t => t.LastFailureAt < stale).ExecuteDeleteAsync(ct);
         await CountAsync(AddressKey(address), FreeAddressFailures, now, ct);
         await CountAsync(AccountKey(userName), FreeAccountFailures, now, ct);
         // The pair is never blocked by itself: it only remembers that this address failed on this name.
