@@ -1,3 +1,4 @@
+using Accessibility.Api.Infrastructure.Authorization;
 using Accessibility.Api.Data;
 using Accessibility.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +13,7 @@ public static class ConfigEndpoints
     public static IEndpointRouteBuilder MapConfigEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/config", GetConfig)
-            .WithName("GetConfig")
+            .WithName("GetConfig").AllowAnonymous()
             .WithSummary("Basemap, default district and whether demo data are loaded.")
             .WithTags("Config");
         return app;

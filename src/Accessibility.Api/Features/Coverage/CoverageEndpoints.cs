@@ -1,3 +1,4 @@
+using Accessibility.Api.Infrastructure.Authorization;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
@@ -52,13 +53,13 @@ public static class CoverageEndpoints
     public static IEndpointRouteBuilder MapCoverageEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/coverage").WithTags("Coverage");
-        group.MapGet("{districtCode}", Get).WithName("GetDistrictCoverage")
+        group.MapGet("{districtCode}", Get).WithName("GetDistrictCoverage").RequireAccess(ResourceKinds.Coverage, Operations.Read)
             .WithSummary("The indicators of one district (any level), each with its definition in Chinese and English; metres = toilet reach radius (default 500).")
             .Produces<JsonObject>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("", Children).WithName("ListChildCoverage")
+        group.MapGet("", Children).WithName("ListChildCoverage").RequireAccess(ResourceKinds.Coverage, Operations.Read)
             .WithSummary("The indicators of parent and of every direct child of it, for drill-down and comparison.")
             .Produces<JsonObject>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("{districtCode}/trends", Trends).WithName("GetCoverageTrends")
+        group.MapGet("{districtCode}/trends", Trends).WithName("GetCoverageTrends").RequireAccess(ResourceKinds.Coverage, Operations.Read)
             .WithSummary("Monthly series of the district (months 1–120, default 24, ending with the current month in China Standard Time): facilities added, inspections, defects found and repaired, reports received and closed, renovations accepted (below 5 withheld), each with its definition.")
             .Produces<JsonObject>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGapEndpoints();

@@ -1,3 +1,4 @@
+using Accessibility.Api.Infrastructure.Authorization;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
@@ -45,15 +46,15 @@ public static class GapEndpoints
     public static RouteGroupBuilder MapGapEndpoints(this RouteGroupBuilder group)
     {
         ArgumentNullException.ThrowIfNull(group);
-        group.MapGet("{districtCode}/gaps", Gaps).WithName("GetCoverageGaps")
+        group.MapGet("{districtCode}/gaps", Gaps).WithName("GetCoverageGaps").RequireAccess(ResourceKinds.Coverage, Operations.Read)
             .WithSummary("Hexagon cells (ST_HexagonGrid, metres, in the district's Gauss–Krüger zone) holding demand not covered by an operational facility of kind within metres: a GeoJSON FeatureCollection; cell = hexagon size 100–5000 m.")
             .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("{districtCode}/candidates", Candidates).WithName("GetCoverageCandidates")
+        group.MapGet("{districtCode}/candidates", Candidates).WithName("GetCoverageCandidates").RequireAccess(ResourceKinds.Coverage, Operations.Read)
             .WithSummary("Top places to build a facility of kind next (greedy maximal coverage over the centres of the gap cells), in pick order with the demand each adds; count 1–50.")
             .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("{districtCode}/what-if", WhatIf).WithName("GetCoverageWhatIf")
+        group.MapGet("{districtCode}/what-if", WhatIf).WithName("GetCoverageWhatIf").RequireAccess(ResourceKinds.Coverage, Operations.Read)
             .WithSummary("The district's reach before and after one more operational facility of kind at lon/lat (nothing is written).")
             .Produces<JsonObject>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         return group;

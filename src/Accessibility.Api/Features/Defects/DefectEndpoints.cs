@@ -1,3 +1,4 @@
+using Accessibility.Api.Infrastructure.Authorization;
 using System.Security.Claims;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -26,29 +27,29 @@ public static class DefectEndpoints
     {
         var group = app.MapGroup("/api/v1/defects").WithTags("Defects");
         group.MapGet("", List)
-            .WithName("ListDefects").WithSummary("Defects, most urgent first, filtered by district, status, severity, managing unit and overdue, paged.")
+            .WithName("ListDefects").RequireAccess(ResourceKinds.Defect, Operations.Read).WithSummary("Defects, most urgent first, filtered by district, status, severity, managing unit and overdue, paged.")
             .Produces(StatusCodes.Status200OK, contentType: Json).ProducesValidationProblem();
         group.MapGet("stats", Stats)
-            .WithName("DefectStats").WithSummary("Open and overdue defects of a district by severity and managing unit, and the median days to repair.")
+            .WithName("DefectStats").RequireAccess(ResourceKinds.Defect, Operations.Read).WithSummary("Open and overdue defects of a district by severity and managing unit, and the median days to repair.")
             .Produces(StatusCodes.Status200OK, contentType: Json).ProducesValidationProblem();
         group.MapGet("{id:long}", Get)
-            .WithName("GetDefect").WithSummary("One defect with its full history.")
+            .WithName("GetDefect").RequireAccess(ResourceKinds.Defect, Operations.Read).WithSummary("One defect with its full history.")
             .Produces(StatusCodes.Status200OK, contentType: Json).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("{id:long}/assign", Assign)
-            .WithName("AssignDefect").WithSummary("Assigns an open (or reassigns an assigned) defect to its managing unit.")
+            .WithName("AssignDefect").RequireAccess(ResourceKinds.Defect, Operations.Update).WithSummary("Assigns an open (or reassigns an assigned) defect to its managing unit.")
             .Accepts<AssignRequest>(Json).Produces(StatusCodes.Status200OK, contentType: Json)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status403Forbidden)
-            .RequireWriteAccess();
+            ;
         group.MapPost("{id:long}/fix", Fix)
-            .WithName("FixDefect").WithSummary("Reports an open or assigned defect fixed, with evidence (a note, photos optional); a re-inspection verifies it.")
+            .WithName("FixDefect").RequireAccess(ResourceKinds.Defect, Operations.Update).WithSummary("Reports an open or assigned defect fixed, with evidence (a note, photos optional); a re-inspection verifies it.")
             .Accepts<FixRequest>(Json).Produces(StatusCodes.Status200OK, contentType: Json)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status403Forbidden)
-            .RequireWriteAccess();
+            ;
         group.MapPost("{id:long}/reject", Reject)
-            .WithName("RejectDefect").WithSummary("Rejects an unclosed defect, with a reason.")
+            .WithName("RejectDefect").RequireAccess(ResourceKinds.Defect, Operations.Update).WithSummary("Rejects an unclosed defect, with a reason.")
             .Accepts<RejectRequest>(Json).Produces(StatusCodes.Status200OK, contentType: Json)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status403Forbidden)
-            .RequireWriteAccess();
+            ;
         return app;
     }
 
@@ -65,7 +66,7 @@ public static class DefectEndpoints
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var json = await DefectSql.ListAsync(connection, filter with { KeyScope = ApiKeyScope.Of(request.HttpContext) }, limit, offset, ct);
+        var json = await DefectSql.ListAsync(connection, filter with { Scope = ReadScope.For(request.HttpContext, ResourceKinds.Defect, Operations.Read) }, limit, offset, ct);
         return new RawJsonResult(PublicView.ForCaller(request.HttpContext.User, json), contentType: Json);
     }
 
@@ -102,7 +103,7 @@ public static class DefectEndpoints
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return new RawJsonResult(await DefectSql.StatsAsync(connection, prefix, ct, ApiKeyScope.Of(request.HttpContext)), contentType: Json);
+        return new RawJsonResult(await DefectSql.StatsAsync(connection, prefix, ct, ReadScope.For(request.HttpContext, ResourceKinds.Defect, Operations.Read)), contentType: Json);
     }
 
     private static async Task<IResult> Get(long id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct)
@@ -113,8 +114,8 @@ public static class DefectEndpoints
             return WriteResults.NotFound(id);
         }
 
-        return ApiKeyScope.Of(http) is { } key && !key.Covers(stored.DistrictCode)
-            ? ApiKeyScope.OutsideDistricts(stored.DistrictCode)
+        return await http.AuthorizeAsync(Operations.Read, RegistryResource.In(ResourceKinds.Defect, stored.DistrictCode)) is { } denied
+            ? denied
             : new RawJsonResult(PublicView.ForCaller(http.User, stored.Json), contentType: Json);
     }
 
@@ -199,9 +200,9 @@ public static class DefectEndpoints
             return WriteResults.NotFound(id);
         }
 
-        if (!WriteScope.Allows(http.User, defect.DistrictCode))
+        if (await http.AuthorizeAsync(Operations.Update, RegistryResource.In(ResourceKinds.Defect, defect.DistrictCode)) is { } denied)
         {
-            return WriteScope.Forbidden(defect.DistrictCode);
+            return denied;
         }
 
         if (!from.Contains(defect.Status, StringComparer.Ordinal))

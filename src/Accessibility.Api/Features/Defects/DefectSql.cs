@@ -1,3 +1,4 @@
+using Accessibility.Api.Infrastructure.Authorization;
 using System.Text;
 using Accessibility.Api.Features.Sharing;
 using Npgsql;
@@ -92,7 +93,7 @@ public static class DefectSql
     /// — found to first reported fixed (or to verified when no fix was reported) — with
     /// <see href="https://www.postgresql.org/docs/current/functions-aggregate.html">percentile_cont(0.5)</see>.
     /// </summary>
-    public static async Task<string> StatsAsync(NpgsqlConnection connection, string? districtPrefix, CancellationToken ct, ApiKeyScope? keyScope = null)
+    public static async Task<string> StatsAsync(NpgsqlConnection connection, string? districtPrefix, CancellationToken ct, ReadScope? readScope = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         const string sql = """
@@ -102,7 +103,7 @@ public static class DefectSql
               FROM defects d
               WHERE (@district::text IS NULL OR d.district_code LIKE @district
                      OR EXISTS (SELECT 1 FROM facilities f WHERE f.id = d.facility_id AND f.township_code LIKE @district))
-                AND (@api_key_scope::text[] IS NULL OR d.district_code LIKE ANY(@api_key_scope))),
+                AND (@read_scope::text[] IS NULL OR d.district_code LIKE ANY(@read_scope))),
             repaired AS (
               SELECT extract(epoch FROM COALESCE(
                        (SELECT min(e.at) FROM defect_events e WHERE e.defect_id = s.id AND e.to_status = 'fixed'),
@@ -124,14 +125,14 @@ public static class DefectSql
             """;
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new NpgsqlParameter("district", NpgsqlTypes.NpgsqlDbType.Text) { Value = districtPrefix is null ? DBNull.Value : districtPrefix + "%" });
-        command.Parameters.Add(ApiKeyScope.Parameter(keyScope));
+        command.Parameters.Add((readScope ?? ReadScope.Everything).Parameter());
         return (string)(await command.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>Appends the list filters on alias <c>d</c>; the exports use them too.</summary>
     internal static void AppendFilter(StringBuilder sql, NpgsqlCommand command, DefectFilter filter)
     {
-        ApiKeyScope.AppendFilter(sql, command, "d.district_code", filter.KeyScope);
+        (filter.Scope ?? ReadScope.Everything).AppendFilter(sql, command, "d.district_code");
         if (filter.DistrictPrefix is { } prefix)
         {
             // Digits only (checked by the caller): no LIKE wildcard can sneak in.
@@ -177,6 +178,6 @@ public static class DefectSql
 /// <param name="ManagingUnit">Managing unit, exact.</param>
 /// <param name="Overdue">Only overdue (true) or not overdue (false).</param>
 /// <param name="FacilityId">Facility.</param>
-/// <param name="KeyScope">The districts of the caller's API key, when it uses one.</param>
+/// <param name="Scope">The districts the caller may read (<see cref="ReadScope"/>); null for every district.</param>
 public sealed record DefectFilter(
-    string? DistrictPrefix, string? Status, string? Severity, string? ManagingUnit, bool? Overdue, long? FacilityId, ApiKeyScope? KeyScope = null);
+    string? DistrictPrefix, string? Status, string? Severity, string? ManagingUnit, bool? Overdue, long? FacilityId, ReadScope? Scope = null);

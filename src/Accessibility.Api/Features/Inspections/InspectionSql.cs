@@ -1,3 +1,4 @@
+using Accessibility.Api.Infrastructure.Authorization;
 using System.Text;
 using Accessibility.Api.Features.Defects;
 using Accessibility.Api.Features.Sharing;
@@ -84,14 +85,14 @@ public static class InspectionSql
     /// facility and district prefix.
     /// </summary>
     public static async Task<string> ListAsync(
-        NpgsqlConnection connection, long? facilityId, string? districtPrefix, int limit, int offset, CancellationToken ct, ApiKeyScope? keyScope = null)
+        NpgsqlConnection connection, long? facilityId, string? districtPrefix, int limit, int offset, CancellationToken ct, ReadScope? readScope = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         const string sql = """
             WITH filtered AS (
               SELECT i.* FROM inspections i
               WHERE (@facility::bigint IS NULL OR i.facility_id = @facility) AND (@district::text IS NULL OR i.district_code LIKE @district)
-                AND (@api_key_scope::text[] IS NULL OR i.district_code LIKE ANY(@api_key_scope))),
+                AND (@read_scope::text[] IS NULL OR i.district_code LIKE ANY(@read_scope))),
             page AS (SELECT * FROM filtered i ORDER BY i.inspected_at DESC, i.id DESC LIMIT @limit OFFSET @offset)
             SELECT json_build_object(
               'inspections', COALESCE((SELECT json_agg(
@@ -102,7 +103,7 @@ public static class InspectionSql
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new NpgsqlParameter("facility", NpgsqlDbType.Bigint) { Value = (object?)facilityId ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("district", NpgsqlDbType.Text) { Value = districtPrefix is null ? DBNull.Value : districtPrefix + "%" });
-        command.Parameters.Add(ApiKeyScope.Parameter(keyScope));
+        command.Parameters.Add((readScope ?? ReadScope.Everything).Parameter());
         command.Parameters.AddWithValue("limit", limit);
         command.Parameters.AddWithValue("offset", offset);
         return (string)(await command.ExecuteScalarAsync(ct))!;
@@ -124,7 +125,7 @@ public static class InspectionSql
           LEFT JOIN LATERAL (SELECT max(i.inspected_at) AS last FROM inspections i WHERE i.facility_id = f.id) li ON true
           WHERE f.deleted_at IS NULL AND f.status NOT IN ('removed', 'under_construction')
             AND (@district::text IS NULL OR f.district_code LIKE @district OR f.township_code LIKE @district)
-            AND (@api_key_scope::text[] IS NULL OR f.district_code LIKE ANY(@api_key_scope))),
+            AND (@read_scope::text[] IS NULL OR f.district_code LIKE ANY(@read_scope))),
         st AS (
           SELECT s.*, CASE WHEN s.last IS NULL THEN 'never' WHEN s.due < now() THEN 'overdue'
                            WHEN s.due < now() + make_interval(days => @dueSoonDays) THEN 'due_soon' ELSE 'on_time' END AS state
@@ -143,7 +144,7 @@ public static class InspectionSql
     /// the counts are complete.
     /// </summary>
     public static async Task<string> ScheduleAsync(
-        NpgsqlConnection connection, string? districtPrefix, int dueSoonDays, int limit, CancellationToken ct, ApiKeyScope? keyScope = null)
+        NpgsqlConnection connection, string? districtPrefix, int dueSoonDays, int limit, CancellationToken ct, ReadScope? readScope = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         const string sql = StatesCte + """
@@ -165,7 +166,7 @@ public static class InspectionSql
             """;
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new NpgsqlParameter("district", NpgsqlDbType.Text) { Value = districtPrefix is null ? DBNull.Value : districtPrefix + "%" });
-        command.Parameters.Add(ApiKeyScope.Parameter(keyScope));
+        command.Parameters.Add((readScope ?? ReadScope.Everything).Parameter());
         command.Parameters.AddWithValue("dueSoonDays", dueSoonDays);
         command.Parameters.AddWithValue("limit", limit);
         return (string)(await command.ExecuteScalarAsync(ct))!;
@@ -189,7 +190,7 @@ public static class InspectionSql
             """;
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new NpgsqlParameter("district", NpgsqlDbType.Text) { Value = DBNull.Value });
-        command.Parameters.Add(ApiKeyScope.Parameter(null));
+        command.Parameters.Add(ReadScope.Everything.Parameter());
         command.Parameters.AddWithValue("patterns", districtPrefixes.Select(p => p + "%").ToArray());
         command.Parameters.AddWithValue("lon", lon);
         command.Parameters.AddWithValue("lat", lat);

@@ -1,3 +1,4 @@
+using Accessibility.Api.Infrastructure.Authorization;
 using System.Text;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Sharing;
@@ -353,7 +354,7 @@ public static class OgcSql
 
         if (layer.KeyScopeColumn is { } scoped)
         {
-            ApiKeyScope.AppendFilter(sql, command, scoped, query.KeyScope);
+            (query.Scope ?? ReadScope.Everything).AppendFilter(sql, command, scoped);
         }
 
         if (query.DistrictPrefix is { } prefix)

@@ -1,3 +1,4 @@
+using Accessibility.Api.Infrastructure.Authorization;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Accessibility.Api.Data;
@@ -22,12 +23,8 @@ public sealed class ApiKeys(RegistryDbContext db, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(districtCodes);
-        if (caller.IsInRole(Roles.SystemAdmin))
-        {
-            return true;
-        }
-
-        return caller.IsInRole(Roles.DistrictAdmin) && districtCodes.Count > 0 && districtCodes.All(c => DistrictScope.Covers(caller, c));
+        IReadOnlyCollection<string> codes = districtCodes.Count == 0 ? [RegistryResource.Everywhere] : districtCodes;
+        return codes.All(code => AccessRules.Allows(caller, Operations.Administer.Name, RegistryResource.In(ResourceKinds.ApiKey, code)));
     }
 
     /// <summary>Checks a request; returns the normalized districts and layers, or the errors by field.</summary>
