@@ -38,7 +38,8 @@ public sealed class AuthorizationMatrixTests(RegistryFixture registry, ITestOutp
 
     public Task InitializeAsync() => registry.ResetAsync();
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    // Plan targets are loaded data, not emptied by ResetAsync: the ones this test adds go again.
+    public async Task DisposeAsync() => await registry.ScalarAsync<int>("DELETE FROM plan_targets WHERE indicator = 'matrix_check' RETURNING 1");
 
     private sealed record Route(string Name, string Method, string Pattern, AccessRule? Rule, bool Anonymous);
 
@@ -209,7 +210,9 @@ public sealed class AuthorizationMatrixTests(RegistryFixture registry, ITestOutp
         "CreateFacility" => CurbRamp(Facilities.FacilityApi.Yongji),
         "CreateRoad" => new JsonObject
         {
-            ["name"] = "测试路", ["roadClass"] = "branch", ["status"] = "operational",
+            ["name"] = "测试路",
+            ["roadClass"] = "branch",
+            ["status"] = "operational",
             ["geometry"] = Line((110.446, 34.867), (110.447, 34.868)),
         },
         "CreatePlanTarget" => System.Text.Json.JsonSerializer.SerializeToNode(PlanTarget(Yongji), ApiJson.Options),
@@ -219,5 +222,5 @@ public sealed class AuthorizationMatrixTests(RegistryFixture registry, ITestOutp
     };
 
     private static PlanTargetRequest PlanTarget(string district) => new(
-        district, "test_matrix", "矩阵测试指标", PlanTargetKind.Count, 10, ">=", "户", 2021, 2025, true, "测试规划", "专栏1", null, null);
+        district, "matrix_check", "矩阵测试指标", PlanTargetKind.Count, 10, ">=", "户", 2021, 2025, true, "测试规划", "专栏1", null, null);
 }

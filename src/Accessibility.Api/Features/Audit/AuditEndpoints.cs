@@ -1,7 +1,7 @@
-using Accessibility.Api.Infrastructure.Authorization;
 using System.Globalization;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 using Npgsql;
 
 namespace Accessibility.Api.Features.Audit;

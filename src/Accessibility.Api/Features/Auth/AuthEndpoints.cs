@@ -1,8 +1,8 @@
-using Accessibility.Api.Infrastructure.Authorization;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Accessibility.Api.Data;
 using Accessibility.Api.Features.Audit;
+using Accessibility.Api.Infrastructure.Authorization;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -35,19 +35,15 @@ public static class AuthEndpoints
             .WithName("Logout").AllowAnonymous()
             .WithSummary("Signs out: clears the session cookie.");
         auth.MapGet("/me", GetMe)
-            
             .WithName("GetMe").RequireAccess(ResourceKinds.Account, Operations.Read)
             .WithSummary("The signed-in account: user name, role and district scopes.");
         auth.MapGet("/tokens", ListTokens)
-            
             .WithName("ListOwnTokens").RequireAccess(ResourceKinds.Account, Operations.Read)
             .WithSummary("The caller's personal API tokens (never their secrets).");
         auth.MapPost("/tokens", CreateToken)
-            
             .WithName("CreateOwnToken").RequireAccess(ResourceKinds.Account, Operations.Update)
             .WithSummary("Issues a personal API token for the caller; the secret is in this response only.");
         auth.MapDelete("/tokens/{id:long}", RevokeToken)
-            
             .WithName("RevokeOwnToken").RequireAccess(ResourceKinds.Account, Operations.Update)
             .WithSummary("Revokes one of the caller's personal API tokens.");
         return app;

@@ -1,4 +1,3 @@
-using Accessibility.Api.Infrastructure.Authorization;
 using Accessibility.Api.Data;
 using Accessibility.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;

@@ -1,4 +1,3 @@
-using Accessibility.Api.Infrastructure.Authorization;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
@@ -13,6 +12,7 @@ using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.PlanTargets;
 using Accessibility.Api.Features.Renovations;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 using Microsoft.EntityFrameworkCore;
 
 namespace Accessibility.Api.Features.Coverage;

@@ -1,4 +1,3 @@
-using Accessibility.Api.Infrastructure.Authorization;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
@@ -8,6 +7,7 @@ using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Renovations;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 
 namespace Accessibility.Api.Features.Coverage;
 

@@ -1,6 +1,5 @@
-using Accessibility.Api.Infrastructure.Authorization;
-using System.Security.Claims;
 using System.Globalization;
+using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Accessibility.Api.Data;
 using Accessibility.Api.Features.Audit;
@@ -9,6 +8,7 @@ using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -66,8 +66,9 @@ public static class DefectEndpoints
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var json = await DefectSql.ListAsync(connection, filter with { Scope = ReadScope.For(request.HttpContext, ResourceKinds.Defect, Operations.Read) }, limit, offset, ct);
-        return new RawJsonResult(PublicView.ForCaller(request.HttpContext.User, json), contentType: Json);
+        var json = await DefectSql.ListAsync(connection, filter with { Scope = ReadScope.For(request.HttpContext, ResourceKinds.Defect, Operations.Read) }, limit, offset,
+            StaffNames(request.HttpContext), ct);
+        return new RawJsonResult(json, contentType: Json);
     }
 
     /// <summary>The list filters (district, status, severity, managingUnit, overdue, facility); the exports take them too.</summary>
@@ -106,17 +107,21 @@ public static class DefectEndpoints
         return new RawJsonResult(await DefectSql.StatsAsync(connection, prefix, ct, ReadScope.For(request.HttpContext, ResourceKinds.Defect, Operations.Read)), contentType: Json);
     }
 
+    /// <summary>Whether staff who acted on defects are named (rule table, read-personal; the SQL leaves them out otherwise).</summary>
+    private static bool StaffNames(HttpContext http) =>
+        AccessRules.Allows(http.User, Operations.ReadPersonal.Name, new RegistryResource(ResourceKinds.Defect, null));
+
     private static async Task<IResult> Get(long id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        if (await DefectSql.ByIdAsync(connection, id, ct) is not { } stored)
+        if (await DefectSql.ByIdAsync(connection, id, StaffNames(http), ct) is not { } stored)
         {
             return WriteResults.NotFound(id);
         }
 
         return await http.AuthorizeAsync(Operations.Read, RegistryResource.In(ResourceKinds.Defect, stored.DistrictCode)) is { } denied
             ? denied
-            : new RawJsonResult(PublicView.ForCaller(http.User, stored.Json), contentType: Json);
+            : new RawJsonResult(stored.Json, contentType: Json);
     }
 
     private static async Task<IResult> Assign(long id, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
@@ -239,7 +244,7 @@ public static class DefectEndpoints
             new { status = before, managingUnit = beforeUnit },
             new { status = to, managingUnit = defect.ManagingUnit, note, photoIds = photos });
         await db.SaveChangesAsync(ct);
-        var stored = await DefectSql.ByIdAsync(connection, id, ct);
+        var stored = await DefectSql.ByIdAsync(connection, id, StaffNames(http), ct);
         await tx.CommitAsync(ct);
         return new RawJsonResult(stored!.Value.Json, contentType: Json);
     }

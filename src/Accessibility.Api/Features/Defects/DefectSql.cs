@@ -1,6 +1,6 @@
-using Accessibility.Api.Infrastructure.Authorization;
 using System.Text;
 using Accessibility.Api.Features.Sharing;
+using Accessibility.Api.Infrastructure.Authorization;
 using Npgsql;
 
 namespace Accessibility.Api.Features.Defects;
@@ -36,7 +36,7 @@ public static class DefectSql
           'closedAt', d.closed_at,
           'location', json_build_array(round(ST_X(d.location)::numeric, 7), round(ST_Y(d.location)::numeric, 7)),
           'history', COALESCE((SELECT json_agg(json_build_object(
-              'at', e.at, 'actor', e.actor, 'from', e.from_status, 'to', e.to_status, 'note', e.note,
+              'at', e.at, 'actor', CASE WHEN @staff_names THEN e.actor END, 'from', e.from_status, 'to', e.to_status, 'note', e.note,
               'photoIds', e.photo_ids, 'inspectionId', e.inspection_id) ORDER BY e.at, e.id)
             FROM defect_events e WHERE e.defect_id = d.id), '[]'::json))
         """;
@@ -53,11 +53,13 @@ public static class DefectSql
         "(SELECT count(*) FROM defects d WHERE d.facility_id = f.id AND d.status IN ('open', 'assigned', 'fixed'))";
 
     /// <summary>One defect as JSON with its district, or null.</summary>
-    public static async Task<(string Json, string DistrictCode)?> ByIdAsync(NpgsqlConnection connection, long id, CancellationToken ct)
+    /// <remarks>Staff who acted are named only when <paramref name="staffNames"/>.</remarks>
+    public static async Task<(string Json, string DistrictCode)?> ByIdAsync(NpgsqlConnection connection, long id, bool staffNames, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(connection);
         await using var command = new NpgsqlCommand("SELECT " + DefectJson + "::text, d.district_code FROM defects d WHERE d.id = @id", connection);
         command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("staff_names", staffNames);
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? (reader.GetString(0), reader.GetString(1)) : null;
     }
@@ -66,7 +68,8 @@ public static class DefectSql
     /// A page of defects, most urgent first (due date, then id), as <c>{"defects":[…],"total","limit","offset"}</c>,
     /// filtered by district prefix, status, severity, managing unit and overdue.
     /// </summary>
-    public static async Task<string> ListAsync(NpgsqlConnection connection, DefectFilter filter, int limit, int offset, CancellationToken ct)
+    /// <remarks>Staff who acted are named only when <paramref name="staffNames"/>.</remarks>
+    public static async Task<string> ListAsync(NpgsqlConnection connection, DefectFilter filter, int limit, int offset, bool staffNames, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(filter);
@@ -84,6 +87,7 @@ public static class DefectSql
         command.CommandText = sql.ToString();
         command.Parameters.AddWithValue("limit", limit);
         command.Parameters.AddWithValue("offset", offset);
+        command.Parameters.AddWithValue("staff_names", staffNames);
         return (string)(await command.ExecuteScalarAsync(ct))!;
     }
 

@@ -1,4 +1,3 @@
-using Accessibility.Api.Infrastructure.Authorization;
 using System.Data;
 using System.Globalization;
 using Accessibility.Api.Features.Auth;
@@ -8,6 +7,7 @@ using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 using Microsoft.Net.Http.Headers;
 using NetTopologySuite.IO.Esri;
 using Npgsql;

@@ -1,8 +1,8 @@
-using Accessibility.Api.Infrastructure.Authorization;
 using System.Text;
 using Accessibility.Api.Features.Defects;
 using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.Sharing;
+using Accessibility.Api.Infrastructure.Authorization;
 using NetTopologySuite.Geometries;
 using Npgsql;
 using NpgsqlTypes;

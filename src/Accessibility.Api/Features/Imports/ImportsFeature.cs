@@ -1,4 +1,3 @@
-using Accessibility.Api.Infrastructure.Authorization;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Claims;
@@ -10,6 +9,7 @@ using Accessibility.Api.Features.Cli;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.EntityFrameworkCore;
 
@@ -40,7 +40,6 @@ public static class ImportsFeature
         app.MapPost("/api/v1/imports/facilities", ImportAsync)
             .WithName("ImportFacilities").RequireAccess(ResourceKinds.Import, Operations.Create).WithTags("Imports")
             .WithSummary("Imports facilities from a GeoJSON, CSV or OpenStreetMap (.osm, .osm.pbf) file (multipart fields file, mapping — optional for OSM —, optional format and source); all or nothing, with a report of rejected rows.")
-            
             .WithMetadata(new BodySizeLimit(MaxUploadBytes))
             .DisableAntiforgery();
         var jobs = app.MapGroup("/api/v1/imports/facilities/jobs").WithTags("Imports")

@@ -1,4 +1,3 @@
-using Accessibility.Api.Infrastructure.Authorization;
 using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
@@ -11,6 +10,7 @@ using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Geo;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
@@ -112,7 +112,7 @@ public static class InspectionEndpoints
                 ?? throw new InvalidOperationException("Lost a client-id race but found no stored inspection.");
         }
 
-        var stored = await InspectionSql.ByIdAsync(connection, id.Value, ct);
+        var stored = await InspectionSql.ByIdAsync(connection, id.Value, StaffNames(http), ct);
         return new RawJsonResult(stored!.Value.Json, StatusCodes.Status201Created, Json) { Location = "/api/v1/inspections/" + Invariant(id.Value) };
     }
 
@@ -142,7 +142,7 @@ public static class InspectionEndpoints
             });
         }
 
-        var stored = await InspectionSql.ByIdAsync(connection, existing.Id, ct);
+        var stored = await InspectionSql.ByIdAsync(connection, existing.Id, StaffNames(http), ct);
         return new RawJsonResult(stored!.Value.Json, StatusCodes.Status200OK, Json) { Location = "/api/v1/inspections/" + Invariant(existing.Id) };
     }
 
@@ -280,22 +280,30 @@ public static class InspectionEndpoints
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var json = await InspectionSql.ListAsync(connection, facility, prefix, limit, offset, ct, ReadScope.For(request.HttpContext, ResourceKinds.Inspection, Operations.Read));
-        return new RawJsonResult(PublicView.ForCaller(request.HttpContext.User, json), contentType: Json);
+        var json = await InspectionSql.ListAsync(connection, facility, prefix, limit, offset, StaffNames(request.HttpContext), ct,
+            ReadScope.For(request.HttpContext, ResourceKinds.Inspection, Operations.Read));
+        return new RawJsonResult(json, contentType: Json);
     }
 
     private static async Task<IResult> Get(long id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        if (await InspectionSql.ByIdAsync(connection, id, ct) is not { } stored)
+        if (await InspectionSql.ByIdAsync(connection, id, StaffNames(http), ct) is not { } stored)
         {
             return WriteResults.NotFound(id);
         }
 
         return await http.AuthorizeAsync(Operations.Read, RegistryResource.In(ResourceKinds.Inspection, stored.DistrictCode)) is { } denied
             ? denied
-            : new RawJsonResult(PublicView.ForCaller(http.User, stored.Json), contentType: Json);
+            : new RawJsonResult(stored.Json, contentType: Json);
     }
+
+    /// <summary>
+    /// Whether the inspectors are named: inspections are public (public supervision), the staff who made them are read
+    /// by signed-in staff and API keys with the layer (rule table, read-personal); the SQL leaves them out otherwise.
+    /// </summary>
+    internal static bool StaffNames(HttpContext http) =>
+        AccessRules.Allows(http.User, Operations.ReadPersonal.Name, new RegistryResource(ResourceKinds.Inspection, null));
 
     private static async Task<IResult> Schedule(HttpRequest request, NpgsqlDataSource dataSource, CancellationToken ct)
     {

@@ -1,7 +1,7 @@
-using Accessibility.Api.Infrastructure.Authorization;
 using System.Text;
 using Accessibility.Api.Features.Defects;
 using Accessibility.Api.Features.Sharing;
+using Accessibility.Api.Infrastructure.Authorization;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -26,7 +26,7 @@ public static class InspectionSql
           'facilityKind', (SELECT fx.kind FROM facilities fx WHERE fx.id = i.facility_id),
           'districtCode', i.district_code,
           'inspectedAt', i.inspected_at,
-          'inspector', json_build_object('id', i.inspector_user_id, 'name', i.inspector_name),
+          'inspector', CASE WHEN @staff_names THEN json_build_object('id', i.inspector_user_id, 'name', i.inspector_name) END,
           'result', i.result,
           'facilityStatus', i.facility_status,
           'answers', i.answers,
@@ -60,12 +60,13 @@ public static class InspectionSql
     /// <summary>The inspection states, as the API names them.</summary>
     public static readonly IReadOnlyList<string> States = ["on_time", "due_soon", "overdue", "never"];
 
-    /// <summary>One inspection as JSON with its district, or null.</summary>
-    public static async Task<(string Json, string DistrictCode)?> ByIdAsync(NpgsqlConnection connection, long id, CancellationToken ct)
+    /// <summary>One inspection as JSON with its district, or null; the inspector named only when <paramref name="staffNames"/>.</summary>
+    public static async Task<(string Json, string DistrictCode)?> ByIdAsync(NpgsqlConnection connection, long id, bool staffNames, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(connection);
         await using var command = new NpgsqlCommand("SELECT " + InspectionJson + "::text, i.district_code FROM inspections i WHERE i.id = @id", connection);
         command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("staff_names", staffNames);
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? (reader.GetString(0), reader.GetString(1)) : null;
     }
@@ -82,10 +83,10 @@ public static class InspectionSql
 
     /// <summary>
     /// A page of inspections, newest first, as <c>{"inspections":[…],"total","limit","offset"}</c>, filtered by
-    /// facility and district prefix.
+    /// facility and district prefix, inside <paramref name="readScope"/>; inspectors named only when <paramref name="staffNames"/>.
     /// </summary>
     public static async Task<string> ListAsync(
-        NpgsqlConnection connection, long? facilityId, string? districtPrefix, int limit, int offset, CancellationToken ct, ReadScope? readScope = null)
+        NpgsqlConnection connection, long? facilityId, string? districtPrefix, int limit, int offset, bool staffNames, CancellationToken ct, ReadScope? readScope = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         const string sql = """
@@ -106,6 +107,7 @@ public static class InspectionSql
         command.Parameters.Add((readScope ?? ReadScope.Everything).Parameter());
         command.Parameters.AddWithValue("limit", limit);
         command.Parameters.AddWithValue("offset", offset);
+        command.Parameters.AddWithValue("staff_names", staffNames);
         return (string)(await command.ExecuteScalarAsync(ct))!;
     }
 

@@ -1,4 +1,3 @@
-using Accessibility.Api.Infrastructure.Authorization;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -6,6 +5,7 @@ using System.Text.Json.Nodes;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;

@@ -1,10 +1,10 @@
-using Accessibility.Api.Infrastructure.Authorization;
 using System.Globalization;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 
 namespace Accessibility.Api.Features.Ogc;
 

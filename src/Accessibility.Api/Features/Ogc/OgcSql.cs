@@ -1,7 +1,7 @@
-using Accessibility.Api.Infrastructure.Authorization;
 using System.Text;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Sharing;
+using Accessibility.Api.Infrastructure.Authorization;
 using Npgsql;
 
 namespace Accessibility.Api.Features.Ogc;

@@ -1,4 +1,3 @@
-using Accessibility.Api.Infrastructure.Authorization;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Accessibility.Api.Data;
@@ -7,6 +6,7 @@ using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 using Microsoft.EntityFrameworkCore;
 
 namespace Accessibility.Api.Features.PlanTargets;
@@ -67,13 +67,14 @@ public static partial class PlanTargetEndpoints
         }
 
         var codes = code is null ? null : withAncestors == true ? SelfAndAncestors(code) : [code];
+        // With an API key, only the targets of its districts (the prefecture's and province's above them are outside).
+        var patterns = ReadScope.For(http, ResourceKinds.PlanTarget, Operations.Read).LikePatterns;
         var targets = await db.PlanTargets.AsNoTracking()
             .Where(t => codes == null || codes.Contains(t.DistrictCode))
+            .Where(t => patterns == null || patterns.Any(p => EF.Functions.Like(t.DistrictCode, p)))
             .OrderBy(t => t.DistrictCode).ThenBy(t => t.Indicator).ThenBy(t => t.Id)
             .ToListAsync(ct);
-        // With an API key, only the targets of its districts (the prefecture's and province's above them are outside).
-        var scope = ReadScope.For(http, ResourceKinds.PlanTarget, Operations.Read);
-        return TypedResults.Ok(new PlanTargetList(targets.Where(t => scope.Covers(t.DistrictCode)).Select(PlanTargetResponse.From).ToList()));
+        return TypedResults.Ok(new PlanTargetList(targets.Select(PlanTargetResponse.From).ToList()));
     }
 
     private static async Task<IResult> Get(long id, RegistryDbContext db, HttpContext http, CancellationToken ct)

@@ -1,5 +1,3 @@
-using Accessibility.Api.Infrastructure.Authorization;
-using Microsoft.AspNetCore.Authorization.Infrastructure;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
@@ -13,6 +11,8 @@ using Accessibility.Api.Features.Photos;
 using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Geo;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
 
@@ -140,10 +140,9 @@ public static class RenovationEndpoints
         }
 
         var connection = await WriteResults.OpenAsync(db, ct);
-        var rows = await RenovationSql.CountsAsync(connection, prefix, ct);
-        // With an API key, only the counties of its districts (suppression is per county, so dropping whole counties changes nothing).
-        var scope = ReadScope.For(http, ResourceKinds.Coverage, Operations.Read);
-        var districts = rows.Where(r => scope.Covers(r.District)).GroupBy(r => r.District, StringComparer.Ordinal).Select(g =>
+        // With an API key, only the counties of its districts (suppression is per county, so leaving out whole counties changes nothing).
+        var rows = await RenovationSql.CountsAsync(connection, prefix, ct, ReadScope.For(http, ResourceKinds.Coverage, Operations.Read));
+        var districts = rows.GroupBy(r => r.District, StringComparer.Ordinal).Select(g =>
         {
             var table = new SuppressedTable(g.Select(r => (r.Status, r.Year, r.Count)));
             return new DistrictStatistics(

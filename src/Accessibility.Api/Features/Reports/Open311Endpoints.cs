@@ -1,9 +1,9 @@
-using Accessibility.Api.Infrastructure.Authorization;
 using System.Globalization;
 using Accessibility.Api.Features.Photos;
 using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Geo;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 using NetTopologySuite.Geometries;
 using Npgsql;
 

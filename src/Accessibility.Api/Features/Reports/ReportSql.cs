@@ -1,6 +1,6 @@
-using Accessibility.Api.Infrastructure.Authorization;
 using System.Text;
 using Accessibility.Api.Features.Sharing;
+using Accessibility.Api.Infrastructure.Authorization;
 using NetTopologySuite.Geometries;
 using Npgsql;
 

@@ -1,10 +1,10 @@
-using Accessibility.Api.Infrastructure.Authorization;
 using System.Globalization;
 using System.Security.Claims;
 using Accessibility.Api.Data;
 using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 

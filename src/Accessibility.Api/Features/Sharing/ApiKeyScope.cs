@@ -12,7 +12,7 @@ namespace Accessibility.Api.Features.Sharing;
 /// A key's principal deliberately has none of the registry's roles and no <see cref="RegistryClaims.DistrictScope"/>
 /// claims, so every role or district check of the other features (writes, household cases, administration)
 /// refuses it without knowing about keys; it is only "signed in", which lifts the staff-name redaction of
-/// inspections and defects (<see cref="Infrastructure.PublicView"/>) for the records a key may read.
+/// inspections and defects (read-personal rows of <see cref="Infrastructure.Authorization.AccessRules"/>) for the records a key may read.
 /// </remarks>
 public sealed class ApiKeyScope
 {

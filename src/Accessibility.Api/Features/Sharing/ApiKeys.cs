@@ -1,10 +1,10 @@
-using Accessibility.Api.Infrastructure.Authorization;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Accessibility.Api.Data;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 using Microsoft.EntityFrameworkCore;
 
 namespace Accessibility.Api.Features.Sharing;

@@ -60,9 +60,11 @@ public static class AccessRules
         [(ResourceKinds.Road, "update")] = Only(Staff),
         [(ResourceKinds.Road, "delete")] = Only(Staff),
         [(ResourceKinds.Inspection, "read")] = Public(SharedLayers.Inspections),
+        [(ResourceKinds.Inspection, "read-personal")] = new(false, Staff, SharedLayers.Inspections),
         [(ResourceKinds.Inspection, "create")] = Only(Staff),
         [(ResourceKinds.Inspection, "export")] = new(false, Administrators, SharedLayers.Inspections),
         [(ResourceKinds.Defect, "read")] = Public(SharedLayers.Defects),
+        [(ResourceKinds.Defect, "read-personal")] = new(false, Staff, SharedLayers.Defects),
         [(ResourceKinds.Defect, "update")] = Only(Staff),
         [(ResourceKinds.Defect, "export")] = new(false, Administrators, SharedLayers.Defects),
         [(ResourceKinds.Report, "read")] = Public(SharedLayers.PublicReports),
@@ -108,7 +110,9 @@ public static class AccessRules
 
         if (ApiKeyScope.Of(user) is { } key)
         {
-            if (operation is not ("read" or "export") || row.Layer is null || !key.Reads(row.Layer))
+            // A key reads what its layer holds, staff names included (read-personal of inspections and defects); a row
+            // without a layer (contact data, households) is never a key's.
+            if (operation is not ("read" or "export" or "read-personal") || row.Layer is null || !key.Reads(row.Layer))
             {
                 return AccessDecision.RoleRefused;
             }
