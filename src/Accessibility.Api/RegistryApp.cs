@@ -72,7 +72,7 @@ public static class RegistryApp
         app.UseStaticFiles();
         app.UseRegistryAuth();
 
-        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapHealthEndpoints();
         app.MapConfigEndpoints();
         app.MapRegistryFeatures();

@@ -173,6 +173,33 @@ public sealed class FacilityImportTests(RegistryFixture registry) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_planner_of_another_county_cannot_take_over_a_facility_by_importing_its_external_id()
+    {
+        using var yongji = await registry.CreateUserClientAsync("district-admin", "140881");
+        var (created, _) = await PostAsync(yongji, Features(("yj-1", "永济市政府无障碍厕所", "accessible_toilet", Yongji, "{}")), "demo.geojson", GeoJsonMapping, source: "demo");
+        Assert.Equal(HttpStatusCode.OK, created);
+        var before = await registry.ScalarAsync<string>(
+            "SELECT concat_ws('|', id, name, status, district_code, ST_AsText(geometry), updated_at) FROM facilities WHERE source = 'demo' AND external_id = 'yj-1'");
+
+        // The attack: a Yanshi planner re-imports the Yongji facility's (source, external id), renamed, removed and placed in Yanshi.
+        using var yanshi = await registry.CreateUserClientAsync("planner", "410307");
+        var (status, report) = await PostAsync(yanshi, """
+            {"type": "FeatureCollection", "features": [
+              {"type": "Feature", "geometry": {"type": "Point", "coordinates": [112.79, 34.727]},
+               "properties": {"fid": "yj-1", "title": "已被接管", "type": "accessible_toilet", "status": "removed", "attrs": {}}}]}
+            """, "takeover.geojson", GeoJsonMapping.Replace("\"attributesJson\"", "\"status\": {\"column\": \"status\"}, \"attributesJson\"", StringComparison.Ordinal), source: "demo");
+
+        Assert.True(status == HttpStatusCode.UnprocessableEntity, report.ToJsonString());
+        var rejected = Assert.Single(report["rejected"]!.AsArray());
+        Assert.Equal(1, (int)rejected!["row"]!);
+        Assert.Equal("yj-1", (string?)rejected["externalId"]);
+        Assert.Contains("140881", (string)rejected["reason"]!, StringComparison.Ordinal);
+        Assert.Contains("outside the districts you may change", (string)rejected["reason"]!, StringComparison.Ordinal);
+        Assert.Equal(before, await registry.ScalarAsync<string>(
+            "SELECT concat_ws('|', id, name, status, district_code, ST_AsText(geometry), updated_at) FROM facilities WHERE source = 'demo' AND external_id = 'yj-1'"));
+    }
+
+    [Fact]
     public async Task A_truncated_file_is_refused_on_the_command_line_and_changes_nothing()
     {
         var mapping = Write("mapping.json", GeoJsonMapping);

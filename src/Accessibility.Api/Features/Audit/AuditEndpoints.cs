@@ -1,6 +1,7 @@
 using System.Globalization;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 using Npgsql;
 
 namespace Accessibility.Api.Features.Audit;
@@ -15,14 +16,14 @@ public static class AuditEndpoints
     public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/audit", List)
-            .WithName("ListAuditEntries")
+            .WithName("ListAuditEntries").RequireAccess(ResourceKinds.Audit, Operations.Read)
             .WithSummary("Audit entries (who, when, from where, before/after), oldest first; district administrators see their districts, system administrators everything.")
             .WithTags("Audit")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .RequireAuthorization(Policies.Administer);
+            ;
         return app;
     }
 
@@ -40,9 +41,8 @@ public static class AuditEndpoints
         }
 
         // A system administrator sees every entry; anyone else only entries about their districts.
-        IReadOnlyList<string>? prefixes = http.User.IsInRole(Roles.SystemAdmin)
-            ? null
-            : http.User.FindAll(RegistryClaims.DistrictScope).Select(c => DistrictScope.Prefix(c.Value)).ToArray();
+        var scope = ReadScope.For(http, ResourceKinds.Audit, Operations.Read);
+        IReadOnlyList<string>? prefixes = scope.LikePatterns?.Select(p => p[..^1]).ToArray();
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var (json, matched) = await AuditSql.ListAsync(connection, entityType, entityId, prefixes, limit, offset, ct);

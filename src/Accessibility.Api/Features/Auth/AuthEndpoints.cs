@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Accessibility.Api.Data;
 using Accessibility.Api.Features.Audit;
+using Accessibility.Api.Infrastructure.Authorization;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -24,34 +25,29 @@ public static class AuthEndpoints
         var auth = app.MapGroup("/api/v1/auth").WithTags("Auth");
 
         auth.MapGet("/antiforgery", GetAntiforgeryToken)
-            .WithName("GetAntiforgeryToken")
+            .WithName("GetAntiforgeryToken").AllowAnonymous()
             .WithSummary("Sets the antiforgery cookie and returns the token to send in the X-CSRF-TOKEN header.");
         auth.MapPost("/login", Login)
             .WithMetadata(new RequireAntiforgeryTokenAttribute())
-            .WithName("Login")
+            .WithName("Login").AllowAnonymous()
             .WithSummary("Signs in with user name and password and sets the session cookie (antiforgery token required).");
         auth.MapPost("/logout", Logout)
-            .WithName("Logout")
+            .WithName("Logout").AllowAnonymous()
             .WithSummary("Signs out: ends the session on the server (copies of the cookie stop working too) and clears the cookie.");
         auth.MapPost("/password", ChangePassword)
-            .RequireAuthorization()
-            .WithName("ChangeOwnPassword")
+            .WithName("ChangeOwnPassword").RequireAccess(ResourceKinds.Account, Operations.Update)
             .WithSummary("Changes the caller's password (current password required) and ends all of the caller's sessions; a browser gets a new one.");
         auth.MapGet("/me", GetMe)
-            .RequireAuthorization()
-            .WithName("GetMe")
+            .WithName("GetMe").RequireAccess(ResourceKinds.Account, Operations.Read)
             .WithSummary("The signed-in account: user name, role and district scopes.");
         auth.MapGet("/tokens", ListTokens)
-            .RequireAuthorization()
-            .WithName("ListOwnTokens")
+            .WithName("ListOwnTokens").RequireAccess(ResourceKinds.Account, Operations.Read)
             .WithSummary("The caller's personal API tokens (never their secrets).");
         auth.MapPost("/tokens", CreateToken)
-            .RequireAuthorization()
-            .WithName("CreateOwnToken")
+            .WithName("CreateOwnToken").RequireAccess(ResourceKinds.Account, Operations.Update)
             .WithSummary("Issues a personal API token for the caller; the secret is in this response only.");
         auth.MapDelete("/tokens/{id:long}", RevokeToken)
-            .RequireAuthorization()
-            .WithName("RevokeOwnToken")
+            .WithName("RevokeOwnToken").RequireAccess(ResourceKinds.Account, Operations.Update)
             .WithSummary("Revokes one of the caller's personal API tokens.");
         return app;
     }

@@ -1,19 +1,21 @@
 using Accessibility.Api.Data;
 using Accessibility.Api.Features.Sharing;
+using Accessibility.Api.Infrastructure.Authorization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace Accessibility.Api.Features.Auth;
 
-/// <summary>Authentication (cookie for the page, bearer tokens for API clients, departments' read-only API keys) and authorization policies.</summary>
+/// <summary>Authentication (cookie for the page, bearer tokens for API clients, departments' read-only API keys) and the authorization handler of the rule table.</summary>
 public static class AuthFeature
 {
     private const string Combined = "Registry";
 
-    /// <summary>Registers the schemes, policies and account services.</summary>
+    /// <summary>Registers the schemes, the authorization handler and account services.</summary>
     public static IServiceCollection AddRegistryAuthentication(this IServiceCollection services)
     {
         services.AddScoped<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
@@ -40,10 +42,9 @@ public static class AuthFeature
                 o.Events.OnRedirectToAccessDenied = c => { c.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
                 o.Events.OnValidatePrincipal = RefreshSessionAsync;
             });
-        services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Write, p => p.RequireAuthenticatedUser().RequireRole(Roles.All))
-            .AddPolicy(Policies.Administer, p => p.RequireAuthenticatedUser().RequireRole(Roles.DistrictAdmin, Roles.SystemAdmin))
-            .AddPolicy(Policies.SystemAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.SystemAdmin));
+        // One rule table decides every access (docs/authorization.md): routes declare their rule, records are checked by it.
+        services.AddAuthorization();
+        services.AddSingleton<IAuthorizationHandler, RegistryAuthorizationHandler>();
         services.AddDataProtection().SetApplicationName("accessibility-registry").PersistKeysToDbContext<RegistryDbContext>();
         services.AddAntiforgery(o => o.HeaderName = CsrfProtection.HeaderName);
         return services;

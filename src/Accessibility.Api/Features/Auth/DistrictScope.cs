@@ -1,5 +1,3 @@
-using System.Security.Claims;
-
 namespace Accessibility.Api.Features.Auth;
 
 /// <summary>
@@ -28,20 +26,4 @@ public static class DistrictScope
     /// <summary>True when <paramref name="districtCode"/> is one of <paramref name="scopes"/> or inside one.</summary>
     public static bool Covers(IEnumerable<string> scopes, string districtCode) =>
         scopes.Any(scope => districtCode.StartsWith(Prefix(scope), StringComparison.Ordinal));
-
-    /// <summary>True when the signed-in <paramref name="user"/> may act in <paramref name="districtCode"/>.</summary>
-    public static bool Covers(ClaimsPrincipal user, string districtCode)
-    {
-        if (user.Identity?.IsAuthenticated != true)
-        {
-            return false;
-        }
-
-        if (user.IsInRole(Roles.SystemAdmin))
-        {
-            return true;
-        }
-
-        return Covers(user.FindAll(RegistryClaims.DistrictScope).Select(c => c.Value), districtCode);
-    }
 }

@@ -22,19 +22,6 @@ public static class Roles
     public static bool IsScoped(string role) => role != SystemAdmin;
 }
 
-/// <summary>Authorization policy names.</summary>
-public static class Policies
-{
-    /// <summary>Any signed-in account may write; the district scope is checked per record.</summary>
-    public const string Write = "write";
-
-    /// <summary>District administrators and system administrators.</summary>
-    public const string Administer = "administer";
-
-    /// <summary>System administrators only.</summary>
-    public const string SystemAdmin = "system-admin";
-}
-
 /// <summary>Claim types the registry issues.</summary>
 public static class RegistryClaims
 {

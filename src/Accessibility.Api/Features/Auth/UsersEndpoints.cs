@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Accessibility.Api.Data;
 using Accessibility.Api.Features.Audit;
+using Accessibility.Api.Infrastructure.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,35 +19,29 @@ public static class UsersEndpoints
     /// <summary>Maps <c>/api/v1/users/…</c>.</summary>
     public static IEndpointRouteBuilder MapUsersEndpoints(this IEndpointRouteBuilder app)
     {
-        var users = app.MapGroup("/api/v1/users").WithTags("Users").RequireAuthorization(Policies.Administer);
+        var users = app.MapGroup("/api/v1/users").WithTags("Users");
 
         users.MapGet("/", ListUsers)
-            .WithName("ListUsers")
+            .WithName("ListUsers").RequireAccess(ResourceKinds.User, Operations.Administer)
             .WithSummary("Accounts the caller may manage.");
         users.MapPost("/", CreateUser)
-            .WithName("CreateUser")
+            .WithName("CreateUser").RequireAccess(ResourceKinds.User, Operations.Administer)
             .WithSummary("Creates an account inside the caller's scope.");
         users.MapPut("/{id:long}", UpdateUser)
-            .WithName("UpdateUser")
+            .WithName("UpdateUser").RequireAccess(ResourceKinds.User, Operations.Administer)
             .WithSummary("Sets an account's role, district scopes, display name and whether it is disabled.");
         users.MapPost("/{id:long}/unlock", UnlockUser)
-            .WithName("UnlockUser")
+            .WithName("UnlockUser").RequireAccess(ResourceKinds.User, Operations.Administer)
             .WithSummary("Lifts the sign-in throttle on an account's name after repeated failed sign-ins, from every address.");
         return app;
     }
 
     /// <summary>True when <paramref name="caller"/> may manage an account of <paramref name="role"/> in <paramref name="districtScopes"/>.</summary>
+    /// <remarks>An account without districts (a system administrator's) lies everywhere: only system administrators manage it.</remarks>
     public static bool MayManage(ClaimsPrincipal caller, string role, IReadOnlyCollection<string> districtScopes)
     {
-        if (caller.IsInRole(Roles.SystemAdmin))
-        {
-            return true;
-        }
-
-        return caller.IsInRole(Roles.DistrictAdmin)
-            && role != Roles.SystemAdmin
-            && districtScopes.Count > 0
-            && districtScopes.All(code => DistrictScope.Covers(caller, code));
+        IReadOnlyCollection<string> codes = role == Roles.SystemAdmin || districtScopes.Count == 0 ? [RegistryResource.Everywhere] : districtScopes;
+        return codes.All(code => AccessRules.Allows(caller, Operations.Administer.Name, RegistryResource.In(ResourceKinds.User, code)));
     }
 
     private static async Task<Ok<List<UserSummary>>> ListUsers(ClaimsPrincipal caller, RegistryDbContext db, SignInThrottling throttling, CancellationToken ct)

@@ -12,7 +12,7 @@ public static class ConfigEndpoints
     public static IEndpointRouteBuilder MapConfigEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/config", GetConfig)
-            .WithName("GetConfig")
+            .WithName("GetConfig").AllowAnonymous()
             .WithSummary("Basemap, default district and whether demo data are loaded.")
             .WithTags("Config");
         return app;

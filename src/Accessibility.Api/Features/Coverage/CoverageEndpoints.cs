@@ -12,6 +12,7 @@ using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.PlanTargets;
 using Accessibility.Api.Features.Renovations;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 using Microsoft.EntityFrameworkCore;
 
 namespace Accessibility.Api.Features.Coverage;
@@ -54,13 +55,13 @@ public static class CoverageEndpoints
     public static IEndpointRouteBuilder MapCoverageEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/coverage").WithTags("Coverage");
-        group.MapGet("{districtCode}", Get).WithName("GetDistrictCoverage")
+        group.MapGet("{districtCode}", Get).WithName("GetDistrictCoverage").RequireAccess(ResourceKinds.Coverage, Operations.Read)
             .WithSummary("The indicators of one district (any level), each with its definition in Chinese and English; metres = toilet reach radius (default 500). Household figures are whole for the district's planners and administrators only; the public's toilet reach counts public buildings and bus stops, with households as a separate line published only for a county at the default 500 m when covered and not covered are each at least 5 (else withheld whole), and renovation targets with figures below 5 withheld.")
             .Produces<JsonObject>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("", Children).WithName("ListChildCoverage")
+        group.MapGet("", Children).WithName("ListChildCoverage").RequireAccess(ResourceKinds.Coverage, Operations.Read)
             .WithSummary("The indicators of parent and of every direct child of it, for drill-down and comparison; household figures as for one district (for the public, toilet reach of households only at county level, so a parent minus its children reveals none).")
             .Produces<JsonObject>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("{districtCode}/trends", Trends).WithName("GetCoverageTrends")
+        group.MapGet("{districtCode}/trends", Trends).WithName("GetCoverageTrends").RequireAccess(ResourceKinds.Coverage, Operations.Read)
             .WithSummary("Monthly series of the district (months 1–120, default 24, ending with the current month in China Standard Time): facilities added, inspections, defects found and repaired, reports received and closed, renovations accepted (for the district's planners and administrators only: withheld for the public, whose household counts are the renovation statistics), each with its definition.")
             .Produces<JsonObject>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGapEndpoints();

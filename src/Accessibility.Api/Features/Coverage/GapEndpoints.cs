@@ -6,6 +6,7 @@ using Accessibility.Api.Data;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 
 namespace Accessibility.Api.Features.Coverage;
 
@@ -44,15 +45,15 @@ public static class GapEndpoints
     public static RouteGroupBuilder MapGapEndpoints(this RouteGroupBuilder group)
     {
         ArgumentNullException.ThrowIfNull(group);
-        group.MapGet("{districtCode}/gaps", Gaps).WithName("GetCoverageGaps")
+        group.MapGet("{districtCode}/gaps", Gaps).WithName("GetCoverageGaps").RequireAccess(ResourceKinds.Coverage, Operations.Read)
             .WithSummary("Hexagon cells (ST_HexagonGrid, metres, in the district's Gauss–Krüger zone) holding demand not covered by an operational facility of kind within metres: a GeoJSON FeatureCollection; cell = hexagon size 100–5000 m. Households count as demand for the district's planners and administrators only; for anyone else the cells hold public buildings and bus stops only (households = none), so cell and metres cannot locate a home.")
             .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("{districtCode}/candidates", Candidates).WithName("GetCoverageCandidates")
+        group.MapGet("{districtCode}/candidates", Candidates).WithName("GetCoverageCandidates").RequireAccess(ResourceKinds.Coverage, Operations.Read)
             .WithSummary("Top places to build a facility of kind next (greedy maximal coverage over the centres of the gap cells), in pick order with the demand each adds; count 1–50. Households count as demand for the district's planners and administrators only (for anyone else: public buildings and bus stops).")
             .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("{districtCode}/what-if", WhatIf).WithName("GetCoverageWhatIf")
+        group.MapGet("{districtCode}/what-if", WhatIf).WithName("GetCoverageWhatIf").RequireAccess(ResourceKinds.Coverage, Operations.Read)
             .WithSummary("The district's reach before and after one more operational facility of kind at lon/lat (nothing is written). Households count as demand for the district's planners and administrators only (for anyone else: public buildings and bus stops).")
             .Produces<JsonObject>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         return group;

@@ -18,14 +18,11 @@ public static class HouseholdPrivacy
 {
     /// <summary>
     /// Whether <paramref name="user"/> may see the households of <paramref name="districtCode"/> and so every household
-    /// figure of it unsuppressed: a planner or district administrator whose districts include it. The one decision of the
-    /// coverage feature; anyone else gets the public figures.
+    /// figure of it unsuppressed: whoever may read the district's household cases
+    /// (the rule table, docs/authorization.md). The one decision of the coverage feature; anyone else gets the public figures.
     /// </summary>
-    public static bool MaySeeHouseholds(ClaimsPrincipal user, string districtCode)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        return (user.IsInRole(Roles.Planner) || user.IsInRole(Roles.DistrictAdmin)) && DistrictScope.Covers(user, districtCode);
-    }
+    public static bool MaySeeHouseholds(ClaimsPrincipal user, string districtCode) =>
+        RenovationEndpoints.MaySeeHouseholds(user, districtCode);
 
     /// <summary>Whether <paramref name="code"/> is a county-level district (6 digits not ending in 00): the level the statistics publish.</summary>
     public static bool IsCounty(string code) => code.Length == 6 && !code.EndsWith("00", StringComparison.Ordinal);

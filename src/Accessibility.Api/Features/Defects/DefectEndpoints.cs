@@ -1,5 +1,5 @@
-using System.Security.Claims;
 using System.Globalization;
+using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Accessibility.Api.Data;
 using Accessibility.Api.Features.Audit;
@@ -8,6 +8,7 @@ using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -26,29 +27,29 @@ public static class DefectEndpoints
     {
         var group = app.MapGroup("/api/v1/defects").WithTags("Defects");
         group.MapGet("", List)
-            .WithName("ListDefects").WithSummary("Defects, most urgent first, filtered by district, status, severity, managing unit and overdue, paged.")
+            .WithName("ListDefects").RequireAccess(ResourceKinds.Defect, Operations.Read).WithSummary("Defects, most urgent first, filtered by district, status, severity, managing unit and overdue, paged.")
             .Produces(StatusCodes.Status200OK, contentType: Json).ProducesValidationProblem();
         group.MapGet("stats", Stats)
-            .WithName("DefectStats").WithSummary("Open and overdue defects of a district by severity and managing unit, and the median days to repair.")
+            .WithName("DefectStats").RequireAccess(ResourceKinds.Defect, Operations.Read).WithSummary("Open and overdue defects of a district by severity and managing unit, and the median days to repair.")
             .Produces(StatusCodes.Status200OK, contentType: Json).ProducesValidationProblem();
         group.MapGet("{id:long}", Get)
-            .WithName("GetDefect").WithSummary("One defect with its full history.")
+            .WithName("GetDefect").RequireAccess(ResourceKinds.Defect, Operations.Read).WithSummary("One defect with its full history.")
             .Produces(StatusCodes.Status200OK, contentType: Json).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("{id:long}/assign", Assign)
-            .WithName("AssignDefect").WithSummary("Assigns an open (or reassigns an assigned) defect to its managing unit.")
+            .WithName("AssignDefect").RequireAccess(ResourceKinds.Defect, Operations.Update).WithSummary("Assigns an open (or reassigns an assigned) defect to its managing unit.")
             .Accepts<AssignRequest>(Json).Produces(StatusCodes.Status200OK, contentType: Json)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status403Forbidden)
-            .RequireWriteAccess();
+            ;
         group.MapPost("{id:long}/fix", Fix)
-            .WithName("FixDefect").WithSummary("Reports an open or assigned defect fixed, with evidence (a note, photos optional); a re-inspection verifies it.")
+            .WithName("FixDefect").RequireAccess(ResourceKinds.Defect, Operations.Update).WithSummary("Reports an open or assigned defect fixed, with evidence (a note, photos optional); a re-inspection verifies it.")
             .Accepts<FixRequest>(Json).Produces(StatusCodes.Status200OK, contentType: Json)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status403Forbidden)
-            .RequireWriteAccess();
+            ;
         group.MapPost("{id:long}/reject", Reject)
-            .WithName("RejectDefect").WithSummary("Rejects an unclosed defect, with a reason.")
+            .WithName("RejectDefect").RequireAccess(ResourceKinds.Defect, Operations.Update).WithSummary("Rejects an unclosed defect, with a reason.")
             .Accepts<RejectRequest>(Json).Produces(StatusCodes.Status200OK, contentType: Json)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status403Forbidden)
-            .RequireWriteAccess();
+            ;
         return app;
     }
 
@@ -65,8 +66,9 @@ public static class DefectEndpoints
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var json = await DefectSql.ListAsync(connection, filter with { KeyScope = ApiKeyScope.Of(request.HttpContext) }, limit, offset, ct);
-        return new RawJsonResult(PublicView.ForCaller(request.HttpContext.User, json), contentType: Json);
+        var json = await DefectSql.ListAsync(connection, filter with { Scope = ReadScope.For(request.HttpContext, ResourceKinds.Defect, Operations.Read) }, limit, offset,
+            StaffNames(request.HttpContext), ct);
+        return new RawJsonResult(json, contentType: Json);
     }
 
     /// <summary>The list filters (district, status, severity, managingUnit, overdue, facility); the exports take them too.</summary>
@@ -102,20 +104,24 @@ public static class DefectEndpoints
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return new RawJsonResult(await DefectSql.StatsAsync(connection, prefix, ct, ApiKeyScope.Of(request.HttpContext)), contentType: Json);
+        return new RawJsonResult(await DefectSql.StatsAsync(connection, prefix, ct, ReadScope.For(request.HttpContext, ResourceKinds.Defect, Operations.Read)), contentType: Json);
     }
+
+    /// <summary>Whether staff who acted on defects are named (rule table, read-personal; the SQL leaves them out otherwise).</summary>
+    private static bool StaffNames(HttpContext http) =>
+        AccessRules.Allows(http.User, Operations.ReadPersonal.Name, new RegistryResource(ResourceKinds.Defect, null));
 
     private static async Task<IResult> Get(long id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        if (await DefectSql.ByIdAsync(connection, id, ct) is not { } stored)
+        if (await DefectSql.ByIdAsync(connection, id, StaffNames(http), ct) is not { } stored)
         {
             return WriteResults.NotFound(id);
         }
 
-        return ApiKeyScope.Of(http) is { } key && !key.Covers(stored.DistrictCode)
-            ? ApiKeyScope.OutsideDistricts(stored.DistrictCode)
-            : new RawJsonResult(PublicView.ForCaller(http.User, stored.Json), contentType: Json);
+        return await http.AuthorizeAsync(Operations.Read, RegistryResource.In(ResourceKinds.Defect, stored.DistrictCode)) is { } denied
+            ? denied
+            : new RawJsonResult(stored.Json, contentType: Json);
     }
 
     private static async Task<IResult> Assign(long id, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
@@ -199,9 +205,9 @@ public static class DefectEndpoints
             return WriteResults.NotFound(id);
         }
 
-        if (!WriteScope.Allows(http.User, defect.DistrictCode))
+        if (await http.AuthorizeAsync(Operations.Update, RegistryResource.In(ResourceKinds.Defect, defect.DistrictCode)) is { } denied)
         {
-            return WriteScope.Forbidden(defect.DistrictCode);
+            return denied;
         }
 
         if (!from.Contains(defect.Status, StringComparer.Ordinal))
@@ -238,7 +244,7 @@ public static class DefectEndpoints
             new { status = before, managingUnit = beforeUnit },
             new { status = to, managingUnit = defect.ManagingUnit, note, photoIds = photos });
         await db.SaveChangesAsync(ct);
-        var stored = await DefectSql.ByIdAsync(connection, id, ct);
+        var stored = await DefectSql.ByIdAsync(connection, id, StaffNames(http), ct);
         await tx.CommitAsync(ct);
         return new RawJsonResult(stored!.Value.Json, contentType: Json);
     }

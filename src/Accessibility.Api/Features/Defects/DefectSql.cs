@@ -1,5 +1,6 @@
 using System.Text;
 using Accessibility.Api.Features.Sharing;
+using Accessibility.Api.Infrastructure.Authorization;
 using Npgsql;
 
 namespace Accessibility.Api.Features.Defects;
@@ -35,7 +36,7 @@ public static class DefectSql
           'closedAt', d.closed_at,
           'location', json_build_array(round(ST_X(d.location)::numeric, 7), round(ST_Y(d.location)::numeric, 7)),
           'history', COALESCE((SELECT json_agg(json_build_object(
-              'at', e.at, 'actor', e.actor, 'from', e.from_status, 'to', e.to_status, 'note', e.note,
+              'at', e.at, 'actor', CASE WHEN @staff_names THEN e.actor END, 'from', e.from_status, 'to', e.to_status, 'note', e.note,
               'photoIds', e.photo_ids, 'inspectionId', e.inspection_id) ORDER BY e.at, e.id)
             FROM defect_events e WHERE e.defect_id = d.id), '[]'::json))
         """;
@@ -52,11 +53,13 @@ public static class DefectSql
         "(SELECT count(*) FROM defects d WHERE d.facility_id = f.id AND d.status IN ('open', 'assigned', 'fixed'))";
 
     /// <summary>One defect as JSON with its district, or null.</summary>
-    public static async Task<(string Json, string DistrictCode)?> ByIdAsync(NpgsqlConnection connection, long id, CancellationToken ct)
+    /// <remarks>Staff who acted are named only when <paramref name="staffNames"/>.</remarks>
+    public static async Task<(string Json, string DistrictCode)?> ByIdAsync(NpgsqlConnection connection, long id, bool staffNames, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(connection);
         await using var command = new NpgsqlCommand("SELECT " + DefectJson + "::text, d.district_code FROM defects d WHERE d.id = @id", connection);
         command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("staff_names", staffNames);
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? (reader.GetString(0), reader.GetString(1)) : null;
     }
@@ -65,7 +68,8 @@ public static class DefectSql
     /// A page of defects, most urgent first (due date, then id), as <c>{"defects":[…],"total","limit","offset"}</c>,
     /// filtered by district prefix, status, severity, managing unit and overdue.
     /// </summary>
-    public static async Task<string> ListAsync(NpgsqlConnection connection, DefectFilter filter, int limit, int offset, CancellationToken ct)
+    /// <remarks>Staff who acted are named only when <paramref name="staffNames"/>.</remarks>
+    public static async Task<string> ListAsync(NpgsqlConnection connection, DefectFilter filter, int limit, int offset, bool staffNames, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(filter);
@@ -83,6 +87,7 @@ public static class DefectSql
         command.CommandText = sql.ToString();
         command.Parameters.AddWithValue("limit", limit);
         command.Parameters.AddWithValue("offset", offset);
+        command.Parameters.AddWithValue("staff_names", staffNames);
         return (string)(await command.ExecuteScalarAsync(ct))!;
     }
 
@@ -92,7 +97,7 @@ public static class DefectSql
     /// — found to first reported fixed (or to verified when no fix was reported) — with
     /// <see href="https://www.postgresql.org/docs/current/functions-aggregate.html">percentile_cont(0.5)</see>.
     /// </summary>
-    public static async Task<string> StatsAsync(NpgsqlConnection connection, string? districtPrefix, CancellationToken ct, ApiKeyScope? keyScope = null)
+    public static async Task<string> StatsAsync(NpgsqlConnection connection, string? districtPrefix, CancellationToken ct, ReadScope? readScope = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         const string sql = """
@@ -102,7 +107,7 @@ public static class DefectSql
               FROM defects d
               WHERE (@district::text IS NULL OR d.district_code LIKE @district
                      OR EXISTS (SELECT 1 FROM facilities f WHERE f.id = d.facility_id AND f.township_code LIKE @district))
-                AND (@api_key_scope::text[] IS NULL OR d.district_code LIKE ANY(@api_key_scope))),
+                AND (@read_scope::text[] IS NULL OR d.district_code LIKE ANY(@read_scope))),
             repaired AS (
               SELECT extract(epoch FROM COALESCE(
                        (SELECT min(e.at) FROM defect_events e WHERE e.defect_id = s.id AND e.to_status = 'fixed'),
@@ -124,14 +129,14 @@ public static class DefectSql
             """;
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new NpgsqlParameter("district", NpgsqlTypes.NpgsqlDbType.Text) { Value = districtPrefix is null ? DBNull.Value : districtPrefix + "%" });
-        command.Parameters.Add(ApiKeyScope.Parameter(keyScope));
+        command.Parameters.Add((readScope ?? ReadScope.Everything).Parameter());
         return (string)(await command.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>Appends the list filters on alias <c>d</c>; the exports use them too.</summary>
     internal static void AppendFilter(StringBuilder sql, NpgsqlCommand command, DefectFilter filter)
     {
-        ApiKeyScope.AppendFilter(sql, command, "d.district_code", filter.KeyScope);
+        (filter.Scope ?? ReadScope.Everything).AppendFilter(sql, command, "d.district_code");
         if (filter.DistrictPrefix is { } prefix)
         {
             // Digits only (checked by the caller): no LIKE wildcard can sneak in.
@@ -177,6 +182,6 @@ public static class DefectSql
 /// <param name="ManagingUnit">Managing unit, exact.</param>
 /// <param name="Overdue">Only overdue (true) or not overdue (false).</param>
 /// <param name="FacilityId">Facility.</param>
-/// <param name="KeyScope">The districts of the caller's API key, when it uses one.</param>
+/// <param name="Scope">The districts the caller may read (<see cref="ReadScope"/>); null for every district.</param>
 public sealed record DefectFilter(
-    string? DistrictPrefix, string? Status, string? Severity, string? ManagingUnit, bool? Overdue, long? FacilityId, ApiKeyScope? KeyScope = null);
+    string? DistrictPrefix, string? Status, string? Severity, string? ManagingUnit, bool? Overdue, long? FacilityId, ReadScope? Scope = null);

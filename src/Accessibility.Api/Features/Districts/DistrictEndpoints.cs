@@ -4,6 +4,7 @@ using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Geo;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
@@ -28,18 +29,18 @@ public static class DistrictEndpoints
     public static IEndpointRouteBuilder MapDistricts(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/districts").WithTags("Districts");
-        group.MapGet("/", List).WithName("ListDistricts")
+        group.MapGet("/", List).WithName("ListDistricts").RequireAccess(ResourceKinds.District, Operations.Read)
             .WithSummary("Districts filtered by parent code, level and name, with bbox and area in km².");
-        group.MapGet("/containing", Containing).WithName("DistrictsContainingPoint")
+        group.MapGet("/containing", Containing).WithName("DistrictsContainingPoint").RequireAccess(ResourceKinds.District, Operations.Read)
             .WithSummary("The districts whose boundary contains a point, deepest level first.");
-        group.MapGet("/{code}", Get).WithName("GetDistrict")
+        group.MapGet("/{code}", Get).WithName("GetDistrict").RequireAccess(ResourceKinds.District, Operations.Read)
             .WithSummary("One district with its ancestors and children.");
-        group.MapGet("/{code}/boundary", Boundary).WithName("GetDistrictBoundary")
+        group.MapGet("/{code}/boundary", Boundary).WithName("GetDistrictBoundary").RequireAccess(ResourceKinds.District, Operations.Read)
             .WithSummary("The district's boundary as a GeoJSON Feature (RFC 7946, CRS84 coordinates).");
-        group.MapPut("/{code}", Update).WithName("UpdateDistrict").RequireAuthorization(Policies.Administer)
+        group.MapPut("/{code}", Update).WithName("UpdateDistrict").RequireAccess(ResourceKinds.District, Operations.Update)
             .Accepts<DistrictUpdate>("application/json").Produces<DistrictSummary>().ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Sets population and registered disabled population.");
-        group.MapPost("/boundaries", ImportBoundaries).WithName("ImportDistrictBoundaries").RequireAuthorization(Policies.Administer)
+        group.MapPost("/boundaries", ImportBoundaries).WithName("ImportDistrictBoundaries").RequireAccess(ResourceKinds.District, Operations.Administer)
             .WithMetadata(new BodySizeLimit(MaxBoundaryImportBytes))
             .WithSummary("Imports boundaries (any level, e.g. townships) from a GeoJSON FeatureCollection; all or nothing.");
         return app;
@@ -188,10 +189,9 @@ public static class DistrictEndpoints
             return NotFound(normalized);
         }
 
-        if (!DistrictScope.Covers(http.User, normalized))
+        if (await http.AuthorizeAsync(Operations.Update, RegistryResource.In(ResourceKinds.District, normalized)) is { } denied)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Outside your districts",
-                detail: $"District {normalized} is outside the districts you may change.");
+            return denied;
         }
 
         var before = new { district.Population, district.DisabledPopulation };
@@ -211,7 +211,7 @@ public static class DistrictEndpoints
         }
 
         var outcome = await importer.ImportAsync(http.Request.Body, codeProperty ?? "code", nameProperty ?? "name", inputCrs,
-            code => DistrictScope.Covers(http.User, code), BoundaryImporter.Actor.From(http), ct);
+            code => AccessRules.Allows(http.User, Operations.Administer.Name, RegistryResource.In(ResourceKinds.District, code)), BoundaryImporter.Actor.From(http), ct);
         return outcome.Errors.Count > 0
             ? TypedResults.Problem(new HttpValidationProblemDetails(outcome.Errors)
             {

@@ -7,6 +7,7 @@ using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 using Microsoft.Net.Http.Headers;
 using NetTopologySuite.IO.Esri;
 using Npgsql;
@@ -25,7 +26,7 @@ public static class ExportEndpoints
     public static IEndpointRouteBuilder MapExportEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/exports/{layer}.{format}", Export)
-            .WithName("Export")
+            .WithName("Export").RequireAccess(ResourceKinds.Facility, Operations.Read)
             .WithTags("Exports")
             .WithSummary("Exports facilities, roads or districts (public), or inspections or defects of the caller's districts (district administrators, system administrators, API keys), as geojson, csv (UTF-8 with BOM) or zip (Shapefile; shp is the same), with the list endpoint's filters, streamed.")
             .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
@@ -60,11 +61,15 @@ public static class ExportEndpoints
                 detail: "No format " + format + ". Expected geojson, csv or zip (Shapefile; shp is the same zip).");
         }
 
-        string[]? recordScope = null;
-        if (records && RecordAccess(http, out recordScope) is { } denied)
+        // Inspections and defects (with staff names) are exported by the rule table's export row: district and system
+        // administrators, and API keys with the layer; each to the districts it may read, as one SQL condition.
+        var recordKind = layer == "inspections" ? ResourceKinds.Inspection : ResourceKinds.Defect;
+        if (records && await http.AuthorizeAsync(Operations.Export, new RegistryResource(recordKind, null)) is { } denied)
         {
             return denied;
         }
+
+        var recordScope = ReadScope.For(http, recordKind, Operations.Export);
 
         var errors = new FieldErrors();
         IResult? refused = null;
@@ -124,45 +129,8 @@ public static class ExportEndpoints
         return Results.Empty;
     }
 
-    /// <summary>
-    /// Who may export inspections and defects: an API key with the layer (its districts; the layer and a named district
-    /// are checked by <see cref="ApiKeyAccess"/>), system administrators (every district) and district administrators
-    /// (their districts). Anonymous: 401; other roles: 403. <paramref name="scope"/>: LIKE patterns of the caller's
-    /// districts, or null for every district.
-    /// </summary>
-    private static IResult? RecordAccess(HttpContext http, out string[]? scope)
-    {
-        scope = null;
-        if (ApiKeyScope.Of(http) is { } key)
-        {
-            scope = key.LikePatterns;
-            return null;
-        }
-
-        var user = http.User;
-        if (user.Identity?.IsAuthenticated != true)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in required",
-                detail: "Inspection and defect records are exported to district administrators of their districts, system administrators and API keys with the layer.");
-        }
-
-        if (user.IsInRole(Roles.SystemAdmin))
-        {
-            return null;
-        }
-
-        if (!user.IsInRole(Roles.DistrictAdmin))
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "District administrators only",
-                detail: "Inspection and defect records are exported to district administrators of their districts and system administrators.");
-        }
-
-        scope = [.. user.FindAll(RegistryClaims.DistrictScope).Select(c => DistrictScope.Prefix(c.Value) + "%").Distinct(StringComparer.Ordinal)];
-        return null;
-    }
-
     /// <summary>The list filters of inspections (facility, district) or defects (as their list); a district outside a district administrator's is 403.</summary>
-    private static ExportFilter? ParseRecordFilter(HttpContext http, string layer, string[]? scope, FieldErrors errors, out IResult? refused)
+    private static ExportFilter? ParseRecordFilter(HttpContext http, string layer, ReadScope scope, FieldErrors errors, out IResult? refused)
     {
         refused = null;
         var q = http.Request.Query;
@@ -198,14 +166,14 @@ public static class ExportEndpoints
             return null;
         }
 
-        if (scope is not null && ApiKeyScope.Of(http) is null && DistrictCodes.TryNormalize(q["district"].ToString(), out var named)
-            && !DistrictScope.Covers(http.User, named))
+        if (DistrictCodes.TryNormalize(q["district"].ToString(), out var named) && !scope.Covers(named))
         {
-            refused = WriteScope.Forbidden(named);
+            refused = AccessEndpoints.Refused(http, Operations.Export,
+                RegistryResource.In(layer == "inspections" ? ResourceKinds.Inspection : ResourceKinds.Defect, named));
             return null;
         }
 
-        return new ExportFilter(null, null, null, null, inspections, defects, scope);
+        return new ExportFilter(null, null, null, null, inspections, defects, scope.LikePatterns);
     }
 
     private static ExportFilter? ParseFilter(HttpRequest request, string layer, FieldErrors errors)

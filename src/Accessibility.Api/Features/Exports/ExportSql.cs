@@ -206,6 +206,12 @@ public static class ExportSql
             DefectSql.AppendFilter(sql, command, defects);
         }
 
+        if (filter.Inspections is not null || filter.Defects is not null)
+        {
+            // Record exports go to administrators and API keys with the layer only (AccessRules, export row): staff named.
+            command.Parameters.AddWithValue("staff_names", true);
+        }
+
         if (filter.RecordScope is { } scope)
         {
             // The caller's districts: an API key's, or a district administrator's (who may be scoped to a township).

@@ -8,6 +8,7 @@ using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Geo;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
@@ -28,37 +29,37 @@ public static class FacilityEndpoints
     public static IEndpointRouteBuilder MapFacilityEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/facility-kinds", Kinds)
-            .WithName("ListFacilityKinds").WithSummary("Facility kinds with their attribute schemas, statuses and road classes.").WithTags("Facilities");
+            .WithName("ListFacilityKinds").AllowAnonymous().WithSummary("Facility kinds with their attribute schemas, statuses and road classes.").WithTags("Facilities");
 
         var group = app.MapGroup("/api/v1/facilities").WithTags("Facilities");
         group.MapGet("", List)
-            .WithName("ListFacilities")
+            .WithName("ListFacilities").RequireAccess(ResourceKinds.Facility, Operations.Read)
             .WithSummary("Facilities as a GeoJSON FeatureCollection, filtered by bbox, district (with its children), kind, status, name (q) and inspectionState, paged; near=lon,lat orders them nearest first with distanceM (geodesic metres).")
             .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
             .ProducesValidationProblem();
         group.MapGet("{id:long}", Get)
-            .WithName("GetFacility").WithSummary("One facility as a GeoJSON Feature with its open defects, and its version as ETag.")
+            .WithName("GetFacility").RequireAccess(ResourceKinds.Facility, Operations.Read).WithSummary("One facility as a GeoJSON Feature with its open defects, and its version as ETag.")
             .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone);
         group.MapPost("", Create)
-            .WithName("CreateFacility").WithSummary("Creates a facility; coordinates are converted from the declared CRS to CGCS2000.")
+            .WithName("CreateFacility").RequireAccess(ResourceKinds.Facility, Operations.Create).WithSummary("Creates a facility; coordinates are converted from the declared CRS to CGCS2000.")
             .Accepts<FacilityRequest>("application/json")
             .Produces(StatusCodes.Status201Created, contentType: RawJsonResult.GeoJson)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .RequireWriteAccess();
+            ;
         group.MapPut("{id:long}", Update)
-            .WithName("UpdateFacility").WithSummary("Replaces a facility; send the version read (If-Match or version), a stale one gets 409 and the current facility.")
+            .WithName("UpdateFacility").RequireAccess(ResourceKinds.Facility, Operations.Update).WithSummary("Replaces a facility; send the version read (If-Match or version), a stale one gets 409 and the current facility.")
             .Accepts<FacilityRequest>("application/json")
             .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status403Forbidden)
-            .RequireWriteAccess();
+            ;
         group.MapDelete("{id:long}", Delete)
-            .WithName("DeleteFacility").WithSummary("Soft-deletes a facility: hidden from lists, kept for the audit trail.")
+            .WithName("DeleteFacility").RequireAccess(ResourceKinds.Facility, Operations.Delete).WithSummary("Soft-deletes a facility: hidden from lists, kept for the audit trail.")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status403Forbidden)
-            .RequireWriteAccess();
+            ;
         return app;
     }
 
@@ -128,10 +129,14 @@ public static class FacilityEndpoints
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var stored = await FacilitySql.FeatureWithOpenDefectsByIdAsync(connection, id, ct);
+        if (stored is not null && await http.AuthorizeAsync(Operations.Read, RegistryResource.In(ResourceKinds.Facility, stored.DistrictCode)) is { } denied)
+        {
+            return denied;
+        }
+
         return stored switch
         {
             null => WriteResults.NotFound(id),
-            _ when ApiKeyScope.Of(http) is { } key && !key.Covers(stored.DistrictCode) => ApiKeyScope.OutsideDistricts(stored.DistrictCode),
             { Deleted: true } => WriteResults.Gone(id),
             _ => new RawJsonResult(stored.Json) { ETag = ETags.Format(stored.Version) },
         };
@@ -155,7 +160,7 @@ public static class FacilityEndpoints
             return errors.ToResult();
         }
 
-        var (county, township, refusal) = await GeoRecordWrites<Facility>.PlaceAsync(http, db, input.Geometry, request.DistrictCode, errors, ct);
+        var (county, township, refusal) = await GeoRecordWrites<Facility>.PlaceAsync(http, db, input.Geometry, request.DistrictCode, errors, ct, Operations.Create);
         if (refusal is not null)
         {
             return refusal;
@@ -190,15 +195,16 @@ public static class FacilityEndpoints
             return body.Problem!;
         }
 
-        if ((ifMatch ?? request.Version) is not { } expected)
-        {
-            return GeoRecordWrites<Facility>.VersionRequired();
-        }
-
-        var (facility, notWritable) = await Writes.LoadForWriteAsync(id, http, db, ct);
+        // Who may change the record is settled before anything about the request is answered.
+        var (facility, notWritable) = await Writes.LoadForWriteAsync(id, http, db, ct, Operations.Update);
         if (facility is null)
         {
             return notWritable!;
+        }
+
+        if ((ifMatch ?? request.Version) is not { } expected)
+        {
+            return GeoRecordWrites<Facility>.VersionRequired();
         }
 
         var errors = new FieldErrors();
@@ -207,7 +213,7 @@ public static class FacilityEndpoints
             return errors.ToResult();
         }
 
-        var (county, township, refusal) = await GeoRecordWrites<Facility>.PlaceAsync(http, db, input.Geometry, request.DistrictCode, errors, ct);
+        var (county, township, refusal) = await GeoRecordWrites<Facility>.PlaceAsync(http, db, input.Geometry, request.DistrictCode, errors, ct, Operations.Update);
         if (refusal is not null)
         {
             return refusal;
@@ -361,16 +367,6 @@ internal static class Text
     }
 
     public static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-}
-
-/// <summary>Authorization of write endpoints.</summary>
-internal static class WriteAccessExtensions
-{
-    /// <summary>Requires an authenticated caller with a writing role (401 otherwise).</summary>
-    public static RouteHandlerBuilder RequireWriteAccess(this RouteHandlerBuilder builder)
-    {
-        return builder.RequireAuthorization(Policies.Write).ProducesProblem(StatusCodes.Status401Unauthorized);
-    }
 }
 
 /// <summary>Answer of <c>GET /api/v1/facility-kinds</c>.</summary>

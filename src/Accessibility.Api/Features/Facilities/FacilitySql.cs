@@ -2,6 +2,7 @@ using System.Text;
 using Accessibility.Api.Features.Defects;
 using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.Sharing;
+using Accessibility.Api.Infrastructure.Authorization;
 using NetTopologySuite.Geometries;
 using Npgsql;
 using NpgsqlTypes;
@@ -224,7 +225,7 @@ public static class FacilitySql
         }
 
         // Records carry their county, and keys are scoped to counties or larger.
-        ApiKeyScope.AppendFilter(sql, command, alias + ".district_code", query.KeyScope);
+        (query.Scope ?? ReadScope.Everything).AppendFilter(sql, command, alias + ".district_code");
 
         if (query.Kind is { } kind)
         {
@@ -277,10 +278,10 @@ public sealed record StoredFeature(string Json, bool Deleted, long Version, stri
 /// <param name="Q">Facilities only: text the name contains.</param>
 /// <param name="InspectionState">Facilities only: on_time, due_soon, overdue or never.</param>
 /// <param name="Near">Facilities only: order by geodesic distance from this point, nearest first.</param>
-/// <param name="KeyScope">The districts of the caller's API key, when it uses one: the rows are limited to them.</param>
+/// <param name="Scope">The districts the caller may read (<see cref="ReadScope"/>); null for every district.</param>
 public sealed record FeatureQuery(
     Bbox? Bbox, string? DistrictPrefix, string? Kind, string? Status, int Limit, int Offset, string? Q = null, string? InspectionState = null,
-    (double Lon, double Lat)? Near = null, ApiKeyScope? KeyScope = null);
+    (double Lon, double Lat)? Near = null, ReadScope? Scope = null);
 
 /// <summary>A longitude/latitude bounding box.</summary>
 public readonly record struct Bbox(double MinLon, double MinLat, double MaxLon, double MaxLat);

@@ -3,6 +3,7 @@ using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 
@@ -65,7 +66,7 @@ public static class FeatureListRequest
         var limit = Integer(q, "limit", DefaultLimit, 1, MaxLimit, errors);
         var offset = Integer(q, "offset", 0, 0, int.MaxValue - MaxLimit, errors);
         return errors.IsEmpty
-            ? new FeatureQuery(bbox, prefix, Single(q, kindParameter), Single(q, "status"), limit, offset, KeyScope: ApiKeyScope.Of(request.HttpContext))
+            ? new FeatureQuery(bbox, prefix, Single(q, kindParameter), Single(q, "status"), limit, offset, Scope: ReadScope.For(request.HttpContext, kindParameter == "roadClass" ? ResourceKinds.Road : ResourceKinds.Facility, Operations.Read))
             : null;
     }
 

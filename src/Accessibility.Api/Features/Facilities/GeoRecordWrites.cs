@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using Accessibility.Api.Data;
 using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
 using Npgsql;
@@ -47,7 +49,8 @@ internal sealed class GeoRecordWrites<TRecord>(
     /// Returns the county and township, or the answer refusing the write.
     /// </summary>
     public static async Task<(string County, string? Township, IResult? Refusal)> PlaceAsync(
-        HttpContext http, RegistryDbContext db, Geometry geometry, string? claimedDistrict, FieldErrors errors, CancellationToken ct)
+        HttpContext http, RegistryDbContext db, Geometry geometry, string? claimedDistrict, FieldErrors errors, CancellationToken ct,
+        OperationAuthorizationRequirement operation)
     {
         var connection = await WriteResults.OpenAsync(db, ct);
         if (await DistrictPlacement.PlaceAsync(connection, geometry, claimedDistrict, errors, ct) is not { } p)
@@ -55,8 +58,11 @@ internal sealed class GeoRecordWrites<TRecord>(
             return ("", null, errors.ToResult());
         }
 
-        return WriteScope.Allows(http.User, p.County) ? (p.County, p.Township, null) : (p.County, p.Township, WriteScope.Forbidden(p.County));
+        return (p.County, p.Township, await http.AuthorizeAsync(operation, RegistryResource.In(Kind, p.County)));
     }
+
+    /// <summary>The kind of record of the rule table (<see cref="AccessRules"/>).</summary>
+    private static string Kind => typeof(TRecord) == typeof(Roads.RoadSegment) ? ResourceKinds.Road : ResourceKinds.Facility;
 
     /// <summary>Reads the version a client sends in If-Match, or refuses a malformed header.</summary>
     public static IResult? ReadIfMatch(HttpContext http, out long? version) =>
@@ -69,7 +75,8 @@ internal sealed class GeoRecordWrites<TRecord>(
         "Send the version you read, as If-Match: \"<version>\" or as version in the body.");
 
     /// <summary>The live record the caller may change, or 404, 410 or 403.</summary>
-    public async Task<(TRecord? Record, IResult? Refusal)> LoadForWriteAsync(long id, HttpContext http, RegistryDbContext db, CancellationToken ct)
+    public async Task<(TRecord? Record, IResult? Refusal)> LoadForWriteAsync(
+        long id, HttpContext http, RegistryDbContext db, CancellationToken ct, OperationAuthorizationRequirement operation)
     {
         var record = await db.Set<TRecord>().SingleOrDefaultAsync(r => r.Id == id, ct);
         if (record is null)
@@ -82,7 +89,7 @@ internal sealed class GeoRecordWrites<TRecord>(
             return (null, WriteResults.Gone(id));
         }
 
-        return WriteScope.Allows(http.User, record.DistrictCode) ? (record, null) : (null, WriteScope.Forbidden(record.DistrictCode));
+        return await http.AuthorizeAsync(operation, RegistryResource.In(Kind, record.DistrictCode)) is { } refused ? (null, refused) : (record, null);
     }
 
     /// <summary>Adds <paramref name="record"/> and its audit entry; 201 with the Feature, its ETag and Location.</summary>
@@ -143,7 +150,7 @@ internal sealed class GeoRecordWrites<TRecord>(
             return badHeader;
         }
 
-        var (record, refusal) = await LoadForWriteAsync(id, http, db, ct);
+        var (record, refusal) = await LoadForWriteAsync(id, http, db, ct, Operations.Delete);
         if (record is null)
         {
             return refusal!;

@@ -11,9 +11,9 @@ public static class HealthEndpoints
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => TypedResults.Ok(new HealthStatus("ok", null)))
-            .WithName("Healthz").WithSummary("The process is up.").WithTags("Health");
+            .WithName("Healthz").AllowAnonymous().WithSummary("The process is up.").WithTags("Health");
         app.MapGet("/readyz", Ready)
-            .WithName("Readyz").WithSummary("The database is reachable and every migration is applied.").WithTags("Health");
+            .WithName("Readyz").AllowAnonymous().WithSummary("The database is reachable and every migration is applied.").WithTags("Health");
         return app;
     }
 

@@ -202,7 +202,7 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
         }
 
         progress?.Report(new ImportProgress("place", rows, length, length));
-        await PlaceAsync(connection, mayWrite, report, ct);
+        await PlaceAsync(connection, source, mayWrite, report, ct);
         if (report.Count > 0)
         {
             return report.Outcome(source, rows, skipped, format);
@@ -298,9 +298,11 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
     /// <c>ST_Subdivide</c> into pieces of at most 256 vertices in a GiST-indexed temporary table, so that each row
     /// costs one index probe and a point-in-polygon test against a small piece rather than a whole county's
     /// outline; the result goes into <c>import_places</c> (a new table, cheaper than updating every staged row).
-    /// Rows outside every district, or in a district the caller may not write, are rejected.
+    /// Rows outside every district, or in a district the caller may not write, are rejected; so is a row whose
+    /// (source, external id) already names a facility of a district the caller may not write, since the upsert
+    /// would otherwise rename and move another county's record: an update is checked before and after.
     /// </summary>
-    private static async Task PlaceAsync(NpgsqlConnection connection, Func<string, bool> mayWrite, Report report, CancellationToken ct)
+    private static async Task PlaceAsync(NpgsqlConnection connection, string source, Func<string, bool> mayWrite, Report report, CancellationToken ct)
     {
         const string place = """
             CREATE TEMP TABLE import_boundaries ON COMMIT DROP AS
@@ -352,6 +354,29 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
                     ? "The location is outside every registered district."
                     : "The location is in district " + reader.GetString(1) + ", outside the districts you may change.", reader.GetString(2));
             }
+        }
+
+        // Before: the facility each row would update, wherever it is now (the mapped external id is the key).
+        var existing = new List<(int Row, string ExternalId, long Id, string DistrictCode)>();
+        await using (var command = new NpgsqlCommand(
+            """
+            SELECT r.row_no, r.external_id, f.id, f.district_code
+            FROM import_rows r JOIN facilities f ON f.source = @source AND f.external_id = r.external_id
+            ORDER BY r.row_no
+            """, connection))
+        {
+            command.Parameters.AddWithValue("source", source);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                existing.Add((reader.GetInt32(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3)));
+            }
+        }
+
+        foreach (var (row, externalId, id, districtCode) in existing.Where(e => !mayWrite(e.DistrictCode)))
+        {
+            report.Add(row, "externalId", FormattableString.Invariant(
+                $"External id '{externalId}' of source '{source}' is facility {id} of district {districtCode}, outside the districts you may change."), externalId);
         }
     }
 

@@ -10,6 +10,7 @@ using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Geo;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
@@ -30,39 +31,39 @@ public static class InspectionEndpoints
     {
         var checklists = app.MapGroup("/api/v1/checklists").WithTags("Inspections");
         checklists.MapGet("", ListChecklists)
-            .WithName("ListChecklists").WithSummary("Every inspection checklist, one per facility kind, with thresholds, clauses and confidence; and the due days per severity.");
+            .WithName("ListChecklists").AllowAnonymous().WithSummary("Every inspection checklist, one per facility kind, with thresholds, clauses and confidence; and the due days per severity.");
         checklists.MapGet("{kind}", GetChecklist)
-            .WithName("GetChecklist").WithSummary("The inspection checklist of one facility kind.")
+            .WithName("GetChecklist").AllowAnonymous().WithSummary("The inspection checklist of one facility kind.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         var group = app.MapGroup("/api/v1/inspections").WithTags("Inspections");
         group.MapPost("", Submit)
-            .WithName("SubmitInspection")
+            .WithName("SubmitInspection").RequireAccess(ResourceKinds.Inspection, Operations.Create)
             .WithSummary("Records an inspection: judges every answer, creates, verifies or reopens defects and sets the facility's status. A repeated clientId with the same body returns the stored inspection (200); with another body, 409.")
             .Accepts<InspectionRequest>(Json)
             .Produces(StatusCodes.Status201Created, contentType: Json).Produces(StatusCodes.Status200OK, contentType: Json)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict)
-            .RequireWriteAccess();
+            ;
         group.MapPost("judge", JudgePreview)
-            .WithName("JudgeInspection").WithSummary("Judges an inspection's answers without storing anything (online preview).")
+            .WithName("JudgeInspection").RequireAccess(ResourceKinds.Inspection, Operations.Create).WithSummary("Judges an inspection's answers without storing anything (online preview).")
             .Accepts<InspectionRequest>(Json)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
-            .RequireWriteAccess();
+            ;
         group.MapGet("", List)
-            .WithName("ListInspections").WithSummary("Inspections, newest first, filtered by facility and district, paged.")
+            .WithName("ListInspections").RequireAccess(ResourceKinds.Inspection, Operations.Read).WithSummary("Inspections, newest first, filtered by facility and district, paged.")
             .Produces(StatusCodes.Status200OK, contentType: Json).ProducesValidationProblem();
         group.MapGet("{id:long}", Get)
-            .WithName("GetInspection").WithSummary("One inspection with its judged answers and the defects it created, verified or reopened.")
+            .WithName("GetInspection").RequireAccess(ResourceKinds.Inspection, Operations.Read).WithSummary("One inspection with its judged answers and the defects it created, verified or reopened.")
             .Produces(StatusCodes.Status200OK, contentType: Json).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("schedule", Schedule)
-            .WithName("InspectionSchedule").WithSummary("Facilities of a district due soon, overdue and never inspected, by the kinds' inspection intervals.")
+            .WithName("InspectionSchedule").RequireAccess(ResourceKinds.Inspection, Operations.Read).WithSummary("Facilities of a district due soon, overdue and never inspected, by the kinds' inspection intervals.")
             .Produces(StatusCodes.Status200OK, contentType: Json).ProducesValidationProblem();
         group.MapGet("worklist", Worklist)
-            .WithName("InspectionWorklist")
+            .WithName("InspectionWorklist").RequireAccess(ResourceKinds.Inspection, Operations.Create)
             .WithSummary("Facilities due soon, overdue or never inspected in the caller's districts, ordered into a nearest-neighbour walk from a start point; geodesic metres.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden)
-            .RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         return app;
     }
 
@@ -111,7 +112,7 @@ public static class InspectionEndpoints
                 ?? throw new InvalidOperationException("Lost a client-id race but found no stored inspection.");
         }
 
-        var stored = await InspectionSql.ByIdAsync(connection, id.Value, ct);
+        var stored = await InspectionSql.ByIdAsync(connection, id.Value, StaffNames(http), ct);
         return new RawJsonResult(stored!.Value.Json, StatusCodes.Status201Created, Json) { Location = "/api/v1/inspections/" + Invariant(id.Value) };
     }
 
@@ -123,9 +124,9 @@ public static class InspectionEndpoints
             return null;
         }
 
-        if (!WriteScope.Allows(http.User, existing.DistrictCode))
+        if (await http.AuthorizeAsync(Operations.Create, RegistryResource.In(ResourceKinds.Inspection, existing.DistrictCode)) is { } denied)
         {
-            return WriteScope.Forbidden(existing.DistrictCode);
+            return denied;
         }
 
         if (!string.Equals(existing.Fingerprint, fingerprint, StringComparison.Ordinal))
@@ -141,7 +142,7 @@ public static class InspectionEndpoints
             });
         }
 
-        var stored = await InspectionSql.ByIdAsync(connection, existing.Id, ct);
+        var stored = await InspectionSql.ByIdAsync(connection, existing.Id, StaffNames(http), ct);
         return new RawJsonResult(stored!.Value.Json, StatusCodes.Status200OK, Json) { Location = "/api/v1/inspections/" + Invariant(existing.Id) };
     }
 
@@ -199,9 +200,9 @@ public static class InspectionEndpoints
                 errors.Add("facilityId", facility is null ? "No facility " + Invariant(facilityId) + "." : "Facility " + Invariant(facilityId) + " was deleted.");
                 facility = null;
             }
-            else if (checkScope && !WriteScope.Allows(http.User, facility.DistrictCode))
+            else if (checkScope && await http.AuthorizeAsync(Operations.Create, RegistryResource.In(ResourceKinds.Inspection, facility.DistrictCode)) is { } denied)
             {
-                return (null, WriteScope.Forbidden(facility.DistrictCode));
+                return (null, denied);
             }
         }
 
@@ -279,22 +280,30 @@ public static class InspectionEndpoints
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var json = await InspectionSql.ListAsync(connection, facility, prefix, limit, offset, ct, ApiKeyScope.Of(request.HttpContext));
-        return new RawJsonResult(PublicView.ForCaller(request.HttpContext.User, json), contentType: Json);
+        var json = await InspectionSql.ListAsync(connection, facility, prefix, limit, offset, StaffNames(request.HttpContext), ct,
+            ReadScope.For(request.HttpContext, ResourceKinds.Inspection, Operations.Read));
+        return new RawJsonResult(json, contentType: Json);
     }
 
     private static async Task<IResult> Get(long id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        if (await InspectionSql.ByIdAsync(connection, id, ct) is not { } stored)
+        if (await InspectionSql.ByIdAsync(connection, id, StaffNames(http), ct) is not { } stored)
         {
             return WriteResults.NotFound(id);
         }
 
-        return ApiKeyScope.Of(http) is { } key && !key.Covers(stored.DistrictCode)
-            ? ApiKeyScope.OutsideDistricts(stored.DistrictCode)
-            : new RawJsonResult(PublicView.ForCaller(http.User, stored.Json), contentType: Json);
+        return await http.AuthorizeAsync(Operations.Read, RegistryResource.In(ResourceKinds.Inspection, stored.DistrictCode)) is { } denied
+            ? denied
+            : new RawJsonResult(stored.Json, contentType: Json);
     }
+
+    /// <summary>
+    /// Whether the inspectors are named: inspections are public (public supervision), the staff who made them are read
+    /// by signed-in staff and API keys with the layer (rule table, read-personal); the SQL leaves them out otherwise.
+    /// </summary>
+    internal static bool StaffNames(HttpContext http) =>
+        AccessRules.Allows(http.User, Operations.ReadPersonal.Name, new RegistryResource(ResourceKinds.Inspection, null));
 
     private static async Task<IResult> Schedule(HttpRequest request, NpgsqlDataSource dataSource, CancellationToken ct)
     {
@@ -308,7 +317,7 @@ public static class InspectionEndpoints
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return new RawJsonResult(await InspectionSql.ScheduleAsync(connection, prefix, dueSoonDays, limit, ct, ApiKeyScope.Of(request.HttpContext)), contentType: Json);
+        return new RawJsonResult(await InspectionSql.ScheduleAsync(connection, prefix, dueSoonDays, limit, ct, ReadScope.For(request.HttpContext, ResourceKinds.Inspection, Operations.Read)), contentType: Json);
     }
 
     private static async Task<IResult> Worklist(HttpRequest request, ClaimsPrincipal user, NpgsqlDataSource dataSource, CancellationToken ct)
@@ -344,20 +353,18 @@ public static class InspectionEndpoints
         List<string> prefixes;
         if (district is not null)
         {
-            if (!DistrictScope.Covers(user, district))
+            if (await request.HttpContext.AuthorizeAsync(Operations.Create, RegistryResource.In(ResourceKinds.Inspection, district)) is { } denied)
             {
-                return WriteScope.Forbidden(district);
+                return denied;
             }
 
             prefixes = [DistrictScope.Prefix(district)];
         }
-        else if (user.IsInRole(Roles.SystemAdmin))
-        {
-            prefixes = [""];
-        }
         else
         {
-            prefixes = [.. user.FindAll(RegistryClaims.DistrictScope).Select(s => DistrictScope.Prefix(s.Value))];
+            // The districts the caller inspects in: "" (every code) for a system administrator.
+            var scope = ReadScope.For(user, ResourceKinds.Inspection, Operations.Create);
+            prefixes = scope.LikePatterns is null ? [""] : [.. scope.LikePatterns.Select(p => p[..^1])];
         }
 
         var start = CoordinateConverter.ToCgcs2000(new NetTopologySuite.Geometries.Coordinate(lon, lat), crs);

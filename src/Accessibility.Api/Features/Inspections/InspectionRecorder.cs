@@ -154,7 +154,7 @@ public sealed class InspectionRecorder(RegistryDbContext db, ChecklistCatalog ch
 
         if (http is not null)
         {
-            var stored = await InspectionSql.ByIdAsync(connection, inspection.Id, ct);
+            var stored = await InspectionSql.ByIdAsync(connection, inspection.Id, staffNames: true, ct); // the audit log keeps who inspected
             audit.Record(http, AuditActions.Create, AuditInspection, Id(inspection.Id), null, JsonNode.Parse(stored!.Value.Json)!.AsObject());
             foreach (var (defect, before) in touched)
             {

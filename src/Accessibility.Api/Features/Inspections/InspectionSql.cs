@@ -1,6 +1,7 @@
 using System.Text;
 using Accessibility.Api.Features.Defects;
 using Accessibility.Api.Features.Sharing;
+using Accessibility.Api.Infrastructure.Authorization;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -25,7 +26,7 @@ public static class InspectionSql
           'facilityKind', (SELECT fx.kind FROM facilities fx WHERE fx.id = i.facility_id),
           'districtCode', i.district_code,
           'inspectedAt', i.inspected_at,
-          'inspector', json_build_object('id', i.inspector_user_id, 'name', i.inspector_name),
+          'inspector', CASE WHEN @staff_names THEN json_build_object('id', i.inspector_user_id, 'name', i.inspector_name) END,
           'result', i.result,
           'facilityStatus', i.facility_status,
           'answers', i.answers,
@@ -59,12 +60,13 @@ public static class InspectionSql
     /// <summary>The inspection states, as the API names them.</summary>
     public static readonly IReadOnlyList<string> States = ["on_time", "due_soon", "overdue", "never"];
 
-    /// <summary>One inspection as JSON with its district, or null.</summary>
-    public static async Task<(string Json, string DistrictCode)?> ByIdAsync(NpgsqlConnection connection, long id, CancellationToken ct)
+    /// <summary>One inspection as JSON with its district, or null; the inspector named only when <paramref name="staffNames"/>.</summary>
+    public static async Task<(string Json, string DistrictCode)?> ByIdAsync(NpgsqlConnection connection, long id, bool staffNames, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(connection);
         await using var command = new NpgsqlCommand("SELECT " + InspectionJson + "::text, i.district_code FROM inspections i WHERE i.id = @id", connection);
         command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("staff_names", staffNames);
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? (reader.GetString(0), reader.GetString(1)) : null;
     }
@@ -81,17 +83,17 @@ public static class InspectionSql
 
     /// <summary>
     /// A page of inspections, newest first, as <c>{"inspections":[…],"total","limit","offset"}</c>, filtered by
-    /// facility and district prefix.
+    /// facility and district prefix, inside <paramref name="readScope"/>; inspectors named only when <paramref name="staffNames"/>.
     /// </summary>
     public static async Task<string> ListAsync(
-        NpgsqlConnection connection, long? facilityId, string? districtPrefix, int limit, int offset, CancellationToken ct, ApiKeyScope? keyScope = null)
+        NpgsqlConnection connection, long? facilityId, string? districtPrefix, int limit, int offset, bool staffNames, CancellationToken ct, ReadScope? readScope = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         const string sql = """
             WITH filtered AS (
               SELECT i.* FROM inspections i
               WHERE (@facility::bigint IS NULL OR i.facility_id = @facility) AND (@district::text IS NULL OR i.district_code LIKE @district)
-                AND (@api_key_scope::text[] IS NULL OR i.district_code LIKE ANY(@api_key_scope))),
+                AND (@read_scope::text[] IS NULL OR i.district_code LIKE ANY(@read_scope))),
             page AS (SELECT * FROM filtered i ORDER BY i.inspected_at DESC, i.id DESC LIMIT @limit OFFSET @offset)
             SELECT json_build_object(
               'inspections', COALESCE((SELECT json_agg(
@@ -102,9 +104,10 @@ public static class InspectionSql
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new NpgsqlParameter("facility", NpgsqlDbType.Bigint) { Value = (object?)facilityId ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("district", NpgsqlDbType.Text) { Value = districtPrefix is null ? DBNull.Value : districtPrefix + "%" });
-        command.Parameters.Add(ApiKeyScope.Parameter(keyScope));
+        command.Parameters.Add((readScope ?? ReadScope.Everything).Parameter());
         command.Parameters.AddWithValue("limit", limit);
         command.Parameters.AddWithValue("offset", offset);
+        command.Parameters.AddWithValue("staff_names", staffNames);
         return (string)(await command.ExecuteScalarAsync(ct))!;
     }
 
@@ -124,7 +127,7 @@ public static class InspectionSql
           LEFT JOIN LATERAL (SELECT max(i.inspected_at) AS last FROM inspections i WHERE i.facility_id = f.id) li ON true
           WHERE f.deleted_at IS NULL AND f.status NOT IN ('removed', 'under_construction')
             AND (@district::text IS NULL OR f.district_code LIKE @district OR f.township_code LIKE @district)
-            AND (@api_key_scope::text[] IS NULL OR f.district_code LIKE ANY(@api_key_scope))),
+            AND (@read_scope::text[] IS NULL OR f.district_code LIKE ANY(@read_scope))),
         st AS (
           SELECT s.*, CASE WHEN s.last IS NULL THEN 'never' WHEN s.due < now() THEN 'overdue'
                            WHEN s.due < now() + make_interval(days => @dueSoonDays) THEN 'due_soon' ELSE 'on_time' END AS state
@@ -143,7 +146,7 @@ public static class InspectionSql
     /// the counts are complete.
     /// </summary>
     public static async Task<string> ScheduleAsync(
-        NpgsqlConnection connection, string? districtPrefix, int dueSoonDays, int limit, CancellationToken ct, ApiKeyScope? keyScope = null)
+        NpgsqlConnection connection, string? districtPrefix, int dueSoonDays, int limit, CancellationToken ct, ReadScope? readScope = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         const string sql = StatesCte + """
@@ -165,7 +168,7 @@ public static class InspectionSql
             """;
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new NpgsqlParameter("district", NpgsqlDbType.Text) { Value = districtPrefix is null ? DBNull.Value : districtPrefix + "%" });
-        command.Parameters.Add(ApiKeyScope.Parameter(keyScope));
+        command.Parameters.Add((readScope ?? ReadScope.Everything).Parameter());
         command.Parameters.AddWithValue("dueSoonDays", dueSoonDays);
         command.Parameters.AddWithValue("limit", limit);
         return (string)(await command.ExecuteScalarAsync(ct))!;
@@ -189,7 +192,7 @@ public static class InspectionSql
             """;
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.Add(new NpgsqlParameter("district", NpgsqlDbType.Text) { Value = DBNull.Value });
-        command.Parameters.Add(ApiKeyScope.Parameter(null));
+        command.Parameters.Add(ReadScope.Everything.Parameter());
         command.Parameters.AddWithValue("patterns", districtPrefixes.Select(p => p + "%").ToArray());
         command.Parameters.AddWithValue("lon", lon);
         command.Parameters.AddWithValue("lat", lat);

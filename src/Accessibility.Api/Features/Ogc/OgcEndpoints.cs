@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 using Npgsql;
@@ -40,15 +41,15 @@ public static class OgcEndpoints
     public static IEndpointRouteBuilder MapOgcEndpoints(this IEndpointRouteBuilder app)
     {
         var ogc = app.MapGroup("/ogc").WithTags("OGC API Features");
-        ogc.MapGet("", Landing).WithName("OgcLandingPage").WithSummary("OGC API – Features landing page (JSON or HTML).");
-        ogc.MapGet("/conformance", Conformance).WithName("OgcConformance").WithSummary("Conformance classes implemented.");
-        ogc.MapGet("/api", Api).WithName("OgcApiDefinition").WithSummary("OpenAPI 3.0 definition of the OGC endpoints.");
-        ogc.MapGet("/collections", Collections).WithName("OgcCollections").WithSummary("The public layers: facilities, one per facility kind, road segments, districts, open defects, public reports.");
-        ogc.MapGet("/collections/{collectionId}", Collection).WithName("OgcCollection").WithSummary("One collection's metadata: extent, CRSs, links.");
+        ogc.MapGet("", Landing).WithName("OgcLandingPage").AllowAnonymous().WithSummary("OGC API – Features landing page (JSON or HTML).");
+        ogc.MapGet("/conformance", Conformance).WithName("OgcConformance").AllowAnonymous().WithSummary("Conformance classes implemented.");
+        ogc.MapGet("/api", Api).WithName("OgcApiDefinition").AllowAnonymous().WithSummary("OpenAPI 3.0 definition of the OGC endpoints.");
+        ogc.MapGet("/collections", Collections).WithName("OgcCollections").AllowAnonymous().WithSummary("The public layers: facilities, one per facility kind, road segments, districts, open defects, public reports.");
+        ogc.MapGet("/collections/{collectionId}", Collection).WithName("OgcCollection").AllowAnonymous().WithSummary("One collection's metadata: extent, CRSs, links.");
         ogc.MapGet("/collections/{collectionId}/items", Items)
-            .WithName("OgcItems")
+            .WithName("OgcItems").AllowAnonymous()
             .WithSummary("Features of a collection: bbox (bbox-crs), datetime, property filters, limit (default 10, max 10000), keyset next links; crs for the response.");
-        ogc.MapGet("/collections/{collectionId}/items/{featureId}", Item).WithName("OgcItem").WithSummary("One feature of a collection.");
+        ogc.MapGet("/collections/{collectionId}/items/{featureId}", Item).WithName("OgcItem").AllowAnonymous().WithSummary("One feature of a collection.");
         return app;
     }
 
@@ -135,8 +136,8 @@ public static class OgcEndpoints
 
         var root = Root(request);
         // With an API key, the collections of its layers (and districts): what GDAL or QGIS lists, it can read.
-        var key = ApiKeyScope.Of(request.HttpContext);
-        var layers = OgcSql.Layers(catalog).Where(l => key is null || (SharedLayers.OgcCollection(l.Id) is { } shared && key.Reads(shared))).ToList();
+        var layers = OgcSql.Layers(catalog)
+            .Where(l => AccessRules.Allows(request.HttpContext.User, Operations.Read.Name, new RegistryResource(KindOf(l), null))).ToList();
         double[]? extent;
         await using (var connection = await dataSource.OpenConnectionAsync(ct))
         {
@@ -208,6 +209,16 @@ public static class OgcEndpoints
         return JsonResult(CollectionJson(root, layer, extent));
     }
 
+    /// <summary>The kind of record of the rule table a collection holds.</summary>
+    private static string KindOf(OgcLayer layer) => SharedLayers.OgcCollection(layer.Id) switch
+    {
+        SharedLayers.Roads => ResourceKinds.Road,
+        SharedLayers.Defects => ResourceKinds.Defect,
+        SharedLayers.PublicReports => ResourceKinds.Report,
+        SharedLayers.Facilities => ResourceKinds.Facility,
+        _ => ResourceKinds.District,
+    };
+
     private static async Task<IResult> Items(
         string collectionId, HttpContext http, FacilityKindCatalog catalog, NpgsqlDataSource dataSource, CancellationToken ct)
     {
@@ -229,7 +240,7 @@ public static class OgcEndpoints
             return errors.ToResult(StatusCodes.Status400BadRequest, QueryProblemTitle);
         }
 
-        query = query with { KeyScope = ApiKeyScope.Of(http) };
+        query = query with { Scope = ReadScope.For(http, KindOf(layer), Operations.Read) };
 
         var root = Root(request);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -350,9 +361,9 @@ public static class OgcEndpoints
                 detail: "No feature " + featureId + " in collection " + layer.Id + ".");
         }
 
-        if (district is not null && ApiKeyScope.Of(request.HttpContext) is { } key && !key.Covers(district))
+        if (district is not null && await request.HttpContext.AuthorizeAsync(Operations.Read, RegistryResource.In(KindOf(layer), district)) is { } denied)
         {
-            return ApiKeyScope.OutsideDistricts(district);
+            return denied;
         }
 
         var root = Root(request);

@@ -4,6 +4,7 @@ using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 
 namespace Accessibility.Api.Features.Ogc;
 
@@ -59,7 +60,7 @@ public static class OgcCrs
 /// <param name="After">Keyset cursor: the last id of the previous page, or null for the first page.</param>
 /// <param name="Crs">Response CRS URI.</param>
 /// <param name="LatitudeFirst">Whether the response CRS puts latitude first.</param>
-/// <param name="KeyScope">The districts of the caller's API key, when it uses one: the features are limited to them.</param>
+/// <param name="Scope">The districts the caller may read (<see cref="ReadScope"/>); null for every district.</param>
 public sealed record OgcItemsQuery(
     Bbox? Bbox,
     string? DistrictPrefix,
@@ -70,7 +71,7 @@ public sealed record OgcItemsQuery(
     string? After,
     string Crs,
     bool LatitudeFirst,
-    ApiKeyScope? KeyScope = null)
+    ReadScope? Scope = null)
 {
     /// <summary>Page size when none is asked for.</summary>
     public const int DefaultLimit = 10;

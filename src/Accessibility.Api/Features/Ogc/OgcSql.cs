@@ -1,6 +1,7 @@
 using System.Text;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Sharing;
+using Accessibility.Api.Infrastructure.Authorization;
 using Npgsql;
 
 namespace Accessibility.Api.Features.Ogc;
@@ -353,7 +354,7 @@ public static class OgcSql
 
         if (layer.KeyScopeColumn is { } scoped)
         {
-            ApiKeyScope.AppendFilter(sql, command, scoped, query.KeyScope);
+            (query.Scope ?? ReadScope.Everything).AppendFilter(sql, command, scoped);
         }
 
         if (query.DistrictPrefix is { } prefix)

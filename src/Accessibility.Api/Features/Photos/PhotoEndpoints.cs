@@ -2,6 +2,7 @@ using Accessibility.Api.Data;
 using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.EntityFrameworkCore;
@@ -37,7 +38,7 @@ public static class PhotoEndpoints
     {
         var group = app.MapGroup("/api/v1/photos").WithTags("Photos");
         group.MapPost("", Upload)
-            .WithName("UploadPhoto")
+            .WithName("UploadPhoto").RequireAccess(ResourceKinds.Photo, Operations.Create)
             .WithSummary("Uploads one JPEG, PNG or WebP image (multipart field file, ≤ 10 MB, ≤ 8000 px a side, ≤ 40 MP); stored re-encoded without EXIF/GPS, XMP or comments.")
             // No .Accepts(): routing would then answer other media types with a bare 415 that names no field.
             .Produces<PhotoResponse>(StatusCodes.Status201Created)
@@ -47,14 +48,14 @@ public static class PhotoEndpoints
             // Routing applies this limit as soon as the endpoint is chosen, before authentication or antiforgery
             // (which reads the form of a cookie-authenticated request) can touch the body.
             .WithMetadata(new BodySizeLimit(MaxRequestBodyBytes))
-            .RequireAuthorization(Policies.Write).ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         group.MapGet("{id:guid}", Get)
-            .WithName("GetPhoto").WithSummary("The photo, with its SHA-256 as ETag; immutable.")
+            .WithName("GetPhoto").RequireAccess(ResourceKinds.Photo, Operations.Read).WithSummary("The photo, with its SHA-256 as ETag; immutable.")
             .Produces(StatusCodes.Status200OK, null, "image/jpeg", "image/png", "image/webp")
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("{id:guid}/thumbnail", GetThumbnail)
-            .WithName("GetPhotoThumbnail").WithSummary("JPEG thumbnail, 320 px on the long edge; immutable.")
+            .WithName("GetPhotoThumbnail").RequireAccess(ResourceKinds.Photo, Operations.Read).WithSummary("JPEG thumbnail, 320 px on the long edge; immutable.")
             .Produces(StatusCodes.Status200OK, contentType: "image/jpeg")
             .Produces(StatusCodes.Status304NotModified)
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -6,6 +6,7 @@ using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 using Microsoft.EntityFrameworkCore;
 
 namespace Accessibility.Api.Features.PlanTargets;
@@ -25,23 +26,23 @@ public static partial class PlanTargetEndpoints
     public static IEndpointRouteBuilder MapPlanTargets(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/plan-targets").WithTags("Plan targets");
-        group.MapGet("", List).WithName("ListPlanTargets")
+        group.MapGet("", List).WithName("ListPlanTargets").RequireAccess(ResourceKinds.PlanTarget, Operations.Read)
             .WithSummary("Plan targets of a district; with ancestors=true also those of the prefecture and province above it.")
             .Produces<PlanTargetList>().ProducesValidationProblem();
-        group.MapGet("{id:long}", Get).WithName("GetPlanTarget").WithSummary("One plan target, with its version as ETag.")
+        group.MapGet("{id:long}", Get).WithName("GetPlanTarget").RequireAccess(ResourceKinds.PlanTarget, Operations.Read).WithSummary("One plan target, with its version as ETag.")
             .Produces<PlanTargetResponse>().ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("", Create).WithName("CreatePlanTarget").WithSummary("Adds a target from a plan (district administrators).")
+        group.MapPost("", Create).WithName("CreatePlanTarget").RequireAccess(ResourceKinds.PlanTarget, Operations.Create).WithSummary("Adds a target from a plan (district administrators).")
             .Accepts<PlanTargetRequest>("application/json").Produces<PlanTargetResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status403Forbidden)
-            .RequireAuthorization(Policies.Administer);
-        group.MapPut("{id:long}", Update).WithName("UpdatePlanTarget")
+            ;
+        group.MapPut("{id:long}", Update).WithName("UpdatePlanTarget").RequireAccess(ResourceKinds.PlanTarget, Operations.Update)
             .WithSummary("Replaces a target; send the version read (If-Match or version), a stale one gets 409 and the current target.")
             .Accepts<PlanTargetRequest>("application/json").Produces<PlanTargetResponse>()
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status409Conflict)
-            .RequireAuthorization(Policies.Administer);
-        group.MapDelete("{id:long}", Delete).WithName("DeletePlanTarget").WithSummary("Removes a target; the audit log keeps it.")
+            ;
+        group.MapDelete("{id:long}", Delete).WithName("DeletePlanTarget").RequireAccess(ResourceKinds.PlanTarget, Operations.Delete).WithSummary("Removes a target; the audit log keeps it.")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status403Forbidden)
-            .RequireAuthorization(Policies.Administer);
+            ;
         return app;
     }
 
@@ -66,13 +67,14 @@ public static partial class PlanTargetEndpoints
         }
 
         var codes = code is null ? null : withAncestors == true ? SelfAndAncestors(code) : [code];
+        // With an API key, only the targets of its districts (the prefecture's and province's above them are outside).
+        var patterns = ReadScope.For(http, ResourceKinds.PlanTarget, Operations.Read).LikePatterns;
         var targets = await db.PlanTargets.AsNoTracking()
             .Where(t => codes == null || codes.Contains(t.DistrictCode))
+            .Where(t => patterns == null || patterns.Any(p => EF.Functions.Like(t.DistrictCode, p)))
             .OrderBy(t => t.DistrictCode).ThenBy(t => t.Indicator).ThenBy(t => t.Id)
             .ToListAsync(ct);
-        // With an API key, only the targets of its districts (the prefecture's and province's above them are outside).
-        var key = ApiKeyScope.Of(http);
-        return TypedResults.Ok(new PlanTargetList(targets.Where(t => key is null || key.Covers(t.DistrictCode)).Select(PlanTargetResponse.From).ToList()));
+        return TypedResults.Ok(new PlanTargetList(targets.Select(PlanTargetResponse.From).ToList()));
     }
 
     private static async Task<IResult> Get(long id, RegistryDbContext db, HttpContext http, CancellationToken ct)
@@ -83,9 +85,9 @@ public static partial class PlanTargetEndpoints
             return NotFound(id);
         }
 
-        if (ApiKeyScope.Of(http) is { } key && !key.Covers(target.DistrictCode))
+        if (await http.AuthorizeAsync(Operations.Read, RegistryResource.In(ResourceKinds.PlanTarget, target.DistrictCode)) is { } denied)
         {
-            return ApiKeyScope.OutsideDistricts(target.DistrictCode);
+            return denied;
         }
 
         http.Response.Headers.ETag = ETags.Format(target.Version);
@@ -107,9 +109,9 @@ public static partial class PlanTargetEndpoints
         }
 
         var code = DistrictCodes.Normalize(request.DistrictCode!);
-        if (!DistrictScope.Covers(http.User, code))
+        if (await http.AuthorizeAsync(Operations.Create, RegistryResource.In(ResourceKinds.PlanTarget, code)) is { } denied)
         {
-            return Forbidden(code);
+            return denied;
         }
 
         var target = new PlanTarget
@@ -140,6 +142,18 @@ public static partial class PlanTargetEndpoints
             return body.Problem!;
         }
 
+        // Who may change the target is settled before anything about the request is answered.
+        var target = await db.PlanTargets.SingleOrDefaultAsync(t => t.Id == id, ct);
+        if (target is null)
+        {
+            return NotFound(id);
+        }
+
+        if (await http.AuthorizeAsync(Operations.Update, RegistryResource.In(ResourceKinds.PlanTarget, target.DistrictCode)) is { } denied)
+        {
+            return denied;
+        }
+
         var errors = await ValidateAsync(request, db, ct);
         if (!ETags.TryReadIfMatch(http.Request, out var ifMatch))
         {
@@ -157,21 +171,10 @@ public static partial class PlanTargetEndpoints
             return errors.ToResult();
         }
 
-        var target = await db.PlanTargets.SingleOrDefaultAsync(t => t.Id == id, ct);
-        if (target is null)
-        {
-            return NotFound(id);
-        }
-
         var code = DistrictCodes.Normalize(request.DistrictCode!);
-        if (!DistrictScope.Covers(http.User, target.DistrictCode))
+        if (await http.AuthorizeAsync(Operations.Update, RegistryResource.In(ResourceKinds.PlanTarget, code)) is { } moved)
         {
-            return Forbidden(target.DistrictCode);
-        }
-
-        if (!DistrictScope.Covers(http.User, code))
-        {
-            return Forbidden(code);
+            return moved;
         }
 
         if (target.Version != expected)
@@ -209,9 +212,9 @@ public static partial class PlanTargetEndpoints
             return NotFound(id);
         }
 
-        if (!DistrictScope.Covers(http.User, target.DistrictCode))
+        if (await http.AuthorizeAsync(Operations.Delete, RegistryResource.In(ResourceKinds.PlanTarget, target.DistrictCode)) is { } denied)
         {
-            return Forbidden(target.DistrictCode);
+            return denied;
         }
 
         audit.Record(http, "delete", AuditEntityType, id.ToString(CultureInfo.InvariantCulture), PlanTargetResponse.From(target), null);
@@ -318,10 +321,6 @@ public static partial class PlanTargetEndpoints
 
     private static IResult NotFound(long id) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No plan target {id.ToString(CultureInfo.InvariantCulture)}.");
-
-    private static IResult Forbidden(string code) => TypedResults.Problem(
-        statusCode: StatusCodes.Status403Forbidden, title: "Outside your districts",
-        detail: $"District {code} is outside the districts you may change.");
 
     [GeneratedRegex("^[a-z][a-z0-9_]{0,79}$")]
     private static partial Regex IndicatorPattern();

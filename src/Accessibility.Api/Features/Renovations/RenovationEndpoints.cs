@@ -11,6 +11,8 @@ using Accessibility.Api.Features.Photos;
 using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Geo;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
 
@@ -40,58 +42,58 @@ public static class RenovationEndpoints
     public static IEndpointRouteBuilder MapRenovationEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/renovations").WithTags("Renovations");
-        group.MapGet("workflow", Workflow).WithName("GetRenovationWorkflow")
+        group.MapGet("workflow", Workflow).WithName("GetRenovationWorkflow").AllowAnonymous()
             .WithSummary("Statuses of a renovation case and the allowed steps with the roles that may take them.");
-        group.MapGet("items", Items).WithName("ListRenovationItems")
+        group.MapGet("items", Items).WithName("ListRenovationItems").AllowAnonymous()
             .WithSummary("Catalogue of renovation items with typical unit cost, disability categories served and the standard to meet; barriers; categories.");
-        group.MapGet("items/suggestions", Suggestions).WithName("SuggestRenovationItems")
+        group.MapGet("items/suggestions", Suggestions).WithName("SuggestRenovationItems").AllowAnonymous()
             .WithSummary("Items suggested for recorded barriers (comma-separated) and a disability category.").ProducesValidationProblem();
-        group.MapGet("statistics", Statistics).WithName("GetRenovationStatistics")
+        group.MapGet("statistics", Statistics).WithName("GetRenovationStatistics").RequireAccess(ResourceKinds.Coverage, Operations.Read)
             .WithSummary("Public: households per county by status and year the status was reached; counts below 5 suppressed, with secondary suppression so that no total minus the shown cells reveals a count below 5; counties with fewer than 5 households in all are not listed.")
             .ProducesValidationProblem();
 
-        var households = group.MapGroup("").RequireAuthorization(p => p.RequireAuthenticatedUser().RequireRole(Roles.Planner, Roles.DistrictAdmin))
+        var households = group.MapGroup("")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
-        households.MapGet("cases", List).WithName("ListRenovationCases")
+        households.MapGet("cases", List).WithName("ListRenovationCases").RequireAccess(ResourceKinds.RenovationCase, Operations.ReadPersonal)
             .WithSummary("Cases of a district (planners and district administrators of it), ID and phone masked to the last 4.")
             .Produces<RenovationCaseList>().ProducesValidationProblem();
-        households.MapGet("cases/{id:long}", Get).WithName("GetRenovationCase")
+        households.MapGet("cases/{id:long}", Get).WithName("GetRenovationCase").RequireAccess(ResourceKinds.RenovationCase, Operations.ReadPersonal)
             .WithSummary("One case in full; the read is written to the audit log.").Produces<RenovationCaseDetail>().ProducesProblem(StatusCodes.Status404NotFound);
-        households.MapPost("cases", Create).WithName("CreateRenovationCase")
+        households.MapPost("cases", Create).WithName("CreateRenovationCase").RequireAccess(ResourceKinds.RenovationCase, Operations.Create)
             .WithSummary("Registers a household (status identified); the ID number is checked (GB 11643) and stored encrypted.")
             .Accepts<RenovationCaseRequest>("application/json").Produces<RenovationCaseDetail>(StatusCodes.Status201Created)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status409Conflict);
-        households.MapPut("cases/{id:long}", Update).WithName("UpdateRenovationCase")
+        households.MapPut("cases/{id:long}", Update).WithName("UpdateRenovationCase").RequireAccess(ResourceKinds.RenovationCase, Operations.Update)
             .WithSummary("Replaces a case's data (not its status); send the version read.")
             .Accepts<RenovationCaseRequest>("application/json").Produces<RenovationCaseDetail>()
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status409Conflict);
-        households.MapPost("cases/{id:long}/transitions", Transition).WithName("TransitionRenovationCase")
+        households.MapPost("cases/{id:long}/transitions", Transition).WithName("TransitionRenovationCase").RequireAccess(ResourceKinds.RenovationCase, Operations.Update)
             .WithSummary("Moves a case one step along its workflow, if the step is allowed from its status and to the caller's role.")
             .Accepts<TransitionRequest>("application/json").Produces<RenovationCaseDetail>()
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status409Conflict);
-        households.MapGet("cases.csv", Export).WithName("ExportRenovationCases")
+        households.MapGet("cases.csv", Export).WithName("ExportRenovationCases").RequireAccess(ResourceKinds.RenovationCase, Operations.ReadPersonal)
             .WithSummary("The district's cases as CSV (ID and phone masked, no coordinates); the export is written to the audit log.")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv").ProducesValidationProblem();
-        households.MapGet("map", Map).WithName("GetRenovationMap")
+        households.MapGet("map", Map).WithName("GetRenovationMap").RequireAccess(ResourceKinds.RenovationCase, Operations.ReadPersonal)
             .WithSummary("Private GeoJSON of the district's cases for the planner's map; the read is written to the audit log.")
             .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson).ProducesValidationProblem();
-        households.MapGet("priority", Priority).WithName("GetRenovationPriority")
+        households.MapGet("priority", Priority).WithName("GetRenovationPriority").RequireAccess(ResourceKinds.RenovationCase, Operations.ReadPersonal)
             .WithSummary("Waiting households of a district by priority score, term by term.").Produces<PriorityList>().ProducesValidationProblem();
-        households.MapGet("planning", Planning).WithName("GetRenovationPlanning")
+        households.MapGet("planning", Planning).WithName("GetRenovationPlanning").RequireAccess(ResourceKinds.RenovationPlan, Operations.Read)
             .WithSummary("Per district: plan targets, accepted, pipeline, forecast at the current pace with a warning for binding targets that will be missed; budget per year.")
             .Produces<PlanningResponse>().ProducesValidationProblem();
-        households.MapGet("settings/{district}", GetSettings).WithName("GetRenovationSettings")
+        households.MapGet("settings/{district}", GetSettings).WithName("GetRenovationSettings").RequireAccess(ResourceKinds.RenovationPlan, Operations.Read)
             .WithSummary("A district's priority weights and eligible households.").Produces<RenovationSettingsResponse>();
-        group.MapPut("settings/{district}", PutSettings).WithName("UpdateRenovationSettings")
+        group.MapPut("settings/{district}", PutSettings).WithName("UpdateRenovationSettings").RequireAccess(ResourceKinds.RenovationPlan, Operations.Update)
             .WithSummary("Sets a district's priority weights and eligible households (district administrators).")
             .Accepts<RenovationSettingsRequest>("application/json").Produces<RenovationSettingsResponse>()
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
-            .RequireAuthorization(p => p.RequireAuthenticatedUser().RequireRole(Roles.DistrictAdmin)).ProducesProblem(StatusCodes.Status403Forbidden);
-        group.MapPut("budgets/{district}/{year:int}", PutBudget).WithName("UpdateRenovationBudget")
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        group.MapPut("budgets/{district}/{year:int}", PutBudget).WithName("UpdateRenovationBudget").RequireAccess(ResourceKinds.RenovationPlan, Operations.Update)
             .WithSummary("Sets the budget allocated to renovations in a district for a year (district administrators).")
             .Accepts<BudgetRequest>("application/json").Produces(StatusCodes.Status204NoContent)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
-            .RequireAuthorization(p => p.RequireAuthenticatedUser().RequireRole(Roles.DistrictAdmin)).ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         return app;
     }
 
@@ -100,11 +102,8 @@ public static class RenovationEndpoints
     /// district administrator whose districts include it. System administrators see households only through
     /// aggregates, as the public does.
     /// </summary>
-    public static bool MaySeeHouseholds(ClaimsPrincipal user, string districtCode)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        return (user.IsInRole(Roles.Planner) || user.IsInRole(Roles.DistrictAdmin)) && DistrictScope.Covers(user, districtCode);
-    }
+    public static bool MaySeeHouseholds(ClaimsPrincipal user, string districtCode) =>
+        AccessRules.Allows(user, Operations.ReadPersonal.Name, RegistryResource.In(ResourceKinds.RenovationCase, districtCode));
 
     private static WorkflowResponse Workflow() => new(RenovationWorkflow.All, RenovationWorkflow.Transitions);
 
@@ -141,11 +140,10 @@ public static class RenovationEndpoints
         }
 
         var connection = await WriteResults.OpenAsync(db, ct);
-        var rows = await RenovationSql.CountsAsync(connection, prefix, ct);
-        // With an API key, only the counties of its districts (suppression is per county, so dropping whole counties changes nothing).
-        var key = ApiKeyScope.Of(http);
+        // With an API key, only the counties of its districts (suppression is per county, so leaving out whole counties changes nothing).
+        var rows = await RenovationSql.CountsAsync(connection, prefix, ct, ReadScope.For(http, ResourceKinds.Coverage, Operations.Read));
         // A county with fewer than 5 households in all is left out, as one without any: a few cannot be told from none.
-        var districts = rows.Where(r => key is null || key.Covers(r.District)).GroupBy(r => r.District, StringComparer.Ordinal)
+        var districts = rows.GroupBy(r => r.District, StringComparer.Ordinal)
             .Select(g => (District: g.Key, Table: SuppressedTable.Published(g.Select(r => (r.Status, r.Year, r.Count)))))
             .Where(d => d.Table is not null).Select(d =>
         {
@@ -170,7 +168,7 @@ public static class RenovationEndpoints
     private static async Task<IResult> List(
         HttpContext http, string? district, string? status, int? limit, int? offset, RegistryDbContext db, PersonalDataProtector protector, CancellationToken ct)
     {
-        var scope = Scope(http.User, district, out var prefix);
+        var (scope, prefix) = await ScopeAsync(http, district, Operations.ReadPersonal, ResourceKinds.RenovationCase);
         if (scope is not null)
         {
             return scope;
@@ -191,7 +189,7 @@ public static class RenovationEndpoints
     private static async Task<IResult> Get(long id, HttpContext http, RegistryDbContext db, PersonalDataProtector protector, RenovationItemCatalog catalog, AuditLog audit, CancellationToken ct)
     {
         var c = await db.RenovationCases.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct);
-        if (c is null || !MaySeeHouseholds(http.User, c.DistrictCode))
+        if (c is null || !await http.MayAsync(Operations.ReadPersonal, RegistryResource.In(ResourceKinds.RenovationCase, c.DistrictCode)))
         {
             // Not found, whether it does not exist or lies outside the caller's districts: no household's existence leaks.
             return WriteResults.NotFound(id);
@@ -219,9 +217,9 @@ public static class RenovationEndpoints
             return errors.ToResult();
         }
 
-        if (!MaySeeHouseholds(http.User, input.DistrictCode))
+        if (await http.AuthorizeAsync(Operations.Create, RegistryResource.In(ResourceKinds.RenovationCase, input.DistrictCode)) is { } denied)
         {
-            return WriteScope.Forbidden(input.DistrictCode);
+            return denied;
         }
 
         var hash = protector.Hash(input.IdNumber!);
@@ -274,7 +272,7 @@ public static class RenovationEndpoints
         }
 
         var c = await db.RenovationCases.SingleOrDefaultAsync(x => x.Id == id, ct);
-        if (c is null || !MaySeeHouseholds(http.User, c.DistrictCode))
+        if (c is null || !await http.MayAsync(Operations.Update, RegistryResource.In(ResourceKinds.RenovationCase, c.DistrictCode)))
         {
             return WriteResults.NotFound(id);
         }
@@ -292,9 +290,9 @@ public static class RenovationEndpoints
             return errors.ToResult();
         }
 
-        if (!MaySeeHouseholds(http.User, input.DistrictCode))
+        if (await http.AuthorizeAsync(Operations.Update, RegistryResource.In(ResourceKinds.RenovationCase, input.DistrictCode)) is { } denied)
         {
-            return WriteScope.Forbidden(input.DistrictCode);
+            return denied;
         }
 
         if (input.IdNumber is not null)
@@ -347,7 +345,7 @@ public static class RenovationEndpoints
         }
 
         var c = await db.RenovationCases.SingleOrDefaultAsync(x => x.Id == id, ct);
-        if (c is null || !MaySeeHouseholds(http.User, c.DistrictCode))
+        if (c is null || !await http.MayAsync(Operations.Update, RegistryResource.In(ResourceKinds.RenovationCase, c.DistrictCode)))
         {
             return WriteResults.NotFound(id);
         }
@@ -472,7 +470,7 @@ public static class RenovationEndpoints
 
     private static async Task<IResult> Export(HttpContext http, string? district, string? status, RegistryDbContext db, PersonalDataProtector protector, AuditLog audit, CancellationToken ct)
     {
-        var scope = Scope(http.User, district, out var prefix);
+        var (scope, prefix) = await ScopeAsync(http, district, Operations.ReadPersonal, ResourceKinds.RenovationCase);
         if (scope is not null)
         {
             return scope;
@@ -536,7 +534,7 @@ public static class RenovationEndpoints
 
     private static async Task<IResult> Map(HttpContext http, string? district, string? status, RegistryDbContext db, AuditLog audit, CancellationToken ct)
     {
-        var scope = Scope(http.User, district, out var prefix);
+        var (scope, prefix) = await ScopeAsync(http, district, Operations.ReadPersonal, ResourceKinds.RenovationCase);
         if (scope is not null)
         {
             return scope;
@@ -563,7 +561,7 @@ public static class RenovationEndpoints
 
     private static async Task<IResult> Priority(HttpContext http, string? district, DateOnly? asOf, RegistryDbContext db, PersonalDataProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        var scope = Scope(http.User, district, out var prefix);
+        var (scope, prefix) = await ScopeAsync(http, district, Operations.ReadPersonal, ResourceKinds.RenovationCase);
         if (scope is not null)
         {
             return scope;
@@ -585,7 +583,7 @@ public static class RenovationEndpoints
 
     private static async Task<IResult> Planning(HttpContext http, string? district, int? year, DateOnly? asOf, RegistryDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        var scope = Scope(http.User, district, out var prefix);
+        var (scope, prefix) = await ScopeAsync(http, district, Operations.Read, ResourceKinds.RenovationPlan);
         if (scope is not null)
         {
             return scope;
@@ -618,7 +616,7 @@ public static class RenovationEndpoints
 
     private static async Task<IResult> GetSettings(string district, HttpContext http, RegistryDbContext db, CancellationToken ct)
     {
-        var scope = Scope(http.User, district, out _);
+        var (scope, _) = await ScopeAsync(http, district, Operations.Read, ResourceKinds.RenovationPlan);
         if (scope is not null)
         {
             return scope;
@@ -631,7 +629,7 @@ public static class RenovationEndpoints
 
     private static async Task<IResult> PutSettings(string district, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
     {
-        var scope = Scope(http.User, district, out _);
+        var (scope, _) = await ScopeAsync(http, district, Operations.Update, ResourceKinds.RenovationPlan);
         if (scope is not null)
         {
             return scope;
@@ -696,7 +694,7 @@ public static class RenovationEndpoints
 
     private static async Task<IResult> PutBudget(string district, int year, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
     {
-        var scope = Scope(http.User, district, out _);
+        var (scope, _) = await ScopeAsync(http, district, Operations.Update, ResourceKinds.RenovationPlan);
         if (scope is not null)
         {
             return scope;
@@ -748,22 +746,19 @@ public static class RenovationEndpoints
 
     // ------------------------------------------------------------------ helpers
 
-    /// <summary>Checks the <c>district</c> parameter of a household read: required, well-formed, and in the caller's scope.</summary>
-    private static IResult? Scope(ClaimsPrincipal user, string? district, out string prefix)
+    /// <summary>
+    /// Checks the <c>district</c> parameter of a household read or plan change: required, well-formed, and admitted by the
+    /// rule table for <paramref name="operation"/> on <paramref name="kind"/> there; the district's code prefix.
+    /// </summary>
+    private static async Task<(IResult? Refusal, string Prefix)> ScopeAsync(
+        HttpContext http, string? district, OperationAuthorizationRequirement operation, string kind)
     {
-        prefix = "";
         if (!DistrictCodes.TryNormalize(district, out var code) || code.Length != 6)
         {
-            return JsonBody.Invalid(StatusCodes.Status400BadRequest, "district", "Required: a county, prefecture or province code (GB/T 2260).");
+            return (JsonBody.Invalid(StatusCodes.Status400BadRequest, "district", "Required: a county, prefecture or province code (GB/T 2260)."), "");
         }
 
-        if (!MaySeeHouseholds(user, code))
-        {
-            return WriteScope.Forbidden(code);
-        }
-
-        prefix = DistrictScope.Prefix(code);
-        return null;
+        return await http.AuthorizeAsync(operation, RegistryResource.In(kind, code)) is { } refused ? (refused, "") : (null, DistrictScope.Prefix(code));
     }
 
     private static DateOnly Today(TimeProvider clock) =>

@@ -1,3 +1,4 @@
+using Accessibility.Api.Infrastructure.Authorization;
 using Npgsql;
 
 namespace Accessibility.Api.Features.Renovations;
@@ -10,16 +11,19 @@ namespace Accessibility.Api.Features.Renovations;
 public static class RenovationSql
 {
     /// <summary>Households by county, status and year the status was reached: the public statistics before suppression.</summary>
-    public static async Task<List<(string District, string Status, int Year, int Count)>> CountsAsync(NpgsqlConnection connection, string prefix, CancellationToken ct)
+    public static async Task<List<(string District, string Status, int Year, int Count)>> CountsAsync(
+        NpgsqlConnection connection, string prefix, CancellationToken ct, ReadScope? scope = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         const string sql = """
             SELECT district_code, status, extract(year FROM status_changed_at AT TIME ZONE 'Asia/Shanghai')::int AS year, count(*)::int
             FROM renovation_cases WHERE district_code LIKE @prefix || '%'
+              AND (@read_scope::text[] IS NULL OR district_code LIKE ANY(@read_scope))
             GROUP BY 1, 2, 3 ORDER BY 1, 3, 2
             """;
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.AddWithValue("prefix", prefix);
+        command.Parameters.Add((scope ?? ReadScope.Everything).Parameter());
         await using var reader = await command.ExecuteReaderAsync(ct);
         var rows = new List<(string, string, int, int)>();
         while (await reader.ReadAsync(ct))

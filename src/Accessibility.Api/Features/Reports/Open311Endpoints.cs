@@ -3,6 +3,7 @@ using Accessibility.Api.Features.Photos;
 using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Geo;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 using NetTopologySuite.Geometries;
 using Npgsql;
 
@@ -27,20 +28,20 @@ public static class Open311Endpoints
     {
         var group = app.MapGroup("/open311/v2").WithTags("Open311");
         group.MapGet("discovery.{format}", Discovery)
-            .WithName("Open311Discovery").WithSummary("Open311 service discovery: endpoint, specification, formats.");
+            .WithName("Open311Discovery").AllowAnonymous().WithSummary("Open311 service discovery: endpoint, specification, formats.");
         group.MapGet("services.{format}", Services)
-            .WithName("Open311Services").WithSummary("Report categories with Chinese and English names.");
+            .WithName("Open311Services").AllowAnonymous().WithSummary("Report categories with Chinese and English names.");
         group.MapGet("services/{code}.{format}", ServiceDefinition)
-            .WithName("Open311ServiceDefinition").WithSummary("Attributes of one category.");
+            .WithName("Open311ServiceDefinition").AllowAnonymous().WithSummary("Attributes of one category.");
         group.MapPost("requests.{format}", PostRequest)
-            .WithName("Open311PostRequest").WithSummary("Files a report (anonymous: rate-limited; api_key or Bearer token: a hotline on a caller's behalf).")
+            .WithName("Open311PostRequest").RequireAccess(ResourceKinds.Report, Operations.Create).WithSummary("Files a report (anonymous: rate-limited; api_key or Bearer token: a hotline on a caller's behalf).")
             .WithMetadata(new BodySizeLimit(PhotoEndpoints.MaxRequestBodyBytes))
             .RequireRateLimiting(RateLimitPolicy)
             .DisableAntiforgery();
         group.MapGet("requests.{format}", GetRequests)
-            .WithName("Open311GetRequests").WithSummary("Reports by id, category, status and date (≤ 90 days); extension: lat, long, radius (m).");
+            .WithName("Open311GetRequests").RequireAccess(ResourceKinds.Report, Operations.Read).WithSummary("Reports by id, category, status and date (≤ 90 days); extension: lat, long, radius (m).");
         group.MapGet("requests/{id}.{format}", GetRequest)
-            .WithName("Open311GetRequest").WithSummary("One report.");
+            .WithName("Open311GetRequest").RequireAccess(ResourceKinds.Report, Operations.Read).WithSummary("One report.");
         return app;
     }
 
@@ -260,7 +261,7 @@ public static class Open311Endpoints
         }
 
         var filter = new ReportFilter(ids, codes, status, ids is null ? start : null, ids is null ? end : null, near, radius, null, null, 1000,
-            ApiKeyScope.Of(request.HttpContext));
+            ReadScope.For(request.HttpContext, ResourceKinds.Report, Operations.Read));
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var reports = await ReportSql.SearchAsync(connection, filter, ct);
         return Open311Format.List(format, "service_requests", "request", reports.Select(r => ToOpen311(r, request)));
@@ -285,7 +286,7 @@ public static class Open311Endpoints
             return Open311Format.Error(format, 404, "No service request " + id + ".");
         }
 
-        return ApiKeyScope.Of(request.HttpContext) is { } key && !key.Covers(reports[0].DistrictCode)
+        return !await request.HttpContext.MayAsync(Operations.Read, RegistryResource.In(ResourceKinds.Report, reports[0].DistrictCode))
             ? Open311Format.Error(format, 403, "Service request " + id + " is in district " + reports[0].DistrictCode + ", outside the districts of this API key.")
             : Open311Format.List(format, "service_requests", "request", reports.Select(r => ToOpen311(r, request)));
     }

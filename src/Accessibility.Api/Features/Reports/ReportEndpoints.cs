@@ -7,6 +7,7 @@ using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -30,39 +31,39 @@ public static class ReportEndpoints
     {
         var group = app.MapGroup("/api/v1/reports").WithTags("Reports");
         group.MapGet("{id:long}", Track)
-            .WithName("TrackReport").WithSummary("A report's public status and history (no contact data).")
+            .WithName("TrackReport").RequireAccess(ResourceKinds.Report, Operations.Read).WithSummary("A report's public status and history (no contact data).")
             .Produces(StatusCodes.Status200OK, contentType: Json).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("{id:long}/me-too", MeToo)
-            .WithName("MeTooReport").WithSummary("Adds a \"me too\" to an open report (anonymous, rate-limited).")
+            .WithName("MeTooReport").RequireAccess(ResourceKinds.Report, Operations.Create).WithSummary("Adds a \"me too\" to an open report (anonymous, rate-limited).")
             .Produces(StatusCodes.Status200OK, contentType: Json).ProducesProblem(StatusCodes.Status409Conflict)
             .RequireRateLimiting(Open311Endpoints.RateLimitPolicy);
         group.MapPost("{id:long}/reopen", Reopen)
-            .WithName("ReopenReport").WithSummary("The reporter reopens a closed report within 30 days, with the reporter key from filing.")
+            .WithName("ReopenReport").RequireAccess(ResourceKinds.Report, Operations.Create).WithSummary("The reporter reopens a closed report within 30 days, with the reporter key from filing.")
             .Accepts<ReopenRequest>(Json).Produces(StatusCodes.Status200OK, contentType: Json)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict)
             .RequireRateLimiting(Open311Endpoints.RateLimitPolicy);
         group.MapGet("", Queue)
-            .WithName("ReportQueue").WithSummary("Reports in the caller's districts, newest first, with contact data, for triage.")
-            .Produces(StatusCodes.Status200OK, contentType: Json).RequireWriteAccess();
+            .WithName("ReportQueue").RequireAccess(ResourceKinds.Report, Operations.ReadPersonal).WithSummary("Reports in the caller's districts, newest first, with contact data, for triage.")
+            .Produces(StatusCodes.Status200OK, contentType: Json);
         group.MapPost("{id:long}/accept", Accept)
-            .WithName("AcceptReport").WithSummary("Accepts a new report: a defect on the facility (or joins its unclosed one), or a task to register a missing facility.")
+            .WithName("AcceptReport").RequireAccess(ResourceKinds.Report, Operations.Triage).WithSummary("Accepts a new report: a defect on the facility (or joins its unclosed one), or a task to register a missing facility.")
             .Accepts<AcceptReportRequest>(Json).Produces(StatusCodes.Status200OK, contentType: Json)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status403Forbidden)
-            .RequireWriteAccess();
+            ;
         group.MapPost("{id:long}/reject", Reject)
-            .WithName("RejectReport").WithSummary("Rejects a new or accepted report, with a reason.")
+            .WithName("RejectReport").RequireAccess(ResourceKinds.Report, Operations.Triage).WithSummary("Rejects a new or accepted report, with a reason.")
             .Accepts<RejectReportRequest>(Json).Produces(StatusCodes.Status200OK, contentType: Json)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status403Forbidden)
-            .RequireWriteAccess();
+            ;
         group.MapPost("{id:long}/merge", Merge)
-            .WithName("MergeReport").WithSummary("Marks a report a duplicate of another (its own duplicates follow).")
+            .WithName("MergeReport").RequireAccess(ResourceKinds.Report, Operations.Triage).WithSummary("Marks a report a duplicate of another (its own duplicates follow).")
             .Accepts<MergeReportRequest>(Json).Produces(StatusCodes.Status200OK, contentType: Json)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status403Forbidden)
-            .RequireWriteAccess();
+            ;
         group.MapPost("{id:long}/unmerge", Unmerge)
-            .WithName("UnmergeReport").WithSummary("Separates a duplicate from the report it was linked to.")
+            .WithName("UnmergeReport").RequireAccess(ResourceKinds.Report, Operations.Triage).WithSummary("Separates a duplicate from the report it was linked to.")
             .Produces(StatusCodes.Status200OK, contentType: Json).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status403Forbidden)
-            .RequireWriteAccess();
+            ;
         return app;
     }
 
@@ -75,9 +76,9 @@ public static class ReportEndpoints
             return WriteResults.NotFound(id);
         }
 
-        if (ApiKeyScope.Of(request.HttpContext) is { } key && !key.Covers(found[0].DistrictCode))
+        if (await request.HttpContext.AuthorizeAsync(Operations.Read, RegistryResource.In(ResourceKinds.Report, found[0].DistrictCode)) is { } denied)
         {
-            return ApiKeyScope.OutsideDistricts(found[0].DistrictCode);
+            return denied;
         }
 
         var history = await ReportSql.HistoryAsync(connection, id, ct);
@@ -168,8 +169,8 @@ public static class ReportEndpoints
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         // The 90-day window of Open311 does not apply to the staff queue.
-        var filter = new ReportFilter(null, null, null, null, null, null, 0, prefix, statuses, limit);
-        var reports = (await ReportSql.SearchAsync(connection, filter, ct)).Where(r => WriteScope.Allows(http.User, r.DistrictCode)).ToList();
+        var filter = new ReportFilter(null, null, null, null, null, null, 0, prefix, statuses, limit, ReadScope.For(http, ResourceKinds.Report, Operations.ReadPersonal));
+        var reports = await ReportSql.SearchAsync(connection, filter, ct);
         var contacts = await ContactsAsync(connection, [.. reports.Select(r => r.Id)], ct);
         var list = reports.Select(r =>
         {
@@ -230,9 +231,9 @@ public static class ReportEndpoints
                 return errors.Add("facilityId", "No facility " + WriteResults.Id(facilityId.Value) + ".").ToResult();
             }
 
-            if (!WriteScope.Allows(http.User, facility.DistrictCode))
+            if (await http.AuthorizeAsync(Operations.Triage, RegistryResource.In(ResourceKinds.Report, facility.DistrictCode)) is { } denied)
             {
-                return WriteScope.Forbidden(facility.DistrictCode);
+                return denied;
             }
 
             var hasChecklist = checklists.TryGet(facility.Kind, out var kindChecklist);
@@ -335,9 +336,9 @@ public static class ReportEndpoints
                 return errors.Add("into", "Name another existing report.").ToResult();
             }
 
-            if (!WriteScope.Allows(http.User, into.DistrictCode))
+            if (await http.AuthorizeAsync(Operations.Triage, RegistryResource.In(ResourceKinds.Report, into.DistrictCode)) is { } denied)
             {
-                return WriteScope.Forbidden(into.DistrictCode);
+                return denied;
             }
 
             // The report's own duplicates move along, so duplicates never chain.
@@ -383,9 +384,9 @@ public static class ReportEndpoints
             return WriteResults.NotFound(id);
         }
 
-        if (checkScope && !WriteScope.Allows(http.User, report.DistrictCode))
+        if (checkScope && await http.AuthorizeAsync(Operations.Triage, RegistryResource.In(ResourceKinds.Report, report.DistrictCode)) is { } denied)
         {
-            return WriteScope.Forbidden(report.DistrictCode);
+            return denied;
         }
 
         var before = new { status = report.Status, duplicateOf = report.DuplicateOfId, defectId = report.DefectId };

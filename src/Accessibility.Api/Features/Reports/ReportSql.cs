@@ -1,5 +1,6 @@
 using System.Text;
 using Accessibility.Api.Features.Sharing;
+using Accessibility.Api.Infrastructure.Authorization;
 using NetTopologySuite.Geometries;
 using Npgsql;
 
@@ -42,10 +43,10 @@ public sealed record PublicReport(
 /// <param name="DistrictPrefix">District code prefix (staff lists).</param>
 /// <param name="Statuses">Internal statuses (staff lists).</param>
 /// <param name="Limit">Most rows.</param>
-/// <param name="KeyScope">The districts of the caller's API key, when it uses one (applies to id lookups too).</param>
+/// <param name="Scope">The districts the caller may read (<see cref="ReadScope"/>); null for every district.</param>
 public sealed record ReportFilter(
     IReadOnlyList<long>? Ids, IReadOnlyList<string>? ServiceCodes, string? Open311Status, DateTimeOffset? Start, DateTimeOffset? End,
-    Point? Near, double RadiusMetres, string? DistrictPrefix, IReadOnlyList<string>? Statuses, int Limit, ApiKeyScope? KeyScope = null);
+    Point? Near, double RadiusMetres, string? DistrictPrefix, IReadOnlyList<string>? Statuses, int Limit, ReadScope? Scope = null);
 
 /// <summary>Every SQL statement of the reports feature; values are always parameters.</summary>
 public static class ReportSql
@@ -67,7 +68,7 @@ public static class ReportSql
         ArgumentNullException.ThrowIfNull(filter);
         await using var command = new NpgsqlCommand { Connection = connection };
         var sql = new StringBuilder("SELECT ").Append(PublicColumns).Append(" FROM reports r WHERE true");
-        ApiKeyScope.AppendFilter(sql, command, "r.district_code", filter.KeyScope);
+        (filter.Scope ?? ReadScope.Everything).AppendFilter(sql, command, "r.district_code");
         if (filter.Ids is { } ids)
         {
             sql.Append(" AND r.id = ANY(@ids)");

@@ -5,6 +5,7 @@ using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Geo;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
 using Npgsql;
@@ -27,33 +28,33 @@ public static class RoadEndpoints
     {
         var group = app.MapGroup("/api/v1/roads").WithTags("Roads");
         group.MapGet("", List)
-            .WithName("ListRoads")
+            .WithName("ListRoads").RequireAccess(ResourceKinds.Road, Operations.Read)
             .WithSummary("Road segments as a GeoJSON FeatureCollection, filtered by bbox, district (with its children), roadClass and status, paged.")
             .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
             .ProducesValidationProblem();
         group.MapGet("{id:long}", Get)
-            .WithName("GetRoad").WithSummary("One road segment as a GeoJSON Feature with its length in metres, and its version as ETag.")
+            .WithName("GetRoad").RequireAccess(ResourceKinds.Road, Operations.Read).WithSummary("One road segment as a GeoJSON Feature with its length in metres, and its version as ETag.")
             .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone);
         group.MapPost("", Create)
-            .WithName("CreateRoad").WithSummary("Creates a road segment (LineString); coordinates are converted from the declared CRS to CGCS2000.")
+            .WithName("CreateRoad").RequireAccess(ResourceKinds.Road, Operations.Create).WithSummary("Creates a road segment (LineString); coordinates are converted from the declared CRS to CGCS2000.")
             .Accepts<RoadRequest>("application/json")
             .Produces(StatusCodes.Status201Created, contentType: RawJsonResult.GeoJson)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .RequireWriteAccess();
+            ;
         group.MapPut("{id:long}", Update)
-            .WithName("UpdateRoad").WithSummary("Replaces a road segment; send the version read (If-Match or version), a stale one gets 409 and the current segment.")
+            .WithName("UpdateRoad").RequireAccess(ResourceKinds.Road, Operations.Update).WithSummary("Replaces a road segment; send the version read (If-Match or version), a stale one gets 409 and the current segment.")
             .Accepts<RoadRequest>("application/json")
             .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status403Forbidden)
-            .RequireWriteAccess();
+            ;
         group.MapDelete("{id:long}", Delete)
-            .WithName("DeleteRoad").WithSummary("Soft-deletes a road segment.")
+            .WithName("DeleteRoad").RequireAccess(ResourceKinds.Road, Operations.Delete).WithSummary("Soft-deletes a road segment.")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status403Forbidden)
-            .RequireWriteAccess();
+            ;
         return app;
     }
 
@@ -74,10 +75,14 @@ public static class RoadEndpoints
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var stored = await RoadSql.FeatureByIdAsync(connection, id, ct);
+        if (stored is not null && await http.AuthorizeAsync(Operations.Read, RegistryResource.In(ResourceKinds.Road, stored.DistrictCode)) is { } denied)
+        {
+            return denied;
+        }
+
         return stored switch
         {
             null => WriteResults.NotFound(id),
-            _ when ApiKeyScope.Of(http) is { } key && !key.Covers(stored.DistrictCode) => ApiKeyScope.OutsideDistricts(stored.DistrictCode),
             { Deleted: true } => WriteResults.Gone(id),
             _ => new RawJsonResult(stored.Json) { ETag = ETags.Format(stored.Version) },
         };
@@ -101,7 +106,7 @@ public static class RoadEndpoints
             return errors.ToResult();
         }
 
-        var (county, township, refusal) = await GeoRecordWrites<RoadSegment>.PlaceAsync(http, db, input.Geometry, request.DistrictCode, errors, ct);
+        var (county, township, refusal) = await GeoRecordWrites<RoadSegment>.PlaceAsync(http, db, input.Geometry, request.DistrictCode, errors, ct, Operations.Create);
         if (refusal is not null)
         {
             return refusal;
@@ -134,15 +139,16 @@ public static class RoadEndpoints
             return body.Problem!;
         }
 
-        if ((ifMatch ?? request.Version) is not { } expected)
-        {
-            return GeoRecordWrites<RoadSegment>.VersionRequired();
-        }
-
-        var (road, notWritable) = await Writes.LoadForWriteAsync(id, http, db, ct);
+        // Who may change the record is settled before anything about the request is answered.
+        var (road, notWritable) = await Writes.LoadForWriteAsync(id, http, db, ct, Operations.Update);
         if (road is null)
         {
             return notWritable!;
+        }
+
+        if ((ifMatch ?? request.Version) is not { } expected)
+        {
+            return GeoRecordWrites<RoadSegment>.VersionRequired();
         }
 
         var errors = new FieldErrors();
@@ -151,7 +157,7 @@ public static class RoadEndpoints
             return errors.ToResult();
         }
 
-        var (county, township, refusal) = await GeoRecordWrites<RoadSegment>.PlaceAsync(http, db, input.Geometry, request.DistrictCode, errors, ct);
+        var (county, township, refusal) = await GeoRecordWrites<RoadSegment>.PlaceAsync(http, db, input.Geometry, request.DistrictCode, errors, ct, Operations.Update);
         if (refusal is not null)
         {
             return refusal;

@@ -8,8 +8,9 @@ namespace Accessibility.Api.Features.Sharing;
 /// an unknown, revoked or expired key is 401 (even on public routes, so a department notices at once);
 /// a key is read-only (any other method than GET/HEAD is 403); a route not shared through keys is 403; a layer the key
 /// was not given is 403; a district named in the request (<c>district</c>, <c>parent</c>, <c>{districtCode}</c>) outside
-/// the key's districts is 403. Lists without a district are filtered to the key's districts by the endpoints
-/// (<see cref="ApiKeyScope.AppendFilter"/>), and single records outside them are 403. Admitted requests are counted.
+/// the key's districts is 403. Lists without a district are filtered to the key's districts by the queries
+/// (<see cref="Infrastructure.Authorization.ReadScope"/>), and single records outside them are 403 by the rule table
+/// (<see cref="Infrastructure.Authorization.AccessRules"/>). Admitted requests are counted.
 /// </summary>
 public static class ApiKeyAccess
 {

@@ -4,6 +4,7 @@ using Accessibility.Api.Data;
 using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -26,22 +27,22 @@ public static class ApiKeyEndpoints
     /// <summary>Maps the routes.</summary>
     public static IEndpointRouteBuilder MapApiKeyEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/api-keys").WithTags("Sharing").RequireAuthorization(Policies.Administer)
+        var group = app.MapGroup("/api/v1/api-keys").WithTags("Sharing")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapGet("", List)
-            .WithName("ListApiKeys").WithSummary("API keys the caller manages, with their requests in the last 30 days (never their secrets).")
+            .WithName("ListApiKeys").RequireAccess(ResourceKinds.ApiKey, Operations.Administer).WithSummary("API keys the caller manages, with their requests in the last 30 days (never their secrets).")
             .Produces<List<ApiKeySummary>>();
         group.MapPost("", Create)
-            .WithName("CreateApiKey").WithSummary("Issues a read-only API key to a department for districts and layers; the secret is in this response only.")
+            .WithName("CreateApiKey").RequireAccess(ResourceKinds.ApiKey, Operations.Administer).WithSummary("Issues a read-only API key to a department for districts and layers; the secret is in this response only.")
             .Accepts<CreateApiKeyRequest>(Json).Produces<CreatedApiKey>(StatusCodes.Status201Created)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("{id:long}", Get)
-            .WithName("GetApiKey").WithSummary("One API key.").Produces<ApiKeySummary>().ProducesProblem(StatusCodes.Status404NotFound);
+            .WithName("GetApiKey").RequireAccess(ResourceKinds.ApiKey, Operations.Administer).WithSummary("One API key.").Produces<ApiKeySummary>().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapDelete("{id:long}", Revoke)
-            .WithName("RevokeApiKey").WithSummary("Revokes an API key: it stops working at once; the record and its usage stay.")
+            .WithName("RevokeApiKey").RequireAccess(ResourceKinds.ApiKey, Operations.Administer).WithSummary("Revokes an API key: it stops working at once; the record and its usage stay.")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("{id:long}/usage", Usage)
-            .WithName("GetApiKeyUsage").WithSummary("Requests of a key per day (China Standard Time), layer and route, from..to (default the last 30 days).")
+            .WithName("GetApiKeyUsage").RequireAccess(ResourceKinds.ApiKey, Operations.Administer).WithSummary("Requests of a key per day (China Standard Time), layer and route, from..to (default the last 30 days).")
             .Produces<ApiKeyUsageReport>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }

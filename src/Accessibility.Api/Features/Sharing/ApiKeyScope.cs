@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
-using System.Text;
 using Accessibility.Api.Features.Auth;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace Accessibility.Api.Features.Sharing;
 
@@ -15,7 +12,7 @@ namespace Accessibility.Api.Features.Sharing;
 /// A key's principal deliberately has none of the registry's roles and no <see cref="RegistryClaims.DistrictScope"/>
 /// claims, so every role or district check of the other features (writes, household cases, administration)
 /// refuses it without knowing about keys; it is only "signed in", which lifts the staff-name redaction of
-/// inspections and defects (<see cref="Infrastructure.PublicView"/>) for the records a key may read.
+/// inspections and defects (read-personal rows of <see cref="Infrastructure.Authorization.AccessRules"/>) for the records a key may read.
 /// </remarks>
 public sealed class ApiKeyScope
 {
@@ -48,7 +45,7 @@ public sealed class ApiKeyScope
     /// <summary>Layers the key reads.</summary>
     public IReadOnlyList<string> Layers { get; }
 
-    /// <summary>SQL <c>LIKE</c> patterns of the districts (code prefix and <c>%</c>; digits only, so no stray wildcard).</summary>
+    /// <summary>SQL <c>LIKE</c> patterns of the districts (code prefix and <c>%</c>), for <see cref="Infrastructure.Authorization.ReadScope"/>.</summary>
     public string[] LikePatterns { get; }
 
     /// <summary>Whether <paramref name="districtCode"/> lies inside the key's districts.</summary>
@@ -98,30 +95,6 @@ public sealed class ApiKeyScope
 
         return new ApiKeyScope(id, [.. user.FindAll(DistrictClaim).Select(c => c.Value)], [.. user.FindAll(LayerClaim).Select(c => c.Value)]);
     }
-
-    /// <summary>
-    /// Appends <c>AND {column} LIKE ANY(@api_key_scope)</c> when <paramref name="scope"/> is a key's, so that a list
-    /// holds only the rows of the key's districts; nothing otherwise. <paramref name="column"/> is a fixed fragment.
-    /// </summary>
-    public static void AppendFilter(StringBuilder sql, NpgsqlCommand command, string column, ApiKeyScope? scope)
-    {
-        ArgumentNullException.ThrowIfNull(sql);
-        ArgumentNullException.ThrowIfNull(command);
-        if (scope is null)
-        {
-            return;
-        }
-
-        sql.Append(" AND ").Append(column).Append(" LIKE ANY(@api_key_scope)");
-        command.Parameters.Add(Parameter(scope));
-    }
-
-    /// <summary>
-    /// The parameter <c>@api_key_scope</c> for fixed SQL that reads
-    /// <c>(@api_key_scope::text[] IS NULL OR x.district_code LIKE ANY(@api_key_scope))</c>: the key's patterns, or null.
-    /// </summary>
-    public static NpgsqlParameter Parameter(ApiKeyScope? scope) =>
-        new("api_key_scope", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = scope is null ? DBNull.Value : scope.LikePatterns };
 
     /// <summary>403 problem details for a record or district outside the key's districts.</summary>
     public static IResult OutsideDistricts(string districtCode) => TypedResults.Problem(

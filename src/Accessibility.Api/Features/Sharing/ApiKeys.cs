@@ -4,6 +4,7 @@ using Accessibility.Api.Data;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
 using Microsoft.EntityFrameworkCore;
 
 namespace Accessibility.Api.Features.Sharing;
@@ -22,12 +23,8 @@ public sealed class ApiKeys(RegistryDbContext db, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(districtCodes);
-        if (caller.IsInRole(Roles.SystemAdmin))
-        {
-            return true;
-        }
-
-        return caller.IsInRole(Roles.DistrictAdmin) && districtCodes.Count > 0 && districtCodes.All(c => DistrictScope.Covers(caller, c));
+        IReadOnlyCollection<string> codes = districtCodes.Count == 0 ? [RegistryResource.Everywhere] : districtCodes;
+        return codes.All(code => AccessRules.Allows(caller, Operations.Administer.Name, RegistryResource.In(ResourceKinds.ApiKey, code)));
     }
 
     /// <summary>Checks a request; returns the normalized districts and layers, or the errors by field.</summary>

@@ -25,7 +25,7 @@ public static class TileEndpoints
     /// <summary>Maps the tile route.</summary>
     public static IEndpointRouteBuilder MapTileEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/tiles/{layer}/{z}/{x}/{y}.mvt", Tile).WithTags("Tiles").WithName("GetTile")
+        app.MapGet("/tiles/{layer}/{z}/{x}/{y}.mvt", Tile).WithTags("Tiles").WithName("GetTile").AllowAnonymous()
             .WithSummary("A Mapbox Vector Tile of facilities (kind, status, inspectionState; ?kind= one kind), roads (accessibility), open defects or open public reports; point layers clustered up to zoom 15.")
             .Produces(StatusCodes.Status200OK, contentType: MediaType).Produces(StatusCodes.Status304NotModified)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
