@@ -51,12 +51,14 @@ public static class RegistryApp
         builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        builder.Services.AddExceptionHandler<DataErrorExceptionHandler>();
         builder.Services.AddOpenApi("v1");
         builder.Services.AddRegistryFeatures();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseInputGuard();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseRegistryAuth();
