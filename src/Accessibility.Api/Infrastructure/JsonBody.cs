@@ -39,7 +39,21 @@ public static class JsonBody
         {
             // Parsed once as a document first, so that every string and property name is checked
             // (NUL, control characters, lone surrogates) wherever it sits, also inside free-form attributes.
-            using var document = await JsonDocument.ParseAsync(request.Body, DocumentOptions(options), ct);
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, ct);
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), DocumentOptions(options));
+            }
+            catch (JsonException)
+            {
+                // The serializer's exception names the path where the body broke; the document's does not.
+                _ = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), options);
+                throw;
+            }
+
+            using var parsed = document;
             var textErrors = new FieldErrors();
             InputText.Check(document.RootElement, "$", textErrors);
             if (!textErrors.IsEmpty)
