@@ -60,6 +60,7 @@ public static class RegistryApp
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
+        builder.Services.AddExceptionHandler<DataErrorExceptionHandler>();
         builder.Services.AddOpenApi("v1");
         builder.Services.AddRegistryFeatures();
 
@@ -68,6 +69,7 @@ public static class RegistryApp
         app.UsePublicUrls();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseInputGuard();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseRegistryAuth();

@@ -32,6 +32,29 @@ public static class CoordinateConverter
         return copy;
     }
 
+    /// <summary>
+    /// Returns <paramref name="geometry"/> with X and Y only. Every geometry column of the registry is 2D, and
+    /// PostGIS refuses a Z or M ordinate there (22023); a height from a GPS receiver (<c>[110.45, 34.87, 500]</c>)
+    /// is accepted and dropped, as RFC 7946 lets a reader ignore elevation.
+    /// </summary>
+    public static Geometry Flatten(Geometry geometry)
+    {
+        ArgumentNullException.ThrowIfNull(geometry);
+        var factory = new GeometryFactory(geometry.PrecisionModel, geometry.SRID, NetTopologySuite.Geometries.Implementation.CoordinateArraySequenceFactory.Instance);
+        var editor = new NetTopologySuite.Geometries.Utilities.GeometryEditor(factory);
+        return editor.Edit(geometry, new NetTopologySuite.Geometries.Utilities.GeometryEditor.CoordinateSequenceOperation((sequence, _) =>
+        {
+            var flat = factory.CoordinateSequenceFactory.Create(sequence.Count, 2, 0);
+            for (var i = 0; i < sequence.Count; i++)
+            {
+                flat.SetX(i, sequence.GetX(i));
+                flat.SetY(i, sequence.GetY(i));
+            }
+
+            return flat;
+        }));
+    }
+
     /// <summary>Returns a converted copy of <paramref name="coordinate"/> (Z/M kept).</summary>
     /// <exception cref="ArgumentOutOfRangeException">Not a finite longitude/latitude.</exception>
     public static Coordinate ToCgcs2000(Coordinate coordinate, InputCrs crs)

@@ -37,7 +37,31 @@ public static class JsonBody
             .Value.SerializerOptions;
         try
         {
-            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, options, ct);
+            // Parsed once as a document first, so that every string and property name is checked
+            // (NUL, control characters, lone surrogates) wherever it sits, also inside free-form attributes.
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, ct);
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), DocumentOptions(options));
+            }
+            catch (JsonException)
+            {
+                // The serializer's exception names the path where the body broke; the document's does not.
+                _ = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), options);
+                throw;
+            }
+
+            using var parsed = document;
+            var textErrors = new FieldErrors();
+            InputText.Check(document.RootElement, "$", textErrors);
+            if (!textErrors.IsEmpty)
+            {
+                return new(null, textErrors.ToResult(StatusCodes.Status400BadRequest));
+            }
+
+            var value = document.RootElement.Deserialize<T>(options);
             if (value is null)
             {
                 return new(null, Invalid(StatusCodes.Status400BadRequest, "$", "The body must be a JSON object."));
@@ -54,6 +78,13 @@ public static class JsonBody
             return new(null, TooLarge());
         }
     }
+
+    private static JsonDocumentOptions DocumentOptions(JsonSerializerOptions options) => new()
+    {
+        AllowTrailingCommas = options.AllowTrailingCommas,
+        CommentHandling = options.ReadCommentHandling,
+        MaxDepth = options.MaxDepth == 0 ? 64 : options.MaxDepth,
+    };
 
     /// <summary>413 problem details for a body over the configured limit.</summary>
     public static IResult TooLarge() => TypedResults.Problem(
@@ -88,9 +119,12 @@ public static class JsonBody
             ? FormattableString.Invariant($" (line {line + 1}, byte {(ex.BytePositionInLine ?? 0) + 1})")
             : "";
         // A syntax error comes from the reader (inner exception); anything else is a value of the wrong type.
-        if (ex.InnerException is not null && ex.InnerException.GetType().Name.Contains("JsonReader", StringComparison.Ordinal))
+        var fromReader = ex.GetType().Name.Contains("JsonReader", StringComparison.Ordinal) ? ex
+            : ex.InnerException is not null && ex.InnerException.GetType().Name.Contains("JsonReader", StringComparison.Ordinal) ? ex.InnerException
+            : null;
+        if (fromReader is not null)
         {
-            var reason = ex.InnerException.Message;
+            var reason = fromReader.Message;
             var cut = reason.IndexOf(" LineNumber:", StringComparison.Ordinal);
             return "Malformed JSON" + position + ": " + (cut > 0 ? reason[..cut] : reason);
         }
@@ -109,7 +143,7 @@ public static class JsonBody
 
     /// <summary>
     /// Reads a GeoJSON geometry (RFC 7946) submitted in <paramref name="crs"/>, converts it to
-    /// CGCS2000 (SRID 4490) and checks that it is usable: present, parseable, not empty, finite
+    /// CGCS2000 (SRID 4490), drops any Z or M ordinate (see <see cref="CoordinateConverter.Flatten"/>) and checks that it is usable: present, parseable, not empty, finite
     /// longitude/latitude, and valid (no self-intersection: a LineString must be simple, a
     /// polygon valid by OGC rules). Problems are added to <paramref name="errors"/> under
     /// <paramref name="field"/>.
@@ -151,7 +185,7 @@ public static class JsonBody
         Geometry converted;
         try
         {
-            converted = CoordinateConverter.ToCgcs2000(parsed, crs);
+            converted = CoordinateConverter.Flatten(CoordinateConverter.ToCgcs2000(parsed, crs));
         }
         catch (ArgumentOutOfRangeException)
         {

@@ -48,7 +48,18 @@ public sealed class UserAccounts(RegistryDbContext db, IPasswordHasher<UserAccou
         };
         user.PasswordHash = hasher.HashPassword(user, password);
         db.Users.Add(user);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        {
+            // Another request created the same name between the check above and this insert.
+            db.Entry(user).State = EntityState.Detached;
+            errors["userName"] = [$"The user name '{normalized}' is taken."];
+            return (null, errors);
+        }
+
         return (user, errors);
     }
 

@@ -90,6 +90,14 @@ public static class BoundaryGeoJson
         using (doc)
         {
             var root = doc.RootElement;
+            // NUL, control characters and lone surrogates anywhere in the file: refused as a whole, naming where.
+            var textErrors = new Infrastructure.FieldErrors();
+            Infrastructure.InputText.Check(root, "$", textErrors);
+            if (!textErrors.IsEmpty)
+            {
+                var (at, messages) = textErrors.ToDictionary().First();
+                throw new InvalidDataException($"Not acceptable text at {at}: {messages[0]}");
+            }
             if (root.ValueKind != JsonValueKind.Object
                 || !root.TryGetProperty("type", out var type)
                 || type.ValueKind != JsonValueKind.String

@@ -210,6 +210,14 @@ public static class DistrictEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["crs"] = ["Expected WGS84, CGCS2000, GCJ02 or BD09."] });
         }
 
+        foreach (var (name, value) in new[] { ("codeProperty", codeProperty), ("nameProperty", nameProperty) })
+        {
+            if (value is not null && string.IsNullOrWhiteSpace(value))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [name] = ["The name of a feature property: leave the parameter out for the default, or name the property."] });
+            }
+        }
+
         var outcome = await importer.ImportAsync(http.Request.Body, codeProperty ?? "code", nameProperty ?? "name", inputCrs,
             code => AccessRules.Allows(http.User, Operations.Administer.Name, RegistryResource.In(ResourceKinds.District, code)), BoundaryImporter.Actor.From(http), ct);
         return outcome.Errors.Count > 0

@@ -436,6 +436,21 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
             return null;
         }
 
+        // A NUL, another control character or a lone surrogate in any cell rejects the row, naming the cell:
+        // PostgreSQL would refuse the whole COPY, and with it every good row.
+        foreach (var (column, value) in row.Values)
+        {
+            if (TextProblem(column, value) is { } problem)
+            {
+                report.Add(row.Row, InputText.Problem(column) is null ? column : "file", problem);
+            }
+        }
+
+        if (report.Count > before)
+        {
+            return null;
+        }
+
         string? Text(string? column) => column is null ? null : Raw(row, column);
 
         var externalId = Text(mapping.ExternalId);
@@ -548,6 +563,41 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
         return report.Count > before || geometry is null || kind is null
             ? null
             : new MappedRow(externalId!.Trim(), kind.Code, name!, status!, string.IsNullOrEmpty(managingUnit) ? null : managingUnit, attributes, geometry);
+    }
+
+    private static string? TextProblem(string column, JsonNode? value)
+    {
+        if (InputText.Problem(column) is { } columnProblem)
+        {
+            return "Column name: " + columnProblem;
+        }
+
+        switch (value)
+        {
+            case null:
+                return null;
+            case JsonValue v when v.GetValueKind() == JsonValueKind.String:
+                try
+                {
+                    return InputText.Problem(v.GetValue<string>());
+                }
+                catch (InvalidOperationException)
+                {
+                    return "Contains a lone UTF-16 surrogate; it is not a character.";
+                }
+
+            case JsonValue:
+                return null;
+            default:
+                // An object or array (GeoJSON properties): every string and key in it.
+                var errors = new FieldErrors();
+                using (var document = JsonDocument.Parse(value.ToJsonString()))
+                {
+                    InputText.Check(document.RootElement, column, errors);
+                }
+
+                return errors.IsEmpty ? null : string.Join(" ", errors.ToDictionary().SelectMany(e => e.Value.Select(m => e.Key + ": " + m)));
+        }
     }
 
     /// <summary>Validates what the OSM mapping made of an element as <see cref="Map"/> validates a CSV or GeoJSON row.</summary>

@@ -205,6 +205,11 @@ public static class ImportsFeature
             return (null, Problem(StatusCodes.Status400BadRequest, "The multipart body cannot be read: " + ex.Message));
         }
 
+        if (InputText.Check(form) is { } formErrors)
+        {
+            return (null, formErrors.ToResult(StatusCodes.Status400BadRequest, "A field of the form is not acceptable."));
+        }
+
         var file = form.Files.GetFile("file");
         if (file is null)
         {

@@ -95,6 +95,11 @@ public static class PhotoEndpoints
             return FileProblem(StatusCodes.Status400BadRequest, "The multipart body cannot be read: " + ex.Message);
         }
 
+        if (InputText.Check(form) is { } formErrors)
+        {
+            return formErrors.ToResult(StatusCodes.Status400BadRequest, "A field of the form is not acceptable.");
+        }
+
         var files = form.Files.GetFiles(FileField);
         if (files.Count != 1)
         {
@@ -116,12 +121,18 @@ public static class PhotoEndpoints
         }
 
         var outcome = await PhotoProcessor.ProcessAsync(upload, ct);
+        if (outcome.Refusal == PhotoRefusal.Busy)
+        {
+            http.Response.Headers.RetryAfter = "5";
+        }
+
         if (outcome.Photo is not { } processed)
         {
             return FileProblem(outcome.Refusal switch
             {
                 PhotoRefusal.NotAnImage => StatusCodes.Status415UnsupportedMediaType,
                 PhotoRefusal.TooLarge => StatusCodes.Status413PayloadTooLarge,
+                PhotoRefusal.Busy => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status422UnprocessableEntity,
             }, outcome.Message!);
         }

@@ -33,8 +33,23 @@ public static class PhotoProcessor
     /// <summary>JPEG quality of thumbnails.</summary>
     public const int ThumbnailQuality = 80;
 
-    // Decoding a 40-megapixel photo holds ~320 MB (decoded + oriented copy): a few at a time only.
+    /// <summary>
+    /// Largest pixel count from an anonymous reporter (Open311 <c>media</c>): 16 megapixels, above a phone
+    /// camera's usual 12 MP. A 40 MP PNG compresses to ~100 KB yet costs seconds of CPU and ~130 MB to decode,
+    /// and anyone can send one.
+    /// </summary>
+    public const long AnonymousMaxPixels = 16_000_000;
+
+    /// <summary>Uploads that may wait for a decoder beyond those decoding; more are refused at once (503).</summary>
+    public static readonly int MaxWaiting = 2 * Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>Longest wait for a decoder before the upload is refused (503 with Retry-After).</summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(10);
+
+    // Decoding a 40-megapixel photo holds ~320 MB (decoded + oriented copy): one per core at a time, a bounded
+    // queue behind them, so a burst of uploads is refused quickly instead of piling up memory and CPU.
     private static readonly SemaphoreSlim Decoders = new(Math.Max(1, Environment.ProcessorCount));
+    private static int waiting;
 
     /// <summary>The format whose magic bytes <paramref name="bytes"/> starts with, or null for anything else.</summary>
     public static ImageFormat? Sniff(ReadOnlySpan<byte> bytes)
@@ -59,7 +74,14 @@ public static class PhotoProcessor
     }
 
     /// <summary>Validates and re-encodes <paramref name="upload"/>; the outcome says what is wrong when it is refused.</summary>
-    public static async Task<PhotoOutcome> ProcessAsync(byte[] upload, CancellationToken ct)
+    public static Task<PhotoOutcome> ProcessAsync(byte[] upload, CancellationToken ct) => ProcessAsync(upload, MaxPixels, ct);
+
+    /// <summary>
+    /// Validates and re-encodes <paramref name="upload"/> if it declares at most <paramref name="maxPixels"/>
+    /// (<see cref="AnonymousMaxPixels"/> for anonymous uploads); refused as <see cref="PhotoRefusal.Busy"/> when
+    /// the decode queue is full or the wait for a decoder exceeds <see cref="MaxWait"/>.
+    /// </summary>
+    public static async Task<PhotoOutcome> ProcessAsync(byte[] upload, long maxPixels, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(upload);
         if (upload.LongLength > MaxFileBytes)
@@ -72,10 +94,36 @@ public static class PhotoProcessor
             return PhotoOutcome.Refuse(PhotoRefusal.NotAnImage, "Not a JPEG, PNG or WebP image (recognised by content, not by name or declared type).");
         }
 
-        await Decoders.WaitAsync(ct);
+        // The header costs nothing to read: an image over the budget is refused before it queues for a decoder.
+        if (Bounds(upload, format, maxPixels) is { } refused)
+        {
+            return refused;
+        }
+
+        if (Interlocked.Increment(ref waiting) > MaxWaiting + Decoders.CurrentCount)
+        {
+            Interlocked.Decrement(ref waiting);
+            return Busy();
+        }
+
+        bool entered;
         try
         {
-            return Process(upload, format);
+            entered = await Decoders.WaitAsync(MaxWait, ct);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref waiting);
+        }
+
+        if (!entered)
+        {
+            return Busy();
+        }
+
+        try
+        {
+            return Process(upload, format, maxPixels);
         }
         finally
         {
@@ -83,7 +131,28 @@ public static class PhotoProcessor
         }
     }
 
-    private static PhotoOutcome Process(byte[] upload, ImageFormat format)
+    private static PhotoOutcome Busy() => PhotoOutcome.Refuse(PhotoRefusal.Busy, FormattableString.Invariant(
+        $"Too many photos are being processed; try again in a few seconds (at most {MaxWaiting} wait for a decoder, each at most {MaxWait.TotalSeconds:0} s)."));
+
+    private static PhotoOutcome? Bounds(byte[] upload, ImageFormat format, long maxPixels)
+    {
+        using var data = SKData.CreateCopy(upload);
+        using var codec = SKCodec.Create(data);
+        if (codec is null || codec.EncodedFormat != ToSkia(format))
+        {
+            return Corrupt(format);
+        }
+
+        return TooManyPixels(codec.Info.Width, codec.Info.Height, maxPixels);
+    }
+
+    private static PhotoOutcome? TooManyPixels(int width, int height, long maxPixels) =>
+        width <= 0 || height <= 0 || width > MaxSide || height > MaxSide || (long)width * height > maxPixels
+            ? PhotoOutcome.Refuse(PhotoRefusal.TooManyPixels, FormattableString.Invariant(
+                $"The image declares {width} × {height} pixels; at most {MaxSide} pixels a side and {maxPixels / 1_000_000} megapixels are accepted{(maxPixels < MaxPixels ? " from an anonymous reporter" : "")}."))
+            : null;
+
+    private static PhotoOutcome Process(byte[] upload, ImageFormat format, long maxPixels)
     {
         using var data = SKData.CreateCopy(upload);
         // Reads the header only: dimensions, orientation, colour type. No pixels yet.
@@ -94,10 +163,9 @@ public static class PhotoProcessor
         }
 
         var (width, height) = (codec.Info.Width, codec.Info.Height);
-        if (width <= 0 || height <= 0 || width > MaxSide || height > MaxSide || (long)width * height > MaxPixels)
+        if (TooManyPixels(width, height, maxPixels) is { } refused)
         {
-            return PhotoOutcome.Refuse(PhotoRefusal.TooManyPixels, FormattableString.Invariant(
-                $"The image declares {width} × {height} pixels; at most {MaxSide} pixels a side and {MaxPixels / 1_000_000} megapixels are accepted."));
+            return refused;
         }
 
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul, SKColorSpace.CreateSrgb());
@@ -242,6 +310,9 @@ public enum PhotoRefusal
 
     /// <summary>Truncated or corrupt: 422.</summary>
     Corrupt,
+
+    /// <summary>The decode queue is full: 503 with Retry-After.</summary>
+    Busy,
 }
 
 /// <summary>A photo ready to store.</summary>

@@ -675,6 +675,8 @@ public static class RenovationEndpoints
             return errors.ToResult();
         }
 
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await WriteLocks.LockAsync(db, "renovation_settings:" + code, ct);
         var s = await db.RenovationDistrictSettings.SingleOrDefaultAsync(x => x.DistrictCode == code, ct);
         var before = s is null ? null : new JsonObject { ["weights"] = s.Weights.DeepClone(), ["eligibleHouseholds"] = s.EligibleHouseholds };
         if (s is null)
@@ -689,8 +691,11 @@ public static class RenovationEndpoints
         audit.Record(http, before is null ? AuditActions.Create : AuditActions.Update, "renovation_settings", code, before,
             new JsonObject { ["weights"] = weights.DeepClone(), ["eligibleHouseholds"] = request.EligibleHouseholds });
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return TypedResults.Ok(new RenovationSettingsResponse(code, PriorityScore.Weights(s.Weights), s.EligibleHouseholds, s.Version));
     }
+
+    private const decimal MaxAllocated = 999_999_999_999.99m;
 
     private static async Task<IResult> PutBudget(string district, int year, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
     {
@@ -712,6 +717,11 @@ public static class RenovationEndpoints
         {
             errors.Add("allocated", "Required: the amount allocated in yuan, zero or more.");
         }
+        else if (allocated > MaxAllocated)
+        {
+            // The column is numeric(14, 2).
+            errors.Add("allocated", "At most 999999999999.99 yuan.");
+        }
 
         if (year is < 2000 or > 2100)
         {
@@ -728,6 +738,8 @@ public static class RenovationEndpoints
             return errors.ToResult();
         }
 
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await WriteLocks.LockAsync(db, "renovation_budget:" + code + "/" + year.ToString(CultureInfo.InvariantCulture), ct);
         var b = await db.RenovationBudgets.SingleOrDefaultAsync(x => x.DistrictCode == code && x.Year == year, ct);
         var before = b is null ? null : new JsonObject { ["allocated"] = b.Allocated };
         if (b is null)
@@ -741,6 +753,7 @@ public static class RenovationEndpoints
         audit.Record(http, before is null ? AuditActions.Create : AuditActions.Update, "renovation_budget",
             code + "/" + year.ToString(CultureInfo.InvariantCulture), before, new JsonObject { ["allocated"] = b.Allocated });
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return TypedResults.NoContent();
     }
 

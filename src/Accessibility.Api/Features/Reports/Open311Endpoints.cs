@@ -138,6 +138,12 @@ public static class Open311Endpoints
             return Open311Format.Error(format, 400, "The form cannot be read: " + ex.Message);
         }
 
+        if (InputText.Check(form) is { } formErrors)
+        {
+            var (field, messages) = formErrors.ToDictionary().First();
+            return Open311Format.Error(format, 400, field + ": " + messages[0]);
+        }
+
         var result = await intake.FileAsync(http, form, ct);
         if (result.Error is not null)
         {

@@ -244,10 +244,17 @@ public sealed class ReportIntake(RegistryDbContext db, AuditLog audit, TimeProvi
                 await stream.ReadExactlyAsync(upload, ct);
             }
 
-            var outcome = await PhotoProcessor.ProcessAsync(upload, ct);
+            // Anyone may file a report: an anonymous photo gets a smaller pixel budget.
+            var maxPixels = http.User.Identity?.IsAuthenticated == true ? PhotoProcessor.MaxPixels : PhotoProcessor.AnonymousMaxPixels;
+            var outcome = await PhotoProcessor.ProcessAsync(upload, maxPixels, ct);
             if (outcome.Photo is not { } processed)
             {
-                return IntakeResult.Fail(400, "media: " + outcome.Message);
+                return outcome.Refusal switch
+                {
+                    PhotoRefusal.Busy => IntakeResult.Fail(503, "media: " + outcome.Message, retryAfter: 5),
+                    PhotoRefusal.TooManyPixels => IntakeResult.Fail(422, "media: " + outcome.Message),
+                    _ => IntakeResult.Fail(400, "media: " + outcome.Message),
+                };
             }
 
             photo = new Photo
