@@ -221,7 +221,9 @@ public static class Open311Endpoints
         {
             if (q[name].ToString() is { Length: > 0 } text)
             {
-                if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
+                // Years 1 and 9999 are refused too: 90 days are added to or taken from a date.
+                if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
+                    || value.Year is < 1900 or > 9000)
                 {
                     return Open311Format.Error(format, 400, name + " must be an ISO 8601 date-time (e.g. 2026-11-01T00:00:00+08:00).");
                 }
