@@ -7,6 +7,21 @@ namespace Accessibility.Api.Features.Auth;
 /// <summary>Creates accounts and tokens, checks and changes passwords. Throttling of guesses is <see cref="SignInThrottling"/>'s.</summary>
 public sealed class UserAccounts(RegistryDbContext db, IPasswordHasher<UserAccount> hasher, TimeProvider clock)
 {
+    private const string TakenSuffix = "' is taken.";
+
+    private static string TakenMessage(string normalized) => "The user name '" + normalized + TakenSuffix;
+
+    /// <summary>
+    /// Whether <paramref name="errors"/> say only that the name is taken (also when another request took it a moment
+    /// earlier): a conflict with an existing account (409), not a malformed request.
+    /// </summary>
+    public static bool OnlyNameTaken(IReadOnlyDictionary<string, string[]> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        return errors.Count == 1 && errors.TryGetValue("userName", out var messages)
+            && messages.Length == 1 && messages[0].EndsWith(TakenSuffix, StringComparison.Ordinal);
+    }
+
     /// <summary>Shortest password.</summary>
     public const int MinPasswordLength = 10;
 
@@ -22,7 +37,7 @@ public sealed class UserAccounts(RegistryDbContext db, IPasswordHasher<UserAccou
         }
         else if (await db.Users.AnyAsync(u => u.UserName == normalized, ct))
         {
-            errors["userName"] = [$"The user name '{normalized}' is taken."];
+            errors["userName"] = [TakenMessage(normalized)];
         }
 
         if (password.Length < MinPasswordLength)
@@ -56,7 +71,7 @@ public sealed class UserAccounts(RegistryDbContext db, IPasswordHasher<UserAccou
         {
             // Another request created the same name between the check above and this insert.
             db.Entry(user).State = EntityState.Detached;
-            errors["userName"] = [$"The user name '{normalized}' is taken."];
+            errors["userName"] = [TakenMessage(normalized)];
             return (null, errors);
         }
 

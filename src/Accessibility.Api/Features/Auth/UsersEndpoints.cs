@@ -68,6 +68,11 @@ public static class UsersEndpoints
         var (user, errors) = await accounts.CreateAsync(request.UserName ?? "", request.Password ?? "", role, scopes, request.DisplayName, ct);
         if (user is null)
         {
+            if (UserAccounts.OnlyNameTaken(errors))
+            {
+                return TypedResults.Problem(new HttpValidationProblemDetails(errors) { Status = StatusCodes.Status409Conflict, Title = "User name taken" });
+            }
+
             return TypedResults.ValidationProblem(errors);
         }
 
