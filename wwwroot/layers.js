@@ -90,8 +90,7 @@ const TEXT = {
     demand: '需求点',
     covered: '已覆盖',
     uncovered: '未覆盖',
-    note: '说明',
-    householdsSuppressed: '不足 5 户的家庭未计入',
+    householdsLeftOut: '需求只含公共建筑和公交站：家庭仅对本辖区规划人员和管理员计入',
     gapsShown: '按未覆盖数排列，显示前 {shown} 个，共 {n} 个网格。',
     gapClass: '未覆盖 {range}',
     candidatesTitle: '建议新建地点（逐个选取覆盖最多未覆盖需求点的位置）',
@@ -196,8 +195,7 @@ const TEXT = {
     demand: 'Demand',
     covered: 'Covered',
     uncovered: 'Not covered',
-    note: 'Note',
-    householdsSuppressed: 'fewer than 5 households left out',
+    householdsLeftOut: 'Demand here is public buildings and bus stops; households count only for the district\'s planners and administrators',
     gapsShown: 'Most uncovered first; {shown} of {n} cells shown.',
     gapClass: '{range} not covered',
     candidatesTitle: 'Candidate sites (each pick covers the most demand still uncovered)',
@@ -1119,8 +1117,7 @@ function drawGaps() {
 }
 
 function gapText(p) {
-  return `${tx('gapCell')} ${p.cell}: ${tx('demand')} ${num(p.demand)}, ${tx('covered')} ${num(p.covered)}, ${tx('uncovered')} ${num(p.uncovered)}`
-    + (p.householdsSuppressed ? ` (${tx('householdsSuppressed')})` : '');
+  return `${tx('gapCell')} ${p.cell}: ${tx('demand')} ${num(p.demand)}, ${tx('covered')} ${num(p.covered)}, ${tx('uncovered')} ${num(p.uncovered)}`;
 }
 
 /** A kind's name as it reads inside a sentence ("a new accessible toilet"). */
@@ -1155,18 +1152,18 @@ function renderGapsPanel(message) {
     const top = S.gaps.properties || S.gaps;
     const district = S.registry.districts.find((d) => d.code === S.registry.districtCode)?.name || S.registry.districtCode;
     status.textContent = tx('gapsSummary', { district, demand: num(top.demand), covered: num(top.covered), share: pct(top.share) });
+    if (top.households === 'none') parts.push(el('p', { class: 'legend-note', text: tx('householdsLeftOut') }));
     const cells = [...(S.gaps.features || [])].sort((a, b) => b.properties.uncovered - a.properties.uncovered || String(a.properties.cell).localeCompare(String(b.properties.cell)));
     if (S.active.has('gaps')) {
       if (!cells.length) parts.push(el('p', { text: tx('gapsNone') }));
       else {
         const shown = cells.slice(0, 50);
         parts.push(el('p', { class: 'legend-note', text: tx('gapsShown', { shown: num(shown.length), n: num(cells.length) }) }),
-          tableOf('gaps-table', tx('gaps'), [tx('gapCell'), tx('demand'), tx('covered'), tx('uncovered'), tx('note')], shown.map((c) => {
+          tableOf('gaps-table', tx('gaps'), [tx('gapCell'), tx('demand'), tx('covered'), tx('uncovered')], shown.map((c) => {
             const p = c.properties;
             return el('tr', { 'data-cell': String(p.cell) },
               el('th', { scope: 'row' }, el('button', { type: 'button', class: 'link-button', text: String(p.cell), 'aria-label': `${tx('gapCell')} ${p.cell}: ${tx('showOnMap')}`, onclick: () => S.map.fitBounds(L.geoJSON(c).getBounds(), { maxZoom: 15, ...motion() }) })),
-              el('td', { text: num(p.demand) }), el('td', { text: num(p.covered) }), el('td', { text: num(p.uncovered) }),
-              el('td', { text: p.householdsSuppressed ? tx('householdsSuppressed') : '' }));
+              el('td', { text: num(p.demand) }), el('td', { text: num(p.covered) }), el('td', { text: num(p.uncovered) }));
           })));
       }
     }

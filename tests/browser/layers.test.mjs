@@ -193,6 +193,10 @@ test('gap cells and candidate sites of Yongji appear on the map and as lists; "w
     const uncovered = await table.locator('tbody tr td:nth-child(4)').evaluateAll((els) => els.map((e) => Number(e.textContent.replace(/,/g, ''))));
     assert.deepEqual(uncovered, [...uncovered].sort((a, b) => b - a));
     assert.equal(uncovered[0], Math.max(...api.features.map((f) => f.properties.uncovered)));
+    // An anonymous visitor is told that households are not part of this demand (they count only for the district's staff).
+    assert.equal(api.households, 'none');
+    assert.ok(await page.locator('#maplayers-gaps', { hasText: /households count only for|家庭仅对本辖区规划人员和管理员计入/ }).count() === 1, 'the panel says households are left out');
+    assert.equal(await table.locator('thead th').count(), 4, 'no empty note column');
     assert.ok(await page.locator('.leaflet-overlay-pane path.gap-cell').count() >= Math.min(rows, api.features.length));
 
     const candidates = page.locator('#candidate-list li');

@@ -55,7 +55,7 @@ public static class UsersEndpoints
 
     private static async Task<Results<Created<UserSummary>, ValidationProblem, ProblemHttpResult>> CreateUser(
         CreateUserRequest request, ClaimsPrincipal caller, HttpContext http, UserAccounts accounts, RegistryDbContext db,
-        AuditLog audit, TimeProvider clock, CancellationToken ct)
+        AuditLog audit, CancellationToken ct)
     {
         var role = request.Role ?? "";
         var scopes = request.DistrictScopes ?? [];
