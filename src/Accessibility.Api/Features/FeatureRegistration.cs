@@ -27,6 +27,7 @@ internal static class FeatureRegistration
         services.AddScoped<AuditLog>();
         services.AddDistricts();
         services.AddInspections();
+        services.AddDefects();
         services.AddPhotos();
         services.AddReports();
         services.AddRenovations();

@@ -53,7 +53,7 @@ public static class DefectEndpoints
         return app;
     }
 
-    private static async Task<IResult> List(HttpRequest request, NpgsqlDataSource dataSource, CancellationToken ct)
+    private static async Task<IResult> List(HttpRequest request, DefectBoard board, CancellationToken ct)
     {
         var q = request.Query;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -65,10 +65,7 @@ public static class DefectEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var json = await DefectSql.ListAsync(connection, filter with { Scope = ReadScope.For(request.HttpContext, ResourceKinds.Defect, Operations.Read) }, limit, offset,
-            StaffNames(request.HttpContext), ct);
-        return new RawJsonResult(json, contentType: Json);
+        return new RawJsonResult(await board.ListJsonAsync(request.HttpContext, filter, limit, offset, ct), contentType: Json);
     }
 
     /// <summary>The list filters (district, status, severity, managingUnit, overdue, facility); the exports take them too.</summary>
@@ -94,7 +91,7 @@ public static class DefectEndpoints
         return new DefectFilter(prefix, status, severity, unit.Length > 0 ? unit : null, overdue, facility);
     }
 
-    private static async Task<IResult> Stats(HttpRequest request, NpgsqlDataSource dataSource, CancellationToken ct)
+    private static async Task<IResult> Stats(HttpRequest request, DefectBoard board, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var prefix = InspectionEndpoints.DistrictPrefix(request.Query["district"], errors);
@@ -103,151 +100,33 @@ public static class DefectEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return new RawJsonResult(await DefectSql.StatsAsync(connection, prefix, ct, ReadScope.For(request.HttpContext, ResourceKinds.Defect, Operations.Read)), contentType: Json);
+        return new RawJsonResult(await board.StatsJsonAsync(request.HttpContext, prefix, ct), contentType: Json);
     }
 
-    /// <summary>Whether staff who acted on defects are named (rule table, read-personal; the SQL leaves them out otherwise).</summary>
-    private static bool StaffNames(HttpContext http) =>
-        AccessRules.Allows(http.User, Operations.ReadPersonal.Name, new RegistryResource(ResourceKinds.Defect, null));
+    private static async Task<IResult> Get(long id, HttpContext http, DefectBoard board, CancellationToken ct) =>
+        await (await board.GetJsonAsync(http, id, ct)).ToResultAsync(json => Task.FromResult<IResult>(new RawJsonResult(json, contentType: Json)));
 
-    private static async Task<IResult> Get(long id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        if (await DefectSql.ByIdAsync(connection, id, StaffNames(http), ct) is not { } stored)
-        {
-            return WriteResults.NotFound(id);
-        }
-
-        return await http.AuthorizeAsync(Operations.Read, RegistryResource.In(ResourceKinds.Defect, stored.DistrictCode)) is { } denied
-            ? denied
-            : new RawJsonResult(stored.Json, contentType: Json);
-    }
-
-    private static async Task<IResult> Assign(long id, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Assign(long id, HttpContext http, AssignDefect assign, DefectBoard board, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync<AssignRequest>(http.Request, ct);
-        if (body.Value is not { } request)
-        {
-            return body.Problem!;
-        }
-
-        return await TransitionAsync(id, http, db, audit, clock, [DefectStatuses.Open, DefectStatuses.Assigned], DefectStatuses.Assigned, ct,
-            (defect, errors) =>
-            {
-                Text.Optional(errors, "managingUnit", request.ManagingUnit, 200);
-                Text.Optional(errors, "note", request.Note, 4000);
-                var unit = Text.Clean(request.ManagingUnit) ?? defect.ManagingUnit;
-                if (unit is null)
-                {
-                    errors.Add("managingUnit", "The facility has no managing unit on record: name the unit the defect is assigned to.");
-                }
-
-                defect.ManagingUnit = unit;
-                return (Text.Clean(request.Note) ?? "Assigned to " + unit, []);
-            });
+        return body.Value is not { } request ? body.Problem! : await Answer(http, board, await assign.RunAsync(http, id, request, ct), ct);
     }
 
-    private static async Task<IResult> Fix(long id, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Fix(long id, HttpContext http, FixDefect fix, DefectBoard board, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync<FixRequest>(http.Request, ct);
-        if (body.Value is not { } request)
-        {
-            return body.Problem!;
-        }
-
-        var photos = request.PhotoIds ?? [];
-        var connection = await WriteResults.OpenAsync(db, ct);
-        var missing = await InspectionSql.MissingPhotosAsync(connection, photos, ct);
-        return await TransitionAsync(id, http, db, audit, clock, [DefectStatuses.Open, DefectStatuses.Assigned], DefectStatuses.Fixed, ct,
-            (_, errors) =>
-            {
-                Text.Require(errors, "note", request.Note, 4000);
-                foreach (var (photo, i) in photos.Select((p, i) => (p, i)).Where(p => p.p == Guid.Empty || missing.Contains(p.p)))
-                {
-                    errors.Add("photoIds[" + i.ToString(CultureInfo.InvariantCulture) + "]", "No stored photo " + photo.ToString() + "; upload it first (POST /api/v1/photos).");
-                }
-
-                return (Text.Clean(request.Note), [.. photos]);
-            });
+        return body.Value is not { } request ? body.Problem! : await Answer(http, board, await fix.RunAsync(http, id, request, ct), ct);
     }
 
-    private static async Task<IResult> Reject(long id, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Reject(long id, HttpContext http, RejectDefect reject, DefectBoard board, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync<RejectRequest>(http.Request, ct);
-        if (body.Value is not { } request)
-        {
-            return body.Problem!;
-        }
-
-        return await TransitionAsync(id, http, db, audit, clock, DefectStatuses.Active, DefectStatuses.Rejected, ct,
-            (_, errors) =>
-            {
-                Text.Require(errors, "reason", request.Reason, 4000);
-                return (Text.Clean(request.Reason), []);
-            });
+        return body.Value is not { } request ? body.Problem! : await Answer(http, board, await reject.RunAsync(http, id, request, ct), ct);
     }
 
-    /// <summary>
-    /// One lifecycle step: 404, scope (403), allowed from-status (409 naming the current status), the step's own
-    /// checks (422), then the change, its history entry and its audit entry in one transaction.
-    /// </summary>
-    private static async Task<IResult> TransitionAsync(
-        long id, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, IReadOnlyList<string> from, string to, CancellationToken ct,
-        Func<Defect, FieldErrors, (string? Note, Guid[] Photos)> apply)
-    {
-        var connection = await WriteResults.OpenAsync(db, ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        // FOR UPDATE: two concurrent steps on one defect are applied one after the other, each checking the status it finds.
-        var defect = (await db.Defects.FromSql($"SELECT * FROM defects WHERE id = {id} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
-        if (defect is null)
-        {
-            return WriteResults.NotFound(id);
-        }
-
-        if (await http.AuthorizeAsync(Operations.Update, RegistryResource.In(ResourceKinds.Defect, defect.DistrictCode)) is { } denied)
-        {
-            return denied;
-        }
-
-        if (!from.Contains(defect.Status, StringComparer.Ordinal))
-        {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status409Conflict,
-                title: "Not allowed in this status",
-                detail: $"Defect {id.ToString(CultureInfo.InvariantCulture)} is {defect.Status}; it can become {to} only from {string.Join(" or ", from)}.",
-                extensions: new Dictionary<string, object?> { ["status"] = defect.Status });
-        }
-
-        var errors = new FieldErrors();
-        var before = defect.Status;
-        var beforeUnit = defect.ManagingUnit;
-        var (note, photos) = apply(defect, errors);
-        if (!errors.IsEmpty)
-        {
-            return errors.ToResult();
-        }
-
-        var now = clock.GetUtcNow();
-        var actor = new Actor(UserPrincipal.UserId(http.User), http.User.Identity?.Name ?? "unknown");
-        defect.Status = to;
-        defect.UpdatedAt = now;
-        if (to == DefectStatuses.Rejected)
-        {
-            defect.ClosedAt = now;
-        }
-
-        var entry = InspectionRecorder.Event(actor, now, before, to, note, null, photos);
-        entry.DefectId = defect.Id;
-        db.DefectEvents.Add(entry);
-        audit.Record(http, AuditActions.Update, InspectionRecorder.AuditDefect, id.ToString(CultureInfo.InvariantCulture),
-            new { status = before, managingUnit = beforeUnit },
-            new { status = to, managingUnit = defect.ManagingUnit, note, photoIds = photos });
-        await db.SaveChangesAsync(ct);
-        var stored = await DefectSql.ByIdAsync(connection, id, StaffNames(http), ct);
-        await tx.CommitAsync(ct);
-        return new RawJsonResult(stored!.Value.Json, contentType: Json);
-    }
+    /// <summary>The answer to a step: the defect as it is now, or the refusal.</summary>
+    private static Task<IResult> Answer(HttpContext http, DefectBoard board, StepOutcome<long> outcome, CancellationToken ct) =>
+        outcome.ToResultAsync(async id => await (await board.GetJsonAsync(http, id, ct)).ToResultAsync(json => Task.FromResult<IResult>(new RawJsonResult(json, contentType: Json))));
 
     private static string? OneOf(string? value, string field, IReadOnlyList<string> allowed, Dictionary<string, string[]> errors)
     {

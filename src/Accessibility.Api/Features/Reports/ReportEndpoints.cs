@@ -23,9 +23,6 @@ public static class ReportEndpoints
 {
     private const string Json = "application/json";
 
-    /// <summary>Days after closing during which the reporter may reopen.</summary>
-    public const int ReopenDays = 30;
-
     /// <summary>Maps the routes.</summary>
     public static IEndpointRouteBuilder MapReportEndpoints(this IEndpointRouteBuilder app)
     {
@@ -111,53 +108,20 @@ public static class ReportEndpoints
         return count == 1 ? TypedResults.Ok(new MeTooResponse(target.Id, meToo)) : WriteResults.NotFound(id);
     }
 
-    private static async Task<IResult> Reopen(long id, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Reopen(long id, HttpContext http, ReopenReport reopen, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync<ReopenRequest>(http.Request, ct);
-        if (body.Value is not { } request)
-        {
-            return body.Problem!;
-        }
-
-        return await StepAsync(id, http, db, audit, clock, checkScope: false, ct, async (report, errors, now) =>
-        {
-            if (request.ReporterKey is null || report.ReporterKeyHash is null
-                || !string.Equals(ApiTokens.Hash(request.ReporterKey), report.ReporterKeyHash, StringComparison.Ordinal))
-            {
-                return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Wrong reporter key", detail: "Only the reporter, with the key given when filing, may reopen a report.");
-            }
-
-            if (report.Status is not (ReportStatuses.Closed or ReportStatuses.Rejected) || report.ClosedAt is not { } closed)
-            {
-                return Conflict(report, "it is not closed");
-            }
-
-            if (now - closed > TimeSpan.FromDays(ReopenDays))
-            {
-                return Conflict(report, "it was closed more than 30 days ago; file a new report");
-            }
-
-            Text.Optional(errors, "reason", request.Reason, 4000);
-            if (!errors.IsEmpty)
-            {
-                return errors.ToResult();
-            }
-
-            report.DefectId = null;
-            ReportWorkflow.Apply(db, report, ReportStatuses.New, "报告人重新打开 / Reopened by the reporter: " + (Text.Clean(request.Reason) ?? "problem not solved"), null, now);
-            await Task.CompletedTask;
-            return null;
-        });
+        return body.Value is not { } request ? body.Problem! : await Answer(http, await reopen.RunAsync(http, id, request, ct), ct);
     }
 
-    private static async Task<IResult> Queue(HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct)
+    private static async Task<IResult> Queue(HttpContext http, ReportTriageQueue queue, CancellationToken ct)
     {
         var q = http.Request.Query;
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var prefix = InspectionEndpoints.DistrictPrefix(q["district"], errors);
         var limit = Paging.ParseInt(q["limit"], "limit", 100, 1, 1000, errors);
         var statuses = q["status"].ToString() is { Length: > 0 } s ? s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null;
-        if (statuses?.FirstOrDefault(x => x is not (ReportStatuses.New or ReportStatuses.Accepted or ReportStatuses.Closed or ReportStatuses.Rejected)) is { } bad)
+        if (statuses?.FirstOrDefault(x => !ReportTriageQueue.Statuses.Contains(x, StringComparer.Ordinal)) is { } bad)
         {
             errors["status"] = ["Unknown status " + bad + "; expected new, accepted, closed or rejected."];
         }
@@ -167,247 +131,41 @@ public static class ReportEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        // The 90-day window of Open311 does not apply to the staff queue.
-        var filter = new ReportFilter(null, null, null, null, null, null, 0, prefix, statuses, limit, ReadScope.For(http, ResourceKinds.Report, Operations.ReadPersonal));
-        var reports = await ReportSql.SearchAsync(connection, filter, ct);
-        var contacts = await ContactsAsync(connection, [.. reports.Select(r => r.Id)], ct);
-        var list = reports.Select(r =>
+        var reports = await queue.ListAsync(http, prefix, statuses, limit, ct);
+        var list = reports.Select(queued =>
         {
+            var (r, c) = (queued.Report, queued.Contact);
             var o = Open311Endpoints.ToOpen311(r, http.Request).With("state", r.Status).With("district_code", r.DistrictCode)
                 .With("defect_id", r.DefectId).With("facility_id", r.FacilityId);
-            var c = contacts.GetValueOrDefault(r.Id);
             return (object?)o.With("contact", new O311Object().With("email", c.Email).With("phone", c.Phone).With("name", c.Name));
         }).ToList();
         return TypedResults.Text(Open311Format.ToJson(new O311Object().With("reports", new O311List("report", list))), Json, System.Text.Encoding.UTF8);
     }
 
-    private static async Task<Dictionary<long, (string? Email, string? Phone, string? Name)>> ContactsAsync(NpgsqlConnection connection, long[] ids, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand("SELECT id, email, phone, nullif(concat_ws(' ', last_name, first_name), '') FROM reports WHERE id = ANY(@ids)", connection);
-        command.Parameters.AddWithValue("ids", ids);
-        var map = new Dictionary<long, (string?, string?, string?)>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            map[reader.GetInt64(0)] = (reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
-        }
-
-        return map;
-    }
-
-    private static async Task<IResult> Accept(long id, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, ChecklistCatalog checklists, InspectionRecorder recorder, CancellationToken ct)
+    private static async Task<IResult> Accept(long id, HttpContext http, AcceptReport accept, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync<AcceptReportRequest>(http.Request, ct);
-        if (body.Value is not { } request)
-        {
-            return body.Problem!;
-        }
-
-        return await StepAsync(id, http, db, audit, clock, checkScope: true, ct, async (report, errors, now) =>
-        {
-            if (report.Status != ReportStatuses.New)
-            {
-                return Conflict(report, "only a new report can be accepted");
-            }
-
-            Text.Optional(errors, "note", request.Note, 4000);
-            var facilityId = request.FacilityId ?? report.FacilityId;
-            if (facilityId is null)
-            {
-                if (!errors.IsEmpty)
-                {
-                    return errors.ToResult();
-                }
-
-                await ReportWorkflow.ChangeAsync(db, report, ReportStatuses.Accepted,
-                    Text.Clean(request.Note) ?? "已受理：登记缺失设施 / Accepted: task to register the missing facility.", UserPrincipal.UserId(http.User), now, ct);
-                return null;
-            }
-
-            var facility = await db.Facilities.AsNoTracking().SingleOrDefaultAsync(f => f.Id == facilityId && f.DeletedAt == null, ct);
-            if (facility is null)
-            {
-                return errors.Add("facilityId", "No facility " + WriteResults.Id(facilityId.Value) + ".").ToResult();
-            }
-
-            if (await http.AuthorizeAsync(Operations.Triage, RegistryResource.In(ResourceKinds.Report, facility.DistrictCode)) is { } denied)
-            {
-                return denied;
-            }
-
-            var hasChecklist = checklists.TryGet(facility.Kind, out var kindChecklist);
-            if (hasChecklist && Text.Clean(request.Item) is null)
-            {
-                // A re-inspection verifies a defect by its checklist item: without one, it could never close.
-                return errors.Add("item", "Name the checklist item of the problem: " + string.Join(", ", kindChecklist!.Items.Select(i => i.Code)) + ".").ToResult();
-            }
-
-            var item = Text.Clean(request.Item) ?? "report_" + report.ServiceCode;
-            var severity = Text.Clean(request.Severity);
-            if (Text.Clean(request.Item) is not null)
-            {
-                var checklistItem = checklists.TryGet(facility.Kind, out var checklist) ? checklist.Find(item) : null;
-                if (checklistItem is null)
-                {
-                    errors.Add("item", "Not an item of the " + facility.Kind + " checklist.");
-                }
-
-                severity ??= checklistItem?.Severity;
-            }
-
-            severity ??= "major";
-            if (!ChecklistCatalog.Severities.Contains(severity, StringComparer.Ordinal))
-            {
-                errors.Add("severity", "Expected one of " + string.Join(", ", ChecklistCatalog.Severities) + ".");
-            }
-
-            if (!errors.IsEmpty)
-            {
-                return errors.ToResult();
-            }
-
-            var actor = new Actor(UserPrincipal.UserId(http.User), http.User.Identity?.Name ?? "unknown");
-            // An unclosed defect of the same item already tracks the problem: the report joins it.
-            var defect = await db.Defects.SingleOrDefaultAsync(d => d.FacilityId == facility.Id && d.Item == item && DefectStatuses.Active.Contains(d.Status), ct);
-            if (defect is null)
-            {
-                defect = recorder.NewDefect(facility, item, severity, now, now, actor,
-                    "来自群众报告 / From public report " + WriteResults.Id(report.Id) + (report.Description is null ? "" : ": " + report.Description), null);
-                db.Defects.Add(defect);
-                await db.SaveChangesAsync(ct);
-                audit.Record(http, AuditActions.Create, InspectionRecorder.AuditDefect, WriteResults.Id(defect.Id), null,
-                    new { status = defect.Status, facilityId = defect.FacilityId, item, severity, dueAt = defect.DueAt, reportId = report.Id });
-            }
-
-            report.FacilityId = facility.Id;
-            report.DefectId = defect.Id;
-            await ReportWorkflow.ChangeAsync(db, report, ReportStatuses.Accepted,
-                Text.Clean(request.Note) ?? "已受理，已转缺陷 " + WriteResults.Id(defect.Id) + " 整改 / Accepted: defect " + WriteResults.Id(defect.Id) + " for repair.",
-                actor.UserId, now, ct);
-            return null;
-        });
+        return body.Value is not { } request ? body.Problem! : await Answer(http, await accept.RunAsync(http, id, request, ct), ct);
     }
 
-    private static async Task<IResult> Reject(long id, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Reject(long id, HttpContext http, RejectReport reject, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync<RejectReportRequest>(http.Request, ct);
-        if (body.Value is not { } request)
-        {
-            return body.Problem!;
-        }
-
-        return await StepAsync(id, http, db, audit, clock, checkScope: true, ct, async (report, errors, now) =>
-        {
-            if (report.Status is not (ReportStatuses.New or ReportStatuses.Accepted))
-            {
-                return Conflict(report, "it is closed already");
-            }
-
-            Text.Require(errors, "reason", request.Reason, 4000);
-            if (!errors.IsEmpty)
-            {
-                return errors.ToResult();
-            }
-
-            await ReportWorkflow.ChangeAsync(db, report, ReportStatuses.Rejected, Text.Clean(request.Reason), UserPrincipal.UserId(http.User), now, ct);
-            return null;
-        });
+        return body.Value is not { } request ? body.Problem! : await Answer(http, await reject.RunAsync(http, id, request, ct), ct);
     }
 
-    private static async Task<IResult> Merge(long id, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Merge(long id, HttpContext http, MergeReport merge, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync<MergeReportRequest>(http.Request, ct);
-        if (body.Value is not { } request)
-        {
-            return body.Problem!;
-        }
-
-        return await StepAsync(id, http, db, audit, clock, checkScope: true, ct, async (report, errors, now) =>
-        {
-            var into = request.Into is { } i ? await db.Reports.SingleOrDefaultAsync(r => r.Id == i, ct) : null;
-            if (into?.DuplicateOfId is { } root)
-            {
-                into = await db.Reports.SingleAsync(r => r.Id == root, ct);
-            }
-
-            if (into is null || into.Id == report.Id)
-            {
-                return errors.Add("into", "Name another existing report.").ToResult();
-            }
-
-            if (await http.AuthorizeAsync(Operations.Triage, RegistryResource.In(ResourceKinds.Report, into.DistrictCode)) is { } denied)
-            {
-                return denied;
-            }
-
-            // The report's own duplicates move along, so duplicates never chain.
-            await db.Reports.Where(r => r.DuplicateOfId == report.Id).ExecuteUpdateAsync(s => s.SetProperty(r => r.DuplicateOfId, into.Id), ct);
-            report.DuplicateOfId = into.Id;
-            var note = "已合并到报告 " + WriteResults.Id(into.Id) + " / Merged into report " + WriteResults.Id(into.Id) + ".";
-            report.StatusNotes = note;
-            report.UpdatedAt = now;
-            db.ReportEvents.Add(new ReportEvent { ReportId = report.Id, At = now, FromStatus = report.Status, ToStatus = report.Status, Note = note, ActorUserId = UserPrincipal.UserId(http.User) });
-            return null;
-        });
+        return body.Value is not { } request ? body.Problem! : await Answer(http, await merge.RunAsync(http, id, request, ct), ct);
     }
 
-    private static Task<IResult> Unmerge(long id, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct) =>
-        StepAsync(id, http, db, audit, clock, checkScope: true, ct, (report, _, now) =>
-        {
-            if (report.DuplicateOfId is not { } from)
-            {
-                return Task.FromResult<IResult?>(Conflict(report, "it is not linked to another report"));
-            }
+    private static async Task<IResult> Unmerge(long id, HttpContext http, UnmergeReport unmerge, CancellationToken ct) =>
+        await Answer(http, await unmerge.RunAsync(http, id, ct), ct);
 
-            report.DuplicateOfId = null;
-            var note = "已与报告 " + WriteResults.Id(from) + " 分开 / Separated from report " + WriteResults.Id(from) + ".";
-            report.StatusNotes = note;
-            report.UpdatedAt = now;
-            db.ReportEvents.Add(new ReportEvent { ReportId = report.Id, At = now, FromStatus = report.Status, ToStatus = report.Status, Note = note, ActorUserId = UserPrincipal.UserId(http.User) });
-            return Task.FromResult<IResult?>(null);
-        });
-
-    /// <summary>
-    /// One step: lock the report, 404, scope (403), the step itself (null when applied, else the answer), then the
-    /// audit entry and one commit; answers the public tracking view.
-    /// </summary>
-    private static async Task<IResult> StepAsync(
-        long id, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, bool checkScope, CancellationToken ct,
-        Func<Report, FieldErrors, DateTimeOffset, Task<IResult?>> apply)
-    {
-        await db.Database.OpenConnectionAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var report = (await db.Reports.FromSql($"SELECT * FROM reports WHERE id = {id} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
-        if (report is null)
-        {
-            return WriteResults.NotFound(id);
-        }
-
-        if (checkScope && await http.AuthorizeAsync(Operations.Triage, RegistryResource.In(ResourceKinds.Report, report.DistrictCode)) is { } denied)
-        {
-            return denied;
-        }
-
-        var before = new { status = report.Status, duplicateOf = report.DuplicateOfId, defectId = report.DefectId };
-        var now = clock.GetUtcNow();
-        if (await apply(report, new FieldErrors(), now) is { } refused)
-        {
-            return refused;
-        }
-
-        audit.Record(http, AuditActions.Update, ReportIntake.AuditEntityType, WriteResults.Id(id), before,
-            new { status = report.Status, duplicateOf = report.DuplicateOfId, defectId = report.DefectId, note = report.StatusNotes });
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return await Track(id, http.Request, http.RequestServices.GetRequiredService<NpgsqlDataSource>(), ct);
-    }
-
-    private static IResult Conflict(Report report, string why) => TypedResults.Problem(
-        statusCode: StatusCodes.Status409Conflict,
-        title: "Not allowed in this status",
-        detail: "Report " + WriteResults.Id(report.Id) + " is " + report.Status + ": " + why + ".",
-        extensions: new Dictionary<string, object?> { ["status"] = report.Status });
+    /// <summary>The answer to a step: the public tracking view of the report, or the refusal.</summary>
+    private static Task<IResult> Answer(HttpContext http, StepOutcome<long> outcome, CancellationToken ct) =>
+        outcome.ToResultAsync(id => Track(id, http.Request, http.RequestServices.GetRequiredService<NpgsqlDataSource>(), ct));
 }
 
 /// <summary>Answer of a "me too".</summary>

@@ -32,6 +32,12 @@ public sealed record PublicReport(
     DateTimeOffset RequestedAt, DateTimeOffset UpdatedAt, string DistrictCode, string? DistrictName, Guid? PhotoId, string? MediaUrl,
     long? DuplicateOf, long Duplicates, int MeToo, long? DefectId, long? FacilityId, DateTimeOffset? ClosedAt);
 
+/// <summary>A reporter's contact data, for triage staff only.</summary>
+/// <param name="Email">E-mail.</param>
+/// <param name="Phone">Phone.</param>
+/// <param name="Name">Name.</param>
+public sealed record ReporterContact(string? Email, string? Phone, string? Name);
+
 /// <summary>Filters of a report search, already validated.</summary>
 /// <param name="Ids">Tracking numbers (then nothing else filters).</param>
 /// <param name="ServiceCodes">Categories.</param>
@@ -191,6 +197,22 @@ public static class ReportSql
         }
 
         return list;
+    }
+
+    /// <summary>Contact data of reports (staff allowed to read personal data only): e-mail, phone, name.</summary>
+    public static async Task<Dictionary<long, ReporterContact>> ContactsAsync(NpgsqlConnection connection, long[] ids, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var command = new NpgsqlCommand("SELECT id, email, phone, nullif(concat_ws(' ', last_name, first_name), '') FROM reports WHERE id = ANY(@ids)", connection);
+        command.Parameters.AddWithValue("ids", ids);
+        var map = new Dictionary<long, ReporterContact>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            map[reader.GetInt64(0)] = new ReporterContact(Str(reader, 1), Str(reader, 2), Str(reader, 3));
+        }
+
+        return map;
     }
 
     private static string? Str(NpgsqlDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetString(i);

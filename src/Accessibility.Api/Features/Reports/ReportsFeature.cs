@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace Accessibility.Api.Features.Reports;
 
-/// <summary>Services of the reports feature: intake, limits, notifications.</summary>
+/// <summary>Services of the reports feature: intake, limits, notifications, and one per triage use case.</summary>
 internal static class ReportsFeature
 {
     /// <summary>
@@ -18,6 +18,13 @@ internal static class ReportsFeature
         services.AddOptions<ReportOptions>().BindConfiguration(ReportOptions.Section);
         services.AddSingleton<ReportDeviceLimiter>();
         services.AddScoped<ReportIntake>();
+        services.AddScoped<ReportTriageQueue>();
+        services.AddScoped<ReportStep>();
+        services.AddScoped<AcceptReport>();
+        services.AddScoped<RejectReport>();
+        services.AddScoped<MergeReport>();
+        services.AddScoped<UnmergeReport>();
+        services.AddScoped<ReopenReport>();
         services.TryAddSingleton<IReportNotificationSender, LogReportNotificationSender>();
         services.AddSingleton<ReportNotificationDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<ReportNotificationDispatcher>());

@@ -1,0 +1,86 @@
+using System.Globalization;
+using Accessibility.Api.Data;
+using Accessibility.Api.Features.Audit;
+using Accessibility.Api.Features.Auth;
+using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Features.Inspections;
+using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Authorization;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Accessibility.Api.Features.Defects;
+
+/// <summary>
+/// The frame of every lifecycle step of a defect (assign, fix, reject): lock it, 404, the rule (403), the allowed
+/// from-status (409 naming the current status), the step's own checks (422), then the change, its history entry and its
+/// audit entry in one transaction. The steps are the use-case services beside this file; verification and reopening
+/// happen through re-inspections (<see cref="InspectionRecorder"/>).
+/// </summary>
+public sealed class DefectTransition(RegistryDbContext db, AuditLog audit, TimeProvider clock)
+{
+    /// <summary>
+    /// Moves defect <paramref name="id"/> from one of <paramref name="from"/> to <paramref name="to"/>, if the caller may
+    /// <paramref name="operation"/> it; <paramref name="apply"/> checks the step's input (errors into the field errors)
+    /// and answers the history note and evidence photos. Answers the defect's id.
+    /// </summary>
+    public async Task<StepOutcome<long>> RunAsync(
+        HttpContext http, long id, OperationAuthorizationRequirement operation, IReadOnlyList<string> from, string to,
+        Func<Defect, FieldErrors, (string? Note, Guid[] Photos)> apply, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(apply);
+        await WriteResults.OpenAsync(db, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // FOR UPDATE: two concurrent steps on one defect are applied one after the other, each checking the status it finds.
+        var defect = (await db.Defects.FromSql($"SELECT * FROM defects WHERE id = {id} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
+        if (defect is null)
+        {
+            return StepOutcome<long>.Refused(WriteResults.NotFound(id));
+        }
+
+        if (await http.AuthorizeAsync(operation, DefectAccess.Resource(defect)) is { } denied)
+        {
+            return StepOutcome<long>.Refused(denied);
+        }
+
+        if (!from.Contains(defect.Status, StringComparer.Ordinal))
+        {
+            return StepOutcome<long>.Refused(TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Not allowed in this status",
+                detail: $"Defect {id.ToString(CultureInfo.InvariantCulture)} is {defect.Status}; it can become {to} only from {string.Join(" or ", from)}.",
+                extensions: new Dictionary<string, object?> { ["status"] = defect.Status }));
+        }
+
+        var errors = new FieldErrors();
+        var before = defect.Status;
+        var beforeUnit = defect.ManagingUnit;
+        var (note, photos) = apply(defect, errors);
+        if (!errors.IsEmpty)
+        {
+            db.ChangeTracker.Clear();
+            return StepOutcome<long>.Refused(errors.ToResult());
+        }
+
+        var now = clock.GetUtcNow();
+        var actor = new Actor(UserPrincipal.UserId(http.User), http.User.Identity?.Name ?? "unknown");
+        defect.Status = to;
+        defect.UpdatedAt = now;
+        if (to == DefectStatuses.Rejected)
+        {
+            defect.ClosedAt = now;
+        }
+
+        var entry = InspectionRecorder.Event(actor, now, before, to, note, null, photos);
+        entry.DefectId = defect.Id;
+        db.DefectEvents.Add(entry);
+        audit.Record(http, AuditActions.Update, InspectionRecorder.AuditDefect, id.ToString(CultureInfo.InvariantCulture),
+            new { status = before, managingUnit = beforeUnit },
+            new { status = to, managingUnit = defect.ManagingUnit, note, photoIds = photos });
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return StepOutcome<long>.Applied(id);
+    }
+}
