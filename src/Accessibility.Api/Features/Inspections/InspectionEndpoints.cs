@@ -76,7 +76,7 @@ public static class InspectionEndpoints
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown facility kind",
                 detail: "No checklist for kind '" + kind + "'; see /api/v1/facility-kinds.");
 
-    private static async Task<IResult> Submit(HttpContext http, RegistryDbContext db, ChecklistCatalog catalog, InspectionRecorder recorder, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Submit(HttpContext http, SubmitInspection submit, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync<InspectionRequest>(http.Request, ct);
         if (body.Value is not { } request)
@@ -84,69 +84,18 @@ public static class InspectionEndpoints
             return body.Problem!;
         }
 
-        if (request.ClientId is not { } clientId || clientId == Guid.Empty)
+        return await (await submit.RunAsync(http, request, ct)).ToResultAsync(async stored =>
         {
-            return JsonBody.Invalid(StatusCodes.Status422UnprocessableEntity, "clientId", "A client-generated UUID is required (crypto.randomUUID()), so that a retry is recognised.");
-        }
-
-        var fingerprint = Fingerprint(request);
-        var connection = await WriteResults.OpenAsync(db, ct);
-        if (await RepeatAsync(http, connection, clientId, fingerprint, ct) is { } repeat)
-        {
-            return repeat;
-        }
-
-        var prepared = await PrepareAsync(http, db, connection, catalog, clock, request, checkScope: true, ct);
-        if (prepared.Problem is not null)
-        {
-            return prepared.Problem;
-        }
-
-        var (facility, answers, inspectedAt) = prepared.Value!.Value;
-        var actor = new Actor(UserPrincipal.UserId(http.User), http.User.Identity?.Name ?? "unknown");
-        var draft = new InspectionDraft(clientId, fingerprint, facility, inspectedAt, answers, Text.Clean(request.Note), request.PhotoIds ?? [], "manual");
-        var id = await recorder.RecordAsync(draft, actor, http, ct);
-        if (id is null)
-        {
-            return await RepeatAsync(http, connection, clientId, fingerprint, ct)
-                ?? throw new InvalidOperationException("Lost a client-id race but found no stored inspection.");
-        }
-
-        var stored = await InspectionSql.ByIdAsync(connection, id.Value, StaffNames(http), ct);
-        return new RawJsonResult(stored!.Value.Json, StatusCodes.Status201Created, Json) { Location = "/api/v1/inspections/" + Invariant(id.Value) };
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            var json = await InspectionSql.ByIdAsync(connection, stored.Id, StaffNames(http), ct);
+            return new RawJsonResult(json!.Value.Json, stored.Repeated ? StatusCodes.Status200OK : StatusCodes.Status201Created, Json)
+            {
+                Location = "/api/v1/inspections/" + Invariant(stored.Id),
+            };
+        });
     }
 
-    /// <summary>The answer to a submission whose client id is stored already: 200 and the stored inspection, 409, or 403.</summary>
-    private static async Task<IResult?> RepeatAsync(HttpContext http, NpgsqlConnection connection, Guid clientId, string fingerprint, CancellationToken ct)
-    {
-        if (await InspectionSql.ByClientIdAsync(connection, clientId, ct) is not { } existing)
-        {
-            return null;
-        }
-
-        if (await http.AuthorizeAsync(Operations.Create, RegistryResource.In(ResourceKinds.Inspection, existing.DistrictCode)) is { } denied)
-        {
-            return denied;
-        }
-
-        if (!string.Equals(existing.Fingerprint, fingerprint, StringComparison.Ordinal))
-        {
-            return TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]>
-            {
-                ["clientId"] = ["Inspection " + Invariant(existing.Id) + " was stored with this client id and different content; use a new client id for a new inspection."],
-            })
-            {
-                Status = StatusCodes.Status409Conflict,
-                Title = "Client id already used",
-                Extensions = { ["inspectionId"] = existing.Id },
-            });
-        }
-
-        var stored = await InspectionSql.ByIdAsync(connection, existing.Id, StaffNames(http), ct);
-        return new RawJsonResult(stored!.Value.Json, StatusCodes.Status200OK, Json) { Location = "/api/v1/inspections/" + Invariant(existing.Id) };
-    }
-
-    private static async Task<IResult> JudgePreview(HttpContext http, RegistryDbContext db, ChecklistCatalog catalog, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> JudgePreview(HttpContext http, SubmitInspection submit, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync<InspectionRequest>(http.Request, ct);
         if (body.Value is not { } request)
@@ -154,91 +103,9 @@ public static class InspectionEndpoints
             return body.Problem!;
         }
 
-        var connection = await WriteResults.OpenAsync(db, ct);
-        var prepared = await PrepareAsync(http, db, connection, catalog, clock, request, checkScope: false, ct);
-        if (prepared.Problem is not null)
-        {
-            return prepared.Problem;
-        }
-
-        var (facility, answers, _) = prepared.Value!.Value;
-        return TypedResults.Ok(new JudgeResponse(facility.Id, facility.Kind, InspectionJudge.Result(answers), InspectionJudge.FacilityStatus([.. answers]), answers));
-    }
-
-    /// <summary>Checks a submission: facility, scope, answers (judged), photos, time. Nothing is written.</summary>
-    private static async Task<((Facility Facility, IReadOnlyList<JudgedAnswer> Answers, DateTimeOffset InspectedAt)? Value, IResult? Problem)> PrepareAsync(
-        HttpContext http, RegistryDbContext db, NpgsqlConnection connection, ChecklistCatalog catalog, TimeProvider clock, InspectionRequest request, bool checkScope, CancellationToken ct)
-    {
-        var errors = new FieldErrors();
-        var now = clock.GetUtcNow();
-        var inspectedAt = request.InspectedAt ?? now;
-        if (inspectedAt > now.AddMinutes(10))
-        {
-            errors.Add("inspectedAt", "An inspection cannot take place in the future (check the device clock).");
-        }
-        else if (inspectedAt < new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero))
-        {
-            errors.Add("inspectedAt", "Expected a date after 2000-01-01.");
-        }
-
-        Text.Optional(errors, "note", request.Note, 4000);
-        if (request.Answers is null)
-        {
-            errors.Add("answers", "The checklist answers are required (an array).");
-        }
-
-        Facility? facility = null;
-        if (request.FacilityId is not { } facilityId)
-        {
-            errors.Add("facilityId", "The inspected facility's id is required.");
-        }
-        else
-        {
-            facility = await db.Facilities.AsNoTracking().SingleOrDefaultAsync(f => f.Id == facilityId, ct);
-            if (facility is null || facility.DeletedAt is not null)
-            {
-                errors.Add("facilityId", facility is null ? "No facility " + Invariant(facilityId) + "." : "Facility " + Invariant(facilityId) + " was deleted.");
-                facility = null;
-            }
-            else if (checkScope && await http.AuthorizeAsync(Operations.Create, RegistryResource.In(ResourceKinds.Inspection, facility.DistrictCode)) is { } denied)
-            {
-                return (null, denied);
-            }
-        }
-
-        IReadOnlyList<JudgedAnswer> judged = [];
-        if (facility is not null && request.Answers is not null)
-        {
-            if (!catalog.TryGet(facility.Kind, out var checklist))
-            {
-                throw new InvalidOperationException("No checklist for kind " + facility.Kind + "; the catalog check at start-up should have caught it.");
-            }
-
-            judged = InspectionJudge.Judge(checklist, facility.Attributes, request.Answers, errors);
-        }
-
-        // Photos: every id must be a stored photo (once the photos table exists).
-        var referenced = new List<(string Field, Guid Id)>();
-        foreach (var (id, i) in (request.PhotoIds ?? []).Select((id, i) => (id, i)))
-        {
-            referenced.Add(("photoIds[" + Invariant(i) + "]", id));
-        }
-
-        foreach (var (answer, i) in (request.Answers ?? []).Select((a, i) => (a, i)))
-        {
-            foreach (var (id, j) in (answer?.PhotoIds ?? []).Select((id, j) => (id, j)))
-            {
-                referenced.Add(("answers[" + Invariant(i) + "].photoIds[" + Invariant(j) + "]", id));
-            }
-        }
-
-        var missing = await InspectionSql.MissingPhotosAsync(connection, referenced.Select(r => r.Id).ToList(), ct);
-        foreach (var (field, id) in referenced.Where(r => r.Id == Guid.Empty || missing.Contains(r.Id)))
-        {
-            errors.Add(field, "No stored photo " + id.ToString() + "; upload it first (POST /api/v1/photos).");
-        }
-
-        return errors.IsEmpty ? ((facility!, judged, inspectedAt), null) : (null, errors.ToResult());
+        var prepared = await submit.PrepareAsync(http, request, checkScope: false, ct);
+        return await prepared.ToResultAsync(p => Task.FromResult<IResult>(TypedResults.Ok(
+            new JudgeResponse(p.Facility.Id, p.Facility.Kind, InspectionJudge.Result(p.Answers), InspectionJudge.FacilityStatus([.. p.Answers]), p.Answers))));
     }
 
     /// <summary>SHA-256 of the submission's content (not its formatting), to tell a retry from a different inspection.</summary>

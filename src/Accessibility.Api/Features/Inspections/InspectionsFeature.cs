@@ -12,6 +12,7 @@ internal static class InspectionsFeature
             Path.Combine(sp.GetRequiredService<RegistryPaths>().DataDir, "checklists.json"),
             sp.GetRequiredService<FacilityKindCatalog>()));
         services.AddScoped<InspectionRecorder>();
+        services.AddScoped<SubmitInspection>();
         return services;
     }
 }
