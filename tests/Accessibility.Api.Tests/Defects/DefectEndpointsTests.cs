@@ -142,4 +142,22 @@ public sealed class DefectEndpointsTests(RegistryFixture registry) : IAsyncLifet
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal(["severity", "status"], (await bad.ErrorFieldsAsync()).Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public async Task Assigning_may_set_a_due_date_but_not_one_in_the_past()
+    {
+        using var inspector = await registry.CreateUserClientAsync(Roles.DistrictAdmin, "140881");
+        var ramp = await CreateRampAsync(inspector);
+        var found = await SubmitAsync(inspector, Inspection(ramp, RecentTime(), Answer("slope", "1:10")));
+        var path = "/api/v1/defects/" + (long)found.Body["defects"]![0]!["id"]!;
+        var past = await inspector.PostAsync(Url(path + "/assign"), Json(new JsonObject { ["managingUnit"] = "市政公司", ["dueAt"] = "2020-01-01T00:00:00Z" }));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, past.StatusCode);
+        Assert.Contains("dueAt", await past.ErrorFieldsAsync());
+
+        // A date with China's offset, as a clerk's client sends it.
+        var due = DateTimeOffset.UtcNow.AddDays(10).ToOffset(TimeSpan.FromHours(8));
+        var assigned = await PostAsync(inspector, path + "/assign", new JsonObject { ["managingUnit"] = "市政公司", ["dueAt"] = due }, HttpStatusCode.OK);
+        Assert.Equal(due.ToUnixTimeSeconds(), DateTimeOffset.Parse((string)assigned["dueAt"]!, System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeSeconds());
+        Assert.Contains("due " + due.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), (string?)assigned["history"]![1]!["note"], StringComparison.Ordinal);
+    }
 }

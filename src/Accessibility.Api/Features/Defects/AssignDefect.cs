@@ -1,10 +1,11 @@
+using System.Globalization;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Infrastructure.Authorization;
 
 namespace Accessibility.Api.Features.Defects;
 
-/// <summary>Assigns an open (or reassigns an assigned) defect to the managing unit that repairs it.</summary>
-public sealed class AssignDefect(DefectTransition transition)
+/// <summary>Assigns an open (or reassigns an assigned) defect to the managing unit that repairs it, optionally with a new due date.</summary>
+public sealed class AssignDefect(DefectTransition transition, TimeProvider clock)
 {
     /// <summary>Applies the assignment; answers the defect's id.</summary>
     public Task<StepOutcome<long>> RunAsync(HttpContext http, long id, AssignRequest request, CancellationToken ct)
@@ -21,8 +22,19 @@ public sealed class AssignDefect(DefectTransition transition)
                     errors.Add("managingUnit", "The facility has no managing unit on record: name the unit the defect is assigned to.");
                 }
 
+                if (request.DueAt is { } due && due < clock.GetUtcNow())
+                {
+                    errors.Add("dueAt", "The due date cannot lie in the past.");
+                }
+
                 defect.ManagingUnit = unit;
-                return (Text.Clean(request.Note) ?? "Assigned to " + unit, []);
+                if (request.DueAt is { } dueAt)
+                {
+                    defect.DueAt = dueAt.ToUniversalTime(); // Npgsql writes timestamptz from UTC only
+                }
+
+                var note = Text.Clean(request.Note) ?? "Assigned to " + unit;
+                return (request.DueAt is { } d ? note + " (due " + d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + ")" : note, []);
             }, ct);
     }
 }

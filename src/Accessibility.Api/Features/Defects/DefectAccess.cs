@@ -9,6 +9,13 @@ public static class DefectAccess
     public static RegistryResource Resource(Defect defect)
     {
         ArgumentNullException.ThrowIfNull(defect);
-        return RegistryResource.In(ResourceKinds.Defect, defect.DistrictCode);
+        return RegistryResource.In(ResourceKinds.Defect, defect.DistrictCode) with { ManagingUnit = defect.ManagingUnit };
+    }
+
+    /// <summary>The defect, as read for a page, as the rule table sees it.</summary>
+    public static RegistryResource Resource(DefectView defect)
+    {
+        ArgumentNullException.ThrowIfNull(defect);
+        return RegistryResource.In(ResourceKinds.Defect, defect.DistrictCode) with { ManagingUnit = defect.ManagingUnit };
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Infrastructure.Authorization;
 using Npgsql;
@@ -66,18 +67,38 @@ public sealed class DefectBoard(NpgsqlDataSource dataSource)
         return AccessRules.Allows(http.User, Operations.ReadPersonal.Name, new RegistryResource(ResourceKinds.Defect, null));
     }
 
-    /// <summary>A page of defects as the API's JSON: <c>{"defects":[…],"total","limit","offset"}</c>.</summary>
+    /// <summary>
+    /// A page of defects as the API's JSON: <c>{"defects":[…],"total","limit","offset"}</c>, in the caller's read scope, or in
+    /// the filter's scope when it names one (a staff board narrows the public list to the districts the caller works in).
+    /// </summary>
     public async Task<string> ListJsonAsync(HttpContext http, DefectFilter filter, int limit, int offset, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(filter);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await DefectSql.ListAsync(connection, filter with { Scope = ReadScope.For(http, ResourceKinds.Defect, Operations.Read) }, limit, offset, StaffNames(http), ct);
+        return await DefectSql.ListAsync(connection, filter with { Scope = filter.Scope ?? ReadScope.For(http, ResourceKinds.Defect, Operations.Read) }, limit, offset, StaffNames(http), ct);
     }
 
     /// <summary>A page of defects, for pages.</summary>
     public async Task<DefectPage> ListAsync(HttpContext http, DefectFilter filter, int limit, int offset, CancellationToken ct) =>
         JsonSerializer.Deserialize<DefectPage>(await ListJsonAsync(http, filter, limit, offset, ct), Web)!;
+
+    /// <summary>
+    /// The defects assigned to the caller's managing unit (<see cref="RegistryClaims.ManagingUnit"/>) in the caller's
+    /// districts, most urgent first; nothing for an account without a unit.
+    /// </summary>
+    public async Task<DefectPage> AssignedToCallerAsync(HttpContext http, string? status, int limit, int offset, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        if (UserPrincipal.ManagingUnit(http.User) is not { } unit)
+        {
+            return new DefectPage([], 0, limit, offset);
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var filter = new DefectFilter(null, status, null, unit, null, null, ReadScope.Of(AccessRules.Districts(http.User)));
+        return JsonSerializer.Deserialize<DefectPage>(await DefectSql.ListAsync(connection, filter, limit, offset, StaffNames(http), ct), Web)!;
+    }
 
     /// <summary>One defect as the API's JSON, with its history: 404, or 403 when the caller may not read it.</summary>
     public async Task<StepOutcome<string>> GetJsonAsync(HttpContext http, long id, CancellationToken ct)

@@ -36,12 +36,12 @@ public static class DefectEndpoints
             .WithName("GetDefect").RequireAccess(ResourceKinds.Defect, Operations.Read).WithSummary("One defect with its full history.")
             .Produces(StatusCodes.Status200OK, contentType: Json).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("{id:long}/assign", Assign)
-            .WithName("AssignDefect").RequireAccess(ResourceKinds.Defect, Operations.Update).WithSummary("Assigns an open (or reassigns an assigned) defect to its managing unit.")
+            .WithName("AssignDefect").RequireAccess(ResourceKinds.Defect, Operations.Update).WithSummary("Assigns an open (or reassigns an assigned) defect to its managing unit, optionally with a new due date.")
             .Accepts<AssignRequest>(Json).Produces(StatusCodes.Status200OK, contentType: Json)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status403Forbidden)
             ;
         group.MapPost("{id:long}/fix", Fix)
-            .WithName("FixDefect").RequireAccess(ResourceKinds.Defect, Operations.Update).WithSummary("Reports an open or assigned defect fixed, with evidence (a note, photos optional); a re-inspection verifies it.")
+            .WithName("FixDefect").RequireAccess(ResourceKinds.Defect, Operations.Repair).WithSummary("Reports an open or assigned defect fixed, with evidence (a note; photos, at least one from a managing unit); a re-inspection verifies it. A managing unit may fix only the defects assigned to it.")
             .Accepts<FixRequest>(Json).Produces(StatusCodes.Status200OK, contentType: Json)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status403Forbidden)
             ;
@@ -155,7 +155,8 @@ public static class DefectEndpoints
 /// <summary>Body of an assignment.</summary>
 /// <param name="ManagingUnit">Unit responsible; the facility's managing unit when absent.</param>
 /// <param name="Note">Note.</param>
-public sealed record AssignRequest(string? ManagingUnit, string? Note);
+/// <param name="DueAt">New repair due date; the one set from the severity when absent. Not in the past.</param>
+public sealed record AssignRequest(string? ManagingUnit, string? Note, DateTimeOffset? DueAt = null);
 
 /// <summary>Body of a fix report: evidence.</summary>
 /// <param name="Note">What was done (required).</param>

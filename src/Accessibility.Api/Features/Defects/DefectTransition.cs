@@ -57,6 +57,7 @@ public sealed class DefectTransition(RegistryDbContext db, AuditLog audit, TimeP
         var errors = new FieldErrors();
         var before = defect.Status;
         var beforeUnit = defect.ManagingUnit;
+        var beforeDue = defect.DueAt;
         var (note, photos) = apply(defect, errors);
         if (!errors.IsEmpty)
         {
@@ -77,8 +78,8 @@ public sealed class DefectTransition(RegistryDbContext db, AuditLog audit, TimeP
         entry.DefectId = defect.Id;
         db.DefectEvents.Add(entry);
         audit.Record(http, AuditActions.Update, InspectionRecorder.AuditDefect, id.ToString(CultureInfo.InvariantCulture),
-            new { status = before, managingUnit = beforeUnit },
-            new { status = to, managingUnit = defect.ManagingUnit, note, photoIds = photos });
+            new { status = before, managingUnit = beforeUnit, dueAt = beforeDue },
+            new { status = to, managingUnit = defect.ManagingUnit, dueAt = defect.DueAt, note, photoIds = photos });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return StepOutcome<long>.Applied(id);

@@ -6,7 +6,11 @@ using Accessibility.Api.Infrastructure.Authorization;
 
 namespace Accessibility.Api.Features.Defects;
 
-/// <summary>Reports an open or assigned defect fixed, with evidence: a note, and photos stored first; a re-inspection verifies it.</summary>
+/// <summary>
+/// Reports an open or assigned defect fixed, with evidence: a note, and photos stored first (at least one from a managing
+/// unit's account); a re-inspection verifies it. Staff may do it in their districts, a managing unit on the defects
+/// assigned to it (rule table, <see cref="Operations.Repair"/>).
+/// </summary>
 public sealed class FixDefect(RegistryDbContext db, DefectTransition transition)
 {
     /// <summary>Applies the fix report; answers the defect's id.</summary>
@@ -16,10 +20,16 @@ public sealed class FixDefect(RegistryDbContext db, DefectTransition transition)
         var photos = request.PhotoIds ?? [];
         var connection = await WriteResults.OpenAsync(db, ct);
         var missing = await InspectionSql.MissingPhotosAsync(connection, photos, ct);
-        return await transition.RunAsync(http, id, Operations.Update, [DefectStatuses.Open, DefectStatuses.Assigned], DefectStatuses.Fixed,
+        return await transition.RunAsync(http, id, Operations.Repair, [DefectStatuses.Open, DefectStatuses.Assigned], DefectStatuses.Fixed,
             (_, errors) =>
             {
                 Text.Require(errors, "note", request.Note, 4000);
+                if (photos.Count == 0 && AccessRules.UnitBoundRoles.Any(http.User.IsInRole))
+                {
+                    // The unit that repairs shows its work; staff reporting a fix they saw may leave the photo out.
+                    errors.Add("photoIds", "Attach a photo of the repair as evidence.");
+                }
+
                 foreach (var (photo, i) in photos.Select((p, i) => (p, i)).Where(p => p.p == Guid.Empty || missing.Contains(p.p)))
                 {
                     errors.Add("photoIds[" + i.ToString(CultureInfo.InvariantCulture) + "]", "No stored photo " + photo.ToString() + "; upload it first (POST /api/v1/photos).");

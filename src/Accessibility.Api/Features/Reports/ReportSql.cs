@@ -32,6 +32,13 @@ public sealed record PublicReport(
     DateTimeOffset RequestedAt, DateTimeOffset UpdatedAt, string DistrictCode, string? DistrictName, Guid? PhotoId, string? MediaUrl,
     long? DuplicateOf, long Duplicates, int MeToo, long? DefectId, long? FacilityId, DateTimeOffset? ClosedAt);
 
+/// <summary>A facility near a report.</summary>
+/// <param name="Id">Facility.</param>
+/// <param name="Name">Its name.</param>
+/// <param name="Kind">Its kind.</param>
+/// <param name="Metres">Distance from the report.</param>
+public sealed record NearbyFacility(long Id, string? Name, string Kind, double Metres);
+
 /// <summary>A reporter's contact data, for triage staff only.</summary>
 /// <param name="Email">E-mail.</param>
 /// <param name="Phone">Phone.</param>
@@ -180,6 +187,33 @@ public static class ReportSql
         command.Parameters.AddWithValue("text", text);
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? (reader.GetInt64(0), reader.GetFieldValue<Point>(1)) : null;
+    }
+
+    /// <summary>
+    /// Facilities within <paramref name="metres"/> of a report (geodesic, <see href="https://postgis.net/docs/ST_DWithin.html">ST_DWithin</see>
+    /// on geography), nearest first: the candidates a report is accepted onto.
+    /// </summary>
+    public static async Task<List<NearbyFacility>> FacilitiesNearAsync(NpgsqlConnection connection, long reportId, double metres, int limit, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        const string sql = """
+            SELECT f.id, f.name, f.kind, round(ST_Distance(f.geometry::geography, r.location::geography)::numeric, 0)::float8
+            FROM reports r JOIN facilities f ON ST_DWithin(f.geometry::geography, r.location::geography, @metres)
+            WHERE r.id = @id AND f.deleted_at IS NULL
+            ORDER BY ST_Distance(f.geometry::geography, r.location::geography), f.id LIMIT @limit
+            """;
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("id", reportId);
+        command.Parameters.AddWithValue("metres", metres);
+        command.Parameters.AddWithValue("limit", limit);
+        var list = new List<NearbyFacility>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            list.Add(new NearbyFacility(reader.GetInt64(0), Str(reader, 1), reader.GetString(2), reader.GetDouble(3)));
+        }
+
+        return list;
     }
 
     /// <summary>Public history of a report, oldest first: at, from, to, note.</summary>

@@ -40,6 +40,25 @@ public sealed class ReportTriageQueue(NpgsqlDataSource dataSource)
         return [.. reports.Select(r => new QueuedReport(r, contacts.GetValueOrDefault(r.Id) ?? new ReporterContact(null, null, null)))];
     }
 
+    /// <summary>Facilities within 300 m of report <paramref name="id"/>, nearest first (the caller has read the report already).</summary>
+    public async Task<IReadOnlyList<NearbyFacility>> FacilitiesNearAsync(long id, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await ReportSql.FacilitiesNearAsync(connection, id, 300, 12, ct);
+    }
+
+    /// <summary>Open reports of the caller's districts within 300 m of <paramref name="report"/>: candidates for a merge.</summary>
+    public async Task<IReadOnlyList<PublicReport>> OpenReportsNearAsync(HttpContext http, PublicReport report, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(report);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var near = new NetTopologySuite.Geometries.Point(report.Lon, report.Lat) { SRID = 4490 };
+        var filter = new ReportFilter(null, null, null, null, null, near, 300, null, [ReportStatuses.New, ReportStatuses.Accepted], 20,
+            ReadScope.For(http, ResourceKinds.Report, Operations.ReadPersonal));
+        return [.. (await ReportSql.SearchAsync(connection, filter, ct)).Where(r => r.Id != report.Id)];
+    }
+
     /// <summary>One report with its contact and history: 404 when there is none, 403 outside the caller's districts.</summary>
     public async Task<StepOutcome<TriagedReport>> GetAsync(HttpContext http, long id, CancellationToken ct)
     {

@@ -84,9 +84,12 @@ public static class Operations
     /// <summary>Export whole record sets (inspections, defects) with staff names.</summary>
     public static readonly OperationAuthorizationRequirement Export = new() { Name = "export" };
 
+    /// <summary>Report a defect repaired, with evidence: what a managing unit does to the defects assigned to it.</summary>
+    public static readonly OperationAuthorizationRequirement Repair = new() { Name = "repair" };
+
     /// <summary>Every operation, by name.</summary>
     public static readonly IReadOnlyDictionary<string, OperationAuthorizationRequirement> ByName =
-        new[] { Read, Create, Update, Delete, Administer, ReadPersonal, Triage, Export }.ToDictionary(o => o.Name, StringComparer.Ordinal);
+        new[] { Read, Create, Update, Delete, Administer, ReadPersonal, Triage, Export, Repair }.ToDictionary(o => o.Name, StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -97,6 +100,12 @@ public static class Operations
 /// <param name="DistrictCode">GB/T 2260 code of the record's district, or null.</param>
 public sealed record RegistryResource(string Kind, string? DistrictCode)
 {
+    /// <summary>
+    /// The managing unit (管理责任单位) a record is assigned to (defects), or null: accounts of a managing unit act only on
+    /// records assigned to their unit (<see cref="AccessRules.UnitBoundRoles"/>).
+    /// </summary>
+    public string? ManagingUnit { get; init; }
+
     /// <summary>
     /// The district of a record that lies in no one district (a system administrator's account): inside no role's
     /// districts, so only system administrators act on it.

@@ -44,6 +44,15 @@ public static class AccessRules
     private static readonly string[] Households = [Roles.Planner, Roles.DistrictAdmin];
     private static readonly string[] Importers = [Roles.Planner, Roles.DistrictAdmin, Roles.SystemAdmin];
 
+    // Every account, the managing units' included: one's own account and the workspace's start page.
+    private static readonly string[] Accounts = [.. Staff, Roles.ManagingUnit];
+
+    /// <summary>
+    /// Roles whose accounts act for one managing unit (<see cref="RegistryClaims.ManagingUnit"/>): on a record, the rows that
+    /// admit them admit only records assigned to that unit (<see cref="RegistryResource.ManagingUnit"/>), in their districts.
+    /// </summary>
+    public static readonly IReadOnlyList<string> UnitBoundRoles = [Roles.ManagingUnit];
+
     private static AccessRow Public(string? layer) => new(true, Staff, layer);
 
     private static AccessRow Only(string[] roles) => new(false, roles, null);
@@ -66,13 +75,14 @@ public static class AccessRules
         [(ResourceKinds.Defect, "read")] = Public(SharedLayers.Defects),
         [(ResourceKinds.Defect, "read-personal")] = new(false, Staff, SharedLayers.Defects),
         [(ResourceKinds.Defect, "update")] = Only(Staff),
+        [(ResourceKinds.Defect, "repair")] = Only([.. Staff, Roles.ManagingUnit]),
         [(ResourceKinds.Defect, "export")] = new(false, Administrators, SharedLayers.Defects),
         [(ResourceKinds.Report, "read")] = Public(SharedLayers.PublicReports),
         [(ResourceKinds.Report, "create")] = Public(null),
         [(ResourceKinds.Report, "read-personal")] = Only(Staff),
         [(ResourceKinds.Report, "triage")] = Only(Staff),
         [(ResourceKinds.Photo, "read")] = Public(SharedLayers.Reference),
-        [(ResourceKinds.Photo, "create")] = Only(Staff),
+        [(ResourceKinds.Photo, "create")] = Only([.. Staff, Roles.ManagingUnit]),
         [(ResourceKinds.RenovationCase, "read-personal")] = Only(Households),
         [(ResourceKinds.RenovationCase, "create")] = Only(Households),
         [(ResourceKinds.RenovationCase, "update")] = Only(Households),
@@ -91,8 +101,8 @@ public static class AccessRules
         [(ResourceKinds.Audit, "read")] = Only(Administrators),
         [(ResourceKinds.Import, "create")] = Only(Importers),
         [(ResourceKinds.Import, "read")] = Only(Importers),
-        [(ResourceKinds.Account, "read")] = Only(Staff),
-        [(ResourceKinds.Account, "update")] = Only(Staff),
+        [(ResourceKinds.Account, "read")] = Only(Accounts),
+        [(ResourceKinds.Account, "update")] = Only(Accounts),
     };
 
     /// <summary>Whether the table has a row for the pair (a pair without one is refused to everyone).</summary>
@@ -140,7 +150,19 @@ public static class AccessRules
             return AccessDecision.Allowed;
         }
 
-        return DistrictScope.Covers(Districts(user), resource.DistrictCode) ? AccessDecision.Allowed : AccessDecision.OutsideScope;
+        if (!DistrictScope.Covers(Districts(user), resource.DistrictCode))
+        {
+            return AccessDecision.OutsideScope;
+        }
+
+        // A managing unit's account: only the records assigned to its own unit (a row admits it on nothing else).
+        if (UnitBoundRoles.Any(user.IsInRole)
+            && (resource.ManagingUnit is null || !string.Equals(resource.ManagingUnit, UserPrincipal.ManagingUnit(user), StringComparison.Ordinal)))
+        {
+            return AccessDecision.RoleRefused;
+        }
+
+        return AccessDecision.Allowed;
     }
 
     /// <summary>Whether <paramref name="user"/> may: <see cref="Decide"/> is <see cref="AccessDecision.Allowed"/>.</summary>
