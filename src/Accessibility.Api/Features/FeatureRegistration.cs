@@ -33,6 +33,8 @@ internal static class FeatureRegistration
         services.AddImports();
         services.AddCoverage();
         services.AddSharing();
+        services.AddPlanTargets();
+        services.AddAuditTrail();
         return services;
     }
 
