@@ -35,6 +35,7 @@ internal static class FeatureRegistration
         services.AddSharing();
         services.AddPlanTargets();
         services.AddAuditTrail();
+        services.AddUserAdministration();
         return services;
     }
 

@@ -17,6 +17,12 @@ public enum OutcomeKind
 
     /// <summary>The record changed since the caller read it; <see cref="Outcome{T}.Value"/> holds the current one.</summary>
     Stale,
+
+    /// <summary>
+    /// The request clashes with the state of things (a name taken, one's own account); <see cref="Outcome{T}.Errors"/> by
+    /// field, or <see cref="Outcome{T}.Refusal"/> as the API's answer.
+    /// </summary>
+    Conflict,
 }
 
 /// <summary>
@@ -60,6 +66,9 @@ public sealed class Outcome<T>
 
     /// <summary>Refused, answered by <paramref name="refusal"/> in the API.</summary>
     public static Outcome<T> Refused(IResult refusal) => new(OutcomeKind.Refused, default, null, refusal);
+
+    /// <summary>A conflict, said by field (<paramref name="errors"/>) and/or as the API's answer (<paramref name="problem"/>).</summary>
+    public static Outcome<T> Conflict(FieldErrors? errors, IResult? problem) => new(OutcomeKind.Conflict, default, errors, problem);
 
     /// <summary>Stale: <paramref name="current"/> is the record as it is now.</summary>
     public static Outcome<T> Stale(T current) => new(OutcomeKind.Stale, current, null, null);

@@ -58,8 +58,15 @@ public sealed class RecordTrailTests(RegistryFixture registry) : IAsyncLifetime
         using var admin = await registry.CreateUserClientAsync(Roles.DistrictAdmin, "140881");
         var body = new JsonObject
         {
-            ["districtCode"] = "140881", ["indicator"] = "household_renovations", ["title"] = "困难重度残疾人家庭无障碍改造", ["kind"] = "count",
-            ["value"] = 120, ["periodStart"] = 2026, ["periodEnd"] = 2030, ["binding"] = true, ["sourceDocument"] = "永济市“十五五”残疾人事业发展规划",
+            ["districtCode"] = "140881",
+            ["indicator"] = "household_renovations",
+            ["title"] = "困难重度残疾人家庭无障碍改造",
+            ["kind"] = "count",
+            ["value"] = 120,
+            ["periodStart"] = 2026,
+            ["periodEnd"] = 2030,
+            ["binding"] = true,
+            ["sourceDocument"] = "永济市“十五五”残疾人事业发展规划",
         };
         var id = (long)(await (await admin.PostAsync(Url("/api/v1/plan-targets"), Json(body))).ReadObjectAsync())["id"]!;
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync(Url("/api/v1/plan-targets/" + id))).StatusCode);

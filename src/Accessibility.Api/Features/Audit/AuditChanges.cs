@@ -16,8 +16,8 @@ public sealed record FieldChange(string Field, string? Before, string? After);
 /// </summary>
 public static class AuditChanges
 {
-    // Bookkeeping that changes with every write and says nothing a reader needs.
-    private static readonly HashSet<string> Ignored = new(StringComparer.Ordinal) { "version" };
+    // Bookkeeping that changes with every write and says nothing the entry's own time and actor do not.
+    private static readonly HashSet<string> Ignored = new(StringComparer.Ordinal) { "version", "updatedAt", "updatedBy" };
 
     private const int LongestValue = 300;
 

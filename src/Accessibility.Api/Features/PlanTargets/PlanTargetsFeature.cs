@@ -11,6 +11,7 @@ internal static class PlanTargetsFeature
         services.AddScoped<CreatePlanTarget>();
         services.AddScoped<UpdatePlanTarget>();
         services.AddScoped<RetirePlanTarget>();
+        services.AddScoped<Districts.DistrictChoices>();
         return services;
     }
 }
