@@ -34,6 +34,9 @@ internal static class FeatureRegistration
         services.AddImports();
         services.AddCoverage();
         services.AddSharing();
+        services.AddPlanTargets();
+        services.AddAuditTrail();
+        services.AddUserAdministration();
         return services;
     }
 

@@ -1,12 +1,6 @@
 using System.Globalization;
-using System.Security.Claims;
-using Accessibility.Api.Data;
-using Accessibility.Api.Features.Audit;
-using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Infrastructure;
 using Accessibility.Api.Infrastructure.Authorization;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace Accessibility.Api.Features.Sharing;
 
@@ -19,10 +13,10 @@ public static class ApiKeyEndpoints
     private const string Json = "application/json";
 
     /// <summary>Days of usage shown when no period is asked for.</summary>
-    public const int DefaultUsageDays = 30;
+    public const int DefaultUsageDays = ListApiKeys.DefaultUsageDays;
 
     /// <summary>Longest usage period.</summary>
-    public const int MaxUsageDays = 366;
+    public const int MaxUsageDays = ReadApiKeyUsage.MaxUsageDays;
 
     /// <summary>Maps the routes.</summary>
     public static IEndpointRouteBuilder MapApiKeyEndpoints(this IEndpointRouteBuilder app)
@@ -47,23 +41,10 @@ public static class ApiKeyEndpoints
         return app;
     }
 
-    private static async Task<IResult> List(ClaimsPrincipal caller, RegistryDbContext db, NpgsqlDataSource dataSource, ApiKeyUsageRecorder usage, TimeProvider clock, CancellationToken ct)
-    {
-        await usage.FlushAsync(ct);
-        var now = clock.GetUtcNow();
-        // Few keys: the prefix-based scope check runs here rather than in SQL.
-        var keys = await db.ApiKeys.AsNoTracking().OrderBy(k => k.Id).ToListAsync(ct);
-        Dictionary<long, long> requests;
-        await using (var connection = await dataSource.OpenConnectionAsync(ct))
-        {
-            requests = await SharingSql.RequestsSinceAsync(connection, ApiKeyUsageRecorder.Day(now).AddDays(1 - DefaultUsageDays), ct);
-        }
+    private static async Task<IResult> List(HttpContext http, ListApiKeys list, CancellationToken ct) =>
+        TypedResults.Ok(await list.RunAsync(http, ct));
 
-        return TypedResults.Ok(keys.Where(k => ApiKeys.MayManage(caller, k.DistrictCodes))
-            .Select(k => ApiKeySummary.From(k, now, requests.GetValueOrDefault(k.Id))).ToList());
-    }
-
-    private static async Task<IResult> Create(HttpContext http, RegistryDbContext db, ApiKeys keys, AuditLog audit, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Create(HttpContext http, IssueApiKey issue, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync<CreateApiKeyRequest>(http.Request, ct);
         if (body.Value is not { } request)
@@ -71,116 +52,33 @@ public static class ApiKeyEndpoints
             return body.Problem!;
         }
 
-        var errors = new FieldErrors();
-        var (districts, layers) = await keys.ValidateAsync(request, errors, ct);
-        if (!errors.IsEmpty)
+        var outcome = await issue.RunAsync(http, request, ct);
+        return outcome.Kind switch
         {
-            return errors.ToResult();
-        }
-
-        if (!ApiKeys.MayManage(http.User, districts))
-        {
-            return OutsideScope();
-        }
-
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var (key, secret) = await keys.CreateAsync(request, districts, layers, UserPrincipal.UserId(http.User), http.User.Identity?.Name ?? "unknown", ct);
-        audit.Record(http, "create", ApiKeys.AuditEntity, Id(key.Id), null, ApiKeys.Snapshot(key));
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        return TypedResults.Created("/api/v1/api-keys/" + Id(key.Id), new CreatedApiKey(ApiKeySummary.From(key, clock.GetUtcNow(), 0), secret));
+            OutcomeKind.Done => TypedResults.Created("/api/v1/api-keys/" + Id(outcome.Value!.Key.Id), outcome.Value),
+            OutcomeKind.Invalid => outcome.Errors!.ToResult(),
+            _ => outcome.Refusal!,
+        };
     }
 
-    private static async Task<IResult> Get(long id, ClaimsPrincipal caller, RegistryDbContext db, NpgsqlDataSource dataSource, ApiKeyUsageRecorder usage, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Get(long id, HttpContext http, ListApiKeys list, CancellationToken ct) =>
+        await list.OneAsync(http, id, ct) is { } key ? TypedResults.Ok(key) : NotFound(id);
+
+    private static async Task<IResult> Revoke(long id, HttpContext http, RevokeApiKey revoke, CancellationToken ct) =>
+        (await revoke.RunAsync(http, id, ct)).IsDone ? TypedResults.NoContent() : NotFound(id);
+
+    private static async Task<IResult> Usage(long id, HttpRequest request, ReadApiKeyUsage usage, CancellationToken ct)
     {
-        // Counts of this instance first, so that last use and requests include what was just done.
-        await usage.FlushAsync(ct);
-        var key = await db.ApiKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Id == id, ct);
-        // Keys outside the caller's scope are "not found": the caller may not learn that they exist.
-        if (key is null || !ApiKeys.MayManage(caller, key.DistrictCodes))
+        var outcome = await usage.RunAsync(request.HttpContext, id, request.Query["from"], request.Query["to"], ct);
+        return outcome.Kind switch
         {
-            return WriteResultsNotFound(id);
-        }
-
-        var now = clock.GetUtcNow();
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var requests = await SharingSql.RequestsSinceAsync(connection, ApiKeyUsageRecorder.Day(now).AddDays(1 - DefaultUsageDays), ct);
-        return TypedResults.Ok(ApiKeySummary.From(key, now, requests.GetValueOrDefault(id)));
+            OutcomeKind.Done => TypedResults.Ok(outcome.Value),
+            OutcomeKind.Invalid => outcome.Errors!.ToResult(StatusCodes.Status400BadRequest, "One or more query parameters are not acceptable."),
+            _ => NotFound(id),
+        };
     }
 
-    private static async Task<IResult> Revoke(long id, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
-    {
-        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id, ct);
-        if (key is null || !ApiKeys.MayManage(http.User, key.DistrictCodes))
-        {
-            return WriteResultsNotFound(id);
-        }
-
-        if (key.RevokedAt is null)
-        {
-            var before = ApiKeys.Snapshot(key);
-            key.RevokedAt = clock.GetUtcNow();
-            audit.Record(http, "revoke", ApiKeys.AuditEntity, Id(key.Id), before, ApiKeys.Snapshot(key));
-            await db.SaveChangesAsync(ct);
-        }
-
-        return TypedResults.NoContent();
-    }
-
-    private static async Task<IResult> Usage(
-        long id, HttpRequest request, RegistryDbContext db, NpgsqlDataSource dataSource, ApiKeyUsageRecorder usage, TimeProvider clock, CancellationToken ct)
-    {
-        var key = await db.ApiKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Id == id, ct);
-        if (key is null || !ApiKeys.MayManage(request.HttpContext.User, key.DistrictCodes))
-        {
-            return WriteResultsNotFound(id);
-        }
-
-        var errors = new FieldErrors();
-        var today = ApiKeyUsageRecorder.Day(clock.GetUtcNow());
-        var to = ParseDay(request.Query["to"], "to", errors) ?? today;
-        var from = ParseDay(request.Query["from"], "from", errors) ?? to.AddDays(1 - DefaultUsageDays);
-        if (errors.IsEmpty && (from > to || to.DayNumber - from.DayNumber >= MaxUsageDays))
-        {
-            errors.Add("from", string.Create(CultureInfo.InvariantCulture, $"Expected from ≤ to, at most {MaxUsageDays} days apart."));
-        }
-
-        if (!errors.IsEmpty)
-        {
-            return errors.ToResult(StatusCodes.Status400BadRequest, "One or more query parameters are not acceptable.");
-        }
-
-        // Counts of this instance go in first, so what was just done shows (other instances write theirs within seconds).
-        await usage.FlushAsync(ct);
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = await SharingSql.UsageAsync(connection, id, from, to, ct);
-        var byLayer = rows.GroupBy(r => r.Layer, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Sum(r => r.Requests), StringComparer.Ordinal);
-        return TypedResults.Ok(new ApiKeyUsageReport(id, from, to, rows.Sum(r => r.Requests), byLayer, rows));
-    }
-
-    private static DateOnly? ParseDay(string? text, string field, FieldErrors errors)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-        {
-            return day;
-        }
-
-        errors.Add(field, "Expected a day as YYYY-MM-DD.");
-        return null;
-    }
-
-    private static IResult OutsideScope() => TypedResults.Problem(
-        title: "Outside your scope",
-        detail: "District administrators issue keys only for districts inside their own.",
-        statusCode: StatusCodes.Status403Forbidden);
-
-    private static IResult WriteResultsNotFound(long id) => TypedResults.Problem(
+    private static IResult NotFound(long id) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "No API key " + Id(id) + ".");
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);

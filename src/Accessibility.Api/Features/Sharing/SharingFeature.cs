@@ -8,6 +8,10 @@ internal static class SharingFeature
     {
         services.AddOptions<SharingOptions>().BindConfiguration(SharingOptions.Section);
         services.AddScoped<ApiKeys>();
+        services.AddScoped<ListApiKeys>();
+        services.AddScoped<IssueApiKey>();
+        services.AddScoped<RevokeApiKey>();
+        services.AddScoped<ReadApiKeyUsage>();
         services.AddSingleton<ApiKeyUsageRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiKeyUsageRecorder>());
         return services;
