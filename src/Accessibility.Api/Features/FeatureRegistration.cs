@@ -28,6 +28,8 @@ internal static class FeatureRegistration
         services.AddDistricts();
         services.AddInspections();
         services.AddPhotos();
+        services.AddFacilities();
+        services.AddRoads();
         services.AddReports();
         services.AddRenovations();
         services.AddImports();

@@ -31,7 +31,7 @@ public static class PhotoEndpoints
     private const string CacheForever = "public, max-age=31536000, immutable";
 
     /// <summary>Registers the services other features use.</summary>
-    public static IServiceCollection AddPhotos(this IServiceCollection services) => services.AddScoped<PhotoStore>();
+    public static IServiceCollection AddPhotos(this IServiceCollection services) => services.AddScoped<PhotoStore>().AddScoped<StorePhoto>();
 
     /// <summary>Maps the photo routes.</summary>
     public static IEndpointRouteBuilder MapPhotoEndpoints(this IEndpointRouteBuilder app)
@@ -62,7 +62,7 @@ public static class PhotoEndpoints
         return app;
     }
 
-    private static async Task<IResult> Upload(HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Upload(HttpContext http, StorePhoto storePhoto, CancellationToken ct)
     {
         // Routing has set this limit already (BodySizeLimit); set again here in case the metadata was not applied.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
@@ -120,51 +120,16 @@ public static class PhotoEndpoints
             await stream.ReadExactlyAsync(upload, ct);
         }
 
-        var outcome = await PhotoProcessor.ProcessAsync(upload, ct);
-        if (outcome.Refusal == PhotoRefusal.Busy)
+        var outcome = await storePhoto.RunAsync(http, upload, file.FileName, ct);
+        if (outcome.StatusCode == StatusCodes.Status503ServiceUnavailable)
         {
             http.Response.Headers.RetryAfter = "5";
         }
 
-        if (outcome.Photo is not { } processed)
+        if (outcome.Photo is not { } photo)
         {
-            return FileProblem(outcome.Refusal switch
-            {
-                PhotoRefusal.NotAnImage => StatusCodes.Status415UnsupportedMediaType,
-                PhotoRefusal.TooLarge => StatusCodes.Status413PayloadTooLarge,
-                PhotoRefusal.Busy => StatusCodes.Status503ServiceUnavailable,
-                _ => StatusCodes.Status422UnprocessableEntity,
-            }, outcome.Message!);
+            return FileProblem(outcome.StatusCode, outcome.Message!);
         }
-
-        var photo = new Photo
-        {
-            Id = Guid.CreateVersion7(),
-            Content = processed.Content,
-            Thumbnail = processed.Thumbnail,
-            ContentType = processed.Format.ContentType(),
-            Width = processed.Width,
-            Height = processed.Height,
-            Bytes = processed.Content.Length,
-            Sha256 = processed.Sha256,
-            UploadedBy = UserPrincipal.UserId(http.User),
-            UploadedAt = clock.GetUtcNow(),
-        };
-        db.Photos.Add(photo);
-        // One SaveChanges: the photo and its audit entry commit together. No bytes in the audit log.
-        audit.Record(http, AuditActions.Create, AuditEntityType, photo.Id.ToString(), null, new
-        {
-            photo.Id,
-            photo.ContentType,
-            photo.Width,
-            photo.Height,
-            photo.Bytes,
-            photo.Sha256,
-            ThumbnailBytes = photo.Thumbnail.Length,
-            UploadedBytes = upload.Length,
-            UploadedFileName = file.FileName,
-        });
-        await db.SaveChangesAsync(ct);
 
         var response = PhotoResponse.From(photo);
         return TypedResults.Created(response.Url, response);
