@@ -21,7 +21,7 @@ public class FacilityFormsTests
         var type = form.Fields.Single(f => f.Name == "attributes.curb_ramp_type");
         Assert.True(type.Attribute.Required);
         Assert.Equal(["full_width", "three_sided", "other"], type.Attribute.Values.Select(v => v.Code));
-        Assert.Equal("attributes-curb-ramp-type", type.Id);
+        Assert.Equal("attributes_curb_ramp_type", type.Id);
 
         var slope = form.Fields.Single(f => f.Name == "attributes.slope");
         Assert.True(slope.IsNumber);

@@ -12,7 +12,7 @@ public sealed record FormThreshold(LocalizedText Text, string? Clause);
 
 /// <summary>One field of a kind's attribute form, as a staff page renders it and reads it back.</summary>
 /// <param name="Name">Form field name and error key, the API's path of the value: <c>attributes.slope</c>.</param>
-/// <param name="Id">HTML id of the input (the error summary links to it): <c>attributes-slope</c>.</param>
+/// <param name="Id">HTML id of the input, the name with '.' as '_' as the error summary's links are made: <c>attributes_slope</c>.</param>
 /// <param name="Attribute">The catalogue's attribute.</param>
 /// <param name="UnitLabel">The unit as shown after the input, or null.</param>
 /// <param name="Step">HTML <c>step</c> of a number input: <c>1</c> for integers, <c>any</c> otherwise.</param>
@@ -64,7 +64,7 @@ public sealed class FacilityForms(FacilityKindCatalog kinds, ChecklistCatalog ch
         checklists.TryGet(kind.Code, out var checklist);
         var fields = kind.Attributes.Select(a => new FormField(
             AttributePrefix + a.Name,
-            "attributes-" + a.Name.Replace('_', '-'),
+            "attributes_" + a.Name,
             a,
             a.Unit is { } unit && UnitLabels.TryGetValue(unit, out var label) ? label : null,
             a.Type == AttributeValueType.Integer ? "1" : "any",
