@@ -26,7 +26,8 @@ async function walk(script, viewport) {
   // Name what was not found (the console says only "404").
   staff.page.on('response', (r) => { if (r.status() === 404) staff.errors.push(`404: ${r.url()}`); });
   // The workspace layout names no icon yet, so Chromium asks for /favicon.ico (404) on the first page: not this test's matter.
-  await staff.context.route('**/favicon.ico', (route) => route.fulfill({ status: 204 }));
+  const noIcon = (context) => context.route('**/favicon.ico', (route) => route.fulfill({ status: 204 }));
+  await noIcon(staff.context);
   let twin = null;
   const check = async (state, { posted = false } = {}) => {
     if (script) {
@@ -34,7 +35,10 @@ async function walk(script, viewport) {
       return;
     }
     if (posted) return;
-    twin ??= await openStaff(browser, { script: true, viewport });
+    if (!twin) {
+      twin = await openStaff(browser, { script: true, viewport });
+      await noIcon(twin.context);
+    }
     await twin.context.addCookies(await staff.context.cookies());
     await twin.page.goto(staff.page.url());
     await expectAccessible(twin.page, `${state} (without script)`);
