@@ -6,6 +6,7 @@ using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Health;
 using Accessibility.Api.Features;
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.Staff;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.IO.Converters;
@@ -63,6 +64,7 @@ public static class RegistryApp
         builder.Services.AddExceptionHandler<DataErrorExceptionHandler>();
         builder.Services.AddOpenApi("v1");
         builder.Services.AddRegistryFeatures();
+        builder.Services.AddStaffWorkspace();
 
         var app = builder.Build();
         app.UseRegistrySecurityHeaders();
@@ -72,12 +74,14 @@ public static class RegistryApp
         app.UseInputGuard();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseStaffWorkspace();
         app.UseRegistryAuth();
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapHealthEndpoints();
         app.MapConfigEndpoints();
         app.MapRegistryFeatures();
+        app.MapStaffWorkspace();
         return app;
     }
 

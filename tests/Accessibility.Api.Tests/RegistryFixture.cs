@@ -95,12 +95,19 @@ public sealed class RegistryFixture : IAsyncLifetime
     /// Creates an account of <paramref name="role"/> scoped to <paramref name="districtCodes"/> and returns a
     /// client that sends its personal token.
     /// </summary>
-    public async Task<HttpClient> CreateUserClientAsync(string role, params string[] districtCodes)
+    public Task<HttpClient> CreateUserClientAsync(string role, params string[] districtCodes) =>
+        CreateUserClientAsync(role, null, districtCodes);
+
+    /// <summary>A client signed in (bearer token) as a new managing-unit account of <paramref name="unit"/> in <paramref name="districtCodes"/>.</summary>
+    public Task<HttpClient> CreateManagingUnitClientAsync(string unit, params string[] districtCodes) =>
+        CreateUserClientAsync(Roles.ManagingUnit, unit, districtCodes);
+
+    private async Task<HttpClient> CreateUserClientAsync(string role, string? managingUnit, string[] districtCodes)
     {
         await using var scope = Services.CreateAsyncScope();
         var accounts = scope.ServiceProvider.GetRequiredService<UserAccounts>();
         var name = role + "-" + Guid.NewGuid().ToString("N")[..8];
-        var (user, errors) = await accounts.CreateAsync(name, "correct horse battery staple", role, districtCodes, null, CancellationToken.None);
+        var (user, errors) = await accounts.CreateAsync(name, "correct horse battery staple", role, districtCodes, null, CancellationToken.None, managingUnit);
         Assert.True(user is not null, string.Join("; ", errors.SelectMany(e => e.Value)));
         var (_, secret) = await accounts.CreateTokenAsync(user.Id, "tests", null, CancellationToken.None);
         return CreateClient(secret);

@@ -97,6 +97,26 @@ public sealed class UsersEndpointsTests(RegistryFixture registry) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_managing_unit_account_names_its_unit_and_only_that_role_does()
+    {
+        using var admin = await registry.CreateUserClientAsync(Roles.DistrictAdmin, "140881");
+
+        using var missing = await admin.PostAsJsonAsync(Users, NewUser("unit-a", Roles.ManagingUnit, "140881"));
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.Contains("\"managingUnit\"", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var stray = await admin.PostAsJsonAsync(Users, NewUser("insp-a", Roles.Inspector, "140881") with { ManagingUnit = "永济市市政公司" });
+        Assert.Equal(HttpStatusCode.BadRequest, stray.StatusCode);
+        Assert.Contains("\"managingUnit\"", await stray.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var created = await admin.PostAsJsonAsync(Users, NewUser("unit-b", Roles.ManagingUnit, "140881") with { ManagingUnit = " 永济市市政公司 " });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var summary = await created.Content.ReadFromJsonAsync<UserSummary>();
+        Assert.Equal("永济市市政公司", summary!.ManagingUnit);
+        Assert.Equal(Roles.ManagingUnit, summary.Role);
+    }
+
+    [Fact]
     public async Task An_admin_cannot_disable_itself()
     {
         using var admin = await registry.CreateUserClientAsync(Roles.SystemAdmin);

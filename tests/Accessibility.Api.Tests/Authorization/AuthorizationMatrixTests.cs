@@ -119,6 +119,8 @@ public sealed class AuthorizationMatrixTests(RegistryFixture registry, ITestOutp
             {
                 callers.Add(new(role + "@" + district, await registry.CreateUserClientAsync(role, district), Account(role, district)));
             }
+
+            callers.Add(new(Roles.ManagingUnit + "@" + district, await registry.CreateManagingUnitClientAsync("永济市住房和城乡建设局", district), Account(Roles.ManagingUnit, district)));
         }
 
         callers.Add(new("system-admin", await registry.CreateUserClientAsync(Roles.SystemAdmin), Account(Roles.SystemAdmin)));

@@ -207,6 +207,11 @@ namespace Accessibility.Api.Data.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("district_scopes");
 
+                    b.Property<string>("ManagingUnit")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("managing_unit");
+
                     b.Property<string>("PasswordHash")
                         .IsRequired()
                         .HasColumnType("text")

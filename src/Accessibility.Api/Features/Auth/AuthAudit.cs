@@ -25,6 +25,7 @@ internal static class AuthAudit
         ["role"] = user.Role,
         ["districtScopes"] = new JsonArray([.. user.DistrictScopes.Select(c => JsonValue.Create(c))]),
         ["disabled"] = user.Disabled,
+        ["managingUnit"] = user.ManagingUnit,
     };
 
     /// <summary>What the audit log keeps of a token: never the secret or its hash.</summary>

@@ -59,75 +59,37 @@ public static class AuthEndpoints
     }
 
     private static async Task<Results<Ok<SignedIn>, ValidationProblem, ProblemHttpResult>> Login(
-        LoginRequest request, HttpContext http, UserAccounts accounts, UserSessions sessions, SignInThrottling throttling,
-        RegistryDbContext db, AuditLog audit, IAntiforgery antiforgery, CancellationToken ct)
+        LoginRequest request, HttpContext http, SignIn signIn, IAntiforgery antiforgery, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (string.IsNullOrWhiteSpace(request.UserName))
+        var result = await signIn.SignInAsync(http, request.UserName, request.Password, ct);
+        switch (result.Outcome)
         {
-            errors["userName"] = ["The user name is required."];
+            case SignInAnswer.Invalid:
+                return TypedResults.ValidationProblem(result.Errors);
+            case SignInAnswer.Throttled:
+                http.Response.Headers.RetryAfter = result.RetryAfterSeconds;
+                return TooManyAttemptsProblem();
+            case SignInAnswer.SignedIn:
+                // The antiforgery token is bound to the user: hand out the signed-in user's token now.
+                var tokens = antiforgery.GetAndStoreTokens(http);
+                return TypedResults.Ok(new SignedIn(CurrentUser.From(result.User!), tokens.RequestToken!));
+            default:
+                return TypedResults.Problem(
+                    title: "Sign-in failed",
+                    detail: "Wrong user name or password.",
+                    statusCode: StatusCodes.Status401Unauthorized);
         }
-        else if (request.UserName.Any(char.IsControl))
-        {
-            // No user name holds control characters (PostgreSQL refuses NUL in text): said without looking any account up.
-            errors["userName"] = ["A user name has no control characters."];
-        }
-
-        if (string.IsNullOrEmpty(request.Password))
-        {
-            errors["password"] = ["The password is required."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
-
-        var name = request.UserName!.Trim().ToLowerInvariant();
-        var remote = http.Connection.RemoteIpAddress?.ToString();
-        var address = remote ?? "unknown";
-        // Whatever was typed as the name, cut to fit the audit log's actor column.
-        var actor = name.Length <= 100 ? name : name[..100];
-
-        // Checked before the password and answered alike for every name: a throttled name tells nothing about the account.
-        if (await throttling.BlockedUntilAsync(name, address, ct) is { } until)
-        {
-            audit.Record(null, actor, remote, "login-throttled", AuthAudit.UserEntity, "unknown", null, null);
-            await db.SaveChangesAsync(ct);
-            return TooManyAttempts(http, throttling, until);
-        }
-
-        var outcome = await accounts.CheckPasswordAsync(name, request.Password!, ct);
-        if (outcome is { Result: SignInResultKind.Succeeded, User: { } user })
-        {
-            await throttling.ForgetAccountAsync(name, ct);
-            var principal = await sessions.SignInAsync(http, user, ct);
-            // The antiforgery token is bound to the user: hand out the signed-in user's token now.
-            http.User = principal;
-            var tokens = antiforgery.GetAndStoreTokens(http);
-            audit.Record(http, "login", AuthAudit.UserEntity, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), null, null);
-            await db.SaveChangesAsync(ct);
-            return TypedResults.Ok(new SignedIn(CurrentUser.From(user), tokens.RequestToken!));
-        }
-
-        await throttling.CountFailureAsync(name, address, ct);
-        // Unknown name, wrong password and disabled account all get the same answer; the audit log tells them apart.
-        var known = await db.Users.AsNoTracking().Where(u => u.UserName == name).Select(u => (long?)u.Id).SingleOrDefaultAsync(ct);
-        var reason = known is null ? "unknown-user" : outcome.Result == SignInResultKind.Disabled ? "disabled" : "wrong-password";
-        audit.Record(null, actor, remote, "login-failed", AuthAudit.UserEntity,
-            known?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown", null, new JsonObject { ["reason"] = reason });
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Problem(
-            title: "Sign-in failed",
-            detail: "Wrong user name or password.",
-            statusCode: StatusCodes.Status401Unauthorized);
     }
 
     /// <summary>429 with Retry-After, the same for every user name.</summary>
     private static ProblemHttpResult TooManyAttempts(HttpContext http, SignInThrottling throttling, DateTimeOffset until)
     {
-        var seconds = throttling.RetryAfter(until);
-        http.Response.Headers.RetryAfter = seconds;
+        http.Response.Headers.RetryAfter = throttling.RetryAfter(until);
+        return TooManyAttemptsProblem();
+    }
+
+    private static ProblemHttpResult TooManyAttemptsProblem()
+    {
         return TypedResults.Problem(
             title: "Too many sign-in attempts",
             // The wait is in Retry-After only: a body that never varies cannot tell two names apart.
@@ -135,17 +97,9 @@ public static class AuthEndpoints
             statusCode: StatusCodes.Status429TooManyRequests);
     }
 
-    private static async Task<NoContent> Logout(HttpContext http, UserSessions sessions, RegistryDbContext db, AuditLog audit, CancellationToken ct)
+    private static async Task<NoContent> Logout(HttpContext http, SignIn signIn, CancellationToken ct)
     {
-        if (http.User.Identity is { IsAuthenticated: true } && !AuthFeature.IsBearerRequest(http))
-        {
-            audit.Record(http, "logout", AuthAudit.UserEntity,
-                UserPrincipal.UserId(http.User)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown", null, null);
-            await db.SaveChangesAsync(ct);
-        }
-
-        // Ends the session in the database, so that a copy of the cookie stops working too.
-        await sessions.SignOutAsync(http, ct);
+        await signIn.SignOutAsync(http, ct);
         return TypedResults.NoContent();
     }
 
@@ -316,9 +270,10 @@ public sealed record SignedIn(CurrentUser User, string AntiforgeryToken);
 /// <param name="DisplayName">Name shown on the page.</param>
 /// <param name="Role">Role.</param>
 /// <param name="DistrictScopes">District codes the account acts in, with their children; empty for system administrators.</param>
-public sealed record CurrentUser(long Id, string UserName, string? DisplayName, string Role, IReadOnlyList<string> DistrictScopes)
+/// <param name="ManagingUnit">For a managing-unit account: the unit it repairs for.</param>
+public sealed record CurrentUser(long Id, string UserName, string? DisplayName, string Role, IReadOnlyList<string> DistrictScopes, string? ManagingUnit)
 {
-    internal static CurrentUser From(UserAccount user) => new(user.Id, user.UserName, user.DisplayName, user.Role, user.DistrictScopes);
+    internal static CurrentUser From(UserAccount user) => new(user.Id, user.UserName, user.DisplayName, user.Role, user.DistrictScopes, user.ManagingUnit);
 }
 
 /// <summary>Request for a personal token.</summary>

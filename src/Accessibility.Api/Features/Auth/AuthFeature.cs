@@ -1,6 +1,7 @@
 using Accessibility.Api.Data;
 using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Infrastructure.Authorization;
+using Accessibility.Api.Infrastructure.Staff;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
@@ -22,6 +23,7 @@ public static class AuthFeature
         services.AddScoped<UserAccounts>();
         services.AddScoped<UserSessions>();
         services.AddScoped<SignInThrottling>();
+        services.AddScoped<SignIn>();
         services.AddAuthentication(Combined)
             .AddPolicyScheme(Combined, "API key, token or cookie", o => o.ForwardDefaultSelector = context =>
                 ApiKeyAuthenticationHandler.IsApiKeyRequest(context) ? ApiKeyAuthenticationHandler.SchemeName
@@ -37,9 +39,12 @@ public static class AuthFeature
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.SlidingExpiration = true;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
-                // An API never redirects to a login page: it answers 401/403.
-                o.Events.OnRedirectToLogin = c => { c.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
-                o.Events.OnRedirectToAccessDenied = c => { c.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
+                // An API never redirects to a login page: it answers 401/403. The staff workspace's pages go to its sign-in
+                // page (and back afterwards) and to its "not allowed" page.
+                o.LoginPath = StaffWorkspace.SignInPath;
+                o.AccessDeniedPath = StaffWorkspace.ForbiddenPath;
+                o.Events.OnRedirectToLogin = c => StaffOrStatus(c, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = c => StaffOrStatus(c, StatusCodes.Status403Forbidden);
                 o.Events.OnValidatePrincipal = RefreshSessionAsync;
             });
         // One rule table decides every access (docs/authorization.md): routes declare their rule, records are checked by it.
@@ -48,6 +53,20 @@ public static class AuthFeature
         services.AddDataProtection().SetApplicationName("accessibility-registry").PersistKeysToDbContext<RegistryDbContext>();
         services.AddAntiforgery(o => o.HeaderName = CsrfProtection.HeaderName);
         return services;
+    }
+
+    private static Task StaffOrStatus(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (StaffWorkspace.IsStaffRequest(context.HttpContext))
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+        else
+        {
+            context.Response.StatusCode = status;
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>True when the request authenticates with <c>Authorization: Bearer …</c> rather than the session cookie.</summary>
@@ -69,7 +88,8 @@ public static class AuthFeature
         // Role and district changes end the account's sessions where they are made; comparing here too keeps a change
         // made any other way (the database, a future code path) from leaving an old session with new rights.
         if (user is null || user.Disabled || !current!.IsInRole(user.Role)
-            || !current.FindAll(RegistryClaims.DistrictScope).Select(c => c.Value).SequenceEqual(user.DistrictScopes, StringComparer.Ordinal))
+            || !current.FindAll(RegistryClaims.DistrictScope).Select(c => c.Value).SequenceEqual(user.DistrictScopes, StringComparer.Ordinal)
+            || UserPrincipal.ManagingUnit(current) != user.ManagingUnit)
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

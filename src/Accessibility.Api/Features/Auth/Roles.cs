@@ -15,8 +15,14 @@ public static class Roles
     /// <summary>System administrators: everything everywhere, and user accounts.</summary>
     public const string SystemAdmin = "system-admin";
 
+    /// <summary>
+    /// A managing unit (管理责任单位): the body that repairs. Its account names the unit
+    /// (<see cref="UserAccount.ManagingUnit"/>) and acts only on the defects assigned to that unit in its districts.
+    /// </summary>
+    public const string ManagingUnit = "managing-unit";
+
     /// <summary>Every role a user account can have.</summary>
-    public static readonly IReadOnlyList<string> All = [Inspector, Planner, DistrictAdmin, SystemAdmin];
+    public static readonly IReadOnlyList<string> All = [Inspector, Planner, DistrictAdmin, SystemAdmin, ManagingUnit];
 
     /// <summary>Whether accounts of this role must name at least one district.</summary>
     public static bool IsScoped(string role) => role != SystemAdmin;
@@ -27,4 +33,7 @@ public static class RegistryClaims
 {
     /// <summary>One claim per district code in the account's scope.</summary>
     public const string DistrictScope = "district_scope";
+
+    /// <summary>The managing unit a managing-unit account repairs for (its name, as defects name it).</summary>
+    public const string ManagingUnit = "managing_unit";
 }

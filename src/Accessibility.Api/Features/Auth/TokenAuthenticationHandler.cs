@@ -76,8 +76,16 @@ public static class UserPrincipal
             new(ClaimTypes.Role, user.Role),
         };
         claims.AddRange(user.DistrictScopes.Select(code => new Claim(RegistryClaims.DistrictScope, code)));
+        if (user.ManagingUnit is { } unit)
+        {
+            claims.Add(new Claim(RegistryClaims.ManagingUnit, unit));
+        }
+
         return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType, ClaimTypes.Name, ClaimTypes.Role));
     }
+
+    /// <summary>The managing unit of a managing-unit account, or null.</summary>
+    public static string? ManagingUnit(ClaimsPrincipal user) => user.FindFirstValue(RegistryClaims.ManagingUnit);
 
     /// <summary>The account id of a signed-in principal, or null.</summary>
     public static long? UserId(ClaimsPrincipal user) =>

@@ -24,6 +24,9 @@ public sealed class UserAccount
     /// <summary>Disabled accounts cannot sign in and their tokens stop working.</summary>
     public bool Disabled { get; set; }
 
+    /// <summary>For a managing-unit account: the unit's name (管理责任单位), as facilities and defects name it; null for other roles.</summary>
+    public string? ManagingUnit { get; set; }
+
     /// <summary>When the account was created.</summary>
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -27,7 +27,8 @@ public sealed class UserAccounts(RegistryDbContext db, IPasswordHasher<UserAccou
 
     /// <summary>Creates an account. Returns the errors by field when the request is invalid.</summary>
     public async Task<(UserAccount? User, Dictionary<string, string[]> Errors)> CreateAsync(
-        string userName, string password, string role, IReadOnlyCollection<string> districtScopes, string? displayName, CancellationToken ct)
+        string userName, string password, string role, IReadOnlyCollection<string> districtScopes, string? displayName, CancellationToken ct,
+        string? managingUnit = null)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var normalized = userName.Trim().ToLowerInvariant();
@@ -46,6 +47,7 @@ public sealed class UserAccounts(RegistryDbContext db, IPasswordHasher<UserAccou
         }
 
         await ValidateRoleAndScopesAsync(role, districtScopes, errors, ct);
+        var unit = ValidateManagingUnit(role, managingUnit, errors);
         var codes = districtScopes.Distinct(StringComparer.Ordinal).ToList();
         if (errors.Count > 0)
         {
@@ -59,6 +61,7 @@ public sealed class UserAccounts(RegistryDbContext db, IPasswordHasher<UserAccou
             PasswordHash = "",
             Role = role,
             DistrictScopes = codes,
+            ManagingUnit = unit,
             CreatedAt = clock.GetUtcNow(),
         };
         user.PasswordHash = hasher.HashPassword(user, password);
@@ -101,6 +104,30 @@ public sealed class UserAccounts(RegistryDbContext db, IPasswordHasher<UserAccou
         {
             errors["districtScopes"] = [$"Unknown district code(s): {string.Join(", ", unknown)}."];
         }
+    }
+
+    /// <summary>
+    /// The managing unit an account of <paramref name="role"/> names, trimmed: required (1–200 characters) for the
+    /// managing-unit role, refused for any other role (its rights do not depend on a unit). Adds to <paramref name="errors"/>.
+    /// </summary>
+    public static string? ValidateManagingUnit(string role, string? managingUnit, Dictionary<string, string[]> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        var unit = string.IsNullOrWhiteSpace(managingUnit) ? null : managingUnit.Trim();
+        if (role == Roles.ManagingUnit && unit is null)
+        {
+            errors["managingUnit"] = ["A managing-unit account names the unit it repairs for."];
+        }
+        else if (role != Roles.ManagingUnit && unit is not null)
+        {
+            errors["managingUnit"] = ["Only a managing-unit account names a managing unit."];
+        }
+        else if (unit is { Length: > 200 } || (unit is not null && unit.Any(char.IsControl)))
+        {
+            errors["managingUnit"] = ["A managing unit's name has 1 to 200 characters and no control characters."];
+        }
+
+        return unit;
     }
 
     /// <summary>Issues a personal token; the secret is returned once and never stored.</summary>

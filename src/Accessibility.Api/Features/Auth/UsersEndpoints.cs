@@ -65,7 +65,7 @@ public static class UsersEndpoints
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var (user, errors) = await accounts.CreateAsync(request.UserName ?? "", request.Password ?? "", role, scopes, request.DisplayName, ct);
+        var (user, errors) = await accounts.CreateAsync(request.UserName ?? "", request.Password ?? "", role, scopes, request.DisplayName, ct, request.ManagingUnit);
         if (user is null)
         {
             if (UserAccounts.OnlyNameTaken(errors))
@@ -98,6 +98,7 @@ public static class UsersEndpoints
         var scopes = (request.DistrictScopes ?? []).Distinct(StringComparer.Ordinal).ToList();
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         await accounts.ValidateRoleAndScopesAsync(role, scopes, errors, ct);
+        var unit = UserAccounts.ValidateManagingUnit(role, request.ManagingUnit, errors);
         if (request.DisplayName?.Length > 100)
         {
             errors["displayName"] = ["A display name has at most 100 characters."];
@@ -123,13 +124,15 @@ public static class UsersEndpoints
 
         var before = AuthAudit.Snapshot(user);
         // New rights or none: the account signs in again rather than keep a session begun under the old ones.
-        if (role != user.Role || !scopes.SequenceEqual(user.DistrictScopes, StringComparer.Ordinal) || (request.Disabled && !user.Disabled))
+        if (role != user.Role || !scopes.SequenceEqual(user.DistrictScopes, StringComparer.Ordinal) || unit != user.ManagingUnit
+            || (request.Disabled && !user.Disabled))
         {
             await sessions.EndAllAsync(user.Id, ct);
         }
 
         user.Role = role;
         user.DistrictScopes = scopes;
+        user.ManagingUnit = unit;
         user.Disabled = request.Disabled;
         user.DisplayName = string.IsNullOrWhiteSpace(request.DisplayName) ? null : request.DisplayName.Trim();
         audit.Record(http, "update", AuthAudit.UserEntity,
@@ -168,17 +171,19 @@ public static class UsersEndpoints
 /// <summary>New account.</summary>
 /// <param name="UserName">Login name, 2–100 characters, stored lower-case.</param>
 /// <param name="Password">At least 10 characters. Never stored or logged; only its hash is kept.</param>
-/// <param name="Role">inspector, planner, district-admin or system-admin.</param>
+/// <param name="Role">inspector, planner, district-admin, system-admin or managing-unit.</param>
 /// <param name="DistrictScopes">District codes; at least one for every role but system-admin.</param>
 /// <param name="DisplayName">Name shown on the page and in the audit log.</param>
-public sealed record CreateUserRequest(string? UserName, string? Password, string? Role, string[]? DistrictScopes, string? DisplayName);
+/// <param name="ManagingUnit">For a managing-unit account (only): the unit it repairs for, as defects name it.</param>
+public sealed record CreateUserRequest(string? UserName, string? Password, string? Role, string[]? DistrictScopes, string? DisplayName, string? ManagingUnit = null);
 
 /// <summary>New state of an account (replaces role, scopes, display name and the disabled flag).</summary>
-/// <param name="Role">inspector, planner, district-admin or system-admin.</param>
+/// <param name="Role">inspector, planner, district-admin, system-admin or managing-unit.</param>
 /// <param name="DistrictScopes">District codes.</param>
 /// <param name="Disabled">Disabled accounts cannot sign in, and their sessions and tokens stop working.</param>
 /// <param name="DisplayName">Name shown on the page.</param>
-public sealed record UpdateUserRequest(string? Role, string[]? DistrictScopes, bool Disabled, string? DisplayName);
+/// <param name="ManagingUnit">For a managing-unit account (only): the unit it repairs for.</param>
+public sealed record UpdateUserRequest(string? Role, string[]? DistrictScopes, bool Disabled, string? DisplayName, string? ManagingUnit = null);
 
 /// <summary>An account as administrators see it: never its password hash.</summary>
 /// <param name="Id">Account id.</param>
@@ -189,10 +194,11 @@ public sealed record UpdateUserRequest(string? Role, string[]? DistrictScopes, b
 /// <param name="Disabled">True when disabled.</param>
 /// <param name="LockedUntil">Until when sign-ins with this name are throttled (for addresses that failed on it), or null.</param>
 /// <param name="CreatedAt">When the account was created.</param>
+/// <param name="ManagingUnit">For a managing-unit account: the unit it repairs for.</param>
 public sealed record UserSummary(
     long Id, string UserName, string? DisplayName, string Role, IReadOnlyList<string> DistrictScopes, bool Disabled,
-    DateTimeOffset? LockedUntil, DateTimeOffset CreatedAt)
+    DateTimeOffset? LockedUntil, DateTimeOffset CreatedAt, string? ManagingUnit)
 {
     internal static UserSummary From(UserAccount u, DateTimeOffset? throttledUntil) =>
-        new(u.Id, u.UserName, u.DisplayName, u.Role, u.DistrictScopes, u.Disabled, throttledUntil, u.CreatedAt);
+        new(u.Id, u.UserName, u.DisplayName, u.Role, u.DistrictScopes, u.Disabled, throttledUntil, u.CreatedAt, u.ManagingUnit);
 }

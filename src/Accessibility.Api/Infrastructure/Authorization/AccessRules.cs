@@ -44,6 +44,9 @@ public static class AccessRules
     private static readonly string[] Households = [Roles.Planner, Roles.DistrictAdmin];
     private static readonly string[] Importers = [Roles.Planner, Roles.DistrictAdmin, Roles.SystemAdmin];
 
+    // Every account, the managing units' included: one's own account and the workspace's start page.
+    private static readonly string[] Accounts = [.. Staff, Roles.ManagingUnit];
+
     private static AccessRow Public(string? layer) => new(true, Staff, layer);
 
     private static AccessRow Only(string[] roles) => new(false, roles, null);
@@ -91,8 +94,8 @@ public static class AccessRules
         [(ResourceKinds.Audit, "read")] = Only(Administrators),
         [(ResourceKinds.Import, "create")] = Only(Importers),
         [(ResourceKinds.Import, "read")] = Only(Importers),
-        [(ResourceKinds.Account, "read")] = Only(Staff),
-        [(ResourceKinds.Account, "update")] = Only(Staff),
+        [(ResourceKinds.Account, "read")] = Only(Accounts),
+        [(ResourceKinds.Account, "update")] = Only(Accounts),
     };
 
     /// <summary>Whether the table has a row for the pair (a pair without one is refused to everyone).</summary>
