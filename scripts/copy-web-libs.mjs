@@ -26,6 +26,10 @@ const LIBS = [
   },
   { name: '@mapbox/point-geometry', from: '@mapbox/point-geometry', to: 'point-geometry' },
   { name: 'pbf', from: 'pbf', to: 'pbf' },
+  // Drawing road segments on the staff pages' map (a classic script on the global L; no inline style, so it keeps
+  // the CSP): the minified bundle and its style sheet.
+  { name: '@geoman-io/leaflet-geoman-free', from: '@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.min.js', to: 'leaflet-geoman/leaflet-geoman.min.js' },
+  { name: '@geoman-io/leaflet-geoman-free (css)', from: '@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css', to: 'leaflet-geoman/leaflet-geoman.css' },
 ];
 
 let failed = false;

@@ -29,6 +29,8 @@ internal static class FeatureRegistration
         services.AddInspections();
         services.AddDefects();
         services.AddPhotos();
+        services.AddFacilities();
+        services.AddRoads();
         services.AddReports();
         services.AddRenovations();
         services.AddImports();

@@ -60,6 +60,17 @@ public static class FacilityEndpoints
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status403Forbidden)
             ;
+        group.MapGet("{id:long}/photos", Photos)
+            .WithName("ListFacilityPhotos").RequireAccess(ResourceKinds.Facility, Operations.Read).WithSummary("The photos attached to a facility, oldest first.")
+            .Produces<FacilityPhotosResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone);
+        group.MapPost("{id:long}/photos", AttachPhoto)
+            .WithName("AttachFacilityPhoto").RequireAccess(ResourceKinds.Facility, Operations.Update)
+            .WithSummary("Attaches a photo uploaded with POST /api/v1/photos (EXIF stripped) to a facility; audited; attaching it again changes nothing.")
+            .Accepts<AttachPhotoRequest>("application/json")
+            .Produces<FacilityPhotosResponse>()
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone).ProducesProblem(StatusCodes.Status403Forbidden);
         return app;
     }
 
@@ -142,47 +153,18 @@ public static class FacilityEndpoints
         };
     }
 
-    /// <summary>The write flow shared with road segments.</summary>
-    private static readonly GeoRecordWrites<Facility> Writes = new(AuditEntityType, "/api/v1/facilities/", FacilitySql.FeatureByIdAsync);
+    /// <summary>Path of the collection, for Location headers.</summary>
+    private const string Collection = "/api/v1/facilities/";
 
-    private static async Task<IResult> Create(
-        HttpContext http, RegistryDbContext db, FacilityKindCatalog catalog, AuditLog audit, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Create(HttpContext http, CreateFacility createFacility, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync<FacilityRequest>(http.Request, ct);
-        if (body.Value is not { } request)
-        {
-            return body.Problem!;
-        }
-
-        var errors = new FieldErrors();
-        if (Validate(request, catalog, errors) is not { } input)
-        {
-            return errors.ToResult();
-        }
-
-        var (county, township, refusal) = await GeoRecordWrites<Facility>.PlaceAsync(http, db, input.Geometry, request.DistrictCode, errors, ct, Operations.Create);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        var now = clock.GetUtcNow();
-        var facility = new Facility
-        {
-            Kind = input.Kind,
-            Name = input.Name,
-            Geometry = input.Geometry,
-            Status = input.Status,
-            DistrictCode = county,
-            Source = input.Source ?? "manual",
-            CreatedAt = now,
-        };
-        input.ApplyTo(facility, county, township, now);
-        return await Writes.CreateAsync(http, db, audit, facility, ct);
+        return body.Value is { } request
+            ? (await createFacility.RunAsync(http, request, ct)).ToResult(Collection)
+            : body.Problem!;
     }
 
-    private static async Task<IResult> Update(
-        long id, HttpContext http, RegistryDbContext db, FacilityKindCatalog catalog, AuditLog audit, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Update(long id, HttpContext http, UpdateFacility updateFacility, CancellationToken ct)
     {
         if (GeoRecordWrites<Facility>.ReadIfMatch(http, out var ifMatch) is { } badHeader)
         {
@@ -190,114 +172,72 @@ public static class FacilityEndpoints
         }
 
         var body = await JsonBody.ReadAsync<FacilityRequest>(http.Request, ct);
+        return body.Value is { } request
+            ? (await updateFacility.RunAsync(http, id, request, ifMatch, ct)).ToResult(Collection)
+            : body.Problem!;
+    }
+
+    private static async Task<IResult> Delete(long id, HttpContext http, DeleteFacility deleteFacility, CancellationToken ct) =>
+        GeoRecordWrites<Facility>.ReadIfMatch(http, out var ifMatch) is { } badHeader
+            ? badHeader
+            : (await deleteFacility.RunAsync(http, id, ifMatch, ct)).ToResult(Collection);
+
+    private static async Task<IResult> AttachPhoto(long id, HttpContext http, AttachFacilityPhoto attachPhoto, NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadAsync<AttachPhotoRequest>(http.Request, ct);
         if (body.Value is not { } request)
         {
             return body.Problem!;
         }
 
-        // Who may change the record is settled before anything about the request is answered.
-        var (facility, notWritable) = await Writes.LoadForWriteAsync(id, http, db, ct, Operations.Update);
-        if (facility is null)
+        var outcome = await attachPhoto.RunAsync(http, id, request.PhotoId, ct);
+        if (!outcome.Succeeded)
         {
-            return notWritable!;
+            return outcome.ToResult(Collection);
         }
 
-        if ((ifMatch ?? request.Version) is not { } expected)
-        {
-            return GeoRecordWrites<Facility>.VersionRequired();
-        }
-
-        var errors = new FieldErrors();
-        if (Validate(request, catalog, errors) is not { } input)
-        {
-            return errors.ToResult();
-        }
-
-        var (county, township, refusal) = await GeoRecordWrites<Facility>.PlaceAsync(http, db, input.Geometry, request.DistrictCode, errors, ct, Operations.Update);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        return await Writes.UpdateAsync(http, db, audit, facility, expected, f =>
-        {
-            f.Kind = input.Kind;
-            f.Name = input.Name;
-            f.Geometry = input.Geometry;
-            f.Status = input.Status;
-            f.Source = input.Source ?? f.Source;
-            input.ApplyTo(f, county, township, clock.GetUtcNow());
-        }, ct);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return TypedResults.Ok(await PhotosOfAsync(connection, id, ct));
     }
 
-    private static Task<IResult> Delete(long id, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct) =>
-        Writes.DeleteAsync(id, http, db, audit, clock, ct);
-
-    /// <summary>Checks a request against the kind catalog; null with <paramref name="errors"/> filled when it is not acceptable.</summary>
-    private static FacilityInput? Validate(FacilityRequest r, FacilityKindCatalog catalog, FieldErrors errors)
+    private static async Task<IResult> Photos(long id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct)
     {
-        var kindKnown = false;
-        if (string.IsNullOrWhiteSpace(r.Kind))
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var stored = await FacilitySql.FeatureByIdAsync(connection, id, ct);
+        if (stored is not null && await http.AuthorizeAsync(Operations.Read, RegistryResource.In(ResourceKinds.Facility, stored.DistrictCode)) is { } denied)
         {
-            errors.Add("kind", "A facility kind is required.");
-        }
-        else if (!catalog.TryGet(r.Kind, out _))
-        {
-            errors.Add("kind", "Unknown facility kind '" + r.Kind + "'; see /api/v1/facility-kinds.");
-        }
-        else
-        {
-            kindKnown = true;
+            return denied;
         }
 
-        var name = r.Name?.Trim();
-        Text.Require(errors, "name", name, 200);
-        var status = Statuses.Check(catalog, r.Status, errors);
-
-        Text.Optional(errors, "managingUnit", r.ManagingUnit, 200);
-        Text.Optional(errors, "source", r.Source, 40);
-        Text.Optional(errors, "externalId", r.ExternalId, 100);
-
-        Geometry? geometry = null;
-        if (!InputCrsParser.TryParse(r.Crs, out var crs))
+        return stored switch
         {
-            errors.Add("crs", "Unknown CRS '" + r.Crs + "'; expected WGS84, CGCS2000, GCJ02 or BD09.");
-        }
-        else
-        {
-            geometry = JsonBody.ReadGeometry(r.Geometry, crs, "geometry", errors);
-        }
-
-        if (kindKnown)
-        {
-            if (geometry is not null && catalog.TryGet(r.Kind!, out var kind))
-            {
-                errors.AddRange(FacilityKindCatalog.ValidateGeometryType(kind, geometry.GeometryType));
-            }
-
-            errors.AddRange(catalog.Validate(r.Kind!, r.Attributes));
-        }
-
-        return errors.IsEmpty
-            ? new FacilityInput(r.Kind!, name!, geometry!, r.Attributes ?? [], status, Text.Clean(r.ManagingUnit), Text.Clean(r.Source), Text.Clean(r.ExternalId))
-            : null;
+            null => WriteResults.NotFound(id),
+            { Deleted: true } => WriteResults.Gone(id),
+            _ => TypedResults.Ok(await PhotosOfAsync(connection, id, ct)),
+        };
     }
 
-
-    private sealed record FacilityInput(
-        string Kind, string Name, Geometry Geometry, JsonObject Attributes, string Status, string? ManagingUnit, string? Source, string? ExternalId)
-    {
-        public void ApplyTo(Facility f, string county, string? township, DateTimeOffset now)
-        {
-            f.Attributes = Attributes;
-            f.ManagingUnit = ManagingUnit;
-            f.ExternalId = ExternalId;
-            f.DistrictCode = county;
-            f.TownshipCode = township;
-            f.UpdatedAt = now;
-        }
-    }
+    private static async Task<FacilityPhotosResponse> PhotosOfAsync(Npgsql.NpgsqlConnection connection, long id, CancellationToken ct) =>
+        new(id, (await FacilitySql.PhotosAsync(connection, id, ct))
+            .Select(p => new FacilityPhotoResponse(p.PhotoId, "/api/v1/photos/" + p.PhotoId, "/api/v1/photos/" + p.PhotoId + "/thumbnail", p.AttachedAt))
+            .ToArray());
 }
+
+/// <summary>Body of a photo attachment.</summary>
+/// <param name="PhotoId">Id of a photo uploaded with <c>POST /api/v1/photos</c>.</param>
+public sealed record AttachPhotoRequest(Guid? PhotoId);
+
+/// <summary>The photos attached to a facility, oldest first.</summary>
+/// <param name="FacilityId">The facility.</param>
+/// <param name="Photos">Its photos.</param>
+public sealed record FacilityPhotosResponse(long FacilityId, IReadOnlyList<FacilityPhotoResponse> Photos);
+
+/// <summary>A photo attached to a facility.</summary>
+/// <param name="Id">Photo id.</param>
+/// <param name="Url">The image.</param>
+/// <param name="ThumbnailUrl">Its thumbnail.</param>
+/// <param name="AttachedAt">When it was attached.</param>
+public sealed record FacilityPhotoResponse(Guid Id, string Url, string ThumbnailUrl, DateTimeOffset AttachedAt);
 
 /// <summary>Body of a facility create or update.</summary>
 /// <param name="Kind">Kind code from <c>/api/v1/facility-kinds</c>.</param>

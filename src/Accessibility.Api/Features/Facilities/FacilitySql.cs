@@ -93,6 +93,40 @@ public static class FacilitySql
         return await StoredFeature.ReadAsync(command, ct);
     }
 
+    /// <summary>The photos attached to facility <paramref name="facilityId"/>, oldest first.</summary>
+    public static async Task<IReadOnlyList<AttachedPhoto>> PhotosAsync(NpgsqlConnection connection, long facilityId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        const string sql = "SELECT photo_id, attached_at FROM facility_photos WHERE facility_id = @id ORDER BY attached_at, photo_id";
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("id", facilityId);
+        var photos = new List<AttachedPhoto>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            photos.Add(new AttachedPhoto(reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1)));
+        }
+
+        return photos;
+    }
+
+    /// <summary>Attaches photo <paramref name="photoId"/> to facility <paramref name="facilityId"/>; false when it was attached already.</summary>
+    public static async Task<bool> AttachPhotoAsync(
+        NpgsqlConnection connection, long facilityId, Guid photoId, long? userId, DateTimeOffset at, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        const string sql = """
+            INSERT INTO facility_photos (facility_id, photo_id, attached_by, attached_at) VALUES (@facility, @photo, @user, @at)
+            ON CONFLICT DO NOTHING
+            """;
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("facility", facilityId);
+        command.Parameters.AddWithValue("photo", photoId);
+        command.Parameters.Add(new NpgsqlParameter<long?>("user", userId));
+        command.Parameters.AddWithValue("at", at);
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
     /// <summary>
     /// One facility as a GeoJSON Feature with, in addition, its unclosed defects under
     /// <c>properties.openDefects</c> (<c>[{id, item, severity, status, dueAt}]</c>, by due date); null when no row has that id.
@@ -267,6 +301,11 @@ public sealed record StoredFeature(string Json, bool Deleted, long Version, stri
         return new StoredFeature(reader.GetString(0), reader.GetBoolean(1), reader.GetInt64(2), reader.GetString(3));
     }
 }
+
+/// <summary>A photo attached to a facility.</summary>
+/// <param name="PhotoId">The photo (<c>/api/v1/photos/{id}</c>).</param>
+/// <param name="AttachedAt">When it was attached.</param>
+public sealed record AttachedPhoto(Guid PhotoId, DateTimeOffset AttachedAt);
 
 /// <summary>Filters and page of a FeatureCollection request, already validated.</summary>
 /// <param name="Bbox">Bounding box in lon/lat, or null.</param>

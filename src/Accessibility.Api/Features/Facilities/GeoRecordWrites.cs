@@ -31,34 +31,34 @@ public interface IGeoRecord
 
 /// <summary>
 /// The write flow facilities and road segments share: placement in a district with the scope check,
-/// creation, versioned update and soft delete, each in one transaction with its audit entry, answering a
-/// lost race with 409 and the current representation. The record's GeoJSON, as
-/// <paramref name="featureById"/> builds it in PostGIS, is what the answer and the audit log carry.
+/// creation, versioned update and soft delete, each in one transaction with its audit entry, telling a
+/// lost race (409) with the current representation. The record's GeoJSON, as <paramref name="featureById"/>
+/// builds it in PostGIS, is what the outcome and the audit log carry. The use cases (<c>CreateFacility</c>,
+/// <c>UpdateRoad</c>…) run on it; endpoints and staff pages call the use cases.
 /// </summary>
-/// <param name="entityType">Entity type in the audit log and in URLs' error messages.</param>
-/// <param name="location">Path of the collection, e.g. <c>/api/v1/facilities/</c>.</param>
+/// <param name="entityType">Entity type in the audit log.</param>
 /// <param name="featureById">Reads a record as a GeoJSON Feature on the given connection.</param>
 internal sealed class GeoRecordWrites<TRecord>(
     string entityType,
-    string location,
     Func<NpgsqlConnection, long, CancellationToken, Task<StoredFeature?>> featureById)
     where TRecord : class, IGeoRecord
 {
     /// <summary>
     /// Places <paramref name="geometry"/> (the claimed district checked) and checks the caller may write there.
-    /// Returns the county and township, or the answer refusing the write.
+    /// Returns the county and township, or the outcome refusing the write.
     /// </summary>
-    public static async Task<(string County, string? Township, IResult? Refusal)> PlaceAsync(
+    public static async Task<(string County, string? Township, WriteOutcome? Refusal)> PlaceAsync(
         HttpContext http, RegistryDbContext db, Geometry geometry, string? claimedDistrict, FieldErrors errors, CancellationToken ct,
         OperationAuthorizationRequirement operation)
     {
         var connection = await WriteResults.OpenAsync(db, ct);
         if (await DistrictPlacement.PlaceAsync(connection, geometry, claimedDistrict, errors, ct) is not { } p)
         {
-            return ("", null, errors.ToResult());
+            return ("", null, WriteOutcome.Invalid(errors));
         }
 
-        return (p.County, p.Township, await http.AuthorizeAsync(operation, RegistryResource.In(Kind, p.County)));
+        var refused = await http.AuthorizeAsync(operation, RegistryResource.In(Kind, p.County));
+        return (p.County, p.Township, refused is null ? null : WriteOutcome.Refused(refused));
     }
 
     /// <summary>The kind of record of the rule table (<see cref="AccessRules"/>).</summary>
@@ -71,54 +71,52 @@ internal sealed class GeoRecordWrites<TRecord>(
             : JsonBody.Invalid(StatusCodes.Status400BadRequest, "If-Match", "Expected the ETag read, e.g. \"123\".");
 
     /// <summary>428 when neither If-Match nor the body names the version the client read.</summary>
-    public static IResult VersionRequired() => JsonBody.Invalid(StatusCodes.Status428PreconditionRequired, "version",
-        "Send the version you read, as If-Match: \"<version>\" or as version in the body.");
+    public static WriteOutcome VersionRequired() => WriteOutcome.Refused(JsonBody.Invalid(StatusCodes.Status428PreconditionRequired, "version",
+        "Send the version you read, as If-Match: \"<version>\" or as version in the body."));
 
-    /// <summary>The live record the caller may change, or 404, 410 or 403.</summary>
-    public async Task<(TRecord? Record, IResult? Refusal)> LoadForWriteAsync(
+    /// <summary>The live record the caller may change, or the refusal: 404, 410 or 403.</summary>
+    public async Task<(TRecord? Record, WriteOutcome? Refusal)> LoadForWriteAsync(
         long id, HttpContext http, RegistryDbContext db, CancellationToken ct, OperationAuthorizationRequirement operation)
     {
         var record = await db.Set<TRecord>().SingleOrDefaultAsync(r => r.Id == id, ct);
         if (record is null)
         {
-            return (null, WriteResults.NotFound(id));
+            return (null, WriteOutcome.Refused(WriteResults.NotFound(id)));
         }
 
         if (record.DeletedAt is not null)
         {
-            return (null, WriteResults.Gone(id));
+            return (null, WriteOutcome.Refused(WriteResults.Gone(id)));
         }
 
-        return await http.AuthorizeAsync(operation, RegistryResource.In(Kind, record.DistrictCode)) is { } refused ? (null, refused) : (record, null);
+        return await http.AuthorizeAsync(operation, RegistryResource.In(Kind, record.DistrictCode)) is { } refused
+            ? (null, WriteOutcome.Refused(refused))
+            : (record, null);
     }
 
-    /// <summary>Adds <paramref name="record"/> and its audit entry; 201 with the Feature, its ETag and Location.</summary>
-    public async Task<IResult> CreateAsync(HttpContext http, RegistryDbContext db, AuditLog audit, TRecord record, CancellationToken ct)
+    /// <summary>Adds <paramref name="record"/> and its audit entry; 201 with the Feature.</summary>
+    public async Task<WriteOutcome> CreateAsync(HttpContext http, RegistryDbContext db, AuditLog audit, TRecord record, CancellationToken ct)
     {
         var connection = await WriteResults.OpenAsync(db, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Set<TRecord>().Add(record);
         if (await WriteResults.SaveAsync(db, ct) is { } conflict)
         {
-            return conflict;
+            return WriteOutcome.Refused(conflict);
         }
 
         var after = (await featureById(connection, record.Id, ct))!;
         audit.Record(http, AuditActions.Create, entityType, WriteResults.Id(record.Id), null, Json(after));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return new RawJsonResult(after.Json, StatusCodes.Status201Created)
-        {
-            ETag = ETags.Format(after.Version),
-            Location = location + WriteResults.Id(record.Id),
-        };
+        return WriteOutcome.Written(after, record.Id, StatusCodes.Status201Created);
     }
 
     /// <summary>
     /// Applies <paramref name="apply"/> to <paramref name="record"/> if it is still at <paramref name="expected"/>;
     /// 200 with the new Feature, or 409 with the current one.
     /// </summary>
-    public async Task<IResult> UpdateAsync(
+    public async Task<WriteOutcome> UpdateAsync(
         HttpContext http, RegistryDbContext db, AuditLog audit, TRecord record, long expected, Action<TRecord> apply, CancellationToken ct)
     {
         var connection = await WriteResults.OpenAsync(db, ct);
@@ -126,7 +124,7 @@ internal sealed class GeoRecordWrites<TRecord>(
         var before = (await featureById(connection, record.Id, ct))!;
         if (before.Version != expected)
         {
-            return WriteResults.Stale(http, before);
+            return Stale(http, before);
         }
 
         apply(record);
@@ -139,17 +137,12 @@ internal sealed class GeoRecordWrites<TRecord>(
         audit.Record(http, AuditActions.Update, entityType, WriteResults.Id(record.Id), Json(before), Json(after));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return new RawJsonResult(after.Json) { ETag = ETags.Format(after.Version) };
+        return WriteOutcome.Written(after, record.Id);
     }
 
-    /// <summary>Soft-deletes the record (If-Match optional), audited; 204.</summary>
-    public async Task<IResult> DeleteAsync(long id, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
+    /// <summary>Soft-deletes the record (at <paramref name="ifMatch"/> when given), audited; 204.</summary>
+    public async Task<WriteOutcome> DeleteAsync(long id, long? ifMatch, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
     {
-        if (ReadIfMatch(http, out var ifMatch) is { } badHeader)
-        {
-            return badHeader;
-        }
-
         var (record, refusal) = await LoadForWriteAsync(id, http, db, ct, Operations.Delete);
         if (record is null)
         {
@@ -162,7 +155,7 @@ internal sealed class GeoRecordWrites<TRecord>(
         var expected = ifMatch ?? before.Version;
         if (before.Version != expected)
         {
-            return WriteResults.Stale(http, before);
+            return Stale(http, before);
         }
 
         var now = clock.GetUtcNow();
@@ -176,11 +169,11 @@ internal sealed class GeoRecordWrites<TRecord>(
         audit.Record(http, AuditActions.Delete, entityType, WriteResults.Id(id), Json(before), null);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return TypedResults.NoContent();
+        return WriteOutcome.Deleted(id);
     }
 
     /// <summary>Saves only if the row is still at <paramref name="expected"/>; the refusal otherwise (the transaction rolled back).</summary>
-    private async Task<IResult?> SaveAtVersionAsync(
+    private async Task<WriteOutcome?> SaveAtVersionAsync(
         HttpContext http, RegistryDbContext db, NpgsqlConnection connection, TRecord record, long expected, CancellationToken ct)
     {
         db.Entry(record).Property(r => r.Version).OriginalValue = unchecked((uint)expected);
@@ -190,8 +183,10 @@ internal sealed class GeoRecordWrites<TRecord>(
         }
 
         await db.Database.RollbackTransactionAsync(ct);
-        return conflict is WriteResults.StaleMarker ? WriteResults.Stale(http, (await featureById(connection, record.Id, ct))!) : conflict;
+        return conflict is WriteResults.StaleMarker ? Stale(http, (await featureById(connection, record.Id, ct))!) : WriteOutcome.Refused(conflict);
     }
+
+    private static WriteOutcome Stale(HttpContext http, StoredFeature current) => WriteOutcome.Refused(WriteResults.Stale(http, current), current);
 
     private static JsonObject Json(StoredFeature feature) => JsonNode.Parse(feature.Json)!.AsObject();
 }

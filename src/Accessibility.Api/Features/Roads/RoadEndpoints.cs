@@ -21,8 +21,6 @@ public static class RoadEndpoints
     /// <summary>Entity type in the audit log.</summary>
     public const string AuditEntityType = "road";
 
-    private static readonly string[] TactilePavingValues = ["none", "partial", "continuous"];
-
     /// <summary>Maps the road routes.</summary>
     public static IEndpointRouteBuilder MapRoadEndpoints(this IEndpointRouteBuilder app)
     {
@@ -88,45 +86,18 @@ public static class RoadEndpoints
         };
     }
 
-    /// <summary>The write flow shared with facilities.</summary>
-    private static readonly GeoRecordWrites<RoadSegment> Writes = new(AuditEntityType, "/api/v1/roads/", RoadSql.FeatureByIdAsync);
+    /// <summary>Path of the collection, for Location headers.</summary>
+    private const string Collection = "/api/v1/roads/";
 
-    private static async Task<IResult> Create(
-        HttpContext http, RegistryDbContext db, FacilityKindCatalog catalog, AuditLog audit, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Create(HttpContext http, CreateRoad createRoad, CancellationToken ct)
     {
         var body = await JsonBody.ReadAsync<RoadRequest>(http.Request, ct);
-        if (body.Value is not { } request)
-        {
-            return body.Problem!;
-        }
-
-        var errors = new FieldErrors();
-        if (Validate(request, catalog, errors) is not { } input)
-        {
-            return errors.ToResult();
-        }
-
-        var (county, township, refusal) = await GeoRecordWrites<RoadSegment>.PlaceAsync(http, db, input.Geometry, request.DistrictCode, errors, ct, Operations.Create);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        var now = clock.GetUtcNow();
-        var road = new RoadSegment
-        {
-            RoadClass = input.RoadClass,
-            Geometry = input.Geometry,
-            DistrictCode = county,
-            Source = input.Source ?? "manual",
-            CreatedAt = now,
-        };
-        input.ApplyTo(road, county, township, now);
-        return await Writes.CreateAsync(http, db, audit, road, ct);
+        return body.Value is { } request
+            ? (await createRoad.RunAsync(http, request, ct)).ToResult(Collection)
+            : body.Problem!;
     }
 
-    private static async Task<IResult> Update(
-        long id, HttpContext http, RegistryDbContext db, FacilityKindCatalog catalog, AuditLog audit, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Update(long id, HttpContext http, UpdateRoad updateRoad, CancellationToken ct)
     {
         if (GeoRecordWrites<RoadSegment>.ReadIfMatch(http, out var ifMatch) is { } badHeader)
         {
@@ -134,117 +105,15 @@ public static class RoadEndpoints
         }
 
         var body = await JsonBody.ReadAsync<RoadRequest>(http.Request, ct);
-        if (body.Value is not { } request)
-        {
-            return body.Problem!;
-        }
-
-        // Who may change the record is settled before anything about the request is answered.
-        var (road, notWritable) = await Writes.LoadForWriteAsync(id, http, db, ct, Operations.Update);
-        if (road is null)
-        {
-            return notWritable!;
-        }
-
-        if ((ifMatch ?? request.Version) is not { } expected)
-        {
-            return GeoRecordWrites<RoadSegment>.VersionRequired();
-        }
-
-        var errors = new FieldErrors();
-        if (Validate(request, catalog, errors) is not { } input)
-        {
-            return errors.ToResult();
-        }
-
-        var (county, township, refusal) = await GeoRecordWrites<RoadSegment>.PlaceAsync(http, db, input.Geometry, request.DistrictCode, errors, ct, Operations.Update);
-        if (refusal is not null)
-        {
-            return refusal;
-        }
-
-        return await Writes.UpdateAsync(http, db, audit, road, expected, r =>
-        {
-            r.RoadClass = input.RoadClass;
-            r.Geometry = input.Geometry;
-            r.Source = input.Source ?? r.Source;
-            input.ApplyTo(r, county, township, clock.GetUtcNow());
-        }, ct);
+        return body.Value is { } request
+            ? (await updateRoad.RunAsync(http, id, request, ifMatch, ct)).ToResult(Collection)
+            : body.Problem!;
     }
 
-    private static Task<IResult> Delete(long id, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct) =>
-        Writes.DeleteAsync(id, http, db, audit, clock, ct);
-
-    private static RoadInput? Validate(RoadRequest r, FacilityKindCatalog catalog, FieldErrors errors)
-    {
-        var roadClass = r.RoadClass?.Trim();
-        if (string.IsNullOrEmpty(roadClass))
-        {
-            errors.Add("roadClass", "A road class is required: " + string.Join(", ", catalog.RoadClasses.Select(c => c.Code)) + ".");
-        }
-        else if (!catalog.IsRoadClass(roadClass))
-        {
-            errors.Add("roadClass", "Unknown road class '" + roadClass + "'; expected one of " + string.Join(", ", catalog.RoadClasses.Select(c => c.Code)) + ".");
-        }
-
-        Text.Optional(errors, "name", r.Name, 200);
-        Text.Optional(errors, "surface", r.Surface, 40);
-        Text.Optional(errors, "managingUnit", r.ManagingUnit, 200);
-        Text.Optional(errors, "source", r.Source, 40);
-        Text.Optional(errors, "externalId", r.ExternalId, 100);
-        var status = Statuses.Check(catalog, r.Status, errors);
-        var tactile = string.IsNullOrWhiteSpace(r.TactilePaving) ? "none" : r.TactilePaving.Trim();
-        if (!TactilePavingValues.Contains(tactile, StringComparer.Ordinal))
-        {
-            errors.Add("tactilePaving", "Expected one of " + string.Join(", ", TactilePavingValues) + ".");
-        }
-
-        if (r.SidewalkWidthM is { } width && !(width >= 0 && width <= 50))
-        {
-            errors.Add("sidewalkWidthM", "Expected a width in metres from 0 to 50.");
-        }
-
-        LineString? line = null;
-        if (!InputCrsParser.TryParse(r.Crs, out var crs))
-        {
-            errors.Add("crs", "Unknown CRS '" + r.Crs + "'; expected WGS84, CGCS2000, GCJ02 or BD09.");
-        }
-        else if (JsonBody.ReadGeometry(r.Geometry, crs, "geometry", errors) is { } geometry)
-        {
-            line = geometry as LineString;
-            if (line is null)
-            {
-                errors.Add("geometry", "A road segment must be a LineString, not " + geometry.GeometryType + ".");
-            }
-        }
-
-        return errors.IsEmpty
-            ? new RoadInput(roadClass!, line!, Text.Clean(r.Name), r.SidewalkWidthM, r.CurbRampStart ?? false, r.CurbRampEnd ?? false,
-                tactile, Text.Clean(r.Surface), r.Attributes ?? [], status, Text.Clean(r.ManagingUnit), Text.Clean(r.Source), Text.Clean(r.ExternalId))
-            : null;
-    }
-
-    private sealed record RoadInput(
-        string RoadClass, LineString Geometry, string? Name, double? SidewalkWidthM, bool CurbRampStart, bool CurbRampEnd,
-        string TactilePaving, string? Surface, JsonObject Attributes, string Status, string? ManagingUnit, string? Source, string? ExternalId)
-    {
-        public void ApplyTo(RoadSegment r, string county, string? township, DateTimeOffset now)
-        {
-            r.Name = Name;
-            r.SidewalkWidthM = SidewalkWidthM;
-            r.CurbRampStart = CurbRampStart;
-            r.CurbRampEnd = CurbRampEnd;
-            r.TactilePaving = TactilePaving;
-            r.Surface = Surface;
-            r.Attributes = Attributes;
-            r.Status = Status;
-            r.ManagingUnit = ManagingUnit;
-            r.ExternalId = ExternalId;
-            r.DistrictCode = county;
-            r.TownshipCode = township;
-            r.UpdatedAt = now;
-        }
-    }
+    private static async Task<IResult> Delete(long id, HttpContext http, DeleteRoad deleteRoad, CancellationToken ct) =>
+        GeoRecordWrites<RoadSegment>.ReadIfMatch(http, out var ifMatch) is { } badHeader
+            ? badHeader
+            : (await deleteRoad.RunAsync(http, id, ifMatch, ct)).ToResult(Collection);
 }
 
 /// <summary>Body of a road segment create or update.</summary>
