@@ -1,4 +1,5 @@
 using Accessibility.Api.Data;
+using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Infrastructure.Authorization;
 using Microsoft.EntityFrameworkCore;
 
@@ -10,16 +11,17 @@ namespace Accessibility.Api.Features.Renovations;
 /// <param name="Year">Only cases identified in this year.</param>
 /// <param name="Township">Only this township (9-digit code).</param>
 /// <param name="Search">Part of the person's name or address, or the last 4 characters of the ID number (all a list shows of it).</param>
+/// <param name="ByPriority">Only waiting households (identified, assessed), highest priority score first, as on the priority list.</param>
 /// <param name="Limit">Page size (1–1000, default 100).</param>
 /// <param name="Offset">Cases to skip.</param>
 public sealed record RenovationCaseQuery(
-    string? District, string? Status = null, int? Year = null, string? Township = null, string? Search = null, int? Limit = null, int? Offset = null);
+    string? District, string? Status = null, int? Year = null, string? Township = null, string? Search = null, bool ByPriority = false, int? Limit = null, int? Offset = null);
 
 /// <summary>
 /// Use case: list and search the cases of a district (planners and district administrators of it), ID and phone masked to
 /// their last 4 characters. A list shows no more than that, so it is not audited; the detail is.
 /// </summary>
-public sealed class ListRenovationCases(RegistryDbContext db, PersonalDataProtector protector)
+public sealed class ListRenovationCases(RegistryDbContext db, PersonalDataProtector protector, TimeProvider clock)
 {
     /// <summary>The page of cases matching <paramref name="query"/> and how many match in all.</summary>
     public async Task<RenovationOutcome<RenovationCaseList>> ListAsync(HttpContext http, RenovationCaseQuery query, CancellationToken ct)
@@ -68,8 +70,21 @@ public sealed class ListRenovationCases(RegistryDbContext db, PersonalDataProtec
         }
 
         var take = Math.Clamp(query.Limit ?? 100, 1, 1000);
+        var skip = Math.Max(0, query.Offset ?? 0);
+        if (query.ByPriority)
+        {
+            // Scored as the priority list scores them: the district's weights, today.
+            var weights = PriorityScore.Weights(await RenovationCaseRules.StoredWeightsAsync(db, DistrictCodes.Normalize(query.District!), ct));
+            var today = RenovationCaseRules.Today(clock);
+            var waiting = await cases.Where(c => c.Status == RenovationWorkflow.Identified || c.Status == RenovationWorkflow.Assessed).ToListAsync(ct);
+            var ranked = waiting.Select(c => (Case: c, Score: PriorityScore.Score(c, weights, today).Sum(t => t.Points)))
+                .OrderByDescending(x => x.Score).ThenBy(x => x.Case.Id).Skip(skip).Take(take)
+                .Select(x => RenovationCaseViews.Summary(x.Case, protector)).ToList();
+            return RenovationOutcome.Success(new RenovationCaseList(ranked, waiting.Count));
+        }
+
         var total = await cases.CountAsync(ct);
-        var page = await cases.OrderBy(c => c.Id).Skip(Math.Max(0, query.Offset ?? 0)).Take(take).ToListAsync(ct);
+        var page = await cases.OrderBy(c => c.Id).Skip(skip).Take(take).ToListAsync(ct);
         return RenovationOutcome.Success(new RenovationCaseList(page.Select(c => RenovationCaseViews.Summary(c, protector)).ToList(), total));
     }
 }

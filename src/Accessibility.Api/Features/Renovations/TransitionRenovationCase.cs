@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Accessibility.Api.Data;
 using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Facilities;
@@ -86,6 +87,50 @@ public sealed class TransitionRenovationCase(
         return RenovationOutcome.Success(await RenovationCaseViews.DetailAsync(c, http.User, db, protector, catalog, ct));
     }
 
+    /// <summary>
+    /// The steps a case in <paramref name="status"/> can take next: who may take each, whether <paramref name="user"/> may,
+    /// and what each needs, so that a page offers each as its own action and says why one is not the user's.
+    /// </summary>
+    public static IReadOnlyList<NextStep> NextSteps(string status, ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return RenovationWorkflow.From(status)
+            .Select(t => new NextStep(t.To, t.Roles, t.Roles.Any(user.IsInRole), Needs(t), Records(t)))
+            .ToList();
+    }
+
+    /// <summary>What taking <paramref name="step"/> needs: the fields it checks, on the case already (barriers) or given with the step.</summary>
+    public static IReadOnlyList<string> Needs(Transition step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        IReadOnlyList<string> needs = step.To switch
+        {
+            RenovationWorkflow.Assessed => ["barriers"],
+            RenovationWorkflow.Contracted => ["contractor"],
+            RenovationWorkflow.Completed => ["finalCost"],
+            RenovationWorkflow.FollowedUp => ["satisfaction"],
+            _ => [],
+        };
+        return step.ReasonRequired ? [.. needs, "reason"] : needs;
+    }
+
+    /// <summary>
+    /// What taking <paramref name="step"/> may record besides: the photos after the works (on the case, by editing it) and
+    /// the acceptance note for the acceptance check, the comment of the follow-up, a note on any step.
+    /// </summary>
+    public static IReadOnlyList<string> Records(Transition step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        IReadOnlyList<string> records = step.To switch
+        {
+            RenovationWorkflow.Completed => ["photosAfter"],
+            RenovationWorkflow.Accepted => ["photosAfter", "acceptanceNote"],
+            RenovationWorkflow.FollowedUp => ["satisfactionComment"],
+            _ => [],
+        };
+        return step.ReasonRequired ? records : [.. records, "reason"];
+    }
+
     /// <summary>409: the step does not start from the case's status; names the steps that do.</summary>
     private static HttpValidationProblemDetails OutOfOrder(string current, string to)
     {
@@ -168,3 +213,11 @@ public sealed class TransitionRenovationCase(
         return final;
     }
 }
+
+/// <summary>A step a case can take next.</summary>
+/// <param name="To">Status it reaches.</param>
+/// <param name="Roles">Roles that may take it.</param>
+/// <param name="Yours">Whether the user holds one of them.</param>
+/// <param name="Needs">Fields the step needs (see <see cref="TransitionRenovationCase.Needs"/>).</param>
+/// <param name="Records">Fields it may record besides (see <see cref="TransitionRenovationCase.Records"/>).</param>
+public sealed record NextStep(string To, IReadOnlyList<string> Roles, bool Yours, IReadOnlyList<string> Needs, IReadOnlyList<string> Records);
