@@ -26,6 +26,8 @@ public static class RenovationFeature
         services.AddScoped<RenovationBudgets>();
         services.AddScoped<PublishRenovationStatistics>();
         services.AddScoped<SuggestRenovationItems>();
+        services.AddScoped<LocateRenovationHousehold>();
+        services.AddScoped<RenovationDistricts>();
         services.AddHostedService<StartupCheck>();
         return services;
     }

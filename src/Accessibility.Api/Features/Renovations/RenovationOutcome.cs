@@ -26,8 +26,11 @@ public sealed class RenovationOutcome<T>
     public bool Succeeded => Problem is null;
 
     /// <summary>Field errors of the refusal (empty when it names no field).</summary>
-    public IDictionary<string, string[]> Errors =>
-        Problem is HttpValidationProblemDetails v ? v.Errors : new Dictionary<string, string[]>(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, string[]> Errors =>
+        Problem is HttpValidationProblemDetails v ? new Dictionary<string, string[]>(v.Errors, StringComparer.Ordinal) : new Dictionary<string, string[]>(StringComparer.Ordinal);
+
+    /// <summary>The refusal's HTTP status (200 when it succeeded).</summary>
+    public int Status => Problem is null ? StatusCodes.Status200OK : Problem.Status ?? StatusCodes.Status400BadRequest;
 
     /// <summary>A success.</summary>
     public static RenovationOutcome<T> Success(T value) => new(value, null);
