@@ -3,7 +3,7 @@ namespace Accessibility.Api.Features.Renovations;
 /// <summary>Services of the renovations feature.</summary>
 public static class RenovationFeature
 {
-    /// <summary>Registers the item catalogue and the personal data protector, checked when the host starts.</summary>
+    /// <summary>Registers the item catalogue and the personal data protector (checked when the host starts) and the use cases.</summary>
     public static IServiceCollection AddRenovations(this IServiceCollection services)
     {
         services.AddSingleton(sp => new RenovationItemCatalog(Path.Combine(sp.GetRequiredService<RegistryPaths>().DataDir, "renovation-items.json")));
@@ -12,6 +12,22 @@ public static class RenovationFeature
             var environment = sp.GetRequiredService<IHostEnvironment>();
             return PersonalDataProtector.FromConfiguration(sp.GetRequiredService<IConfiguration>(), environment, environment.ContentRootPath);
         });
+        // The use cases, called alike by the API's endpoints and the staff pages.
+        services.AddScoped<ListRenovationCases>();
+        services.AddScoped<ReadRenovationCase>();
+        services.AddScoped<RegisterRenovationCase>();
+        services.AddScoped<EditRenovationCase>();
+        services.AddScoped<TransitionRenovationCase>();
+        services.AddScoped<ExportRenovationCases>();
+        services.AddScoped<MapRenovationCases>();
+        services.AddScoped<RenovationPriority>();
+        services.AddScoped<PlanRenovations>();
+        services.AddScoped<DistrictRenovationSettings>();
+        services.AddScoped<RenovationBudgets>();
+        services.AddScoped<PublishRenovationStatistics>();
+        services.AddScoped<SuggestRenovationItems>();
+        services.AddScoped<LocateRenovationHousehold>();
+        services.AddScoped<RenovationDistricts>();
         services.AddHostedService<StartupCheck>();
         return services;
     }
