@@ -4,7 +4,7 @@
 // refreshed); offline, the cached copy answers. API writes are never touched here:
 // unsent inspections wait in IndexedDB (queue-store.js), not in this worker.
 
-const CACHE = 'a11y-inspector-shell-v1';
+const CACHE = 'a11y-inspector-shell-v2';
 const SHELL = [
   '/inspect.html',
   '/inspect.js',
@@ -15,11 +15,14 @@ const SHELL = [
   '/i18n.js',
   '/judge.js',
   '/queue-store.js',
+  '/api.js',
+  '/dom.js',
+  '/facility-form.js',
   '/lib/leaflet/leaflet.js',
   '/lib/leaflet/leaflet.css',
 ];
 // GET API answers worth having offline (read-only, small).
-const API_CACHED = ['/api/v1/checklists'];
+const API_CACHED = ['/api/v1/checklists', '/api/v1/facility-kinds'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
