@@ -4,9 +4,10 @@ import {
   t, pick, getLang, setLang, detectLang, applyStatic,
   statusLabels, kindLabels, attributeLabels, unitSuffixes, inspectionStateLabels, defectStatusLabels,
 } from './i18n.js';
-// District panel and the page state in the URL (window.registry.state, `registry:statechange`): dashboard.js.
+// District panel and the page state in the URL (registry.state, `registry:statechange`): dashboard.js.
 import { initDashboard, renderDashboard, pageState } from './dashboard.js';
 import { initLayers } from './layers.js';
+import { registry } from './registry.js';
 
 const L = window.L;
 
@@ -322,13 +323,13 @@ function initMap(cfg) {
   // Report a problem at a clicked point (not on a facility): the report page, with the place filled in.
   map.on('click', (e) => {
     if (e.originalEvent?.target?.classList?.contains('leaflet-interactive')) return;
-    if (window.registry?.onMapClick?.(e)) return; // a feature of a vector tile layer was hit
+    if (registry.onMapClick?.(e)) return; // a feature of a vector tile layer was hit
     const link = document.createElement('a');
     link.href = `/report.html?lat=${e.latlng.lat.toFixed(6)}&lon=${e.latlng.lng.toFixed(6)}`;
     link.textContent = t('reportHere');
     const content = document.createElement('div');
     content.append(link);
-    for (const action of window.registry?.mapClickActions || []) {
+    for (const action of registry.mapClickActions || []) {
       const extra = action(e.latlng);
       if (extra) content.append(extra);
     }
@@ -596,7 +597,7 @@ function renderList() {
 
 function markSelected(id) {
   state.selectedId = id;
-  window.registry?.highlight?.(id);
+  registry.highlight?.(id);
   for (const btn of document.querySelectorAll('#facility-list .facility-item')) {
     if (btn.dataset.facilityId === id) btn.setAttribute('aria-current', 'true');
     else btn.removeAttribute('aria-current');
@@ -857,7 +858,7 @@ function exposeRegistry() {
     inspectionStateLabel,
     openFacility: (id, opts = {}) => openDetails(String(id), { focus: true, ...opts }),
   };
-  window.registry = Object.defineProperties(window.registry || {}, Object.getOwnPropertyDescriptors(api));
+  Object.defineProperties(registry, Object.getOwnPropertyDescriptors(api));
 }
 
 // ---------------------------------------------------------------------------
@@ -898,7 +899,7 @@ async function main() {
   const kindsReady = loadKinds();
   initMap(cfg);
   // --- page state (issue 6): the map and the state for the other modules; the district, view and language follow it
-  window.registry = Object.assign(window.registry || {}, { map: state.map });
+  registry.map = state.map;
   exposeRegistry();
   const view = pageState.view();
   if (view) state.map.setView([view.lat, view.lon], view.zoom, { animate: false });
@@ -913,7 +914,7 @@ async function main() {
   // --- end page state
   await Promise.all([kindsReady, loadDistricts(initial)]);
   renderLegend();
-  initLayers(window.registry);
+  initLayers(registry);
 
   const select = $('#district-select');
   select.addEventListener('change', () => pageState.set({ district: select.value }, { history: 'push', source: 'select' }));

@@ -1,11 +1,12 @@
-// District panel of the map page: the page state in the URL (window.registry.state), drill-down from a province
+// District panel of the map page: the page state in the URL (registry.state), drill-down from a province
 // to a township and back (breadcrumb, Back button), the choropleth of the current district's subdivisions for the
 // chosen indicator with its legend, the sortable comparison table, every indicator with its definition, plan
 // targets with progress and forecast, monthly trend charts (Chart.js, each with its data table), and the link to
 // the printable annual report. Nothing is told by colour alone: the legend and the table carry the values.
 import { getLang } from './i18n.js';
+import { registry } from './registry.js';
 import {
-  TEXT, tx, el, pct, num, longDate, monthLabel, howDetails, defText,
+  TEXT, tx, el, pct, num, monthLabel, howDetails, defText,
   INDICATORS, DEFAULT_INDICATOR, indicatorSpec, availableIndicators, indicatorName, formatIndicator,
   indicatorList, targetProgress, targetList, trendTable, TREND_CHARTS,
 } from './coverage.js';
@@ -67,7 +68,7 @@ Object.assign(TEXT.en, {
 
 // ---------------------------------------------------------------------------
 // Page state in the URL: /?district=140881&indicator=toiletReach&layers=facilities,roads&kind=…&lang=en&at=lat,lon,zoom
-// Values are strings, except `layers` (an array). Other modules read it with window.registry.state.get(), change it
+// Values are strings, except `layers` (an array). Other modules read it with registry.state.get(), change it
 // with set(partial, {history: 'replace' | 'push' | 'none'}) and listen to `registry:statechange` on document
 // (detail: {state, changed: [keys], source}). Drill-down pushes a history entry so that Back goes back up.
 
@@ -173,7 +174,7 @@ window.addEventListener('popstate', () => {
   if (changed.length) dispatch(changed, 'popstate');
 });
 
-window.registry = Object.assign(window.registry || {}, { state: pageState });
+registry.state = pageState;
 
 // ---------------------------------------------------------------------------
 // The panel

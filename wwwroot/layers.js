@@ -6,6 +6,7 @@
 import { VectorTile } from '/lib/vector-tile/index.js';
 import { PbfReader } from '/lib/pbf/index.js';
 import { getLang } from './i18n.js';
+import { registry } from './registry.js';
 
 const L = window.L;
 
@@ -269,7 +270,7 @@ async function getJson(url, { signal } = {}) {
 }
 
 // ---------------------------------------------------------------------------
-// Page state (`layers`, `kind`). The page's state object (window.registry.state: get/set and a
+// Page state (`layers`, `kind`). The page's state object (registry.state: get/set and a
 // `registry:statechange` event) owns the URL; until the page has one, a minimal one keeps these keys in the URL.
 const LAYERS = ['facilities', 'roads', 'defects', 'reports', 'gaps', 'candidates'];
 const DEFAULT_LAYERS = ['facilities', 'roads'];
@@ -295,9 +296,8 @@ function minimalState() {
 }
 
 function pageState() {
-  const r = window.registry || (window.registry = {});
-  if (!r.state) r.state = minimalState();
-  return r.state;
+  if (!registry.state) registry.state = minimalState();
+  return registry.state;
 }
 
 function readLayers() {
