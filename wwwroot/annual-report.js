@@ -3,6 +3,7 @@
 // figures, public reports, the year's monthly figures, and the subdivisions compared. Dates and figures are
 // formatted for the language (Intl): 2026年11月23日, 12,345, 87.5% in Chinese. Prints to A4 (annual-report.css).
 import { setLang, detectLang, getLang } from './i18n.js';
+import { getJson } from './api.js';
 import {
   TEXT, tx, el, pct, num, longDate, defText, INDICATORS, availableIndicators, indicatorName, formatIndicator,
   targetProgress, targetValue, trendTable, TREND_SERIES,
@@ -145,21 +146,6 @@ const CHILD_COLUMNS = ['toiletReach', 'townshipService', 'mainRoads', 'inspectio
 
 const params = new URLSearchParams(window.location.search);
 const $ = (id) => document.getElementById(id);
-
-async function getJson(url) {
-  const res = await fetch(url, { headers: { Accept: 'application/json' } });
-  if (!res.ok) {
-    let detail = `HTTP ${res.status}`;
-    try {
-      const p = await res.json();
-      detail = p.detail || p.title || detail;
-    } catch { /* not JSON */ }
-    const err = new Error(detail);
-    err.status = res.status;
-    throw err;
-  }
-  return res.json();
-}
 
 function shanghaiToday() {
   const parts = new Intl.DateTimeFormat('en', { year: 'numeric', month: 'numeric', day: 'numeric', timeZone: 'Asia/Shanghai' })
@@ -319,7 +305,7 @@ function fail(text) {
   document.body.dataset.ready = 'error';
 }
 
-function toolbar(code, year) {
+function toolbar(code) {
   $('skip-link').textContent = tx('rp_skip');
   $('report-toolbar').setAttribute('aria-label', tx('rp_toolbar'));
   const back = $('back-link');
@@ -346,7 +332,7 @@ async function main() {
   const code = /^\d{2}$/.test(raw) ? `${raw}0000` : /^\d{4}$/.test(raw) ? `${raw}00` : raw;
   const today = shanghaiToday();
   const year = params.has('year') ? Number(params.get('year')) : today.year;
-  toolbar(code, year);
+  toolbar(code);
   $('report-status').textContent = tx('rp_loading');
   if (!/^\d{6}(\d{3}){0,2}$/.test(code)) return fail(tx('rp_badDistrict'));
   if (!Number.isInteger(year) || year < 2000 || year > today.year) return fail(tx('rp_badYear'));

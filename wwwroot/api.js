@@ -2,13 +2,18 @@
 // token from GET /api/v1/auth/antiforgery on every write (fetched once, refreshed once when the server
 // refuses it), and errors as ApiError with the RFC 7807 problem details the API answers with.
 
+import { t } from './i18n.js';
+
 const ACCEPT = 'application/json, application/geo+json, application/problem+json';
 
-/** A failed request: `status` 0 and `network` true when the server was not reached (or the answer was lost). */
+/**
+ * A failed request: `status` 0 and `network` true when the server was not reached (or the answer was lost).
+ * Its message is one line in the page's language: the problem's title, detail and field errors.
+ */
 export class ApiError extends Error {
   /** @param {{status?: number, problem?: any, message?: string, network?: boolean}} init */
   constructor({ status = 0, problem = null, message = '', network = false }) {
-    super(message || (problem && (problem.detail || problem.title)) || (network ? 'network error' : `HTTP ${status}`));
+    super(network ? t('errorNetwork', { detail: message }) : message || problemSummary(problem) || t('errorHttp', { status }));
     this.name = 'ApiError';
     this.status = status;
     this.problem = problem;
@@ -72,6 +77,18 @@ export async function request(path, { method = 'GET', json, form, headers: extra
   return { status: res.status, data, etag: res.headers.get('etag') };
 }
 
+/** Title, detail and field errors of a problem, as one line ('' when there is none). */
+function problemSummary(p) {
+  if (!p || typeof p !== 'object') return '';
+  const parts = [];
+  if (p.title) parts.push(p.title);
+  if (p.detail && p.detail !== p.title) parts.push(p.detail);
+  if (p.errors && typeof p.errors === 'object') {
+    for (const [field, msgs] of Object.entries(p.errors)) parts.push(`${field}: ${[].concat(msgs).join('; ')}`);
+  }
+  return parts.join(' — ');
+}
+
 function isCsrfProblem(err) {
   return err instanceof ApiError && err.status === 400 && err.problem
     && /antiforgery/i.test(`${err.problem.title} ${err.problem.detail}`);
@@ -99,19 +116,11 @@ export async function getJson(path, { signal } = {}) {
 }
 
 /**
- * One line for a problem: title, detail and each field's message.
+ * One line for an error to show: the problem's title, detail and field errors with "(HTTP n)", or the message.
  * @param {any} err
- * @param {(status: number) => string} [httpText] how to say "HTTP n" in the page's language
  */
-export function problemText(err, httpText = (status) => `HTTP ${status}`) {
-  const p = err && err.problem;
-  const parts = [];
-  if (p && p.title) parts.push(p.title);
-  if (p && p.detail && p.detail !== p.title) parts.push(p.detail);
-  if (p && p.errors && typeof p.errors === 'object') {
-    for (const [field, msgs] of Object.entries(p.errors)) parts.push(`${field}: ${[].concat(msgs).join('; ')}`);
-  }
-  if (!parts.length) parts.push(err && err.status ? httpText(err.status) : (err && err.message) || String(err));
-  if (err && err.status && p && p.title) parts.push(`(HTTP ${err.status})`);
-  return parts.join(' — ');
+export function problemText(err) {
+  const summary = err && err.problem ? problemSummary(err.problem) : '';
+  if (!summary) return (err && err.message) || String(err);
+  return err.status && err.problem.title ? `${summary} — (HTTP ${err.status})` : summary;
 }

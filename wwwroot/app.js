@@ -8,6 +8,7 @@ import {
 import { initDashboard, renderDashboard, pageState } from './dashboard.js';
 import { initLayers } from './layers.js';
 import { registry } from './registry.js';
+import { getJson } from './api.js';
 
 const L = window.L;
 
@@ -135,40 +136,9 @@ const $ = (sel) => document.querySelector(sel);
 
 // ---------------------------------------------------------------------------
 // API access with RFC 7807 problem details
-class ApiError extends Error {
-  constructor({ status = 0, problem = null, url = '', message = '' }) {
-    super(message || (problem && (problem.detail || problem.title)) || `HTTP ${status}`);
-    this.status = status;
-    this.problem = problem;
-    this.url = url;
-  }
-}
-
-async function api(path, { signal } = {}) {
-  let res;
-  try {
-    res = await fetch(path, {
-      headers: { Accept: 'application/json, application/geo+json, application/problem+json' },
-      signal,
-    });
-  } catch (err) {
-    if (err.name === 'AbortError') throw err;
-    throw new ApiError({ url: path, message: t('errorNetwork', { detail: err.message }) });
-  }
-  if (!res.ok) {
-    let problem = null;
-    const type = res.headers.get('content-type') || '';
-    if (type.includes('json')) {
-      try { problem = await res.json(); } catch { /* body not JSON after all */ }
-    } else {
-      try {
-        const text = (await res.text()).trim();
-        if (text) problem = { detail: text.slice(0, 300) };
-      } catch { /* ignore */ }
-    }
-    throw new ApiError({ status: res.status, problem, url: path });
-  }
-  return res.json();
+/** GET a JSON body from the API (api.js: problem details as ApiError). */
+function api(path, { signal } = {}) {
+  return getJson(path, { signal });
 }
 
 // ---------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 // targets with progress and forecast, monthly trend charts (Chart.js, each with its data table), and the link to
 // the printable annual report. Nothing is told by colour alone: the legend and the table carry the values.
 import { getLang } from './i18n.js';
+import { getJson } from './api.js';
 import { registry } from './registry.js';
 import {
   TEXT, tx, el, pct, num, monthLabel, howDetails, defText,
@@ -200,16 +201,6 @@ const dash = {
 };
 
 const $ = (id) => document.getElementById(id);
-
-async function getJson(url) {
-  const res = await fetch(url, { headers: { Accept: 'application/json' } });
-  if (!res.ok) {
-    const err = new Error(`HTTP ${res.status}`);
-    err.status = res.status;
-    throw err;
-  }
-  return res.json();
-}
 
 function currentIndicator() {
   const key = pageState.get().indicator;

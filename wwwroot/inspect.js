@@ -8,7 +8,8 @@ import {
 } from './i18n.js';
 import { judgeAnswer, overall, ratioText, applicableRule } from './judge.js';
 import * as outbox from './queue-store.js';
-import { request, send, setCsrfToken, problemText as apiProblemText } from './api.js';
+import { request, send, problemText as apiProblemText } from './api.js';
+import { signIn, signOut, currentUser } from './signin.js';
 import { el, $ } from './dom.js';
 import { attributeFields, readAttributes } from './facility-form.js';
 
@@ -115,8 +116,7 @@ const post = (path, options = {}) => send(path, options);
 // Errors (role=alert), one entry per context
 const errorEntries = new Map();
 function problemText(err) {
-  if (err && err.network) return t('errorNetwork', { detail: err.message });
-  return apiProblemText(err, (status) => t('errorHttp', { status }));
+  return apiProblemText(err);
 }
 function showError(context, err) {
   if (err && err.name === 'AbortError') return;
@@ -152,17 +152,12 @@ function renderUser() {
 
 async function loadMe() {
   try {
-    const { data } = await api('/api/v1/auth/me');
-    state.user = data;
-    writeJson(USER_KEY, data);
+    state.user = await currentUser();
+    writeJson(USER_KEY, state.user);
   } catch (err) {
-    if (err.network) {
-      // Offline: remember who signed in last; the session cookie is still in the browser.
-      state.user = readJson(USER_KEY);
-    } else {
-      state.user = null;
-      writeJson(USER_KEY, null);
-    }
+    // Offline: remember who signed in last; the session cookie is still in the browser.
+    state.user = err.network ? readJson(USER_KEY) : null;
+    if (!err.network) writeJson(USER_KEY, null);
   }
   renderUser();
 }
@@ -179,11 +174,8 @@ async function login(ev) {
   }
   status.textContent = t('loginBusy');
   try {
-    setCsrfToken(null);
-    const { data } = await post('/api/v1/auth/login', { json: { userName, password } });
-    state.user = data.user;
-    setCsrfToken(data.antiforgeryToken);
-    writeJson(USER_KEY, data.user);
+    state.user = await signIn(userName, password);
+    writeJson(USER_KEY, state.user);
     $('#login-password').value = '';
     status.textContent = '';
     clearError('errorLogin');
@@ -199,10 +191,9 @@ async function login(ev) {
 
 async function logout() {
   try {
-    await post('/api/v1/auth/logout', {});
+    await signOut();
   } catch { /* signed out locally anyway */ }
   state.user = null;
-  setCsrfToken(null);
   writeJson(USER_KEY, null);
   renderUser();
   $('#login-user').focus();

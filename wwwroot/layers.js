@@ -7,6 +7,8 @@ import { VectorTile } from '/lib/vector-tile/index.js';
 import { PbfReader } from '/lib/pbf/index.js';
 import { getLang } from './i18n.js';
 import { registry } from './registry.js';
+import { getJson } from './api.js';
+import { el } from './dom.js';
 
 const L = window.L;
 
@@ -239,35 +241,6 @@ const date = (iso) => {
 const pickLang = (labels, fallback = '') => (labels && (labels[getLang()] || labels.zh)) || fallback;
 // Map moves animate only for those who have not asked for reduced motion.
 const motion = () => ({ animate: !window.matchMedia?.('(prefers-reduced-motion: reduce)').matches });
-
-function el(tag, props = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (v == null || v === false) continue;
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else e.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children) if (c != null) e.append(c);
-  return e;
-}
-
-async function getJson(url, { signal } = {}) {
-  const res = await fetch(url, { headers: { Accept: 'application/json, application/geo+json, application/problem+json' }, signal });
-  if (!res.ok) {
-    let detail = `HTTP ${res.status}`;
-    try {
-      const p = await res.json();
-      detail = [p.title, p.detail].filter(Boolean).join(' — ') || detail;
-      if (p.errors) detail += `: ${Object.entries(p.errors).map(([f, m]) => `${f}: ${[].concat(m).join('; ')}`).join('; ')}`;
-    } catch { /* not JSON */ }
-    const err = new Error(detail);
-    err.status = res.status;
-    throw err;
-  }
-  return res.json();
-}
 
 // ---------------------------------------------------------------------------
 // Page state (`layers`, `kind`). The page's state object (registry.state: get/set and a

@@ -2,6 +2,8 @@
 // Shows a district's cases by status on a map, the priority list with each score term,
 // and progress against the plan targets, with a plain warning when a binding one will be missed.
 import { t, strings, getLang, setLang, detectLang, applyStatic } from './i18n.js';
+import { getJson } from './api.js';
+import { signIn, currentUser } from './signin.js';
 
 const L = window.L;
 
@@ -86,25 +88,12 @@ const COLORS = {
   completed: '#009E73', accepted: '#006644', followed_up: '#004D33', rejected: '#D55E00', withdrawn: '#767676',
 };
 
-const state = { csrf: null, user: null, district: null, status: '', map: null, layer: null, statuses: [], last: {} };
+const state = { user: null, district: null, status: '', map: null, layer: null, statuses: [], last: {} };
 const $ = (s) => document.querySelector(s);
 
-async function api(path, options = {}) {
-  const headers = { Accept: 'application/json', ...(options.headers || {}) };
-  if (options.body) headers['Content-Type'] = 'application/json';
-  if (options.method && options.method !== 'GET' && state.csrf) headers['X-CSRF-TOKEN'] = state.csrf;
-  const res = await fetch(path, { credentials: 'same-origin', ...options, headers });
-  if (!res.ok) {
-    let detail = `HTTP ${res.status}`;
-    try {
-      const p = await res.json();
-      detail = [p.title, p.detail, ...Object.values(p.errors || {}).flat()].filter(Boolean).join(' — ');
-    } catch { /* not JSON */ }
-    const err = new Error(detail);
-    err.status = res.status;
-    throw err;
-  }
-  return res.status === 204 ? null : res.json();
+/** GET a JSON body from the API (api.js: problem details as ApiError, in the page's language). */
+function api(path) {
+  return getJson(path);
 }
 
 function showError(err) {
@@ -125,19 +114,10 @@ function value(target, v) {
   return target.kind === 'ratio' ? `${fmt(Math.round(v * 1000) / 10)}%` : fmt(v);
 }
 
-async function refreshCsrf() {
-  state.csrf = (await api('/api/v1/auth/antiforgery')).token;
-}
-
-async function signIn(event) {
+async function submitSignIn(event) {
   event.preventDefault();
   try {
-    await refreshCsrf();
-    await api('/api/v1/auth/login', {
-      method: 'POST',
-      body: JSON.stringify({ userName: $('#signin-user').value, password: $('#signin-password').value }),
-    });
-    await refreshCsrf();
+    await signIn($('#signin-user').value, $('#signin-password').value);
     $('#signin-password').value = '';
     await start();
   } catch (err) {
@@ -151,7 +131,8 @@ async function signIn(event) {
 
 async function start() {
   try {
-    state.user = await api('/api/v1/auth/me');
+    state.user = await currentUser();
+    if (!state.user) throw Object.assign(new Error('signed out'), { status: 401 });
   } catch (err) {
     if (err.status === 401) {
       $('#signin').hidden = false;
@@ -345,7 +326,7 @@ function applyLanguage(lang) {
 function main() {
   applyLanguage(detectLang());
   $('#lang-toggle').addEventListener('click', () => applyLanguage(getLang() === 'en' ? 'zh' : 'en'));
-  $('#signin-form').addEventListener('submit', signIn);
+  $('#signin-form').addEventListener('submit', submitSignIn);
   $('#district-select').addEventListener('change', (e) => { state.district = e.target.value; load(); });
   $('#status-filter').addEventListener('change', (e) => { state.status = e.target.value; load(); });
   start().catch(showError);
