@@ -4,6 +4,7 @@
 // ("how is this computed"), plan targets with progress and forecast, and the monthly trend table.
 // The figures come from /api/v1/coverage (computed in PostGIS); nothing here invents a figure.
 import { getLang } from './i18n.js';
+import { el } from './dom.js';
 
 export const TEXT = {
   zh: {
@@ -231,18 +232,8 @@ export function monthLabel(ym) {
     .format(new Date(Date.UTC(y, m - 1, 1)));
 }
 
-/** A DOM element: props class/text/attributes, then children (strings or nodes; null skipped). */
-export function el(tag, props = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (v == null || v === false) continue;
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
-    else e.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children) if (c != null && c !== false) e.append(c);
-  return e;
-}
+/** The DOM helper, re-exported for the pages built on these indicators. */
+export { el };
 
 /** The definition `{zh, en}` in the current language. */
 export function defText(def) {

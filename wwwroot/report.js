@@ -1,7 +1,8 @@
 // The public report page: file an Open311 request (/open311/v2/requests.json) and follow it
 // (/api/v1/reports/{id}). Works without the map: a place can come from "use my location", a
 // facility chosen from a list, or a typed address/landmark. All user text is set with
-// textContent, never as HTML.
+// textContent, never as HTML. Requests go through api.js; the public writes (Open311) carry no antiforgery token.
+import { getJson, request } from './api.js';
 
 const $ = (sel) => document.querySelector(sel);
 const state = { lat: null, lon: null, services: [], map: null, marker: null };
@@ -16,13 +17,12 @@ function showError(message) {
   box.append(p);
 }
 
-async function open311Error(response) {
-  try {
-    const body = await response.json();
-    if (Array.isArray(body) && body[0]?.description) return body[0].description;
-    if (body?.detail) return body.detail;
-  } catch { /* not JSON */ }
-  return `HTTP ${response.status}`;
+/** What an Open311 error answer says ([{code, description}] or problem details). */
+function open311Error(err) {
+  const body = err && err.problem;
+  if (Array.isArray(body) && body[0]?.description) return body[0].description;
+  if (body?.detail) return body.detail;
+  return err && err.network ? err.message : `HTTP ${err && err.status}`;
 }
 
 function setPlace(lat, lon, label) {
@@ -41,8 +41,7 @@ function setPlace(lat, lon, label) {
 // Categories and their attribute
 
 async function loadServices() {
-  const response = await fetch('/open311/v2/services.json');
-  state.services = await response.json();
+  state.services = await getJson('/open311/v2/services.json');
   const select = $('#service');
   for (const s of state.services) {
     const option = document.createElement('option');
@@ -60,7 +59,7 @@ async function onServiceChange() {
   wrap.hidden = true;
   const service = state.services.find((s) => s.service_code === code);
   if (service?.metadata) {
-    const definition = await (await fetch(`/open311/v2/services/${encodeURIComponent(code)}.json`)).json();
+    const definition = await getJson(`/open311/v2/services/${encodeURIComponent(code)}.json`);
     // Arrowing through the categories starts one request per category: only the current one's answer counts.
     if ($('#service').value !== code) return;
     select.textContent = '';
@@ -107,9 +106,9 @@ async function loadFacilities(query) {
     const d = 0.003; // about 300 m
     params.set('bbox', [state.lon - d, state.lat - d, state.lon + d, state.lat + d].join(','));
   } else return;
-  const response = await fetch(`/api/v1/facilities?${params}`);
-  if (!response.ok) return;
-  fillFacilities((await response.json()).features || []);
+  let body;
+  try { body = await getJson(`/api/v1/facilities?${params}`); } catch { return; }
+  fillFacilities(body.features || []);
 }
 
 function onFacilityChosen() {
@@ -139,7 +138,7 @@ function useMyLocation() {
 async function initMap() {
   if (!window.L) return; // the page works without the map
   const params = new URLSearchParams(location.search);
-  const config = await fetch('/api/v1/config').then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
+  const config = await getJson('/api/v1/config').catch(() => ({}));
   const map = window.L.map('report-map', { keyboard: false }).setView([34.867, 110.447], 13);
   if (config.tileUrl) {
     window.L.tileLayer(config.tileUrl, { attribution: config.tileAttribution || '', subdomains: config.tileSubdomains || 'abc', maxZoom: 19 }).addTo(map);
@@ -163,9 +162,9 @@ async function loadNearbyReports() {
   const list = $('#nearby-list');
   if (!code || state.lat === null) { section.hidden = true; return; }
   const params = new URLSearchParams({ service_code: code, status: 'open', lat: String(state.lat), long: String(state.lon), radius: '250' });
-  const response = await fetch(`/open311/v2/requests.json?${params}`);
-  if (!response.ok) return;
-  const reports = (await response.json()).filter((r) => !r.duplicate_of);
+  let found;
+  try { found = await getJson(`/open311/v2/requests.json?${params}`); } catch { return; }
+  const reports = found.filter((r) => !r.duplicate_of);
   list.textContent = '';
   for (const r of reports) {
     const li = document.createElement('li');
@@ -175,8 +174,9 @@ async function loadNearbyReports() {
     button.type = 'button';
     button.textContent = `我也遇到了 / Me too (#${r.service_request_id})`;
     button.addEventListener('click', async () => {
-      const res = await fetch(`/api/v1/reports/${encodeURIComponent(r.service_request_id)}/me-too`, { method: 'POST' });
-      if (!res.ok) { showError(await open311Error(res)); return; }
+      try {
+        await request(`/api/v1/reports/${encodeURIComponent(r.service_request_id)}/me-too`, { method: 'POST', csrf: false });
+      } catch (err) { showError(open311Error(err)); return; }
       button.disabled = true;
       button.textContent = '已记录，谢谢 / Counted, thank you';
     });
@@ -215,9 +215,12 @@ async function submitReport(event) {
   const button = $('#submit-report');
   button.disabled = true;
   try {
-    const response = await fetch('/open311/v2/requests.json', { method: 'POST', body: form });
-    if (response.status !== 201) { showError(await open311Error(response)); return; }
-    const [answer] = await response.json();
+    let response;
+    try {
+      response = await request('/open311/v2/requests.json', { method: 'POST', form, csrf: false });
+    } catch (err) { showError(open311Error(err)); return; }
+    if (response.status !== 201) { showError(`HTTP ${response.status}`); return; }
+    const [answer] = response.data;
     const keys = JSON.parse(localStorage.getItem(KEYS) || '{}');
     keys[answer.service_request_id] = answer.reporter_key;
     localStorage.setItem(KEYS, JSON.stringify(keys));
@@ -259,12 +262,13 @@ function formatTime(iso) {
 async function track(id) {
   const box = $('#track-result');
   box.textContent = '';
-  const response = await fetch(`/api/v1/reports/${encodeURIComponent(id)}`);
-  if (!response.ok) {
-    box.textContent = response.status === 404 ? `没有跟踪号为 ${id} 的报告 / No report ${id}` : `HTTP ${response.status}`;
+  let r;
+  try {
+    r = await getJson(`/api/v1/reports/${encodeURIComponent(id)}`);
+  } catch (err) {
+    box.textContent = err.status === 404 ? `没有跟踪号为 ${id} 的报告 / No report ${id}` : err.network ? err.message : `HTTP ${err.status}`;
     return;
   }
-  const r = await response.json();
   const h = document.createElement('h3');
   h.textContent = `#${r.service_request_id} ${r.service_name}`;
   const status = document.createElement('p');
@@ -292,10 +296,9 @@ async function track(id) {
     reopen.type = 'button';
     reopen.textContent = '问题仍未解决，重新打开 / Not solved: reopen';
     reopen.addEventListener('click', async () => {
-      const res = await fetch(`/api/v1/reports/${encodeURIComponent(r.service_request_id)}/reopen`, {
-        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ reporterKey: key }),
-      });
-      if (!res.ok) { showError(await open311Error(res)); return; }
+      try {
+        await request(`/api/v1/reports/${encodeURIComponent(r.service_request_id)}/reopen`, { method: 'POST', json: { reporterKey: key }, csrf: false });
+      } catch (err) { showError(open311Error(err)); return; }
       track(r.service_request_id);
     });
     box.append(reopen);
