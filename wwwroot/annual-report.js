@@ -145,6 +145,7 @@ const LEVELS = ['province', 'prefecture', 'county', 'township'];
 const CHILD_COLUMNS = ['toiletReach', 'townshipService', 'mainRoads', 'inspections', 'openDefects', 'renovationProgress'];
 
 const params = new URLSearchParams(window.location.search);
+/** The element with this id (typed loosely: the page knows its ids). @param {string} id @returns {any} */
 const $ = (id) => document.getElementById(id);
 
 function shanghaiToday() {

@@ -110,7 +110,11 @@ export async function send(path, options = {}) {
   }
 }
 
-/** GET a JSON body (the data only). */
+/**
+ * GET a JSON body (the data only).
+ * @param {string} path
+ * @param {{signal?: AbortSignal}} [options]
+ */
 export async function getJson(path, { signal } = {}) {
   return (await request(path, { signal })).data;
 }

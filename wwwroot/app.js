@@ -9,6 +9,7 @@ import { initDashboard, renderDashboard, pageState } from './dashboard.js';
 import { initLayers } from './layers.js';
 import { registry } from './registry.js';
 import { getJson } from './api.js';
+import { $ } from './dom.js';
 
 const L = window.L;
 
@@ -132,11 +133,14 @@ const state = {
   detailsCtrl: null,
 };
 
-const $ = (sel) => document.querySelector(sel);
 
 // ---------------------------------------------------------------------------
 // API access with RFC 7807 problem details
-/** GET a JSON body from the API (api.js: problem details as ApiError). */
+/**
+ * GET a JSON body from the API (api.js: problem details as ApiError).
+ * @param {string} path
+ * @param {{signal?: AbortSignal}} [options]
+ */
 function api(path, { signal } = {}) {
   return getJson(path, { signal });
 }
@@ -462,7 +466,7 @@ function setLayer(layer) {
   state.layer = layer === 'inspection' ? 'inspection' : 'status';
   $('#legend').hidden = state.layer !== 'status';
   $('#inspection-legend').hidden = state.layer !== 'inspection';
-  for (const r of document.querySelectorAll('input[name="layer"]')) r.checked = r.value === state.layer;
+  for (const r of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('input[name="layer"]'))) r.checked = r.value === state.layer;
   if (state.map) renderFacilities(state.features);
   renderInspectionLegend();
   if (state.selectedId) markSelected(state.selectedId);
@@ -568,7 +572,7 @@ function renderList() {
 function markSelected(id) {
   state.selectedId = id;
   registry.highlight?.(id);
-  for (const btn of document.querySelectorAll('#facility-list .facility-item')) {
+  for (const btn of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('#facility-list .facility-item'))) {
     if (btn.dataset.facilityId === id) btn.setAttribute('aria-current', 'true');
     else btn.removeAttribute('aria-current');
   }
@@ -758,7 +762,7 @@ function closeDetails() {
   $('#details').hidden = true;
   markSelected(null);
   // return focus to the list item (or the map) the user came from
-  const btn = id && document.querySelector(`#facility-list .facility-item[data-facility-id="${CSS.escape(id)}"]`);
+  const btn = id && $(`#facility-list .facility-item[data-facility-id="${CSS.escape(id)}"]`);
   if (btn) btn.focus();
   else $('#facility-list-heading').focus();
 }
@@ -840,7 +844,7 @@ async function main() {
     pageState.set({ lang: getLang() }, { source: 'lang' });
   });
   $('#details-close').addEventListener('click', closeDetails);
-  for (const r of document.querySelectorAll('input[name="layer"]')) {
+  for (const r of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('input[name="layer"]'))) {
     r.addEventListener('change', () => { if (r.checked) setLayer(r.value); });
   }
   $('#details').addEventListener('keydown', (ev) => {

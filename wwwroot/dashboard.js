@@ -200,6 +200,7 @@ const dash = {
   charts: [],
 };
 
+/** The element with this id (typed loosely: the page knows its ids). @param {string} id @returns {any} */
 const $ = (id) => document.getElementById(id);
 
 function currentIndicator() {
@@ -567,6 +568,7 @@ function renderTrends() {
   const from = monthLabel(trends.months[0]);
   const to = monthLabel(trends.months[trends.months.length - 1]);
   const figures = [];
+  const chartSpecs = new Map(); // figure -> what its chart draws
   for (const spec of TREND_CHARTS) {
     const series = spec.series.filter((s) => Array.isArray(trends.series?.[s]));
     if (!series.length) continue;
@@ -581,15 +583,13 @@ function renderTrends() {
         el('div', { class: 'table-scroll' }, trendTable(trends, { series, caption: title, total: true }))),
       definitions ? howDetails(definitions) : null);
     figures.push(figure);
-    if (window.Chart) {
-      figure.chartSpec = { canvas, series, trends };
-    }
+    if (window.Chart) chartSpecs.set(figure, { canvas, series, trends });
   }
   body.replaceChildren(...figures);
   // Charts after the canvases are in the page, so that they take the box's size.
   for (const figure of figures) {
-    if (!figure.chartSpec) continue;
-    const { canvas, series } = figure.chartSpec;
+    if (!chartSpecs.has(figure)) continue;
+    const { canvas, series } = chartSpecs.get(figure);
     const chart = new window.Chart(canvas, {
       type: 'line',
       data: {
@@ -703,6 +703,10 @@ function onStateChange(ev) {
 /**
  * Starts the panel: builds it inside #dashboard, keeps the map view in the URL (`at`), and loads the district of
  * the URL (or `defaultDistrict`, written to the URL without a history entry).
+ */
+/**
+ * @param {any} map the Leaflet map
+ * @param {{defaultDistrict?: string}} [options]
  */
 export function initDashboard(map, { defaultDistrict } = {}) {
   dash.map = map;

@@ -4,10 +4,11 @@
  * Makes an element. props: `class`, `text` (textContent), `on<event>` (listener), any other key an
  * attribute (true: present and empty; null, undefined or false: left out). Children: nodes or strings;
  * null, undefined and false are skipped.
- * @param {string} tag
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
  * @param {Record<string, any>} [props]
  * @param {...(Node|string|null|undefined|false)} children
- * @returns {HTMLElement}
+ * @returns {HTMLElementTagNameMap[K]}
  */
 export function el(tag, props = {}, ...children) {
   const e = document.createElement(tag);

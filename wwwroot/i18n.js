@@ -582,11 +582,11 @@ export function pick(labels, fallback = '') {
 
 /** Apply translations to every element with data-i18n / data-i18n-attr. */
 export function applyStatic(root = document) {
-  for (const el of root.querySelectorAll('[data-i18n]')) {
+  for (const el of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll('[data-i18n]'))) {
     el.textContent = t(el.dataset.i18n);
   }
   // data-i18n-attr="aria-label:mapLabel;title:foo"
-  for (const el of root.querySelectorAll('[data-i18n-attr]')) {
+  for (const el of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll('[data-i18n-attr]'))) {
     for (const pair of el.dataset.i18nAttr.split(';')) {
       const [attr, key] = pair.split(':').map((s) => s.trim());
       if (attr && key) el.setAttribute(attr, t(key));

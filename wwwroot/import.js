@@ -6,6 +6,7 @@
 // timeouts would cut it, and a job survives a dropped connection or a reloaded page.
 import { t, getLang, setLang, detectLang, applyStatic } from './i18n.js';
 import { getJson, csrfToken, problemText as apiProblemText } from './api.js';
+import { $ } from './dom.js';
 import { signIn, currentUser } from './signin.js';
 
 const ALLOWED = ['planner', 'district-admin', 'system-admin'];
@@ -15,7 +16,6 @@ const ANNOUNCE_EVERY_MS = 15000;
 const SHOWN_REJECTIONS = 200;
 
 const state = { csrf: null, user: null, job: null, uploading: false, lastPhase: null, lastAnnounce: 0, uploadQuarter: 0 };
-const $ = (s) => document.querySelector(s);
 
 /** GET a JSON body from the API (api.js: problem details as ApiError, in the page's language). */
 function api(path) {

@@ -81,7 +81,10 @@ function formatDistance(m) {
   return m >= 1000 ? `${formatNumber(m / 1000, 1)} km` : `${Math.round(m)} m`;
 }
 
-function distanceMetres([lon1, lat1], [lon2, lat2]) {
+/** @param {number[]} from [lon, lat] @param {number[]} to [lon, lat] */
+function distanceMetres(from, to) {
+  const [lon1, lat1] = from;
+  const [lon2, lat2] = to;
   const r = 6371008.8;
   const rad = Math.PI / 180;
   const dLat = (lat2 - lat1) * rad;
@@ -763,6 +766,7 @@ function renderOutcome() {
     );
   } else if (o.kind === 'sent') {
     const r = o.response || {};
+    /** @type {HTMLElement[]} */
     const nodes = [
       el('p', { class: 'outcome sent', 'data-outcome': 'sent', text: t('outcomeSent', { name }) }),
       el('p', { text: t('outcomeServer', { result: resultName(r.result), status: statusName(r.facilityStatus) }) }),

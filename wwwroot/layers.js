@@ -395,7 +395,7 @@ const MvtLayer = L.GridLayer.extend({
     ctx.clearRect(0, 0, entry.canvas.width, entry.canvas.height);
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     // lines first, points on top; the selected feature last
-    const ordered = [...entry.features].sort((a, b) => (a.type === 1) - (b.type === 1) || (a.id === S.selectedId) - (b.id === S.selectedId));
+    const ordered = [...entry.features].sort((a, b) => Number(a.type === 1) - Number(b.type === 1) || Number(a.id === S.selectedId) - Number(b.id === S.selectedId));
     for (const f of ordered) this.options.draw(ctx, f);
   },
 
@@ -842,7 +842,7 @@ function applyLayers() {
     if (S.active.has(name) && !S.map.hasLayer(layer)) layer.addTo(S.map);
     if (!S.active.has(name) && S.map.hasLayer(layer)) layer.remove();
   }
-  for (const box of document.querySelectorAll('#maplayers-controls input[name="layers"]')) box.checked = S.active.has(box.value);
+  for (const box of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('#maplayers-controls input[name="layers"]'))) box.checked = S.active.has(box.value);
   if (S.active.has('gaps') || S.active.has('candidates')) loadGaps(false);
   drawGaps();
   renderLegend();
@@ -860,7 +860,7 @@ function followState() {
   if (kind !== S.kind) {
     S.kind = kind;
     S.tileLayers.facilities?.redraw();
-    const select = document.getElementById('layer-kind');
+    const select = /** @type {HTMLSelectElement|null} */ (document.getElementById('layer-kind'));
     if (select) select.value = kind;
   }
   applyLayers();
@@ -1206,7 +1206,7 @@ const NEAR = { places: [], place: null, results: null, ctrl: null, kind: 'access
 function renderNearestForm() {
   const box = document.getElementById('maplayers-nearest');
   if (!box) return;
-  const q = document.getElementById('place-q')?.value || '';
+  const q = /** @type {HTMLInputElement|null} */ (document.getElementById('place-q'))?.value || '';
   const kinds = [...S.registry.kinds.values()].filter((k) => k.geometry !== 'LineString');
   const kindSelect = el('select', { id: 'nearest-kind', name: 'nearestKind', onchange: (e) => { NEAR.kind = e.target.value; } },
     ...kinds.map((k) => el('option', { value: k.code, text: S.registry.kindLabel(k.code) })));
@@ -1233,7 +1233,7 @@ function placeLabel(p) {
 }
 
 async function searchPlaces() {
-  const q = document.getElementById('place-q').value.trim();
+  const q = /** @type {HTMLInputElement} */ (document.getElementById('place-q')).value.trim();
   const status = document.getElementById('nearest-status');
   if (!q) return;
   status.textContent = tx('placeSearching');
@@ -1306,7 +1306,7 @@ async function choosePlace(place) {
   NEAR.results = null;
   renderPlaces();
   renderNearest();
-  document.querySelector(`#place-results .place-button[data-code="${CSS.escape(place.code)}"]`)?.focus();
+  /** @type {HTMLElement|null} */ (document.querySelector(`#place-results .place-button[data-code="${CSS.escape(place.code)}"]`))?.focus();
   const status = document.getElementById('nearest-status');
   const kind = kindText(NEAR.kind);
   status.textContent = tx('nearestLoading', { place: place.name, kind });

@@ -3,6 +3,7 @@
 // and progress against the plan targets, with a plain warning when a binding one will be missed.
 import { t, strings, getLang, setLang, detectLang, applyStatic } from './i18n.js';
 import { getJson } from './api.js';
+import { $ } from './dom.js';
 import { signIn, currentUser } from './signin.js';
 
 const L = window.L;
@@ -89,7 +90,6 @@ const COLORS = {
 };
 
 const state = { user: null, district: null, status: '', map: null, layer: null, statuses: [], last: {} };
-const $ = (s) => document.querySelector(s);
 
 /** GET a JSON body from the API (api.js: problem details as ApiError, in the page's language). */
 function api(path) {

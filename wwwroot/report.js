@@ -3,8 +3,8 @@
 // facility chosen from a list, or a typed address/landmark. All user text is set with
 // textContent, never as HTML. Requests go through api.js; the public writes (Open311) carry no antiforgery token.
 import { getJson, request } from './api.js';
+import { $ } from './dom.js';
 
-const $ = (sel) => document.querySelector(sel);
 const state = { lat: null, lon: null, services: [], map: null, marker: null };
 const KEYS = 'a11y-registry.reporter-keys';
 

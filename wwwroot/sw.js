@@ -4,6 +4,9 @@
 // refreshed); offline, the cached copy answers. API writes are never touched here:
 // unsent inspections wait in IndexedDB (queue-store.js), not in this worker.
 
+/** This worker's global scope, typed as one (the type check sees the page's lib too). */
+const worker = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
+
 const CACHE = 'a11y-inspector-shell-v2';
 const SHELL = [
   '/inspect.html',
@@ -30,7 +33,7 @@ self.addEventListener('install', (event) => {
     // cache: 'reload' skips the HTTP cache so a new worker gets fresh files. One by one:
     // a single missing file must not throw away the worker (addAll is all or nothing).
     await Promise.allSettled(SHELL.map((u) => cache.add(new Request(u, { cache: 'reload' }))));
-    await self.skipWaiting();
+    await worker.skipWaiting();
   })());
 });
 
@@ -39,7 +42,7 @@ self.addEventListener('activate', (event) => {
     for (const key of await caches.keys()) {
       if (key.startsWith('a11y-inspector-shell-') && key !== CACHE) await caches.delete(key);
     }
-    await self.clients.claim();
+    await worker.clients.claim();
   })());
 });
 

@@ -7,9 +7,9 @@ import {
   t, pick, getLang, setLang, detectLang, applyStatic, kindLabels, inspectionStateLabels,
 } from './i18n.js';
 import { getJson } from './api.js';
+import { $ } from './dom.js';
 
 const L = window.L;
-const $ = (sel) => document.querySelector(sel);
 
 const state = { user: null, kinds: new Map(), districts: new Map(), data: null, startLabel: '', madeAt: null, map: null, layer: null };
 
@@ -89,7 +89,7 @@ async function make(ev) {
   status.textContent = t('worklistBusy');
   showError(null);
   try {
-    if (document.querySelector('input[name="start"]:checked').value === 'gps') {
+    if ($('input[name="start"]:checked').value === 'gps') {
       const [lon, lat] = await position();
       params.set('lon', lon.toFixed(6));
       params.set('lat', lat.toFixed(6));
