@@ -7,65 +7,13 @@ import { getLang } from './i18n.js';
 import { getJson } from './api.js';
 import { registry } from './registry.js';
 import {
-  TEXT, tx, el, pct, num, monthLabel, howDetails, defText,
+  tx, el, pct, num, monthLabel, howDetails, defText,
   INDICATORS, DEFAULT_INDICATOR, indicatorSpec, availableIndicators, indicatorName, formatIndicator,
   indicatorList, targetProgress, targetList, trendTable, TREND_CHARTS,
 } from './coverage.js';
 
 const L = window.L;
 
-Object.assign(TEXT.zh, {
-  trailLabel: '区划层级',
-  indicatorLabel: '指标',
-  legendTitle: '图例：{indicator}',
-  legendNote: '颜色越深，数值越高（{better}）。各区划的数值见下方对比表。',
-  legendNoBoundary: '下级区划暂无边界数据，地图上不着色；数值见下方对比表。',
-  legendNoData: '无数据（虚线边框，不着色）',
-  classCount: '{n} 个',
-  compareTitle: '下级区划对比',
-  compareCaption: '{name}的 {n} 个下级区划：{indicator}。选择区划名称进入该区划。',
-  noChildren: '{name}没有下级区划。',
-  district: '区划',
-  value: '数值',
-  classes: '分级',
-  entered: '已进入{name}（{level}），下级区划 {n} 个。',
-  level_province: '省',
-  level_prefecture: '地级市',
-  level_county: '县级',
-  level_township: '乡镇（街道）',
-  drillLabel: '{name}：{value}。进入{name}',
-  reportTitle: '年度监测报告',
-  reportYear: '报告年度',
-  reportLink: '打开 {year} 年度监测报告（可打印）',
-  trendsPeriod: '近 12 个月，按月统计（北京时间）。',
-  trendsShow: '显示近 12 个月的趋势图和数据表',
-});
-Object.assign(TEXT.en, {
-  trailLabel: 'District levels',
-  indicatorLabel: 'Indicator',
-  legendTitle: 'Legend: {indicator}',
-  legendNote: 'Darker means a higher value ({better}). The value of each district is in the comparison table below.',
-  legendNoBoundary: 'The subdivisions have no boundary data and are not coloured on the map; their values are in the comparison table below.',
-  legendNoData: 'no data (dashed outline, no fill)',
-  classCount: '{n}',
-  compareTitle: 'Subdivisions compared',
-  compareCaption: 'The {n} subdivisions of {name}: {indicator}. Choose a name to open that district.',
-  noChildren: '{name} has no subdivisions.',
-  district: 'District',
-  value: 'Value',
-  classes: 'Class',
-  entered: 'Now showing {name} ({level}), {n} subdivisions.',
-  level_province: 'province',
-  level_prefecture: 'prefecture',
-  level_county: 'county',
-  level_township: 'township',
-  drillLabel: '{name}: {value}. Open {name}',
-  reportTitle: 'Annual monitoring report',
-  reportYear: 'Report year',
-  reportLink: 'Open the {year} annual monitoring report (printable)',
-  trendsPeriod: 'Last 12 months, by month (China Standard Time).',
-  trendsShow: 'Show the charts and tables of the last 12 months',
-});
 
 // ---------------------------------------------------------------------------
 // Page state in the URL: /?district=140881&indicator=toiletReach&layers=facilities,roads&kind=…&lang=en&at=lat,lon,zoom

@@ -7,7 +7,7 @@
 /** This worker's global scope, typed as one (the type check sees the page's lib too). */
 const worker = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 
-const CACHE = 'a11y-inspector-shell-v2';
+const CACHE = 'a11y-inspector-shell-v3';
 const SHELL = [
   '/inspect.html',
   '/inspect.js',
@@ -21,6 +21,16 @@ const SHELL = [
   '/api.js',
   '/dom.js',
   '/facility-form.js',
+  '/signin.js',
+  '/strings/map.json',
+  '/strings/inspect.json',
+  '/strings/worklist.json',
+  '/strings/import.json',
+  '/strings/renovations.json',
+  '/strings/coverage.json',
+  '/strings/dashboard.json',
+  '/strings/annual-report.json',
+  '/strings/layers.json',
   '/lib/leaflet/leaflet.js',
   '/lib/leaflet/leaflet.css',
 ];
