@@ -7,7 +7,7 @@
 /** This worker's global scope, typed as one (the type check sees the page's lib too). */
 const worker = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 
-const CACHE = 'a11y-inspector-shell-v3';
+const CACHE = 'a11y-inspector-shell-v4';
 const SHELL = [
   '/inspect.html',
   '/inspect.js',
@@ -22,6 +22,7 @@ const SHELL = [
   '/dom.js',
   '/facility-form.js',
   '/signin.js',
+  '/strings/labels.json',
   '/strings/map.json',
   '/strings/inspect.json',
   '/strings/worklist.json',
