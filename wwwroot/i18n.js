@@ -15,7 +15,7 @@ const STORAGE_KEY = 'a11y-registry.lang';
 // waits until the catalogue is loaded, so every t() of a page has its words.
 
 /** The areas whose files the script pages load. */
-export const AREAS = ['labels', 'map', 'inspect', 'worklist', 'import', 'renovations', 'coverage', 'dashboard', 'annual-report', 'layers'];
+export const AREAS = ['labels', 'map', 'inspect', 'worklist', 'import', 'renovations', 'coverage', 'dashboard', 'annual-report', 'layers', 'report'];
 
 /** @type {Map<string, {zh: string, en: string}>} */
 const catalogue = new Map();
@@ -110,6 +110,17 @@ export function t(key, params = {}) {
   const entry = catalogue.get(key);
   const s = (entry && (entry[current] ?? entry.zh)) ?? key;
   return s.replace(/\{(\w+)\}/g, (m, p) => (p in params ? String(params[p]) : m));
+}
+
+/**
+ * Both languages at once, "中文 / English": the public report page speaks to anyone who comes, so it says
+ * everything in both.
+ */
+export function both(key, params = {}) {
+  const entry = catalogue.get(key);
+  if (!entry) return key;
+  const fill = (text) => text.replace(/\{(\w+)\}/g, (m, p) => (p in params ? String(params[p]) : m));
+  return `${fill(entry.zh)} / ${fill(entry.en)}`;
 }
 
 /** Pick the current language from an object like {zh:'…', en:'…'}. */

@@ -3,6 +3,7 @@
 // facility chosen from a list, or a typed address/landmark. All user text is set with
 // textContent, never as HTML. Requests go through api.js; the public writes (Open311) carry no antiforgery token.
 import { getJson, request } from './api.js';
+import { both } from './i18n.js';
 import { $ } from './dom.js';
 
 const state = { lat: null, lon: null, services: [], map: null, marker: null };
@@ -28,7 +29,7 @@ function open311Error(err) {
 function setPlace(lat, lon, label) {
   state.lat = lat;
   state.lon = lon;
-  $('#location-status').textContent = `已选择位置 / Place chosen: ${label} (${lat.toFixed(5)}, ${lon.toFixed(5)})`;
+  $('#location-status').textContent = `${both('reportPlaceChosen')}: ${label} (${lat.toFixed(5)}, ${lon.toFixed(5)})`;
   if (state.map) {
     if (state.marker) state.marker.setLatLng([lat, lon]);
     else state.marker = window.L.marker([lat, lon], { keyboard: false }).addTo(state.map);
@@ -85,7 +86,7 @@ function fillFacilities(features) {
   select.textContent = '';
   const none = document.createElement('option');
   none.value = '';
-  none.textContent = features.length ? `（${features.length} 个设施，请选择 / choose one）` : '（未找到设施 / none found）';
+  none.textContent = features.length ? `（${both('reportFacilitiesToChoose', { n: features.length })}）` : `（${both('reportNoFacilityFound')}）`;
   select.append(none);
   for (const f of features) {
     const [lon, lat] = f.geometry.type === 'Point' ? f.geometry.coordinates : f.geometry.coordinates[0];
@@ -116,7 +117,7 @@ function onFacilityChosen() {
   if (!option?.value) return;
   state.lat = Number(option.dataset.lat);
   state.lon = Number(option.dataset.lon);
-  $('#location-status').textContent = `已选择设施 / Facility chosen: ${option.textContent}`;
+  $('#location-status').textContent = `${both('reportFacilityChosen')}: ${option.textContent}`;
   if (state.map) {
     if (state.marker) state.marker.setLatLng([state.lat, state.lon]);
     else state.marker = window.L.marker([state.lat, state.lon], { keyboard: false }).addTo(state.map);
@@ -126,12 +127,12 @@ function onFacilityChosen() {
 
 function useMyLocation() {
   if (!navigator.geolocation) {
-    showError('此浏览器无法定位，请选择设施或输入地址。/ Location is not available; choose a facility or type an address.');
+    showError(both('reportNoGeolocation'));
     return;
   }
   navigator.geolocation.getCurrentPosition(
-    (p) => setPlace(p.coords.latitude, p.coords.longitude, '我的位置 / my location'),
-    () => showError('无法获取位置，请选择设施或输入地址。/ Could not get your location; choose a facility or type an address.'),
+    (p) => setPlace(p.coords.latitude, p.coords.longitude, both('reportMyLocation')),
+    () => showError(both('reportNoPosition')),
     { enableHighAccuracy: true, timeout: 10000 });
 }
 
@@ -143,13 +144,13 @@ async function initMap() {
   if (config.tileUrl) {
     window.L.tileLayer(config.tileUrl, { attribution: config.tileAttribution || '', subdomains: config.tileSubdomains || 'abc', maxZoom: 19 }).addTo(map);
   }
-  map.on('click', (e) => setPlace(e.latlng.lat, e.latlng.lng, '地图上的点 / point on the map'));
+  map.on('click', (e) => setPlace(e.latlng.lat, e.latlng.lng, both('reportPointOnMap')));
   state.map = map;
   const lat = Number(params.get('lat'));
   const lon = Number(params.get('lon'));
   if (params.has('lat') && Number.isFinite(lat) && Number.isFinite(lon)) {
     map.setView([lat, lon], 17);
-    setPlace(lat, lon, '地图上的点 / point on the map');
+    setPlace(lat, lon, both('reportPointOnMap'));
   }
 }
 
@@ -169,16 +170,16 @@ async function loadNearbyReports() {
   for (const r of reports) {
     const li = document.createElement('li');
     const text = document.createElement('span');
-    text.textContent = `#${r.service_request_id} ${r.description || r.service_name}（${r.duplicates + r.me_too} 人也遇到 / others too）`;
+    text.textContent = `#${r.service_request_id} ${r.description || r.service_name}（${both('reportOthersToo', { n: r.duplicates + r.me_too })}）`;
     const button = document.createElement('button');
     button.type = 'button';
-    button.textContent = `我也遇到了 / Me too (#${r.service_request_id})`;
+    button.textContent = both('reportMeToo', { id: r.service_request_id });
     button.addEventListener('click', async () => {
       try {
         await request(`/api/v1/reports/${encodeURIComponent(r.service_request_id)}/me-too`, { method: 'POST', csrf: false });
       } catch (err) { showError(open311Error(err)); return; }
       button.disabled = true;
-      button.textContent = '已记录，谢谢 / Counted, thank you';
+      button.textContent = both('reportMeTooCounted');
     });
     li.append(text, ' ', button);
     list.append(li);
@@ -193,10 +194,10 @@ async function submitReport(event) {
   event.preventDefault();
   showError('');
   const code = $('#service').value;
-  if (!code) { showError('请选择问题类型。/ Choose a category.'); $('#service').focus(); return; }
+  if (!code) { showError(both('reportNeedCategory')); $('#service').focus(); return; }
   const address = $('#address').value.trim();
   if (state.lat === null && !address) {
-    showError('请选择位置：使用我的位置、选择设施、点击地图或输入地址。/ Choose a place first.');
+    showError(both('reportNeedPlace'));
     $('#use-location').focus();
     return;
   }
@@ -227,7 +228,7 @@ async function submitReport(event) {
     const result = $('#report-result');
     result.textContent = '';
     const p = document.createElement('p');
-    p.textContent = '报告已提交，跟踪号 / Report received, tracking number: ';
+    p.textContent = both('reportReceived');
     const strong = document.createElement('span');
     strong.className = 'tracking-number';
     strong.id = 'tracking-number';
@@ -237,7 +238,7 @@ async function submitReport(event) {
     notice.textContent = answer.service_notice;
     const link = document.createElement('a');
     link.href = `/report.html?track=${encodeURIComponent(answer.service_request_id)}#track-heading`;
-    link.textContent = '查看进度 / Follow this report';
+    link.textContent = both('reportFollow');
     result.append(p, notice, link);
     result.hidden = false;
     result.focus();
@@ -249,10 +250,10 @@ async function submitReport(event) {
 }
 
 const STATUS_TEXT = {
-  new: '待处理 / Awaiting triage',
-  accepted: '已受理，整改中 / Accepted, being repaired',
-  closed: '已办结 / Closed: fixed',
-  rejected: '不予受理 / Closed: rejected',
+  new: both('reportState_new'),
+  accepted: both('reportState_accepted'),
+  closed: both('reportState_closed'),
+  rejected: both('reportState_rejected'),
 };
 
 function formatTime(iso) {
@@ -266,7 +267,7 @@ async function track(id) {
   try {
     r = await getJson(`/api/v1/reports/${encodeURIComponent(id)}`);
   } catch (err) {
-    box.textContent = err.status === 404 ? `没有跟踪号为 ${id} 的报告 / No report ${id}` : err.network ? err.message : `HTTP ${err.status}`;
+    box.textContent = err.status === 404 ? both('reportNotFound', { id }) : err.network ? err.message : `HTTP ${err.status}`;
     return;
   }
   const h = document.createElement('h3');
@@ -274,7 +275,7 @@ async function track(id) {
   const status = document.createElement('p');
   status.id = 'track-status';
   status.dataset.status = r.status;
-  status.textContent = `状态 / Status: ${STATUS_TEXT[r.state] || r.status}`;
+  status.textContent = both('reportStatus', { status: STATUS_TEXT[r.state] || r.status });
   const notes = document.createElement('p');
   notes.textContent = r.status_notes || '';
   const description = document.createElement('p');
@@ -288,13 +289,13 @@ async function track(id) {
     history.append(li);
   }
   const historyHeading = document.createElement('h4');
-  historyHeading.textContent = '处理记录 / History';
+  historyHeading.textContent = both('reportHistory');
   box.append(h, status, notes, description, historyHeading, history);
   const key = JSON.parse(localStorage.getItem(KEYS) || '{}')[r.service_request_id];
   if (r.status === 'closed' && key) {
     const reopen = document.createElement('button');
     reopen.type = 'button';
-    reopen.textContent = '问题仍未解决，重新打开 / Not solved: reopen';
+    reopen.textContent = both('reportReopen');
     reopen.addEventListener('click', async () => {
       try {
         await request(`/api/v1/reports/${encodeURIComponent(r.service_request_id)}/reopen`, { method: 'POST', json: { reporterKey: key }, csrf: false });
@@ -315,7 +316,7 @@ async function main() {
       e.preventDefault();
       loadFacilities(e.target.value.trim()).then(() => {
         const n = $('#facility').options.length - 1;
-        $('#location-status').textContent = `找到 ${n} 个设施，请在“附近的设施”中选择 / ${n} found: choose one under "Nearby facility"`;
+        $('#location-status').textContent = both('reportFacilitiesFound', { n });
       });
     }
   });

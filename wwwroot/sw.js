@@ -7,7 +7,7 @@
 /** This worker's global scope, typed as one (the type check sees the page's lib too). */
 const worker = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 
-const CACHE = 'a11y-inspector-shell-v4';
+const CACHE = 'a11y-inspector-shell-v5';
 const SHELL = [
   '/inspect.html',
   '/inspect.js',
@@ -32,6 +32,7 @@ const SHELL = [
   '/strings/dashboard.json',
   '/strings/annual-report.json',
   '/strings/layers.json',
+  '/strings/report.json',
   '/lib/leaflet/leaflet.js',
   '/lib/leaflet/leaflet.css',
 ];
