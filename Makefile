@@ -5,12 +5,13 @@ API_PROJECT := src/Accessibility.Api/Accessibility.Api.csproj
 API_DLL := src/Accessibility.Api/bin/Debug/net10.0/Accessibility.Api.dll
 URL ?= http://127.0.0.1:5080
 
-.PHONY: help install db build run stop test user token api-key import-boundaries format
+.PHONY: help install db build run stop test lint user token api-key import-boundaries format
 
 help:
 	@echo "make run    install what is missing, start PostGIS and the registry at $(URL)"
 	@echo "make stop   stop the registry and its database"
 	@echo "make test   install what is missing and run every test against a throw-away database"
+	@echo "make lint   ESLint, the type check and the Node unit tests of the script pages (no server needed)"
 
 install:
 	@scripts/install.sh
@@ -33,6 +34,10 @@ test:
 	@if [ -z "$$ACCESSIBILITY_DB" ]; then scripts/pg.sh start; fi
 	@dotnet build Accessibility.sln --no-restore --nologo -v quiet -clp:NoSummary
 	@scripts/test.sh
+
+lint:
+	@scripts/install.sh
+	@scripts/lint.sh
 
 # make user ARGS="create --name li --role inspector --district 140881"
 user: db build

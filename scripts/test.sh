@@ -89,5 +89,11 @@ fi
 kill $api 2>/dev/null; wait $api 2>/dev/null
 if [ -n "${ACCESSIBILITY_DB:-}" ]; then registry drop-database >/dev/null 2>&1 || true; else scripts/pg.sh dropdb "$db" >/dev/null 2>&1 || true; fi
 
+# Lint, type check and Node unit tests of the script pages (scripts/lint.sh), counted in the same line.
+scripts/lint.sh 2>&1 | tee var/test/lint.log
+[ "${PIPESTATUS[0]}" = 0 ] || status=1
+read -r p f < <(sed -nE 's/^web checks: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' var/test/lint.log | tail -1)
+passed=$((passed + ${p:-0})); failed=$((failed + ${f:-1}))
+
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status

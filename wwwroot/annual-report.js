@@ -3,163 +3,20 @@
 // figures, public reports, the year's monthly figures, and the subdivisions compared. Dates and figures are
 // formatted for the language (Intl): 2026年11月23日, 12,345, 87.5% in Chinese. Prints to A4 (annual-report.css).
 import { setLang, detectLang, getLang } from './i18n.js';
+import { getJson } from './api.js';
 import {
-  TEXT, tx, el, pct, num, longDate, defText, INDICATORS, availableIndicators, indicatorName, formatIndicator,
+  tx, el, pct, num, longDate, defText, INDICATORS, availableIndicators, indicatorName, formatIndicator,
   targetProgress, targetValue, trendTable, TREND_SERIES,
 } from './coverage.js';
 
-Object.assign(TEXT.zh, {
-  rp_pageTitle: '{name} {year} 年度无障碍环境建设监测报告',
-  rp_kicker: '无障碍设施登记监管平台 · 年度跟踪监测',
-  rp_loading: '正在生成报告…',
-  rp_failed: '报告无法生成：{detail}',
-  rp_badDistrict: '请在链接中给出区划代码（district=…）。',
-  rp_badYear: '年度应为 2000 年至今年之间的年份。',
-  rp_back: '返回地图',
-  rp_print: '打印报告',
-  rp_toolbar: '报告操作',
-  rp_skip: '跳到报告正文',
-  rp_scope: '{trail}（{level}，区划代码 {code}）',
-  rp_period: '监测期',
-  rp_periodRange: '{from}至{to}',
-  rp_periodOpen: '{from}至{to}（本年度尚未结束）',
-  rp_generated: '生成日期',
-  rp_source: '数据来源',
-  rp_sourceText: '无障碍设施登记监管平台登记数据，指标由 PostGIS 计算；定义见各指标说明。',
-  rp_demo: '本报告使用程序生成的演示数据，不是真实登记。',
-  rp_asOf: '下列指标为生成日的现状值；月度数字按北京时间统计。',
-  rp_indicators: '主要指标',
-  rp_indicator: '指标',
-  rp_value: '数值',
-  rp_definition: '计算方法',
-  rp_targets: '规划目标完成情况',
-  rp_target: '目标',
-  rp_targetValue: '目标值与规划期',
-  rp_progress: '进展与预测',
-  rp_status: '状态',
-  rp_inspections: '督导检查与缺陷整改',
-  rp_figure: '项目',
-  rp_facilitiesInService: '在用设施',
-  rp_onTime: '按期检查',
-  rp_dueSoon: '即将到期',
-  rp_overdue: '逾期未检查',
-  rp_never: '从未检查',
-  rp_within: '周期内已检查比例',
-  rp_yearInspections: '{year} 年检查次数',
-  rp_yearDefectsFound: '{year} 年发现缺陷',
-  rp_yearDefectsRepaired: '{year} 年整改完成缺陷',
-  rp_openDefects: '未关闭缺陷',
-  rp_bySeverity: '其中严重 {critical}、较重 {major}、一般 {minor}',
-  rp_overdueDefects: '逾期未整改缺陷',
-  rp_repaired: '已复核整改缺陷（累计）',
-  rp_medianRepair: '整改天数中位数',
-  rp_reports: '群众报告',
-  rp_reportsOpen: '未办结群众报告',
-  rp_reportsClosed: '已办结群众报告（累计）',
-  rp_reportsMedian: '办结天数中位数',
-  rp_yearReportsReceived: '{year} 年收到群众报告',
-  rp_yearReportsClosed: '{year} 年办结群众报告',
-  rp_noReports: '平台暂无本区划的群众报告统计。',
-  rp_trends: '月度统计',
-  rp_trendCaption: '{name} {year} 年各月统计',
-  rp_noTrends: '月度统计暂时无法获得。',
-  rp_children: '下级区划指标对比',
-  rp_childrenCaption: '{name}的 {n} 个下级区划',
-  rp_noChildren: '{name}没有下级区划。',
-  rp_district: '区划',
-  rp_notes: '说明',
-  rp_privacy: '涉及困难重度残疾人家庭的数字只以合计公开，少于 5 户的不公开（表中注明“不公开”）。',
-  rp_withheld: '不公开',
-  rp_levels: '省|地级市|县级|乡镇（街道）',
-  rp_sep: '；',
-});
-Object.assign(TEXT.en, {
-  rp_pageTitle: 'Annual accessibility monitoring report {year}: {name}',
-  rp_kicker: 'Accessibility Registry · annual monitoring',
-  rp_loading: 'Preparing the report…',
-  rp_failed: 'The report could not be prepared: {detail}',
-  rp_badDistrict: 'Give the district code in the link (district=…).',
-  rp_badYear: 'The year must lie between 2000 and this year.',
-  rp_back: 'Back to the map',
-  rp_print: 'Print the report',
-  rp_toolbar: 'Report actions',
-  rp_skip: 'Skip to the report',
-  rp_scope: '{trail} ({level}, division code {code})',
-  rp_period: 'Period',
-  rp_periodRange: '{from} to {to}',
-  rp_periodOpen: '{from} to {to} (the year is not over)',
-  rp_generated: 'Generated',
-  rp_source: 'Source',
-  rp_sourceText: 'Records of the Accessibility Registry; indicators computed in PostGIS; each indicator\'s definition is given with it.',
-  rp_demo: 'This report uses generated demo data, not real records.',
-  rp_asOf: 'The indicators below are as of the date of generation; monthly figures are counted in China Standard Time.',
-  rp_indicators: 'Indicators',
-  rp_indicator: 'Indicator',
-  rp_value: 'Value',
-  rp_definition: 'How it is computed',
-  rp_targets: 'Plan targets',
-  rp_target: 'Target',
-  rp_targetValue: 'Target and period',
-  rp_progress: 'Progress and forecast',
-  rp_status: 'Status',
-  rp_inspections: 'Inspections and defects',
-  rp_figure: 'Figure',
-  rp_facilitiesInService: 'Facilities in service',
-  rp_onTime: 'Inspected on time',
-  rp_dueSoon: 'Due soon',
-  rp_overdue: 'Overdue',
-  rp_never: 'Never inspected',
-  rp_within: 'Inspected within interval',
-  rp_yearInspections: 'Inspections in {year}',
-  rp_yearDefectsFound: 'Defects found in {year}',
-  rp_yearDefectsRepaired: 'Defects repaired in {year}',
-  rp_openDefects: 'Open defects',
-  rp_bySeverity: 'critical {critical}, major {major}, minor {minor}',
-  rp_overdueDefects: 'Overdue defects',
-  rp_repaired: 'Defects repaired and verified (all time)',
-  rp_medianRepair: 'Median days to repair',
-  rp_reports: 'Public reports',
-  rp_reportsOpen: 'Public reports open',
-  rp_reportsClosed: 'Public reports closed (all time)',
-  rp_reportsMedian: 'Median days to close',
-  rp_yearReportsReceived: 'Public reports received in {year}',
-  rp_yearReportsClosed: 'Public reports closed in {year}',
-  rp_noReports: 'No public report figures for this district yet.',
-  rp_trends: 'Monthly figures',
-  rp_trendCaption: '{name}, {year}, by month',
-  rp_noTrends: 'The monthly figures are not available.',
-  rp_children: 'Subdivisions compared',
-  rp_childrenCaption: 'The {n} subdivisions of {name}',
-  rp_noChildren: '{name} has no subdivisions.',
-  rp_district: 'District',
-  rp_notes: 'Notes',
-  rp_privacy: 'Figures about households of people with severe disabilities are published only as totals, and totals below 5 are withheld (marked "withheld").',
-  rp_withheld: 'withheld',
-  rp_levels: 'province|prefecture|county|township',
-  rp_sep: '; ',
-});
 
 const LEVELS = ['province', 'prefecture', 'county', 'township'];
 // Columns of the subdivision table (the full list with definitions is in the indicators table).
 const CHILD_COLUMNS = ['toiletReach', 'townshipService', 'mainRoads', 'inspections', 'openDefects', 'renovationProgress'];
 
 const params = new URLSearchParams(window.location.search);
+/** The element with this id (typed loosely: the page knows its ids). @param {string} id @returns {any} */
 const $ = (id) => document.getElementById(id);
-
-async function getJson(url) {
-  const res = await fetch(url, { headers: { Accept: 'application/json' } });
-  if (!res.ok) {
-    let detail = `HTTP ${res.status}`;
-    try {
-      const p = await res.json();
-      detail = p.detail || p.title || detail;
-    } catch { /* not JSON */ }
-    const err = new Error(detail);
-    err.status = res.status;
-    throw err;
-  }
-  return res.json();
-}
 
 function shanghaiToday() {
   const parts = new Intl.DateTimeFormat('en', { year: 'numeric', month: 'numeric', day: 'numeric', timeZone: 'Asia/Shanghai' })
@@ -319,7 +176,7 @@ function fail(text) {
   document.body.dataset.ready = 'error';
 }
 
-function toolbar(code, year) {
+function toolbar(code) {
   $('skip-link').textContent = tx('rp_skip');
   $('report-toolbar').setAttribute('aria-label', tx('rp_toolbar'));
   const back = $('back-link');
@@ -346,7 +203,7 @@ async function main() {
   const code = /^\d{2}$/.test(raw) ? `${raw}0000` : /^\d{4}$/.test(raw) ? `${raw}00` : raw;
   const today = shanghaiToday();
   const year = params.has('year') ? Number(params.get('year')) : today.year;
-  toolbar(code, year);
+  toolbar(code);
   $('report-status').textContent = tx('rp_loading');
   if (!/^\d{6}(\d{3}){0,2}$/.test(code)) return fail(tx('rp_badDistrict'));
   if (!Number.isInteger(year) || year < 2000 || year > today.year) return fail(tx('rp_badYear'));

@@ -4,9 +4,12 @@ import {
   t, pick, getLang, setLang, detectLang, applyStatic,
   statusLabels, kindLabels, attributeLabels, unitSuffixes, inspectionStateLabels, defectStatusLabels,
 } from './i18n.js';
-// District panel and the page state in the URL (window.registry.state, `registry:statechange`): dashboard.js.
+// District panel and the page state in the URL (registry.state, `registry:statechange`): dashboard.js.
 import { initDashboard, renderDashboard, pageState } from './dashboard.js';
 import { initLayers } from './layers.js';
+import { registry } from './registry.js';
+import { getJson } from './api.js';
+import { $ } from './dom.js';
 
 const L = window.L;
 
@@ -130,44 +133,16 @@ const state = {
   detailsCtrl: null,
 };
 
-const $ = (sel) => document.querySelector(sel);
 
 // ---------------------------------------------------------------------------
 // API access with RFC 7807 problem details
-class ApiError extends Error {
-  constructor({ status = 0, problem = null, url = '', message = '' }) {
-    super(message || (problem && (problem.detail || problem.title)) || `HTTP ${status}`);
-    this.status = status;
-    this.problem = problem;
-    this.url = url;
-  }
-}
-
-async function api(path, { signal } = {}) {
-  let res;
-  try {
-    res = await fetch(path, {
-      headers: { Accept: 'application/json, application/geo+json, application/problem+json' },
-      signal,
-    });
-  } catch (err) {
-    if (err.name === 'AbortError') throw err;
-    throw new ApiError({ url: path, message: t('errorNetwork', { detail: err.message }) });
-  }
-  if (!res.ok) {
-    let problem = null;
-    const type = res.headers.get('content-type') || '';
-    if (type.includes('json')) {
-      try { problem = await res.json(); } catch { /* body not JSON after all */ }
-    } else {
-      try {
-        const text = (await res.text()).trim();
-        if (text) problem = { detail: text.slice(0, 300) };
-      } catch { /* ignore */ }
-    }
-    throw new ApiError({ status: res.status, problem, url: path });
-  }
-  return res.json();
+/**
+ * GET a JSON body from the API (api.js: problem details as ApiError).
+ * @param {string} path
+ * @param {{signal?: AbortSignal}} [options]
+ */
+function api(path, { signal } = {}) {
+  return getJson(path, { signal });
 }
 
 // ---------------------------------------------------------------------------
@@ -322,13 +297,13 @@ function initMap(cfg) {
   // Report a problem at a clicked point (not on a facility): the report page, with the place filled in.
   map.on('click', (e) => {
     if (e.originalEvent?.target?.classList?.contains('leaflet-interactive')) return;
-    if (window.registry?.onMapClick?.(e)) return; // a feature of a vector tile layer was hit
+    if (registry.onMapClick?.(e)) return; // a feature of a vector tile layer was hit
     const link = document.createElement('a');
     link.href = `/report.html?lat=${e.latlng.lat.toFixed(6)}&lon=${e.latlng.lng.toFixed(6)}`;
     link.textContent = t('reportHere');
     const content = document.createElement('div');
     content.append(link);
-    for (const action of window.registry?.mapClickActions || []) {
+    for (const action of registry.mapClickActions || []) {
       const extra = action(e.latlng);
       if (extra) content.append(extra);
     }
@@ -491,7 +466,7 @@ function setLayer(layer) {
   state.layer = layer === 'inspection' ? 'inspection' : 'status';
   $('#legend').hidden = state.layer !== 'status';
   $('#inspection-legend').hidden = state.layer !== 'inspection';
-  for (const r of document.querySelectorAll('input[name="layer"]')) r.checked = r.value === state.layer;
+  for (const r of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('input[name="layer"]'))) r.checked = r.value === state.layer;
   if (state.map) renderFacilities(state.features);
   renderInspectionLegend();
   if (state.selectedId) markSelected(state.selectedId);
@@ -596,8 +571,8 @@ function renderList() {
 
 function markSelected(id) {
   state.selectedId = id;
-  window.registry?.highlight?.(id);
-  for (const btn of document.querySelectorAll('#facility-list .facility-item')) {
+  registry.highlight?.(id);
+  for (const btn of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('#facility-list .facility-item'))) {
     if (btn.dataset.facilityId === id) btn.setAttribute('aria-current', 'true');
     else btn.removeAttribute('aria-current');
   }
@@ -787,7 +762,7 @@ function closeDetails() {
   $('#details').hidden = true;
   markSelected(null);
   // return focus to the list item (or the map) the user came from
-  const btn = id && document.querySelector(`#facility-list .facility-item[data-facility-id="${CSS.escape(id)}"]`);
+  const btn = id && $(`#facility-list .facility-item[data-facility-id="${CSS.escape(id)}"]`);
   if (btn) btn.focus();
   else $('#facility-list-heading').focus();
 }
@@ -857,7 +832,7 @@ function exposeRegistry() {
     inspectionStateLabel,
     openFacility: (id, opts = {}) => openDetails(String(id), { focus: true, ...opts }),
   };
-  window.registry = Object.defineProperties(window.registry || {}, Object.getOwnPropertyDescriptors(api));
+  Object.defineProperties(registry, Object.getOwnPropertyDescriptors(api));
 }
 
 // ---------------------------------------------------------------------------
@@ -869,7 +844,7 @@ async function main() {
     pageState.set({ lang: getLang() }, { source: 'lang' });
   });
   $('#details-close').addEventListener('click', closeDetails);
-  for (const r of document.querySelectorAll('input[name="layer"]')) {
+  for (const r of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('input[name="layer"]'))) {
     r.addEventListener('change', () => { if (r.checked) setLayer(r.value); });
   }
   $('#details').addEventListener('keydown', (ev) => {
@@ -898,7 +873,7 @@ async function main() {
   const kindsReady = loadKinds();
   initMap(cfg);
   // --- page state (issue 6): the map and the state for the other modules; the district, view and language follow it
-  window.registry = Object.assign(window.registry || {}, { map: state.map });
+  registry.map = state.map;
   exposeRegistry();
   const view = pageState.view();
   if (view) state.map.setView([view.lat, view.lon], view.zoom, { animate: false });
@@ -913,7 +888,7 @@ async function main() {
   // --- end page state
   await Promise.all([kindsReady, loadDistricts(initial)]);
   renderLegend();
-  initLayers(window.registry);
+  initLayers(registry);
 
   const select = $('#district-select');
   select.addEventListener('change', () => pageState.set({ district: select.value }, { history: 'push', source: 'select' }));

@@ -1,73 +1,23 @@
-// District panel of the map page: the page state in the URL (window.registry.state), drill-down from a province
+// District panel of the map page: the page state in the URL (registry.state), drill-down from a province
 // to a township and back (breadcrumb, Back button), the choropleth of the current district's subdivisions for the
 // chosen indicator with its legend, the sortable comparison table, every indicator with its definition, plan
 // targets with progress and forecast, monthly trend charts (Chart.js, each with its data table), and the link to
 // the printable annual report. Nothing is told by colour alone: the legend and the table carry the values.
 import { getLang } from './i18n.js';
+import { getJson } from './api.js';
+import { registry } from './registry.js';
 import {
-  TEXT, tx, el, pct, num, longDate, monthLabel, howDetails, defText,
+  tx, el, pct, num, monthLabel, howDetails, defText,
   INDICATORS, DEFAULT_INDICATOR, indicatorSpec, availableIndicators, indicatorName, formatIndicator,
   indicatorList, targetProgress, targetList, trendTable, TREND_CHARTS,
 } from './coverage.js';
 
 const L = window.L;
 
-Object.assign(TEXT.zh, {
-  trailLabel: '区划层级',
-  indicatorLabel: '指标',
-  legendTitle: '图例：{indicator}',
-  legendNote: '颜色越深，数值越高（{better}）。各区划的数值见下方对比表。',
-  legendNoBoundary: '下级区划暂无边界数据，地图上不着色；数值见下方对比表。',
-  legendNoData: '无数据（虚线边框，不着色）',
-  classCount: '{n} 个',
-  compareTitle: '下级区划对比',
-  compareCaption: '{name}的 {n} 个下级区划：{indicator}。选择区划名称进入该区划。',
-  noChildren: '{name}没有下级区划。',
-  district: '区划',
-  value: '数值',
-  classes: '分级',
-  entered: '已进入{name}（{level}），下级区划 {n} 个。',
-  level_province: '省',
-  level_prefecture: '地级市',
-  level_county: '县级',
-  level_township: '乡镇（街道）',
-  drillLabel: '{name}：{value}。进入{name}',
-  reportTitle: '年度监测报告',
-  reportYear: '报告年度',
-  reportLink: '打开 {year} 年度监测报告（可打印）',
-  trendsPeriod: '近 12 个月，按月统计（北京时间）。',
-  trendsShow: '显示近 12 个月的趋势图和数据表',
-});
-Object.assign(TEXT.en, {
-  trailLabel: 'District levels',
-  indicatorLabel: 'Indicator',
-  legendTitle: 'Legend: {indicator}',
-  legendNote: 'Darker means a higher value ({better}). The value of each district is in the comparison table below.',
-  legendNoBoundary: 'The subdivisions have no boundary data and are not coloured on the map; their values are in the comparison table below.',
-  legendNoData: 'no data (dashed outline, no fill)',
-  classCount: '{n}',
-  compareTitle: 'Subdivisions compared',
-  compareCaption: 'The {n} subdivisions of {name}: {indicator}. Choose a name to open that district.',
-  noChildren: '{name} has no subdivisions.',
-  district: 'District',
-  value: 'Value',
-  classes: 'Class',
-  entered: 'Now showing {name} ({level}), {n} subdivisions.',
-  level_province: 'province',
-  level_prefecture: 'prefecture',
-  level_county: 'county',
-  level_township: 'township',
-  drillLabel: '{name}: {value}. Open {name}',
-  reportTitle: 'Annual monitoring report',
-  reportYear: 'Report year',
-  reportLink: 'Open the {year} annual monitoring report (printable)',
-  trendsPeriod: 'Last 12 months, by month (China Standard Time).',
-  trendsShow: 'Show the charts and tables of the last 12 months',
-});
 
 // ---------------------------------------------------------------------------
 // Page state in the URL: /?district=140881&indicator=toiletReach&layers=facilities,roads&kind=…&lang=en&at=lat,lon,zoom
-// Values are strings, except `layers` (an array). Other modules read it with window.registry.state.get(), change it
+// Values are strings, except `layers` (an array). Other modules read it with registry.state.get(), change it
 // with set(partial, {history: 'replace' | 'push' | 'none'}) and listen to `registry:statechange` on document
 // (detail: {state, changed: [keys], source}). Drill-down pushes a history entry so that Back goes back up.
 
@@ -173,7 +123,7 @@ window.addEventListener('popstate', () => {
   if (changed.length) dispatch(changed, 'popstate');
 });
 
-window.registry = Object.assign(window.registry || {}, { state: pageState });
+registry.state = pageState;
 
 // ---------------------------------------------------------------------------
 // The panel
@@ -198,17 +148,8 @@ const dash = {
   charts: [],
 };
 
+/** The element with this id (typed loosely: the page knows its ids). @param {string} id @returns {any} */
 const $ = (id) => document.getElementById(id);
-
-async function getJson(url) {
-  const res = await fetch(url, { headers: { Accept: 'application/json' } });
-  if (!res.ok) {
-    const err = new Error(`HTTP ${res.status}`);
-    err.status = res.status;
-    throw err;
-  }
-  return res.json();
-}
 
 function currentIndicator() {
   const key = pageState.get().indicator;
@@ -575,6 +516,7 @@ function renderTrends() {
   const from = monthLabel(trends.months[0]);
   const to = monthLabel(trends.months[trends.months.length - 1]);
   const figures = [];
+  const chartSpecs = new Map(); // figure -> what its chart draws
   for (const spec of TREND_CHARTS) {
     const series = spec.series.filter((s) => Array.isArray(trends.series?.[s]));
     if (!series.length) continue;
@@ -589,15 +531,13 @@ function renderTrends() {
         el('div', { class: 'table-scroll' }, trendTable(trends, { series, caption: title, total: true }))),
       definitions ? howDetails(definitions) : null);
     figures.push(figure);
-    if (window.Chart) {
-      figure.chartSpec = { canvas, series, trends };
-    }
+    if (window.Chart) chartSpecs.set(figure, { canvas, series, trends });
   }
   body.replaceChildren(...figures);
   // Charts after the canvases are in the page, so that they take the box's size.
   for (const figure of figures) {
-    if (!figure.chartSpec) continue;
-    const { canvas, series } = figure.chartSpec;
+    if (!chartSpecs.has(figure)) continue;
+    const { canvas, series } = chartSpecs.get(figure);
     const chart = new window.Chart(canvas, {
       type: 'line',
       data: {
@@ -711,6 +651,10 @@ function onStateChange(ev) {
 /**
  * Starts the panel: builds it inside #dashboard, keeps the map view in the URL (`at`), and loads the district of
  * the URL (or `defaultDistrict`, written to the URL without a history entry).
+ */
+/**
+ * @param {any} map the Leaflet map
+ * @param {{defaultDistrict?: string}} [options]
  */
 export function initDashboard(map, { defaultDistrict } = {}) {
   dash.map = map;

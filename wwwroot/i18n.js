@@ -1,6 +1,6 @@
-// All user-visible strings of the map page. Chinese (zh-CN) is the default;
-// English is the alternative. Kind names and status labels come from
-// /api/v1/facility-kinds when available; the copies here are fallbacks.
+// The one i18n module of the script pages: the language (Chinese, zh-CN, by default; English), the string
+// catalogue (strings/*.json), t() and the data-i18n attributes. Kind names and status labels come from
+// /api/v1/facility-kinds when available; the label tables here are their fallbacks.
 
 export const LANGS = {
   zh: { htmlLang: 'zh-CN' },
@@ -9,535 +9,73 @@ export const LANGS = {
 
 const STORAGE_KEY = 'a11y-registry.lang';
 
-export const strings = {
-  zh: {
-    pageTitle: '无障碍设施地图 - 无障碍设施登记监管平台',
-    appTitle: '无障碍设施登记监管平台',
-    appSubtitle: '无障碍设施地图',
-    skipToMain: '跳到主要内容',
-    skipToList: '跳到设施列表',
-    langSwitch: 'English',
-    langSwitchLabel: 'Switch to English / 切换为英文',
-    controlsLabel: '地图选项',
-    districtLabel: '区县',
-    districtLoading: '正在加载区县…',
-    districtNoBoundary: '{name}暂无边界数据',
-    demoNotice: '演示数据：本页面显示的设施为程序生成的模拟数据，不是真实登记',
-    demoNoticeOther: 'Demo data: facilities shown are generated, not real records',
-    mapLabel: '无障碍设施地图。地图中的设施也在“视野内设施”列表中列出。',
-    legendTitle: '图例：设施状态',
-    legendLine: '盲道（线）',
-    legendNote: '每种状态同时用形状、颜色和线型区分；线表示盲道。',
-    legendBoundary: '所选区县边界',
-    listTitle: '视野内设施',
-    listLoading: '正在加载设施…',
-    listEmpty: '当前视野内没有设施。请移动或缩小地图。',
-    listCount: '视野内共 {matched} 个设施，列出 {returned} 个',
-    listTruncated: '设施较多，仅列出前 {returned} 个。请放大地图查看全部。',
-    detailsTitle: '设施详情',
-    detailsClose: '关闭详情',
-    detailsEmpty: '在地图或列表中选择一个设施以查看详情。',
-    fieldName: '名称',
-    fieldKind: '类型',
-    fieldStatus: '状态',
-    fieldManagingUnit: '管理责任单位',
-    fieldDistrict: '行政区划代码',
-    fieldSource: '数据来源',
-    fieldUpdatedAt: '更新时间',
-    attributesTitle: '属性',
-    attributeName: '属性',
-    attributeValue: '值',
-    noAttributes: '无属性数据',
-    demoTag: '演示数据',
-    unnamed: '（未命名设施）',
-    unknown: '未知',
-    yes: '是',
-    no: '否',
-    errorTitle: '出错了',
-    errorDismiss: '关闭错误提示',
-    errorNetwork: '无法连接服务器：{detail}',
-    errorHttp: '请求失败（HTTP {status}）',
-    errorConfig: '无法加载页面配置，使用默认设置',
-    errorDistricts: '无法加载区县列表',
-    errorBoundary: '无法加载区县边界',
-    errorFacilities: '无法加载设施',
-    errorKinds: '无法加载设施类型',
-    markerLabel: '{name}，{kind}，{status}',
-    listItem: '{name}',
-    listItemMeta: '{kind} · {status}',
-    sourceDemo: '演示（程序生成）',
-    statusUnknown: '状态未知',
-    // inspector page (inspect.html)
-    inspectPageTitle: '督导检查 - 无障碍设施登记监管平台',
-    inspectSubtitle: '督导检查',
-    pageNavLabel: '页面',
-    navMap: '设施地图',
-    navInspect: '督导检查',
-    navWorklist: '检查任务单',
-    navReport: '报告问题',
-    reportHere: '在此报告无障碍问题',
-    outboxHeading: '发送状态',
-    sendNow: '立即发送',
-    signinHeading: '登录',
-    logout: '退出登录',
-    loginUser: '用户名',
-    loginPassword: '密码',
-    loginSubmit: '登录',
-    loginMissing: '请填写用户名和密码。',
-    loginBusy: '正在登录…',
-    loginFailed: '用户名或密码错误。',
-    signedInAs: '已登录：{name}（{role}，辖区 {districts}）',
-    findHeading: '选择设施',
-    findNearest: '查找附近设施（使用我的位置）',
-    searchLabel: '按名称搜索',
-    searchSubmit: '搜索',
-    searchEmpty: '请输入设施名称的一部分。',
-    searching: '正在搜索…',
-    searchFound: '找到 {n} 个设施。',
-    noResults: '没有找到设施。',
-    gpsUnavailable: '此设备无法定位。请按名称搜索或在地图上选择。',
-    gpsLocating: '正在定位…',
-    gpsFailed: '定位失败：{detail}。请按名称搜索或在地图上选择。',
-    nearestFound: '离您最近的 {n} 个设施（定位精度约 {accuracy} 米），按距离排列。',
-    pickOnMap: '在地图上选择',
-    pickMapLabel: '选择设施的地图：点击或按回车选择设施',
-    checkHeading: '检查清单',
-    inspectedAt: '检查时间',
-    generalNote: '检查备注（可选）',
-    generalPhotos: '现场照片（可选）',
-    submitInspection: '提交检查',
-    changeFacility: '更换设施',
-    resultHeading: '提交结果',
-    newInspection: '再检查一次此设施',
-    lastInspected: '上次检查：{date}，{result}',
-    noChecklist: '“{kind}”暂无检查清单。',
-    requiredMark: '（必填）',
-    measuredValue: '测量值',
-    unitLabel: '单位',
-    unitRatio: '比值（如 1:12 或 0.083）',
-    unitPercent: '百分比（%）',
-    unitDegrees: '角度（°）',
-    unitMm: '毫米（mm）',
-    unitCm: '厘米（cm）',
-    unitM: '米（m）',
-    unitN: '牛（N）',
-    unitCount: '个',
-    confidenceVerified: '依据：条文原文',
-    confidenceNotes: '依据：条文说明',
-    confidenceSecondary: '依据：二手资料',
-    confidenceUnconfirmed: '限值未确认',
-    severityCritical: '严重',
-    severityMajor: '较重',
-    severityMinor: '轻微',
-    ruleThreshold: '标准 {text}',
-    ruleNotJudged: '只记录，不判定',
-    ruleSeverity: '不合格时缺陷等级：{severity}',
-    takePhoto: '拍照或选择照片',
-    itemNote: '备注',
-    itemMore: '备注和照片',
-    itemPhotos: '照片',
-    photo: '照片',
-    removePhoto: '移除',
-    removePhotoNamed: '移除照片 {name}',
-    valueError_notANumber: '请输入数字（坡度可写作 1:12）。',
-    valueError_unitNotAccepted: '此项不接受该单位。',
-    valueError_outOfRange: '数值超出合理范围，请检查测量和单位。',
-    verdict_pass: '合格',
-    verdict_fail: '不合格',
-    verdict_not_judged: '已记录，未判定',
-    measuredAs: '实测 {value}',
-    notJudgedWhy: '限值尚未确认',
-    resultPass: '合格',
-    resultFail: '不合格',
-    overallNone: '尚未填写任何检查项。',
-    overallPreview: '已填写 {answered}/{total} 项，不合格 {failed} 项。预计结果：{result}；设施状态将为：{status}。',
-    needInspectedAt: '请填写检查时间',
-    needAnswer: '此项为必填',
-    errorSummaryTitle: '有 {n} 个问题需要修改后才能提交：',
-    outcomeQueued: '“{name}”的检查已保存在本机，正在发送；没有网络时会在恢复连接后自动发送。',
-    outcomePreview: '本机判定：{result}；设施状态：{status}。',
-    outcomeSent: '“{name}”的检查已发送到服务器。',
-    outcomeServer: '服务器判定：{result}；设施状态：{status}。',
-    outcomeRejected: '服务器拒绝了“{name}”的检查：{detail}',
-    defectsCreated: '登记的缺陷（{n}）',
-    defectLine: '{item}：{severity}，{status}，整改期限 {due}',
-    connectionOnline: '已联网',
-    connectionOffline: '未联网：检查会保存在本机，恢复连接后自动发送',
-    queueEmpty: '没有待发送的检查。',
-    queueWaiting: '待发送 {n} 条检查。',
-    queueSending: '正在发送 {n} 条检查…',
-    queueRejected: '{n} 条被服务器拒绝，请查看。',
-    queueItemWaiting: '待发送：{name}，{at}，照片 {photos} 张',
-    queueItemRejected: '被拒绝：{name}，{at}，照片 {photos} 张',
-    discard: '删除',
-    discardNamed: '删除被拒绝的检查：{name}',
-    sendNetworkError: '网络中断，稍后自动重试',
-    sendNeedsLogin: '登录已过期，请重新登录后发送',
-    errorLogin: '登录失败',
-    errorChecklists: '无法加载检查清单',
-    errorFind: '无法查找设施',
-    errorFacility: '无法加载设施',
-    errorStore: '本机存储出错',
-    // worklist page (worklist.html)
-    worklistPageTitle: '检查任务单 - 无障碍设施登记监管平台',
-    worklistSubtitle: '检查任务单',
-    worklistHeading: '检查任务单',
-    worklistIntro: '辖区内即将到期、已逾期和从未检查的设施，按就近原则排成步行路线。',
-    worklistDistrict: '区县',
-    worklistStart: '起点',
-    worklistStartGps: '我的位置（GPS）',
-    worklistStartCentre: '区县中心',
-    worklistLimit: '最多设施数',
-    worklistMake: '生成任务单',
-    worklistPrint: '打印任务单',
-    worklistBusy: '正在生成任务单…',
-    worklistNeedLogin: '请先在“督导检查”页面登录。',
-    worklistEmpty: '没有需要检查的设施。',
-    worklistSummary: '共 {n} 个设施，步行总距离约 {total}。起点：{start}。生成时间：{at}。',
-    worklistCaption: '检查任务单：{district}',
-    colOrder: '序号',
-    colName: '名称',
-    colKind: '类型',
-    colState: '检查状态',
-    colDue: '截止日期',
-    colLeg: '本段距离',
-    colDone: '完成',
-    worklistMapLabel: '任务单路线地图',
-    errorWorklist: '无法生成任务单',
-    // map page: inspection status layer
-    layerLabel: '地图图层',
-    layerStatus: '设施状态',
-    layerInspection: '检查状态',
-    legendInspectionTitle: '图例：检查状态',
-    legendInspectionNote: '每种检查状态同时用形状、符号和颜色区分。',
-    inspectionNoData: '服务器尚未提供检查状态，所有设施显示为“无数据”。',
-    fieldLastInspected: '最近检查',
-    fieldLastResult: '检查结果',
-    fieldInspectionState: '检查状态',
-    fieldOpenDefects: '未整改缺陷',
-    openDefectsNone: '无',
-    openDefectsCount: '{n} 个',
-    defectSummary: '{item}：{severity}，{status}，整改期限 {due}',
-    inspectThis: '检查此设施',
-    neverInspected: '从未检查',
-  },
-  en: {
-    pageTitle: 'Facility map - Accessibility Registry',
-    appTitle: 'Accessibility Registry',
-    appSubtitle: 'Barrier-free facility map',
-    skipToMain: 'Skip to main content',
-    skipToList: 'Skip to facility list',
-    langSwitch: 'English',
-    langSwitchLabel: 'English interface / 英文界面',
-    controlsLabel: 'Map options',
-    districtLabel: 'County / district',
-    districtLoading: 'Loading districts…',
-    districtNoBoundary: 'No boundary data for {name}',
-    demoNotice: 'Demo data: facilities shown are generated, not real records',
-    demoNoticeOther: '演示数据：本页面显示的设施为程序生成的模拟数据，不是真实登记',
-    mapLabel: 'Map of barrier-free facilities. Facilities on the map are also listed under "Facilities in view".',
-    legendTitle: 'Legend: facility status',
-    legendLine: 'Tactile paving (line)',
-    legendNote: 'Each status has its own shape, colour and line pattern; lines are tactile paving.',
-    legendBoundary: 'Selected district boundary',
-    listTitle: 'Facilities in view',
-    listLoading: 'Loading facilities…',
-    listEmpty: 'No facilities in view. Move or zoom out the map.',
-    listCount: '{matched} facilities in view, {returned} listed',
-    listTruncated: 'Many facilities: only the first {returned} are listed. Zoom in to see all.',
-    detailsTitle: 'Facility details',
-    detailsClose: 'Close details',
-    detailsEmpty: 'Select a facility on the map or in the list to see its details.',
-    fieldName: 'Name',
-    fieldKind: 'Kind',
-    fieldStatus: 'Status',
-    fieldManagingUnit: 'Managing unit',
-    fieldDistrict: 'District code',
-    fieldSource: 'Source',
-    fieldUpdatedAt: 'Updated',
-    attributesTitle: 'Attributes',
-    attributeName: 'Attribute',
-    attributeValue: 'Value',
-    noAttributes: 'No attributes recorded',
-    demoTag: 'Demo data',
-    unnamed: '(unnamed facility)',
-    unknown: 'unknown',
-    yes: 'yes',
-    no: 'no',
-    errorTitle: 'Error',
-    errorDismiss: 'Dismiss error',
-    errorNetwork: 'Cannot reach the server: {detail}',
-    errorHttp: 'Request failed (HTTP {status})',
-    errorConfig: 'Could not load page configuration; using defaults',
-    errorDistricts: 'Could not load the district list',
-    errorBoundary: 'Could not load the district boundary',
-    errorFacilities: 'Could not load facilities',
-    errorKinds: 'Could not load facility kinds',
-    markerLabel: '{name}, {kind}, {status}',
-    listItem: '{name}',
-    listItemMeta: '{kind} · {status}',
-    sourceDemo: 'demo (generated)',
-    statusUnknown: 'status unknown',
-    // inspector page (inspect.html)
-    inspectPageTitle: 'Inspection - Accessibility Registry',
-    inspectSubtitle: 'Inspection',
-    pageNavLabel: 'Pages',
-    navMap: 'Facility map',
-    navInspect: 'Inspection',
-    navWorklist: 'Worklist',
-    navReport: 'Report a problem',
-    reportHere: 'Report an accessibility problem here',
-    outboxHeading: 'Sending',
-    sendNow: 'Send now',
-    signinHeading: 'Sign in',
-    logout: 'Sign out',
-    loginUser: 'User name',
-    loginPassword: 'Password',
-    loginSubmit: 'Sign in',
-    loginMissing: 'Enter your user name and password.',
-    loginBusy: 'Signing in…',
-    loginFailed: 'Wrong user name or password.',
-    signedInAs: 'Signed in: {name} ({role}, districts {districts})',
-    findHeading: 'Choose the facility',
-    findNearest: 'Find facilities near me (uses my position)',
-    searchLabel: 'Search by name',
-    searchSubmit: 'Search',
-    searchEmpty: 'Type part of the facility name.',
-    searching: 'Searching…',
-    searchFound: '{n} facilities found.',
-    noResults: 'No facilities found.',
-    gpsUnavailable: 'This device cannot tell its position. Search by name or pick on the map.',
-    gpsLocating: 'Finding your position…',
-    gpsFailed: 'Position unavailable: {detail}. Search by name or pick on the map.',
-    nearestFound: 'The {n} facilities nearest to you (position within about {accuracy} m), nearest first.',
-    pickOnMap: 'Pick on the map',
-    pickMapLabel: 'Map to pick a facility: click or press Enter on a facility',
-    checkHeading: 'Checklist',
-    inspectedAt: 'Inspected at',
-    generalNote: 'Note (optional)',
-    generalPhotos: 'Photos of the site (optional)',
-    submitInspection: 'Submit inspection',
-    changeFacility: 'Choose another facility',
-    resultHeading: 'Submission',
-    newInspection: 'Inspect this facility again',
-    lastInspected: 'Last inspected: {date}, {result}',
-    noChecklist: 'There is no checklist for "{kind}" yet.',
-    requiredMark: '(required)',
-    measuredValue: 'Measured value',
-    unitLabel: 'Unit',
-    unitRatio: 'ratio (e.g. 1:12 or 0.083)',
-    unitPercent: 'percent (%)',
-    unitDegrees: 'degrees (°)',
-    unitMm: 'mm',
-    unitCm: 'cm',
-    unitM: 'm',
-    unitN: 'N',
-    unitCount: 'count',
-    confidenceVerified: 'source: clause text',
-    confidenceNotes: 'source: explanatory notes',
-    confidenceSecondary: 'source: secondary',
-    confidenceUnconfirmed: 'threshold not confirmed',
-    severityCritical: 'critical',
-    severityMajor: 'major',
-    severityMinor: 'minor',
-    ruleThreshold: 'rule {text}',
-    ruleNotJudged: 'recorded, not judged',
-    ruleSeverity: 'defect if failed: {severity}',
-    takePhoto: 'Take or choose photos',
-    itemNote: 'Note',
-    itemMore: 'Note and photos',
-    itemPhotos: 'Photos',
-    photo: 'photo',
-    removePhoto: 'Remove',
-    removePhotoNamed: 'Remove photo {name}',
-    valueError_notANumber: 'Enter a number (a slope may be written 1:12).',
-    valueError_unitNotAccepted: 'This item does not accept that unit.',
-    valueError_outOfRange: 'Value outside the physically possible range: check the measurement and the unit.',
-    verdict_pass: 'pass',
-    verdict_fail: 'fail',
-    verdict_not_judged: 'recorded, not judged',
-    measuredAs: 'measured {value}',
-    notJudgedWhy: 'threshold not confirmed',
-    resultPass: 'pass',
-    resultFail: 'fail',
-    overallNone: 'No item answered yet.',
-    overallPreview: '{answered} of {total} items answered, {failed} failed. Expected result: {result}; the facility will be: {status}.',
-    needInspectedAt: 'Enter the inspection time',
-    needAnswer: 'this item is required',
-    errorSummaryTitle: '{n} problems to fix before submitting:',
-    outcomeQueued: 'The inspection of "{name}" is saved on this device and being sent; without a connection it is sent automatically when the connection returns.',
-    outcomePreview: 'Judged on this device: {result}; facility status: {status}.',
-    outcomeSent: 'The inspection of "{name}" has been sent to the server.',
-    outcomeServer: 'Judged by the server: {result}; facility status: {status}.',
-    outcomeRejected: 'The server refused the inspection of "{name}": {detail}',
-    defectsCreated: 'Defects recorded ({n})',
-    defectLine: '{item}: {severity}, {status}, due {due}',
-    connectionOnline: 'Online',
-    connectionOffline: 'Offline: inspections are kept on this device and sent when the connection returns',
-    queueEmpty: 'No inspections waiting to be sent.',
-    queueWaiting: '{n} inspections waiting to be sent.',
-    queueSending: 'Sending {n} inspections…',
-    queueRejected: '{n} refused by the server: please review.',
-    queueItemWaiting: 'Waiting: {name}, {at}, {photos} photos',
-    queueItemRejected: 'Refused: {name}, {at}, {photos} photos',
-    discard: 'Delete',
-    discardNamed: 'Delete the refused inspection of {name}',
-    sendNetworkError: 'connection lost, will retry',
-    sendNeedsLogin: 'session expired: sign in again to send',
-    errorLogin: 'Sign-in failed',
-    errorChecklists: 'Could not load the checklists',
-    errorFind: 'Could not search facilities',
-    errorFacility: 'Could not load the facility',
-    errorStore: 'Storage on this device failed',
-    // worklist page (worklist.html)
-    worklistPageTitle: 'Worklist - Accessibility Registry',
-    worklistSubtitle: 'Inspection worklist',
-    worklistHeading: 'Inspection worklist',
-    worklistIntro: 'Facilities in your districts that are due soon, overdue or never inspected, ordered into a walking route (nearest first).',
-    worklistDistrict: 'District',
-    worklistStart: 'Start from',
-    worklistStartGps: 'My position (GPS)',
-    worklistStartCentre: 'District centre',
-    worklistLimit: 'At most (facilities)',
-    worklistMake: 'Make worklist',
-    worklistPrint: 'Print worklist',
-    worklistBusy: 'Making the worklist…',
-    worklistNeedLogin: 'Sign in on the Inspection page first.',
-    worklistEmpty: 'No facilities need inspecting.',
-    worklistSummary: '{n} facilities, about {total} on foot. Start: {start}. Made: {at}.',
-    worklistCaption: 'Inspection worklist: {district}',
-    colOrder: 'No.',
-    colName: 'Name',
-    colKind: 'Kind',
-    colState: 'Inspection state',
-    colDue: 'Due',
-    colLeg: 'Leg',
-    colDone: 'Done',
-    worklistMapLabel: 'Map of the worklist route',
-    errorWorklist: 'Could not make the worklist',
-    // map page: inspection status layer
-    layerLabel: 'Map layer',
-    layerStatus: 'Facility status',
-    layerInspection: 'Inspection status',
-    legendInspectionTitle: 'Legend: inspection status',
-    legendInspectionNote: 'Each inspection state has its own shape, sign and colour.',
-    inspectionNoData: 'The server does not provide inspection status yet: every facility shows as "no data".',
-    fieldLastInspected: 'Last inspected',
-    fieldLastResult: 'Result',
-    fieldInspectionState: 'Inspection status',
-    fieldOpenDefects: 'Open defects',
-    openDefectsNone: 'none',
-    openDefectsCount: '{n}',
-    defectSummary: '{item}: {severity}, {status}, due {due}',
-    inspectThis: 'Inspect this facility',
-    neverInspected: 'never inspected',
-  },
-};
+// The string catalogue of every script page: the files /strings/<area>.json, each
+// { "key": { "zh": "…", "en": "…" } } with keys unique across files (tests/node/strings.test.mjs checks it).
+// The server-rendered staff pages keep theirs in the same format (strings/staff-*.json). Importing this module
+// waits until the catalogue is loaded, so every t() of a page has its words.
 
-// Fallback labels used when /api/v1/facility-kinds is unavailable or lacks a code.
-export const statusLabels = {
-  operational: { zh: '正常使用', en: 'Operational' },
-  defective_usable: { zh: '有缺陷但可用', en: 'Defective, usable' },
-  unusable: { zh: '无法使用', en: 'Unusable' },
-  under_construction: { zh: '在建', en: 'Under construction' },
-  removed: { zh: '已拆除', en: 'Removed' },
-};
+/** The areas whose files the script pages load. */
+export const AREAS = ['labels', 'map', 'inspect', 'worklist', 'import', 'renovations', 'coverage', 'dashboard', 'annual-report', 'layers', 'report'];
 
+/** @type {Map<string, {zh: string, en: string}>} */
+const catalogue = new Map();
+
+/** The catalogue by language ({zh: {key: text}, en: {…}}), for code that reads a whole table. */
+export const strings = { zh: {}, en: {} };
+
+async function loadCatalogue() {
+  const tables = await Promise.all(AREAS.map(async (area) => {
+    try {
+      const res = await fetch(`/strings/${area}.json`);
+      return res.ok ? await res.json() : {};
+    } catch {
+      return {}; // offline without a cached copy: keys show instead of words, the page still works
+    }
+  }));
+  for (const table of tables) {
+    for (const [key, text] of Object.entries(table)) {
+      catalogue.set(key, text);
+      strings.zh[key] = text.zh;
+      strings.en[key] = text.en;
+    }
+  }
+}
+await loadCatalogue();
+
+/**
+ * The entries whose keys start with `prefix`, the prefix taken off, by language: the table of a module that
+ * names its keys shortly (layers.js: "layers.", coverage.js and the pages on it: "coverage.").
+ * @param {string} prefix
+ */
+export function namespace(prefix) {
+  const table = { zh: {}, en: {} };
+  for (const [key, text] of catalogue) {
+    if (!key.startsWith(prefix)) continue;
+    table.zh[key.slice(prefix.length)] = text.zh;
+    table.en[key.slice(prefix.length)] = text.en;
+  }
+  return table;
+}
+
+// Fallback labels used when /api/v1/facility-kinds is unavailable or lacks a code (strings/labels.json), as
+// {code: {zh, en}} tables for pick().
+/** @param {string} prefix */
+function labels(prefix) {
+  /** @type {Record<string, {zh: string, en: string}>} */
+  const table = {};
+  for (const [key, text] of catalogue) if (key.startsWith(prefix)) table[key.slice(prefix.length)] = text;
+  return table;
+}
+export const statusLabels = labels('status.');
 // Inspection states of the map's "inspection status" layer and the worklist.
-export const inspectionStateLabels = {
-  on_time: { zh: '按期检查', en: 'On time' },
-  due_soon: { zh: '即将到期', en: 'Due soon' },
-  overdue: { zh: '已逾期', en: 'Overdue' },
-  never: { zh: '从未检查', en: 'Never inspected' },
-  unknown: { zh: '无数据', en: 'No data' },
-};
-
-export const defectStatusLabels = {
-  open: { zh: '待整改', en: 'open' },
-  assigned: { zh: '已交办', en: 'assigned' },
-  fixed: { zh: '已整改', en: 'fixed' },
-  verified: { zh: '已复核', en: 'verified' },
-  rejected: { zh: '已驳回', en: 'rejected' },
-};
-
-export const kindLabels = {
-  accessible_toilet: { zh: '无障碍厕所', en: 'Accessible toilet' },
-  curb_ramp: { zh: '缘石坡道', en: 'Curb ramp' },
-  ramp: { zh: '轮椅坡道', en: 'Wheelchair ramp' },
-  accessible_entrance: { zh: '无障碍出入口', en: 'Accessible entrance' },
-  elevator: { zh: '无障碍电梯/升降平台', en: 'Elevator or platform lift' },
-  tactile_paving: { zh: '盲道', en: 'Tactile paving' },
-  accessible_parking: { zh: '无障碍停车位', en: 'Accessible parking space' },
-  audible_signal: { zh: '过街音响提示装置', en: 'Audible pedestrian signal' },
-  pedestrian_crossing_structure: { zh: '无障碍过街天桥/地道', en: 'Accessible overpass/underpass' },
-  accessible_bus_stop: { zh: '无障碍公交站', en: 'Accessible bus stop' },
-  disability_service: { zh: '残疾人服务设施', en: 'Disability service facility' },
-  public_service_building: { zh: '公共服务建筑', en: 'Public service building' },
-  emergency_shelter: { zh: '应急避难场所', en: 'Emergency shelter' },
-};
-
-// Labels for common attribute keys. Unknown keys are shown as-is (humanised).
-// If /api/v1/facility-kinds returns per-kind attribute schemas with labels,
-// those take precedence (see app.js attributeLabel()).
-export const attributeLabels = {
-  width_cm: { zh: '宽度', en: 'Width' },
-  width_m: { zh: '宽度', en: 'Width' },
-  length_m: { zh: '长度', en: 'Length' },
-  length_cm: { zh: '长度', en: 'Length' },
-  slope_percent: { zh: '坡度', en: 'Slope' },
-  slope_ratio: { zh: '坡度比', en: 'Slope ratio' },
-  gradient_percent: { zh: '坡度', en: 'Gradient' },
-  door_width_cm: { zh: '门净宽', en: 'Door clear width' },
-  clear_width_cm: { zh: '通行净宽', en: 'Clear width' },
-  handrail: { zh: '扶手', en: 'Handrail' },
-  has_handrail: { zh: '有扶手', en: 'Has handrail' },
-  handrails: { zh: '扶手', en: 'Handrails' },
-  grab_bars: { zh: '安全抓杆', en: 'Grab bars' },
-  has_grab_bars: { zh: '有安全抓杆', en: 'Has grab bars' },
-  emergency_call: { zh: '紧急呼叫按钮', en: 'Emergency call button' },
-  has_emergency_call: { zh: '有紧急呼叫按钮', en: 'Has emergency call button' },
-  turning_diameter_cm: { zh: '轮椅回转直径', en: 'Wheelchair turning diameter' },
-  turning_space_cm: { zh: '轮椅回转空间', en: 'Wheelchair turning space' },
-  open_hours: { zh: '开放时间', en: 'Opening hours' },
-  opening_hours: { zh: '开放时间', en: 'Opening hours' },
-  surface: { zh: '地面材质', en: 'Surface' },
-  tactile_type: { zh: '盲道类型', en: 'Tactile paving type' },
-  paving_type: { zh: '盲道类型', en: 'Paving type' },
-  continuous: { zh: '连续', en: 'Continuous' },
-  obstructed: { zh: '被占用/有障碍物', en: 'Obstructed' },
-  lip_height_mm: { zh: '高差', en: 'Lip height' },
-  curb_height_mm: { zh: '缘石高差', en: 'Curb height' },
-  spaces: { zh: '车位数', en: 'Spaces' },
-  space_count: { zh: '车位数', en: 'Spaces' },
-  width_of_space_m: { zh: '车位宽度', en: 'Space width' },
-  signage: { zh: '标识', en: 'Signage' },
-  has_signage: { zh: '有标识', en: 'Has signage' },
-  braille: { zh: '盲文', en: 'Braille' },
-  has_braille: { zh: '有盲文', en: 'Has braille' },
-  audible: { zh: '语音提示', en: 'Audible announcement' },
-  car_width_cm: { zh: '轿厢宽度', en: 'Car width' },
-  car_depth_cm: { zh: '轿厢深度', en: 'Car depth' },
-  capacity: { zh: '容量', en: 'Capacity' },
-  building_type: { zh: '建筑类型', en: 'Building type' },
-  service_type: { zh: '服务类型', en: 'Service type' },
-  address: { zh: '地址', en: 'Address' },
-  phone: { zh: '电话', en: 'Phone' },
-  note: { zh: '备注', en: 'Note' },
-  notes: { zh: '备注', en: 'Notes' },
-  built_year: { zh: '建成年份', en: 'Year built' },
-  year_built: { zh: '建成年份', en: 'Year built' },
-  last_inspected: { zh: '最近检查', en: 'Last inspected' },
-};
-
-// Units guessed from an attribute key's suffix.
-export const unitSuffixes = [
-  ['_cm', { zh: '厘米', en: 'cm' }],
-  ['_mm', { zh: '毫米', en: 'mm' }],
-  ['_m2', { zh: '平方米', en: 'm²' }],
-  ['_m', { zh: '米', en: 'm' }],
-  ['_percent', { zh: '%', en: '%' }],
-  ['_pct', { zh: '%', en: '%' }],
-];
+export const inspectionStateLabels = labels('inspectionState.');
+export const defectStatusLabels = labels('defectStatus.');
+export const kindLabels = labels('kind.');
+// Labels for common attribute keys. Unknown keys are shown as-is (humanised). If /api/v1/facility-kinds returns
+// per-kind attribute schemas with labels, those take precedence (see app.js attributeLabel()).
+export const attributeLabels = labels('attribute.');
+// Units guessed from an attribute key's suffix, in the order they are tried (_cm before _m).
+export const unitSuffixes = Object.entries(labels('unitSuffix.'));
 
 let current = 'zh';
 
@@ -569,9 +107,20 @@ export function setLang(lang) {
 
 /** Translate `key`, replacing {placeholders} with values from params. */
 export function t(key, params = {}) {
-  const table = strings[current] || strings.zh;
-  let s = table[key] ?? strings.zh[key] ?? key;
+  const entry = catalogue.get(key);
+  const s = (entry && (entry[current] ?? entry.zh)) ?? key;
   return s.replace(/\{(\w+)\}/g, (m, p) => (p in params ? String(params[p]) : m));
+}
+
+/**
+ * Both languages at once, "中文 / English": the public report page speaks to anyone who comes, so it says
+ * everything in both.
+ */
+export function both(key, params = {}) {
+  const entry = catalogue.get(key);
+  if (!entry) return key;
+  const fill = (text) => text.replace(/\{(\w+)\}/g, (m, p) => (p in params ? String(params[p]) : m));
+  return `${fill(entry.zh)} / ${fill(entry.en)}`;
 }
 
 /** Pick the current language from an object like {zh:'…', en:'…'}. */
@@ -582,11 +131,11 @@ export function pick(labels, fallback = '') {
 
 /** Apply translations to every element with data-i18n / data-i18n-attr. */
 export function applyStatic(root = document) {
-  for (const el of root.querySelectorAll('[data-i18n]')) {
+  for (const el of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll('[data-i18n]'))) {
     el.textContent = t(el.dataset.i18n);
   }
   // data-i18n-attr="aria-label:mapLabel;title:foo"
-  for (const el of root.querySelectorAll('[data-i18n-attr]')) {
+  for (const el of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll('[data-i18n-attr]'))) {
     for (const pair of el.dataset.i18nAttr.split(';')) {
       const [attr, key] = pair.split(':').map((s) => s.trim());
       if (attr && key) el.setAttribute(attr, t(key));
@@ -595,99 +144,3 @@ export function applyStatic(root = document) {
   // each page names its own title key: <body data-title-key="inspectPageTitle">
   document.title = t((document.body && document.body.dataset.titleKey) || 'pageTitle');
 }
-
-// The staff import page (import.html).
-Object.assign(strings.zh, {
-  importPageTitle: '数据导入 - 无障碍设施登记监管平台',
-  importTitle: '设施数据导入',
-  importSubtitle: '导入 GeoJSON、CSV 或 OpenStreetMap 数据（内部）',
-  importSigninNote: '本页供本区县住建局规划人员和残联管理员使用。每一行都必须位于您负责的区县内。',
-  importNotAllowed: '您的账号（{role}）不能导入数据。请联系区县管理员。',
-  importFormTitle: '选择文件',
-  importFileLabel: '数据文件（GeoJSON、CSV、.osm 或 .osm.pbf，最大 512 MB）',
-  importMappingLabel: '映射文件（JSON；OpenStreetMap 文件可不选，使用默认标签映射）',
-  importFormatLabel: '文件格式',
-  importFormatAuto: '自动识别',
-  importSourceLabel: '数据来源名称（可选，用于重复导入时按编号更新）',
-  importSubmit: '开始导入',
-  importRules: '全部或全不：只要有一行被拒绝，就不会写入任何数据，并列出拒绝原因。',
-  importProgressTitle: '进度',
-  importUploadLabel: '上传',
-  importProcessLabel: '服务器处理',
-  importUploading: '正在上传：{percent}',
-  importUploaded: '上传完成。',
-  importPhase_queued: '排队等待中…',
-  importPhase_read: '正在读取和校验：已读 {rows} 行，每秒 {rate} 行，预计还需 {left}',
-  importPhase_readNoEstimate: '正在读取和校验：已读 {rows} 行',
-  importPhase_place: '正在确定所在区县和乡镇（{rows} 行）…',
-  importPhase_write: '正在写入数据库（{rows} 行）…',
-  importResultTitle: '结果',
-  importResultImported: '已导入：共 {rows} 行，新增 {inserted}，更新 {updated}，跳过 {skipped}（用时 {seconds}）。',
-  importResultRejected: '未导入任何数据：{rows} 行中有 {rejected} 行被拒绝。请修正后重新导入。',
-  importResultFailed: '导入失败：{error}',
-  importCountRows: '行数', importCountInserted: '新增', importCountUpdated: '更新', importCountSkipped: '跳过（无对应设施类型）', importCountRejected: '被拒绝',
-  importSourceFormat: '来源 {source}，格式 {format}',
-  importRejectedTitle: '被拒绝的行',
-  importRejectedCaption: '被拒绝的行（显示前 {shown} 条，共 {total} 条原因）',
-  importRejectedRow: '行', importRejectedId: '编号', importRejectedField: '字段', importRejectedReason: '原因',
-  importRejectedDownload: '下载拒绝报告（CSV）',
-  importRefused: '无法开始导入：{detail}',
-  importChooseFile: '请选择数据文件。',
-  importTooLarge: '文件超过 512 MB，请使用命令行导入。',
-  importAnnounceStart: '开始上传 {name}。',
-  importAnnounceUploaded: '上传完成，正在处理。',
-  importAnnounceProgress: '已读 {rows} 行。',
-  importSeconds: '{n} 秒',
-  importMinutesSeconds: '{m} 分 {s} 秒',
-  importSigninTitle: '登录', importSigninUser: '用户名', importSigninPassword: '密码', importSigninSubmit: '登录',
-  importSigninFailed: '登录失败：{detail}',
-  importSignedInAs: '已登录：{name}（{role}）',
-  importRole_planner: '住建规划', 'importRole_district-admin': '残联管理员', 'importRole_system-admin': '系统管理员', importRole_inspector: '督导检查员',
-});
-Object.assign(strings.en, {
-  importPageTitle: 'Import - Accessibility Registry',
-  importTitle: 'Import facility data',
-  importSubtitle: 'Import GeoJSON, CSV or OpenStreetMap data (internal)',
-  importSigninNote: 'For planners and district administrators. Every row must lie in one of your districts.',
-  importNotAllowed: 'Your account ({role}) may not import data. Ask your district administrator.',
-  importFormTitle: 'Choose a file',
-  importFileLabel: 'Data file (GeoJSON, CSV, .osm or .osm.pbf, at most 512 MB)',
-  importMappingLabel: 'Mapping file (JSON; may be left out for OpenStreetMap files, which then use the default tag mapping)',
-  importFormatLabel: 'File format',
-  importFormatAuto: 'Recognise it',
-  importSourceLabel: 'Source name (optional; a re-import of the same source updates by id)',
-  importSubmit: 'Start the import',
-  importRules: 'All or nothing: if any row is rejected, nothing is written and the reasons are listed.',
-  importProgressTitle: 'Progress',
-  importUploadLabel: 'Upload',
-  importProcessLabel: 'Processing on the server',
-  importUploading: 'Uploading: {percent}',
-  importUploaded: 'Uploaded.',
-  importPhase_queued: 'Queued…',
-  importPhase_read: 'Reading and checking: {rows} rows read, {rate} rows/s, about {left} left',
-  importPhase_readNoEstimate: 'Reading and checking: {rows} rows read',
-  importPhase_place: 'Placing {rows} rows in districts and townships…',
-  importPhase_write: 'Writing {rows} rows to the database…',
-  importResultTitle: 'Result',
-  importResultImported: 'Imported: {rows} rows, {inserted} new, {updated} updated, {skipped} skipped (in {seconds}).',
-  importResultRejected: 'Nothing was imported: {rejected} of {rows} rows were rejected. Correct them and import again.',
-  importResultFailed: 'The import failed: {error}',
-  importCountRows: 'Rows', importCountInserted: 'New', importCountUpdated: 'Updated', importCountSkipped: 'Skipped (no facility kind)', importCountRejected: 'Rejected',
-  importSourceFormat: 'Source {source}, format {format}',
-  importRejectedTitle: 'Rejected rows',
-  importRejectedCaption: 'Rejected rows (first {shown} of {total} reasons)',
-  importRejectedRow: 'Row', importRejectedId: 'Id', importRejectedField: 'Field', importRejectedReason: 'Reason',
-  importRejectedDownload: 'Download the rejection report (CSV)',
-  importRefused: 'The import could not start: {detail}',
-  importChooseFile: 'Choose a data file.',
-  importTooLarge: 'The file is larger than 512 MB: import it on the command line.',
-  importAnnounceStart: 'Uploading {name}.',
-  importAnnounceUploaded: 'Uploaded; processing.',
-  importAnnounceProgress: '{rows} rows read.',
-  importSeconds: '{n} s',
-  importMinutesSeconds: '{m} min {s} s',
-  importSigninTitle: 'Sign in', importSigninUser: 'User name', importSigninPassword: 'Password', importSigninSubmit: 'Sign in',
-  importSigninFailed: 'Sign-in failed: {detail}',
-  importSignedInAs: 'Signed in: {name} ({role})',
-  importRole_planner: 'planner', 'importRole_district-admin': 'district administrator', 'importRole_system-admin': 'system administrator', importRole_inspector: 'inspector',
-});

@@ -5,6 +5,9 @@
 // rather than streaming one long response: buffering proxies (nginx's default) would hold a stream back, idle
 // timeouts would cut it, and a job survives a dropped connection or a reloaded page.
 import { t, getLang, setLang, detectLang, applyStatic } from './i18n.js';
+import { getJson, csrfToken, problemText as apiProblemText } from './api.js';
+import { $ } from './dom.js';
+import { signIn, currentUser } from './signin.js';
 
 const ALLOWED = ['planner', 'district-admin', 'system-admin'];
 const MAX_BYTES = 512 * 1024 * 1024;
@@ -13,25 +16,16 @@ const ANNOUNCE_EVERY_MS = 15000;
 const SHOWN_REJECTIONS = 200;
 
 const state = { csrf: null, user: null, job: null, uploading: false, lastPhase: null, lastAnnounce: 0, uploadQuarter: 0 };
-const $ = (s) => document.querySelector(s);
 
-async function api(path, options = {}) {
-  const headers = { Accept: 'application/json', ...(options.headers || {}) };
-  if (options.body) headers['Content-Type'] = 'application/json';
-  if (options.method && options.method !== 'GET' && state.csrf) headers['X-CSRF-TOKEN'] = state.csrf;
-  const res = await fetch(path, { credentials: 'same-origin', ...options, headers });
-  if (!res.ok) {
-    const err = new Error(await problemText(res.status, () => res.json()));
-    err.status = res.status;
-    throw err;
-  }
-  return res.status === 204 ? null : res.json();
+/** GET a JSON body from the API (api.js: problem details as ApiError, in the page's language). */
+function api(path) {
+  return getJson(path);
 }
 
+/** The upload goes by XMLHttpRequest (for its progress events), so its problem details are read here. */
 async function problemText(status, read) {
   try {
-    const p = await read();
-    return [p.title, p.detail, ...Object.entries(p.errors || {}).map(([k, v]) => `${k}: ${[].concat(v).join(' ')}`)].filter(Boolean).join(' — ');
+    return apiProblemText({ status, problem: await read() });
   } catch {
     return `HTTP ${status}`;
   }
@@ -60,18 +54,10 @@ function duration(seconds) {
   return s < 60 ? t('importSeconds', { n: num(s) }) : t('importMinutesSeconds', { m: num(Math.floor(s / 60)), s: num(s % 60) });
 }
 
-async function refreshCsrf() {
-  state.csrf = (await api('/api/v1/auth/antiforgery')).token;
-}
-
-async function signIn(event) {
+async function submitSignIn(event) {
   event.preventDefault();
   try {
-    await refreshCsrf();
-    await api('/api/v1/auth/login', {
-      method: 'POST',
-      body: JSON.stringify({ userName: $('#signin-user').value, password: $('#signin-password').value }),
-    });
+    await signIn($('#signin-user').value, $('#signin-password').value);
     $('#signin-password').value = '';
     await start();
   } catch (err) {
@@ -81,7 +67,8 @@ async function signIn(event) {
 
 async function start() {
   try {
-    state.user = await api('/api/v1/auth/me');
+    state.user = await currentUser();
+    if (!state.user) throw Object.assign(new Error('signed out'), { status: 401 });
   } catch (err) {
     if (err.status === 401) {
       $('#signin').hidden = false;
@@ -127,7 +114,7 @@ async function submit(event) {
   if (file.size > MAX_BYTES) { setFileError(t('importTooLarge')); $('#import-file').focus(); return; }
   setFileError('');
   try {
-    await refreshCsrf();
+    state.csrf = await csrfToken();
   } catch (err) {
     showError(t('importRefused', { detail: err.message }));
     return;
@@ -338,7 +325,7 @@ function applyLanguage(lang) {
 
 applyLanguage(detectLang());
 $('#lang-toggle').addEventListener('click', () => applyLanguage(getLang() === 'en' ? 'zh' : 'en'));
-$('#signin-form').addEventListener('submit', signIn);
+$('#signin-form').addEventListener('submit', submitSignIn);
 $('#import-form').addEventListener('submit', submit);
 $('#import-file').addEventListener('change', () => setFileError(''));
 start();

@@ -8,21 +8,27 @@ import {
 } from './i18n.js';
 import { judgeAnswer, overall, ratioText, applicableRule } from './judge.js';
 import * as outbox from './queue-store.js';
+import { request, send, problemText as apiProblemText } from './api.js';
+import { signIn, signOut, currentUser } from './signin.js';
+import { el, $ } from './dom.js';
+import { attributeFields, readAttributes } from './facility-form.js';
 
 const L = window.L;
-const $ = (sel) => document.querySelector(sel);
 
 const USER_KEY = 'a11y-registry.user';
 const CHECKLISTS_KEY = 'a11y-registry.checklists';
 const KINDS_KEY = 'a11y-registry.kinds';
+const STATUSES_KEY = 'a11y-registry.statuses';
 const FACILITY_KEY = 'a11y-registry.facility';
 const RETRY_MS = 30_000;
 
 const state = {
   user: null,
-  csrf: null,
   checklists: new Map(), // kind -> checklist
-  kinds: new Map(),      // kind code -> {names}
+  kinds: new Map(),      // kind code -> {names, geometry, attributes}
+  statuses: [],          // [{code, names}]
+  regMap: null,
+  regMarker: null,
   facility: null,        // GeoJSON feature being inspected
   checklist: null,
   answers: {},           // item code -> {value, unit, note, photos:[{localId,name,type,blob}]}
@@ -34,6 +40,7 @@ const state = {
   pickMap: null,
   pickLayer: null,
   lastOutcome: null,     // what the result section shows
+  lastRegistration: null, // clientId of the registration the register section reports on
 };
 
 // ---------------------------------------------------------------------------
@@ -58,20 +65,6 @@ function uuid() {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else if (v === true) e.setAttribute(k, '');
-    else e.setAttribute(k, v);
-  }
-  e.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
-  return e;
-}
-
 function locale() {
   return getLang() === 'zh' ? 'zh-CN' : 'en';
 }
@@ -88,7 +81,10 @@ function formatDistance(m) {
   return m >= 1000 ? `${formatNumber(m / 1000, 1)} km` : `${Math.round(m)} m`;
 }
 
-function distanceMetres([lon1, lat1], [lon2, lat2]) {
+/** @param {number[]} from [lon, lat] @param {number[]} to [lon, lat] */
+function distanceMetres(from, to) {
+  const [lon1, lat1] = from;
+  const [lon2, lat2] = to;
   const r = 6371008.8;
   const rad = Math.PI / 180;
   const dLat = (lat2 - lat1) * rad;
@@ -102,7 +98,8 @@ function kindName(code) {
   return pick(k && k.names, '') || pick(kindLabels[code], '') || code || t('unknown');
 }
 function statusName(code) {
-  return pick(statusLabels[code], '') || code || t('statusUnknown');
+  const known = state.statuses.find((st) => st.code === code); // the catalog's own words, when loaded
+  return pick(known && known.labels, '') || pick(statusLabels[code], '') || code || t('statusUnknown');
 }
 function facilityPoint(f) {
   const g = f && f.geometry;
@@ -114,86 +111,15 @@ function facilityPoint(f) {
 }
 
 // ---------------------------------------------------------------------------
-// API access
-class ApiError extends Error {
-  constructor({ status = 0, problem = null, message = '', network = false }) {
-    super(message || (problem && (problem.detail || problem.title)) || `HTTP ${status}`);
-    this.status = status;
-    this.problem = problem;
-    this.network = network;
-  }
-}
-
-async function api(path, { method = 'GET', json, form, csrf = false, signal } = {}) {
-  const headers = { Accept: 'application/json, application/geo+json, application/problem+json' };
-  let body;
-  if (json !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    body = JSON.stringify(json);
-  } else if (form) {
-    body = form;
-  }
-  if (csrf) headers['X-CSRF-TOKEN'] = await csrfToken();
-  let res;
-  try {
-    res = await fetch(path, { method, headers, body, signal, credentials: 'same-origin' });
-  } catch (err) {
-    if (err.name === 'AbortError') throw err;
-    // Offline, or the connection broke: the request may or may not have reached the server.
-    throw new ApiError({ network: true, message: t('errorNetwork', { detail: err.message }) });
-  }
-  const type = res.headers.get('content-type') || '';
-  let data = null;
-  if (res.status !== 204) {
-    if (type.includes('json')) {
-      try { data = await res.json(); } catch { data = null; }
-    } else {
-      try {
-        const text = (await res.text()).trim();
-        if (text && !res.ok) data = { detail: text.slice(0, 300) };
-      } catch { /* ignore */ }
-    }
-  }
-  if (!res.ok) throw new ApiError({ status: res.status, problem: data });
-  return { status: res.status, data };
-}
-
-async function csrfToken(force = false) {
-  if (state.csrf && !force) return state.csrf;
-  const { data } = await api('/api/v1/auth/antiforgery');
-  state.csrf = data.token;
-  return state.csrf;
-}
-
-function isCsrfProblem(err) {
-  return err.status === 400 && err.problem && /antiforgery/i.test(`${err.problem.title} ${err.problem.detail}`);
-}
-
-/** POST with the session cookie; refreshes the antiforgery token once if the server refused it. */
-async function post(path, opts) {
-  try {
-    return await api(path, { method: 'POST', csrf: true, ...opts });
-  } catch (err) {
-    if (!isCsrfProblem(err)) throw err;
-    await csrfToken(true);
-    return api(path, { method: 'POST', csrf: true, ...opts });
-  }
-}
+// API access (api.js): `api` reads, `post` writes with the antiforgery token.
+const api = (path, options = {}) => request(path, options);
+const post = (path, options = {}) => send(path, options);
 
 // ---------------------------------------------------------------------------
 // Errors (role=alert), one entry per context
 const errorEntries = new Map();
 function problemText(err) {
-  const p = err && err.problem;
-  const parts = [];
-  if (p && p.title) parts.push(p.title);
-  if (p && p.detail && p.detail !== p.title) parts.push(p.detail);
-  if (p && p.errors && typeof p.errors === 'object') {
-    for (const [field, msgs] of Object.entries(p.errors)) parts.push(`${field}: ${[].concat(msgs).join('; ')}`);
-  }
-  if (!parts.length) parts.push(err && err.status ? t('errorHttp', { status: err.status }) : (err && err.message) || t('unknown'));
-  if (err && err.status && p && p.title) parts.push(`(HTTP ${err.status})`);
-  return parts.join(' — ');
+  return apiProblemText(err);
 }
 function showError(context, err) {
   if (err && err.name === 'AbortError') return;
@@ -229,17 +155,12 @@ function renderUser() {
 
 async function loadMe() {
   try {
-    const { data } = await api('/api/v1/auth/me');
-    state.user = data;
-    writeJson(USER_KEY, data);
+    state.user = await currentUser();
+    writeJson(USER_KEY, state.user);
   } catch (err) {
-    if (err.network) {
-      // Offline: remember who signed in last; the session cookie is still in the browser.
-      state.user = readJson(USER_KEY);
-    } else {
-      state.user = null;
-      writeJson(USER_KEY, null);
-    }
+    // Offline: remember who signed in last; the session cookie is still in the browser.
+    state.user = err.network ? readJson(USER_KEY) : null;
+    if (!err.network) writeJson(USER_KEY, null);
   }
   renderUser();
 }
@@ -256,11 +177,8 @@ async function login(ev) {
   }
   status.textContent = t('loginBusy');
   try {
-    state.csrf = null;
-    const { data } = await post('/api/v1/auth/login', { json: { userName, password } });
-    state.user = data.user;
-    state.csrf = data.antiforgeryToken;
-    writeJson(USER_KEY, data.user);
+    state.user = await signIn(userName, password);
+    writeJson(USER_KEY, state.user);
     $('#login-password').value = '';
     status.textContent = '';
     clearError('errorLogin');
@@ -276,10 +194,9 @@ async function login(ev) {
 
 async function logout() {
   try {
-    await post('/api/v1/auth/logout', {});
+    await signOut();
   } catch { /* signed out locally anyway */ }
   state.user = null;
-  state.csrf = null;
   writeJson(USER_KEY, null);
   renderUser();
   $('#login-user').focus();
@@ -291,12 +208,15 @@ async function loadKinds() {
   try {
     const { data } = await api('/api/v1/facility-kinds');
     writeJson(KINDS_KEY, data.kinds || []);
+    writeJson(STATUSES_KEY, data.statuses || []);
   } catch { /* fall back to the cached copy */ }
   for (const k of readJson(KINDS_KEY) || []) state.kinds.set(k.code, k);
+  state.statuses = readJson(STATUSES_KEY) || [];
+  renderKindChoice();
 }
 
 async function loadChecklists() {
-  let list = null;
+  let list;
   try {
     const { data } = await api('/api/v1/checklists');
     list = data.checklists || [];
@@ -489,6 +409,7 @@ async function selectFacility(featureOrId, { focus = true } = {}) {
   $('#general-photos').value = '';
   $('#inspected-at').value = localDateTimeValue(new Date());
   renderChecklist();
+  renderEditForm();
   $('#check').hidden = false;
   $('#result').hidden = true;
   if (focus) $('#check-heading').focus();
@@ -845,6 +766,7 @@ function renderOutcome() {
     );
   } else if (o.kind === 'sent') {
     const r = o.response || {};
+    /** @type {HTMLElement[]} */
     const nodes = [
       el('p', { class: 'outcome sent', 'data-outcome': 'sent', text: t('outcomeSent', { name }) }),
       el('p', { text: t('outcomeServer', { result: resultName(r.result), status: statusName(r.facilityStatus) }) }),
@@ -872,6 +794,262 @@ function itemLabel(kind, code) {
 }
 
 // ---------------------------------------------------------------------------
+// Registering a facility and editing one (queued in the outbox, like inspections)
+function pointKinds() {
+  return [...state.kinds.values()].filter((k) => (k.geometry || 'Point') === 'Point');
+}
+
+function renderKindChoice() {
+  const select = $('#reg-kind');
+  const chosen = select.value;
+  select.replaceChildren(el('option', { value: '', text: t('registerChooseKind') }),
+    ...pointKinds().map((k) => el('option', { value: k.code, text: kindName(k.code) })));
+  select.value = state.kinds.has(chosen) ? chosen : '';
+}
+
+function renderRegisterFields() {
+  const kind = state.kinds.get($('#reg-kind').value);
+  $('#reg-details').hidden = !kind;
+  $('#reg-attribute-fields').replaceChildren(...(kind ? attributeFields(kind, 'reg-attr') : []));
+}
+
+function showFormErrors(box, problems) {
+  if (!problems.length) {
+    box.hidden = true;
+    box.replaceChildren();
+    return;
+  }
+  box.replaceChildren(
+    el('h3', { text: t('errorSummaryTitle', { n: problems.length }) }),
+    el('ul', {}, ...problems.map((p) => el('li', {}, el('a', {
+      href: `#${p.target.id}`, text: p.text,
+      onclick: (ev) => { ev.preventDefault(); p.target.focus(); },
+    })))),
+  );
+  box.hidden = false;
+  box.focus();
+}
+
+function readCoordinate(input, min, max, key) {
+  const raw = input.value.trim().replace('，', '.');
+  const n = Number(raw);
+  if (raw === '' || !Number.isFinite(n) || n < min || n > max) return { problem: { target: input, text: t(key) } };
+  return { value: n };
+}
+
+function setRegisterPosition(lat, lon) {
+  $('#reg-lat').value = lat.toFixed(6);
+  $('#reg-lon').value = lon.toFixed(6);
+  if (state.regMap) {
+    if (state.regMarker) state.regMarker.setLatLng([lat, lon]);
+    else state.regMarker = L.marker([lat, lon], { keyboard: false, interactive: false }).addTo(state.regMap);
+  }
+}
+
+function registerFromGps() {
+  const status = $('#reg-gps-status');
+  if (!navigator.geolocation) {
+    status.textContent = t('gpsUnavailable');
+    return;
+  }
+  status.textContent = t('gpsLocating');
+  navigator.geolocation.getCurrentPosition((pos) => {
+    setRegisterPosition(pos.coords.latitude, pos.coords.longitude);
+    status.textContent = t('registerGpsFound', { accuracy: Math.round(pos.coords.accuracy) });
+  }, (err) => {
+    status.textContent = t('gpsFailed', { detail: err.message });
+  }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 0 });
+}
+
+async function initRegisterMap() {
+  if (state.regMap || !L) return;
+  const map = L.map('reg-map', { center: [34.87, 110.45], zoom: 15, keyboard: true });
+  map.attributionControl.setPrefix('<a href="https://leafletjs.com" lang="en">Leaflet</a>');
+  state.regMap = map;
+  map.on('click', (e) => setRegisterPosition(e.latlng.lat, e.latlng.lng));
+  const lat = Number($('#reg-lat').value);
+  const lon = Number($('#reg-lon').value);
+  if ($('#reg-lat').value && Number.isFinite(lat) && Number.isFinite(lon)) {
+    setRegisterPosition(lat, lon);
+    map.setView([lat, lon], 17);
+  }
+  try {
+    const { data: cfg } = await api('/api/v1/config');
+    if (cfg.tileUrl) {
+      L.tileLayer(cfg.tileUrl, { attribution: cfg.tileAttribution || '', subdomains: cfg.tileSubdomains || 'abc', maxZoom: 19 }).addTo(map);
+    }
+  } catch { /* offline: the map has no tiles, typed or GPS coordinates still work */ }
+}
+
+async function submitRegistration(ev) {
+  ev.preventDefault();
+  const kind = state.kinds.get($('#reg-kind').value);
+  const problems = [];
+  if (!kind) {
+    showFormErrors($('#register-errors'), [{ target: $('#reg-kind'), text: t('registerNeedKind') }]);
+    return;
+  }
+  const name = $('#reg-name').value.trim();
+  if (!name) problems.push({ target: $('#reg-name'), text: t('registerNeedName') });
+  const attrs = readAttributes(kind, $('#reg-attribute-fields'), 'reg-attr');
+  problems.push(...attrs.problems);
+  const lat = readCoordinate($('#reg-lat'), -90, 90, 'registerNeedLat');
+  const lon = readCoordinate($('#reg-lon'), -180, 180, 'registerNeedLon');
+  if (lat.problem) problems.push(lat.problem);
+  if (lon.problem) problems.push(lon.problem);
+  showFormErrors($('#register-errors'), problems);
+  if (problems.length) return;
+  const clientId = uuid();
+  const record = {
+    clientId,
+    type: 'facility-create',
+    createdAt: Date.now(),
+    facility: { id: null, name, kind: kind.code },
+    // externalId = clientId: a create whose answer was lost and is sent again is refused as a duplicate (409),
+    // never stored twice.
+    body: {
+      kind: kind.code, name, geometry: { type: 'Point', coordinates: [lon.value, lat.value] },
+      attributes: attrs.values, source: 'inspector', externalId: clientId,
+    },
+    photos: [],
+    state: 'waiting',
+    attempts: 0,
+    lastError: null,
+  };
+  try {
+    await outbox.put(record);
+  } catch (err) {
+    showError('errorStore', err);
+    return;
+  }
+  state.lastRegistration = record.clientId;
+  $('#register-form').reset();
+  renderRegisterFields();
+  renderRegisterOutcome(record, 'queued');
+  await refreshQueue();
+  processQueue();
+}
+
+/** What became of the last registration or edit: queued, registered (with a way to inspect it), refused. */
+function renderRegisterOutcome(record, outcome = record.state, response = null) {
+  const isCreate = record.type === 'facility-create';
+  const status = isCreate ? $('#register-status') : $('#edit-status-text');
+  if (isCreate && record.clientId !== state.lastRegistration) return;
+  const name = record.facility.name || t('unnamed');
+  const key = {
+    queued: isCreate ? 'registerQueued' : 'editQueued',
+    sent: isCreate ? 'registerSent' : 'editSent',
+    rejected: isCreate ? 'registerRejected' : 'editRejected',
+    conflict: 'editConflict',
+  }[outcome];
+  if (!key) return;
+  status.dataset.outcome = outcome;
+  status.textContent = t(key, { name, detail: record.lastError || '' });
+  if (isCreate) {
+    const done = $('#register-done');
+    done.replaceChildren();
+    if (outcome === 'sent' && response && response.id !== undefined) {
+      done.append(el('button', {
+        type: 'button', class: 'button secondary', text: t('registerInspectNow', { name }),
+        onclick: () => selectFacility(response),
+      }));
+    }
+  }
+}
+
+function renderEditForm() {
+  const f = state.facility;
+  const p = (f && f.properties) || {};
+  const kind = state.kinds.get(p.kind);
+  const select = $('#edit-status');
+  const statuses = state.statuses.length ? state.statuses : Object.keys(statusLabels).map((code) => ({ code }));
+  select.replaceChildren(...statuses.map((st) => el('option', { value: st.code, text: statusName(st.code) })));
+  select.value = p.status || 'operational';
+  $('#edit-attribute-fields').replaceChildren(...(kind ? attributeFields(kind, 'edit-attr', p.attributes || {}) : []));
+  $('#edit-errors').hidden = true;
+  $('#edit-status-text').textContent = '';
+}
+
+async function submitEdit(ev) {
+  ev.preventDefault();
+  const f = state.facility;
+  if (!f) return;
+  const p = f.properties || {};
+  const kind = state.kinds.get(p.kind) || { attributes: [] };
+  const attrs = readAttributes(kind, $('#edit-attribute-fields'), 'edit-attr');
+  showFormErrors($('#edit-errors'), attrs.problems);
+  if (attrs.problems.length) return;
+  const known = new Set((kind.attributes || []).map((a) => a.key));
+  // Attributes the form does not show are kept as they are; the ones it shows are replaced (emptied ones dropped).
+  const attributes = Object.fromEntries(Object.entries(p.attributes || {}).filter(([k]) => !known.has(k)));
+  Object.assign(attributes, attrs.values);
+  const record = {
+    clientId: uuid(),
+    type: 'facility-update',
+    createdAt: Date.now(),
+    facility: { id: f.id, name: p.name || '', kind: p.kind },
+    body: {
+      kind: p.kind, name: p.name, geometry: f.geometry, attributes, status: $('#edit-status').value,
+      managingUnit: p.managingUnit ?? null, version: p.version,
+    },
+    photos: [],
+    state: 'waiting',
+    attempts: 0,
+    lastError: null,
+  };
+  try {
+    await outbox.put(record);
+  } catch (err) {
+    showError('errorStore', err);
+    return;
+  }
+  renderRegisterOutcome(record, 'queued');
+  await refreshQueue();
+  processQueue();
+}
+
+/** Sends a registration (POST) or an edit (PUT with the version it was made on). */
+async function sendFacility(record) {
+  if (record.type === 'facility-update') {
+    // An earlier edit of this device may have moved the version it was made on (see below).
+    const stored = await outbox.get(record.clientId);
+    if (stored) record.body.version = stored.body.version;
+  }
+  try {
+    const { data } = record.type === 'facility-create'
+      ? await post('/api/v1/facilities', { json: record.body })
+      : await send(`/api/v1/facilities/${encodeURIComponent(record.facility.id)}`, { method: 'PUT', json: record.body });
+    await outbox.remove(record.clientId);
+    if (record.type === 'facility-update') {
+      // Later edits of this device made on the same version build on this one, not on someone else's.
+      const next = data && data.properties && data.properties.version;
+      for (const later of await outbox.all()) {
+        if (later.type === 'facility-update' && later.state === 'waiting' && String(later.facility.id) === String(record.facility.id)
+          && later.body.version === record.body.version && next !== undefined) {
+          later.body.version = next;
+          await outbox.put(later);
+        }
+      }
+    }
+    renderRegisterOutcome(record, 'sent', data);
+    if (record.type === 'facility-update' && state.facility && String(state.facility.id) === String(record.facility.id)) {
+      state.facility = data;
+      writeJson(FACILITY_KEY, data);
+      renderFacilitySummary();
+    }
+    return 'sent';
+  } catch (err) {
+    // A registration sent again after its answer was lost: the first one was stored (same externalId).
+    if (record.type === 'facility-create' && err.status === 409 && record.attempts > 1) {
+      await outbox.remove(record.clientId);
+      renderRegisterOutcome(record, 'sent');
+      return 'sent';
+    }
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------
 // The outbox: sent in order, one at a time, never twice at once (also across tabs)
 async function refreshQueue() {
   try {
@@ -883,9 +1061,27 @@ async function refreshQueue() {
   renderQueue();
 }
 
+/** Refused by the server (rejected) or overtaken by someone else's change (conflict): kept, shown, not retried. */
+function isStuck(r) {
+  return r.state === 'rejected' || r.state === 'conflict';
+}
+
+function queueItemText(r) {
+  const name = r.facility.name || t('unnamed');
+  if (r.type === 'facility-create') {
+    return t(r.state === 'rejected' ? 'queueRegisterRejected' : 'queueRegisterWaiting', { name, kind: kindName(r.facility.kind) });
+  }
+  if (r.type === 'facility-update') {
+    return t(r.state === 'conflict' ? 'queueEditConflict' : r.state === 'rejected' ? 'queueEditRejected' : 'queueEditWaiting', { name });
+  }
+  return t(r.state === 'rejected' ? 'queueItemRejected' : 'queueItemWaiting', {
+    name, at: formatDate(r.body.inspectedAt), photos: r.photos.length,
+  });
+}
+
 function renderQueue() {
-  const waiting = state.queue.filter((r) => r.state !== 'rejected');
-  const rejected = state.queue.filter((r) => r.state === 'rejected');
+  const waiting = state.queue.filter((r) => !isStuck(r));
+  const rejected = state.queue.filter(isStuck);
   const online = navigator.onLine;
   const conn = $('#connection');
   conn.dataset.state = online ? 'online' : 'offline';
@@ -901,14 +1097,10 @@ function renderQueue() {
   if (status.textContent !== text) status.textContent = text;
   $('#send-now').hidden = waiting.length === 0;
   $('#queue-list').replaceChildren(...state.queue.map((r) => {
-    const li = el('li', { 'data-client-id': r.clientId, 'data-state': r.state, 'data-attempts': String(r.attempts) },
-      el('span', {
-        text: t(r.state === 'rejected' ? 'queueItemRejected' : 'queueItemWaiting', {
-          name: r.facility.name || t('unnamed'), at: formatDate(r.body.inspectedAt), photos: r.photos.length,
-        }),
-      }));
+    const li = el('li', { 'data-client-id': r.clientId, 'data-state': r.state, 'data-attempts': String(r.attempts), 'data-type': r.type || 'inspection' },
+      el('span', { text: queueItemText(r) }));
     if (r.lastError) li.append(el('span', { class: 'queue-error', text: ` — ${r.lastError}` }));
-    if (r.state === 'rejected') {
+    if (isStuck(r)) {
       li.append(el('button', {
         type: 'button', class: 'button small', text: t('discard'), 'aria-label': t('discardNamed', { name: r.facility.name || '' }),
         onclick: async () => { await outbox.remove(r.clientId); await refreshQueue(); $('#outbox-heading').focus(); },
@@ -944,6 +1136,7 @@ async function sendOne(record) {
       photo.blob = null; // uploaded: free the space, the id is what the inspection needs
       await outbox.put(record);
     }
+    if (record.type === 'facility-create' || record.type === 'facility-update') return await sendFacility(record);
     const { data } = await post('/api/v1/inspections', { json: composeBody(record) });
     await outbox.remove(record.clientId);
     if (state.lastOutcome && state.lastOutcome.clientId === record.clientId) {
@@ -967,7 +1160,12 @@ async function sendOne(record) {
       return 'stop';
     }
     // 400/403/404/409/413/415/422: the server will refuse it every time; keep it visible, stop retrying
-    record.state = 'rejected';
+    record.state = record.type === 'facility-update' && err.status === 409 ? 'conflict' : 'rejected';
+    if (record.type === 'facility-create' || record.type === 'facility-update') {
+      await outbox.put(record);
+      renderRegisterOutcome(record);
+      return 'rejected';
+    }
     await outbox.put(record);
     if (state.lastOutcome && state.lastOutcome.clientId === record.clientId) {
       state.lastOutcome = { clientId: record.clientId, kind: 'rejected', record };
@@ -978,7 +1176,7 @@ async function sendOne(record) {
 }
 
 async function drainQueue() {
-  const records = (await outbox.all()).filter((r) => r.state !== 'rejected');
+  const records = (await outbox.all()).filter((r) => !isStuck(r));
   let sent = 0;
   for (const record of records) {
     const outcome = await sendOne(record);
@@ -1021,7 +1219,9 @@ function applyLanguage(lang) {
   renderUser();
   renderQueue();
   if (state.results.length) renderResults($('#find-status').textContent);
-  if (state.facility && !$('#check').hidden) renderChecklist();
+  if (state.facility && !$('#check').hidden) { renderChecklist(); renderEditForm(); }
+  renderKindChoice();
+  if (!$('#reg-details').hidden) renderRegisterFields();
   renderOutcome();
   for (const [context, entry] of errorEntries) {
     const strong = entry.querySelector('strong');
@@ -1058,10 +1258,17 @@ async function main() {
     else $('#find-heading').focus();
   });
   $('#send-now').addEventListener('click', () => processQueue());
+  $('#reg-kind').addEventListener('change', renderRegisterFields);
+  $('#reg-gps').addEventListener('click', registerFromGps);
+  $('#register-form').addEventListener('submit', submitRegistration);
+  $('#reg-map-box').addEventListener('toggle', () => {
+    if ($('#reg-map-box').open) initRegisterMap().then(() => state.regMap && state.regMap.invalidateSize());
+  });
+  $('#edit-form').addEventListener('submit', submitEdit);
   window.addEventListener('online', () => { renderQueue(); processQueue(); });
   window.addEventListener('offline', renderQueue);
   setInterval(() => {
-    if (navigator.onLine && state.queue.some((r) => r.state !== 'rejected')) processQueue();
+    if (navigator.onLine && state.queue.some((r) => !isStuck(r))) processQueue();
   }, RETRY_MS);
 
   if ('serviceWorker' in navigator) {

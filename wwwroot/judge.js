@@ -60,6 +60,8 @@ export function toCanonical(item, raw, unit) {
     value = parseNumber(raw);
   }
   if (Number.isNaN(value)) return { error: 'notANumber' };
+  // As the server: rounded to 9 decimals, so 10 %, 1:10 and 5.7106° give the same value.
+  if (Number.isFinite(value)) value = Math.round(value * 1e9) / 1e9;
   const range = item.physicalRange || {};
   if (!Number.isFinite(value)
       || (Number.isFinite(range.min) && value < range.min)
@@ -105,15 +107,18 @@ export function judgeAnswer(item, answer, attributes = {}) {
   }
   const rule = applicableRule(item, attributes);
   out.rule = rule;
-  if (item.confidence === 'unconfirmed' || !rule) {
+  // A rule without a threshold (e.g. a full-width curb ramp's width) records the value without judging it.
+  const judges = rule && (Number.isFinite(rule.min) || Number.isFinite(rule.max) || typeof rule.equals === 'boolean');
+  if (item.confidence === 'unconfirmed' || !judges) {
     out.verdict = 'not_judged';
     return out;
   }
   const v = out.canonicalValue;
   let pass = true;
   if ('equals' in rule && rule.equals !== undefined && rule.equals !== null) pass = pass && v === rule.equals;
-  if (Number.isFinite(rule.min)) pass = pass && typeof v === 'number' && v >= rule.min;
-  if (Number.isFinite(rule.max)) pass = pass && typeof v === 'number' && v <= rule.max;
+  // 1e-9: the value is rounded to 9 decimals, so 1:12 typed as 8.3333333 % passes ≤ 1:12 (as on the server).
+  if (Number.isFinite(rule.min)) pass = pass && typeof v === 'number' && v >= rule.min - 1e-9;
+  if (Number.isFinite(rule.max)) pass = pass && typeof v === 'number' && v <= rule.max + 1e-9;
   out.verdict = pass ? 'pass' : 'fail';
   return out;
 }

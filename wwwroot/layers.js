@@ -5,222 +5,16 @@
 // facilities of a kind with their distance, for people who do not use the map.
 import { VectorTile } from '/lib/vector-tile/index.js';
 import { PbfReader } from '/lib/pbf/index.js';
-import { getLang } from './i18n.js';
+import { getLang, namespace } from './i18n.js';
+import { registry } from './registry.js';
+import { getJson } from './api.js';
+import { el } from './dom.js';
 
 const L = window.L;
 
-const TEXT = {
-  zh: {
-    controlLegend: '显示图层',
-    facilities: '设施',
-    roads: '道路无障碍',
-    defects: '未关闭缺陷',
-    reports: '群众报告（未办结）',
-    gaps: '覆盖缺口网格',
-    candidates: '建议新建地点',
-    kindLabel: '设施类型',
-    kindAll: '全部类型',
-    skipNearest: '跳到查找最近设施',
-    nearestTitle: '查找最近的设施',
-    nearestIntro: '输入乡镇、街道、区县或单位名称，选择地点后列出最近的在用设施及距离。',
-    placeLabel: '地点名称',
-    nearestKindLabel: '要找的设施',
-    placeSearch: '查找地点',
-    placeResults: '找到的地点',
-    placeNone: '没有找到名称含“{q}”的地点。',
-    placeFound: '找到 {n} 个地点，请选择一个。',
-    placeSearching: '正在查找地点…',
-    placeNoLocation: '{place} 没有登记位置，无法计算距离。',
-    fromSeat: '{place}（从{seat}起算）',
-    nearestLoading: '正在查找离{place}最近的{kind}…',
-    nearestNone: '{place}附近没有在用的{kind}。',
-    nearestAnnounce: '离{place}最近的{kind}：{first}，距离 {distance}。共列出 {n} 处。',
-    nearestItem: '{name}，距离 {distance}',
-    nearestResults: '离{place}最近的{kind}',
-    showOnMap: '在地图上显示',
-    details: '查看详情',
-    metres: '{n} 米',
-    listsTitle: '图层列表',
-    listsNote: '地图上每个图层的内容，也列在这里。',
-    defectsInView: '视野内的未关闭缺陷',
-    reportsInView: '视野内的群众报告',
-    roadsInView: '视野内的道路',
-    listEmpty: '视野内没有。',
-    listZoomIn: '此图层在当前比例尺下按区域汇总，放大后逐条列出。',
-    clusterRow: '此处附近 {n} 条：{parts}',
-    clusterFacilities: '此处附近 {n} 处设施：{parts}',
-    zoomIn: '放大查看',
-    zoomedTo: '已放大到该处：{text}',
-    severity: '严重程度',
-    item: '问题',
-    status: '状态',
-    overdue: '逾期',
-    yes: '是',
-    no: '否',
-    category: '类别',
-    filed: '提交日期',
-    meToo: '附议',
-    track: '查看进度',
-    roadName: '道路',
-    roadClass: '等级',
-    accessible: '无障碍',
-    critical: '严重',
-    major: '较重',
-    minor: '一般',
-    dStatusOpen: '待处理',
-    dStatusAssigned: '已派单',
-    dStatusFixed: '已整改待复查',
-    roadMain: '主干路',
-    roadSecondary: '次干路',
-    roadBranch: '支路',
-    roadAccessible: '无障碍（人行道、两端缘石坡道、连续盲道）',
-    roadNotAccessible: '不完全无障碍',
-    legendTitle: '图例：其他图层',
-    legendCluster: '汇总符号：圆心数字为数量，外圈按状态分段',
-    legendDefectCluster: '缺陷汇总（菱形）',
-    legendReportCluster: '群众报告汇总（圆角方形）',
-    legendReport: '群众报告（未办结）',
-    gapsTitle: '覆盖缺口与建议选址',
-    gapsIntro: '{kind}服务半径 {m} 米：网格内尚未覆盖的需求点（公共建筑、公交站、已改造家庭）。',
-    gapsLoading: '正在计算覆盖缺口…',
-    gapsFailed: '覆盖缺口暂时无法计算（{detail}）。',
-    gapsNone: '本区划所有需求点均已覆盖。',
-    gapsSummary: '{district}：需求点 {demand} 个，已覆盖 {covered} 个（{share}）。',
-    gapCell: '网格',
-    demand: '需求点',
-    covered: '已覆盖',
-    uncovered: '未覆盖',
-    householdsLeftOut: '需求只含公共建筑和公交站：家庭仅对本辖区规划人员和管理员计入',
-    gapsShown: '按未覆盖数排列，显示前 {shown} 个，共 {n} 个网格。',
-    gapClass: '未覆盖 {range}',
-    candidatesTitle: '建议新建地点（逐个选取覆盖最多未覆盖需求点的位置）',
-    candidateItem: '第 {rank} 处：新增覆盖 {added} 个需求点，累计覆盖率 {share}',
-    candidateLabel: '建议地点 {rank}：新增覆盖 {added} 个需求点',
-    whatIf: '测算在此新建',
-    whatIfCentre: '测算：在地图中心新建{kind}',
-    whatIfHere: '测算在此新建{kind}',
-    whatIfLoading: '正在测算…',
-    whatIfResult: '若在{place}新建{kind}：覆盖率从 {before}（{bc}/{demand}）变为 {after}（{ac}/{demand}），新增覆盖 {added} 个需求点。',
-    whatIfFailed: '测算失败（{detail}）。',
-    mapCentre: '地图中心',
-    candidatePlace: '建议地点 {rank}',
-    pointPlace: '所选位置',
-    noDistrict: '请先选择区县。',
-    layerFailed: '图层 {layer} 加载失败',
-    clusterTitle: '{n} 处',
-    reportPopup: '{category}，{date} 提交，附议 {meToo}',
-    defectPopup: '{item}：{severity}，{status}{overdue}',
-    overdueSuffix: '，已逾期',
-    facilityOf: '所属设施',
-    roadPopup: '{name}（{cls}）：{acc}',
-    unnamedRoad: '未命名道路',
-  },
-  en: {
-    controlLegend: 'Map layers',
-    facilities: 'Facilities',
-    roads: 'Road accessibility',
-    defects: 'Open defects',
-    reports: 'Open public reports',
-    gaps: 'Coverage gap cells',
-    candidates: 'Candidate sites',
-    kindLabel: 'Facility kind',
-    kindAll: 'All kinds',
-    skipNearest: 'Skip to find the nearest facility',
-    nearestTitle: 'Find the nearest facility',
-    nearestIntro: 'Type a township, street office, district or building name, choose the place, and the nearest facilities in service are listed with their distance.',
-    placeLabel: 'Place name',
-    nearestKindLabel: 'Facility to find',
-    placeSearch: 'Find place',
-    placeResults: 'Places found',
-    placeNone: 'No place named “{q}”.',
-    placeFound: '{n} places found; choose one.',
-    placeSearching: 'Looking for the place…',
-    placeNoLocation: '{place} has no known location, so no distance can be computed.',
-    fromSeat: '{place} (measured from {seat})',
-    nearestLoading: 'Looking for the nearest {kind} to {place}…',
-    nearestNone: 'No {kind} in service near {place}.',
-    nearestAnnounce: 'Nearest {kind} to {place}: {first}, {distance} away. {n} listed.',
-    nearestItem: '{name}, {distance} away',
-    nearestResults: 'Nearest {kind} to {place}',
-    showOnMap: 'Show on map',
-    details: 'Details',
-    metres: '{n} m',
-    listsTitle: 'Layer lists',
-    listsNote: 'What each map layer shows is listed here too.',
-    defectsInView: 'Open defects in view',
-    reportsInView: 'Public reports in view',
-    roadsInView: 'Roads in view',
-    listEmpty: 'None in view.',
-    listZoomIn: 'At this scale the layer is summarised by area; zoom in to list each one.',
-    clusterRow: '{n} near here: {parts}',
-    clusterFacilities: '{n} facilities near here: {parts}',
-    zoomIn: 'Zoom in',
-    zoomedTo: 'Zoomed in: {text}',
-    severity: 'Severity',
-    item: 'Problem',
-    status: 'Status',
-    overdue: 'Overdue',
-    yes: 'yes',
-    no: 'no',
-    category: 'Category',
-    filed: 'Filed',
-    meToo: 'Me too',
-    track: 'Track',
-    roadName: 'Road',
-    roadClass: 'Class',
-    accessible: 'Accessible',
-    critical: 'critical',
-    major: 'major',
-    minor: 'minor',
-    dStatusOpen: 'open',
-    dStatusAssigned: 'assigned',
-    dStatusFixed: 'fixed, awaiting re-inspection',
-    roadMain: 'main road',
-    roadSecondary: 'secondary road',
-    roadBranch: 'branch road',
-    roadAccessible: 'accessible (sidewalk, curb ramps at both ends, continuous tactile paving)',
-    roadNotAccessible: 'not fully accessible',
-    legendTitle: 'Legend: other layers',
-    legendCluster: 'Summary symbol: the number counts, the ring is split by status',
-    legendDefectCluster: 'Defects summarised (diamond)',
-    legendReportCluster: 'Public reports summarised (rounded square)',
-    legendReport: 'Open public report',
-    gapsTitle: 'Coverage gaps and candidate sites',
-    gapsIntro: '{kind} within {m} m: demand points (public buildings, bus stops, renovated homes) not yet covered, per grid cell.',
-    gapsLoading: 'Computing the coverage gaps…',
-    gapsFailed: 'The coverage gaps could not be computed ({detail}).',
-    gapsNone: 'Every demand point of this district is covered.',
-    gapsSummary: '{district}: {demand} demand points, {covered} covered ({share}).',
-    gapCell: 'Cell',
-    demand: 'Demand',
-    covered: 'Covered',
-    uncovered: 'Not covered',
-    householdsLeftOut: 'Demand here is public buildings and bus stops; households count only for the district\'s planners and administrators',
-    gapsShown: 'Most uncovered first; {shown} of {n} cells shown.',
-    gapClass: '{range} not covered',
-    candidatesTitle: 'Candidate sites (each pick covers the most demand still uncovered)',
-    candidateItem: 'Site {rank}: covers {added} more demand points, {share} covered in all',
-    candidateLabel: 'Candidate site {rank}: covers {added} more demand points',
-    whatIf: 'What if we build here',
-    whatIfCentre: 'What if: a new {kind} at the map centre',
-    whatIfHere: 'What if a new {kind} is built here',
-    whatIfLoading: 'Computing…',
-    whatIfResult: 'With a new {kind} at {place}: reach goes from {before} ({bc}/{demand}) to {after} ({ac}/{demand}), {added} more demand points covered.',
-    whatIfFailed: 'The estimate failed ({detail}).',
-    mapCentre: 'the map centre',
-    candidatePlace: 'candidate site {rank}',
-    pointPlace: 'the chosen point',
-    noDistrict: 'Choose a district first.',
-    layerFailed: 'Layer {layer} failed to load',
-    clusterTitle: '{n}',
-    reportPopup: '{category}, filed {date}, {meToo} me too',
-    defectPopup: '{item}: {severity}, {status}{overdue}',
-    overdueSuffix: ', overdue',
-    facilityOf: 'Facility',
-    roadPopup: '{name} ({cls}): {acc}',
-    unnamedRoad: 'Unnamed road',
-  },
-};
+/** The layers' texts (strings/layers.json: "layers.*"). */
+const TEXT = namespace('layers.');
+
 
 function tx(key, params = {}) {
   const table = TEXT[getLang()] || TEXT.zh;
@@ -239,37 +33,8 @@ const pickLang = (labels, fallback = '') => (labels && (labels[getLang()] || lab
 // Map moves animate only for those who have not asked for reduced motion.
 const motion = () => ({ animate: !window.matchMedia?.('(prefers-reduced-motion: reduce)').matches });
 
-function el(tag, props = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (v == null || v === false) continue;
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else e.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children) if (c != null) e.append(c);
-  return e;
-}
-
-async function getJson(url, { signal } = {}) {
-  const res = await fetch(url, { headers: { Accept: 'application/json, application/geo+json, application/problem+json' }, signal });
-  if (!res.ok) {
-    let detail = `HTTP ${res.status}`;
-    try {
-      const p = await res.json();
-      detail = [p.title, p.detail].filter(Boolean).join(' — ') || detail;
-      if (p.errors) detail += `: ${Object.entries(p.errors).map(([f, m]) => `${f}: ${[].concat(m).join('; ')}`).join('; ')}`;
-    } catch { /* not JSON */ }
-    const err = new Error(detail);
-    err.status = res.status;
-    throw err;
-  }
-  return res.json();
-}
-
 // ---------------------------------------------------------------------------
-// Page state (`layers`, `kind`). The page's state object (window.registry.state: get/set and a
+// Page state (`layers`, `kind`). The page's state object (registry.state: get/set and a
 // `registry:statechange` event) owns the URL; until the page has one, a minimal one keeps these keys in the URL.
 const LAYERS = ['facilities', 'roads', 'defects', 'reports', 'gaps', 'candidates'];
 const DEFAULT_LAYERS = ['facilities', 'roads'];
@@ -295,9 +60,8 @@ function minimalState() {
 }
 
 function pageState() {
-  const r = window.registry || (window.registry = {});
-  if (!r.state) r.state = minimalState();
-  return r.state;
+  if (!registry.state) registry.state = minimalState();
+  return registry.state;
 }
 
 function readLayers() {
@@ -422,7 +186,7 @@ const MvtLayer = L.GridLayer.extend({
     ctx.clearRect(0, 0, entry.canvas.width, entry.canvas.height);
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     // lines first, points on top; the selected feature last
-    const ordered = [...entry.features].sort((a, b) => (a.type === 1) - (b.type === 1) || (a.id === S.selectedId) - (b.id === S.selectedId));
+    const ordered = [...entry.features].sort((a, b) => Number(a.type === 1) - Number(b.type === 1) || Number(a.id === S.selectedId) - Number(b.id === S.selectedId));
     for (const f of ordered) this.options.draw(ctx, f);
   },
 
@@ -869,7 +633,7 @@ function applyLayers() {
     if (S.active.has(name) && !S.map.hasLayer(layer)) layer.addTo(S.map);
     if (!S.active.has(name) && S.map.hasLayer(layer)) layer.remove();
   }
-  for (const box of document.querySelectorAll('#maplayers-controls input[name="layers"]')) box.checked = S.active.has(box.value);
+  for (const box of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('#maplayers-controls input[name="layers"]'))) box.checked = S.active.has(box.value);
   if (S.active.has('gaps') || S.active.has('candidates')) loadGaps(false);
   drawGaps();
   renderLegend();
@@ -887,7 +651,7 @@ function followState() {
   if (kind !== S.kind) {
     S.kind = kind;
     S.tileLayers.facilities?.redraw();
-    const select = document.getElementById('layer-kind');
+    const select = /** @type {HTMLSelectElement|null} */ (document.getElementById('layer-kind'));
     if (select) select.value = kind;
   }
   applyLayers();
@@ -1233,7 +997,7 @@ const NEAR = { places: [], place: null, results: null, ctrl: null, kind: 'access
 function renderNearestForm() {
   const box = document.getElementById('maplayers-nearest');
   if (!box) return;
-  const q = document.getElementById('place-q')?.value || '';
+  const q = /** @type {HTMLInputElement|null} */ (document.getElementById('place-q'))?.value || '';
   const kinds = [...S.registry.kinds.values()].filter((k) => k.geometry !== 'LineString');
   const kindSelect = el('select', { id: 'nearest-kind', name: 'nearestKind', onchange: (e) => { NEAR.kind = e.target.value; } },
     ...kinds.map((k) => el('option', { value: k.code, text: S.registry.kindLabel(k.code) })));
@@ -1260,7 +1024,7 @@ function placeLabel(p) {
 }
 
 async function searchPlaces() {
-  const q = document.getElementById('place-q').value.trim();
+  const q = /** @type {HTMLInputElement} */ (document.getElementById('place-q')).value.trim();
   const status = document.getElementById('nearest-status');
   if (!q) return;
   status.textContent = tx('placeSearching');
@@ -1333,7 +1097,7 @@ async function choosePlace(place) {
   NEAR.results = null;
   renderPlaces();
   renderNearest();
-  document.querySelector(`#place-results .place-button[data-code="${CSS.escape(place.code)}"]`)?.focus();
+  /** @type {HTMLElement|null} */ (document.querySelector(`#place-results .place-button[data-code="${CSS.escape(place.code)}"]`))?.focus();
   const status = document.getElementById('nearest-status');
   const kind = kindText(NEAR.kind);
   status.textContent = tx('nearestLoading', { place: place.name, kind });

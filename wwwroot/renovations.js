@@ -1,84 +1,13 @@
 // Accessibility Registry — the planner's renovations page (private: sign-in required).
 // Shows a district's cases by status on a map, the priority list with each score term,
 // and progress against the plan targets, with a plain warning when a binding one will be missed.
-import { t, strings, getLang, setLang, detectLang, applyStatic } from './i18n.js';
+import { t, getLang, setLang, detectLang, applyStatic } from './i18n.js';
+import { getJson } from './api.js';
+import { $ } from './dom.js';
+import { signIn, currentUser } from './signin.js';
 
 const L = window.L;
 
-Object.assign(strings.zh, {
-  pageTitle: '家庭无障碍改造 - 无障碍设施登记监管平台',
-  skipToPriority: '跳到优先顺序',
-  renoTitle: '家庭无障碍改造',
-  renoSubtitle: '困难重度残疾人家庭无障碍改造：个案、优先顺序与目标进度（内部）',
-  signinTitle: '登录',
-  signinNote: '本页含个人信息，仅供本区县住建局规划人员和残联管理员使用。',
-  signinUser: '用户名',
-  signinPassword: '密码',
-  signinSubmit: '登录',
-  signinFailed: '登录失败：{detail}',
-  signedInAs: '已登录：{name}（{role}）',
-  renoControls: '筛选',
-  statusFilter: '状态',
-  allStatuses: '全部状态',
-  exportCsv: '导出 CSV（记入审计日志）',
-  progressTitle: '目标进度',
-  renoMapLabel: '改造个案地图。个案也按状态列在右侧，待改造家庭列在优先顺序中。',
-  casesTitle: '个案（按状态）',
-  priorityTitle: '待改造家庭优先顺序',
-  weightsNote: '得分 = 各项权重 × 系数之和。权重由区县残联设置：{weights}',
-  priorityEmpty: '没有待改造家庭。',
-  scoreLine: '{name}（身份证 {id}）：{score} 分',
-  termName: '项目', termBasis: '依据', termFactor: '系数', termWeight: '权重', termPoints: '得分',
-  term_grade: '残疾等级', term_lowIncome: '低保/低收入', term_waitingDays: '等待天数', term_livingAlone: '独居', term_age: '年龄',
-  targetLine: '{title}：已验收 {accepted} 户，在建 {pipeline} 户，按当前进度预计 {forecast}，目标 {comparator} {value}（{period}，{kind}）',
-  binding: '约束性', expected: '预期性',
-  warningMiss: '警告：约束性目标“{title}”按当前进度将无法完成（预计 {forecast}，目标 {comparator} {value}）。',
-  noTargets: '本区县没有改造类规划指标。',
-  loaded: '已加载 {count} 个个案',
-  demoCase: '演示',
-  status_identified: '已登记', status_assessed: '已评估', status_approved: '已审批', status_contracted: '已签约',
-  status_in_progress: '施工中', status_completed: '已完工', status_accepted: '已验收', status_followed_up: '已回访',
-  status_rejected: '不予改造', status_withdrawn: '已退出',
-  role_planner: '住建规划', 'role_district-admin': '残联管理员',
-  errorLoad: '无法加载数据',
-});
-Object.assign(strings.en, {
-  pageTitle: 'Household renovations - Accessibility Registry',
-  skipToPriority: 'Skip to the priority list',
-  renoTitle: 'Household renovations',
-  renoSubtitle: 'Accessibility renovations for poor families of people with severe disabilities: cases, priority and targets (internal)',
-  signinTitle: 'Sign in',
-  signinNote: 'This page holds personal information: for planners and district administrators of the district only.',
-  signinUser: 'User name',
-  signinPassword: 'Password',
-  signinSubmit: 'Sign in',
-  signinFailed: 'Sign-in failed: {detail}',
-  signedInAs: 'Signed in: {name} ({role})',
-  renoControls: 'Filters',
-  statusFilter: 'Status',
-  allStatuses: 'All statuses',
-  exportCsv: 'Export CSV (written to the audit log)',
-  progressTitle: 'Progress against targets',
-  renoMapLabel: 'Map of renovation cases. The cases are also listed by status, and waiting households in the priority list.',
-  casesTitle: 'Cases by status',
-  priorityTitle: 'Priority of waiting households',
-  weightsNote: 'Score = sum of weight × factor. Weights set by the district federation: {weights}',
-  priorityEmpty: 'No household is waiting.',
-  scoreLine: '{name} (ID {id}): {score} points',
-  termName: 'Term', termBasis: 'Basis', termFactor: 'Factor', termWeight: 'Weight', termPoints: 'Points',
-  term_grade: 'Disability grade', term_lowIncome: 'Low income', term_waitingDays: 'Days waiting', term_livingAlone: 'Lives alone', term_age: 'Age',
-  targetLine: '{title}: {accepted} accepted, {pipeline} in the pipeline, forecast {forecast} at the current pace; target {comparator} {value} ({period}, {kind})',
-  binding: 'binding', expected: 'expected',
-  warningMiss: 'Warning: the binding target "{title}" will be missed at the current pace (forecast {forecast}, target {comparator} {value}).',
-  noTargets: 'This district has no renovation targets.',
-  loaded: '{count} cases loaded',
-  demoCase: 'demo',
-  status_identified: 'Identified', status_assessed: 'Assessed', status_approved: 'Approved', status_contracted: 'Contracted',
-  status_in_progress: 'In progress', status_completed: 'Completed', status_accepted: 'Accepted', status_followed_up: 'Followed up',
-  status_rejected: 'Rejected', status_withdrawn: 'Withdrawn',
-  role_planner: 'planner', 'role_district-admin': 'district administrator',
-  errorLoad: 'Could not load data',
-});
 
 // Okabe–Ito colours; the status is also in the marker's tooltip and the list, never colour alone.
 const COLORS = {
@@ -86,25 +15,11 @@ const COLORS = {
   completed: '#009E73', accepted: '#006644', followed_up: '#004D33', rejected: '#D55E00', withdrawn: '#767676',
 };
 
-const state = { csrf: null, user: null, district: null, status: '', map: null, layer: null, statuses: [], last: {} };
-const $ = (s) => document.querySelector(s);
+const state = { user: null, district: null, status: '', map: null, layer: null, statuses: [], last: {} };
 
-async function api(path, options = {}) {
-  const headers = { Accept: 'application/json', ...(options.headers || {}) };
-  if (options.body) headers['Content-Type'] = 'application/json';
-  if (options.method && options.method !== 'GET' && state.csrf) headers['X-CSRF-TOKEN'] = state.csrf;
-  const res = await fetch(path, { credentials: 'same-origin', ...options, headers });
-  if (!res.ok) {
-    let detail = `HTTP ${res.status}`;
-    try {
-      const p = await res.json();
-      detail = [p.title, p.detail, ...Object.values(p.errors || {}).flat()].filter(Boolean).join(' — ');
-    } catch { /* not JSON */ }
-    const err = new Error(detail);
-    err.status = res.status;
-    throw err;
-  }
-  return res.status === 204 ? null : res.json();
+/** GET a JSON body from the API (api.js: problem details as ApiError, in the page's language). */
+function api(path) {
+  return getJson(path);
 }
 
 function showError(err) {
@@ -125,19 +40,10 @@ function value(target, v) {
   return target.kind === 'ratio' ? `${fmt(Math.round(v * 1000) / 10)}%` : fmt(v);
 }
 
-async function refreshCsrf() {
-  state.csrf = (await api('/api/v1/auth/antiforgery')).token;
-}
-
-async function signIn(event) {
+async function submitSignIn(event) {
   event.preventDefault();
   try {
-    await refreshCsrf();
-    await api('/api/v1/auth/login', {
-      method: 'POST',
-      body: JSON.stringify({ userName: $('#signin-user').value, password: $('#signin-password').value }),
-    });
-    await refreshCsrf();
+    await signIn($('#signin-user').value, $('#signin-password').value);
     $('#signin-password').value = '';
     await start();
   } catch (err) {
@@ -151,7 +57,8 @@ async function signIn(event) {
 
 async function start() {
   try {
-    state.user = await api('/api/v1/auth/me');
+    state.user = await currentUser();
+    if (!state.user) throw Object.assign(new Error('signed out'), { status: 401 });
   } catch (err) {
     if (err.status === 401) {
       $('#signin').hidden = false;
@@ -165,7 +72,7 @@ async function start() {
   $('#errors').replaceChildren();
   $('#signin').hidden = true;
   $('#workspace').hidden = false;
-  $('#signed-in-as').textContent = t('signedInAs', { name: state.user.userName, role: t(`role_${state.user.role}`) });
+  $('#signed-in-as').textContent = t('renoSignedInAs', { name: state.user.userName, role: t(`role_${state.user.role}`) });
   const workflow = await api('/api/v1/renovations/workflow');
   state.statuses = workflow.statuses;
   const filter = $('#status-filter');
@@ -336,7 +243,7 @@ function applyLanguage(lang) {
   toggle.setAttribute('lang', lang === 'en' ? 'zh-CN' : 'en');
   toggle.setAttribute('aria-pressed', String(lang === 'en'));
   if (state.user) {
-    $('#signed-in-as').textContent = t('signedInAs', { name: state.user.userName, role: t(`role_${state.user.role}`) });
+    $('#signed-in-as').textContent = t('renoSignedInAs', { name: state.user.userName, role: t(`role_${state.user.role}`) });
     for (const o of $('#status-filter').options) o.text = o.value ? t(`status_${o.value}`) : t('allStatuses');
   }
   render();
@@ -345,7 +252,7 @@ function applyLanguage(lang) {
 function main() {
   applyLanguage(detectLang());
   $('#lang-toggle').addEventListener('click', () => applyLanguage(getLang() === 'en' ? 'zh' : 'en'));
-  $('#signin-form').addEventListener('submit', signIn);
+  $('#signin-form').addEventListener('submit', submitSignIn);
   $('#district-select').addEventListener('change', (e) => { state.district = e.target.value; load(); });
   $('#status-filter').addEventListener('change', (e) => { state.status = e.target.value; load(); });
   start().catch(showError);

@@ -1,9 +1,11 @@
 // The public report page: file an Open311 request (/open311/v2/requests.json) and follow it
 // (/api/v1/reports/{id}). Works without the map: a place can come from "use my location", a
 // facility chosen from a list, or a typed address/landmark. All user text is set with
-// textContent, never as HTML.
+// textContent, never as HTML. Requests go through api.js; the public writes (Open311) carry no antiforgery token.
+import { getJson, request } from './api.js';
+import { both } from './i18n.js';
+import { $ } from './dom.js';
 
-const $ = (sel) => document.querySelector(sel);
 const state = { lat: null, lon: null, services: [], map: null, marker: null };
 const KEYS = 'a11y-registry.reporter-keys';
 
@@ -16,19 +18,18 @@ function showError(message) {
   box.append(p);
 }
 
-async function open311Error(response) {
-  try {
-    const body = await response.json();
-    if (Array.isArray(body) && body[0]?.description) return body[0].description;
-    if (body?.detail) return body.detail;
-  } catch { /* not JSON */ }
-  return `HTTP ${response.status}`;
+/** What an Open311 error answer says ([{code, description}] or problem details). */
+function open311Error(err) {
+  const body = err && err.problem;
+  if (Array.isArray(body) && body[0]?.description) return body[0].description;
+  if (body?.detail) return body.detail;
+  return err && err.network ? err.message : `HTTP ${err && err.status}`;
 }
 
 function setPlace(lat, lon, label) {
   state.lat = lat;
   state.lon = lon;
-  $('#location-status').textContent = `已选择位置 / Place chosen: ${label} (${lat.toFixed(5)}, ${lon.toFixed(5)})`;
+  $('#location-status').textContent = `${both('reportPlaceChosen')}: ${label} (${lat.toFixed(5)}, ${lon.toFixed(5)})`;
   if (state.map) {
     if (state.marker) state.marker.setLatLng([lat, lon]);
     else state.marker = window.L.marker([lat, lon], { keyboard: false }).addTo(state.map);
@@ -41,8 +42,7 @@ function setPlace(lat, lon, label) {
 // Categories and their attribute
 
 async function loadServices() {
-  const response = await fetch('/open311/v2/services.json');
-  state.services = await response.json();
+  state.services = await getJson('/open311/v2/services.json');
   const select = $('#service');
   for (const s of state.services) {
     const option = document.createElement('option');
@@ -60,7 +60,7 @@ async function onServiceChange() {
   wrap.hidden = true;
   const service = state.services.find((s) => s.service_code === code);
   if (service?.metadata) {
-    const definition = await (await fetch(`/open311/v2/services/${encodeURIComponent(code)}.json`)).json();
+    const definition = await getJson(`/open311/v2/services/${encodeURIComponent(code)}.json`);
     // Arrowing through the categories starts one request per category: only the current one's answer counts.
     if ($('#service').value !== code) return;
     select.textContent = '';
@@ -86,7 +86,7 @@ function fillFacilities(features) {
   select.textContent = '';
   const none = document.createElement('option');
   none.value = '';
-  none.textContent = features.length ? `（${features.length} 个设施，请选择 / choose one）` : '（未找到设施 / none found）';
+  none.textContent = features.length ? `（${both('reportFacilitiesToChoose', { n: features.length })}）` : `（${both('reportNoFacilityFound')}）`;
   select.append(none);
   for (const f of features) {
     const [lon, lat] = f.geometry.type === 'Point' ? f.geometry.coordinates : f.geometry.coordinates[0];
@@ -107,9 +107,9 @@ async function loadFacilities(query) {
     const d = 0.003; // about 300 m
     params.set('bbox', [state.lon - d, state.lat - d, state.lon + d, state.lat + d].join(','));
   } else return;
-  const response = await fetch(`/api/v1/facilities?${params}`);
-  if (!response.ok) return;
-  fillFacilities((await response.json()).features || []);
+  let body;
+  try { body = await getJson(`/api/v1/facilities?${params}`); } catch { return; }
+  fillFacilities(body.features || []);
 }
 
 function onFacilityChosen() {
@@ -117,7 +117,7 @@ function onFacilityChosen() {
   if (!option?.value) return;
   state.lat = Number(option.dataset.lat);
   state.lon = Number(option.dataset.lon);
-  $('#location-status').textContent = `已选择设施 / Facility chosen: ${option.textContent}`;
+  $('#location-status').textContent = `${both('reportFacilityChosen')}: ${option.textContent}`;
   if (state.map) {
     if (state.marker) state.marker.setLatLng([state.lat, state.lon]);
     else state.marker = window.L.marker([state.lat, state.lon], { keyboard: false }).addTo(state.map);
@@ -127,30 +127,30 @@ function onFacilityChosen() {
 
 function useMyLocation() {
   if (!navigator.geolocation) {
-    showError('此浏览器无法定位，请选择设施或输入地址。/ Location is not available; choose a facility or type an address.');
+    showError(both('reportNoGeolocation'));
     return;
   }
   navigator.geolocation.getCurrentPosition(
-    (p) => setPlace(p.coords.latitude, p.coords.longitude, '我的位置 / my location'),
-    () => showError('无法获取位置，请选择设施或输入地址。/ Could not get your location; choose a facility or type an address.'),
+    (p) => setPlace(p.coords.latitude, p.coords.longitude, both('reportMyLocation')),
+    () => showError(both('reportNoPosition')),
     { enableHighAccuracy: true, timeout: 10000 });
 }
 
 async function initMap() {
   if (!window.L) return; // the page works without the map
   const params = new URLSearchParams(location.search);
-  const config = await fetch('/api/v1/config').then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
+  const config = await getJson('/api/v1/config').catch(() => ({}));
   const map = window.L.map('report-map', { keyboard: false }).setView([34.867, 110.447], 13);
   if (config.tileUrl) {
     window.L.tileLayer(config.tileUrl, { attribution: config.tileAttribution || '', subdomains: config.tileSubdomains || 'abc', maxZoom: 19 }).addTo(map);
   }
-  map.on('click', (e) => setPlace(e.latlng.lat, e.latlng.lng, '地图上的点 / point on the map'));
+  map.on('click', (e) => setPlace(e.latlng.lat, e.latlng.lng, both('reportPointOnMap')));
   state.map = map;
   const lat = Number(params.get('lat'));
   const lon = Number(params.get('lon'));
   if (params.has('lat') && Number.isFinite(lat) && Number.isFinite(lon)) {
     map.setView([lat, lon], 17);
-    setPlace(lat, lon, '地图上的点 / point on the map');
+    setPlace(lat, lon, both('reportPointOnMap'));
   }
 }
 
@@ -163,22 +163,23 @@ async function loadNearbyReports() {
   const list = $('#nearby-list');
   if (!code || state.lat === null) { section.hidden = true; return; }
   const params = new URLSearchParams({ service_code: code, status: 'open', lat: String(state.lat), long: String(state.lon), radius: '250' });
-  const response = await fetch(`/open311/v2/requests.json?${params}`);
-  if (!response.ok) return;
-  const reports = (await response.json()).filter((r) => !r.duplicate_of);
+  let found;
+  try { found = await getJson(`/open311/v2/requests.json?${params}`); } catch { return; }
+  const reports = found.filter((r) => !r.duplicate_of);
   list.textContent = '';
   for (const r of reports) {
     const li = document.createElement('li');
     const text = document.createElement('span');
-    text.textContent = `#${r.service_request_id} ${r.description || r.service_name}（${r.duplicates + r.me_too} 人也遇到 / others too）`;
+    text.textContent = `#${r.service_request_id} ${r.description || r.service_name}（${both('reportOthersToo', { n: r.duplicates + r.me_too })}）`;
     const button = document.createElement('button');
     button.type = 'button';
-    button.textContent = `我也遇到了 / Me too (#${r.service_request_id})`;
+    button.textContent = both('reportMeToo', { id: r.service_request_id });
     button.addEventListener('click', async () => {
-      const res = await fetch(`/api/v1/reports/${encodeURIComponent(r.service_request_id)}/me-too`, { method: 'POST' });
-      if (!res.ok) { showError(await open311Error(res)); return; }
+      try {
+        await request(`/api/v1/reports/${encodeURIComponent(r.service_request_id)}/me-too`, { method: 'POST', csrf: false });
+      } catch (err) { showError(open311Error(err)); return; }
       button.disabled = true;
-      button.textContent = '已记录，谢谢 / Counted, thank you';
+      button.textContent = both('reportMeTooCounted');
     });
     li.append(text, ' ', button);
     list.append(li);
@@ -193,10 +194,10 @@ async function submitReport(event) {
   event.preventDefault();
   showError('');
   const code = $('#service').value;
-  if (!code) { showError('请选择问题类型。/ Choose a category.'); $('#service').focus(); return; }
+  if (!code) { showError(both('reportNeedCategory')); $('#service').focus(); return; }
   const address = $('#address').value.trim();
   if (state.lat === null && !address) {
-    showError('请选择位置：使用我的位置、选择设施、点击地图或输入地址。/ Choose a place first.');
+    showError(both('reportNeedPlace'));
     $('#use-location').focus();
     return;
   }
@@ -215,16 +216,19 @@ async function submitReport(event) {
   const button = $('#submit-report');
   button.disabled = true;
   try {
-    const response = await fetch('/open311/v2/requests.json', { method: 'POST', body: form });
-    if (response.status !== 201) { showError(await open311Error(response)); return; }
-    const [answer] = await response.json();
+    let response;
+    try {
+      response = await request('/open311/v2/requests.json', { method: 'POST', form, csrf: false });
+    } catch (err) { showError(open311Error(err)); return; }
+    if (response.status !== 201) { showError(`HTTP ${response.status}`); return; }
+    const [answer] = response.data;
     const keys = JSON.parse(localStorage.getItem(KEYS) || '{}');
     keys[answer.service_request_id] = answer.reporter_key;
     localStorage.setItem(KEYS, JSON.stringify(keys));
     const result = $('#report-result');
     result.textContent = '';
     const p = document.createElement('p');
-    p.textContent = '报告已提交，跟踪号 / Report received, tracking number: ';
+    p.textContent = both('reportReceived');
     const strong = document.createElement('span');
     strong.className = 'tracking-number';
     strong.id = 'tracking-number';
@@ -234,7 +238,7 @@ async function submitReport(event) {
     notice.textContent = answer.service_notice;
     const link = document.createElement('a');
     link.href = `/report.html?track=${encodeURIComponent(answer.service_request_id)}#track-heading`;
-    link.textContent = '查看进度 / Follow this report';
+    link.textContent = both('reportFollow');
     result.append(p, notice, link);
     result.hidden = false;
     result.focus();
@@ -246,10 +250,10 @@ async function submitReport(event) {
 }
 
 const STATUS_TEXT = {
-  new: '待处理 / Awaiting triage',
-  accepted: '已受理，整改中 / Accepted, being repaired',
-  closed: '已办结 / Closed: fixed',
-  rejected: '不予受理 / Closed: rejected',
+  new: both('reportState_new'),
+  accepted: both('reportState_accepted'),
+  closed: both('reportState_closed'),
+  rejected: both('reportState_rejected'),
 };
 
 function formatTime(iso) {
@@ -259,18 +263,19 @@ function formatTime(iso) {
 async function track(id) {
   const box = $('#track-result');
   box.textContent = '';
-  const response = await fetch(`/api/v1/reports/${encodeURIComponent(id)}`);
-  if (!response.ok) {
-    box.textContent = response.status === 404 ? `没有跟踪号为 ${id} 的报告 / No report ${id}` : `HTTP ${response.status}`;
+  let r;
+  try {
+    r = await getJson(`/api/v1/reports/${encodeURIComponent(id)}`);
+  } catch (err) {
+    box.textContent = err.status === 404 ? both('reportNotFound', { id }) : err.network ? err.message : `HTTP ${err.status}`;
     return;
   }
-  const r = await response.json();
   const h = document.createElement('h3');
   h.textContent = `#${r.service_request_id} ${r.service_name}`;
   const status = document.createElement('p');
   status.id = 'track-status';
   status.dataset.status = r.status;
-  status.textContent = `状态 / Status: ${STATUS_TEXT[r.state] || r.status}`;
+  status.textContent = both('reportStatus', { status: STATUS_TEXT[r.state] || r.status });
   const notes = document.createElement('p');
   notes.textContent = r.status_notes || '';
   const description = document.createElement('p');
@@ -284,18 +289,17 @@ async function track(id) {
     history.append(li);
   }
   const historyHeading = document.createElement('h4');
-  historyHeading.textContent = '处理记录 / History';
+  historyHeading.textContent = both('reportHistory');
   box.append(h, status, notes, description, historyHeading, history);
   const key = JSON.parse(localStorage.getItem(KEYS) || '{}')[r.service_request_id];
   if (r.status === 'closed' && key) {
     const reopen = document.createElement('button');
     reopen.type = 'button';
-    reopen.textContent = '问题仍未解决，重新打开 / Not solved: reopen';
+    reopen.textContent = both('reportReopen');
     reopen.addEventListener('click', async () => {
-      const res = await fetch(`/api/v1/reports/${encodeURIComponent(r.service_request_id)}/reopen`, {
-        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ reporterKey: key }),
-      });
-      if (!res.ok) { showError(await open311Error(res)); return; }
+      try {
+        await request(`/api/v1/reports/${encodeURIComponent(r.service_request_id)}/reopen`, { method: 'POST', json: { reporterKey: key }, csrf: false });
+      } catch (err) { showError(open311Error(err)); return; }
       track(r.service_request_id);
     });
     box.append(reopen);
@@ -312,7 +316,7 @@ async function main() {
       e.preventDefault();
       loadFacilities(e.target.value.trim()).then(() => {
         const n = $('#facility').options.length - 1;
-        $('#location-status').textContent = `找到 ${n} 个设施，请在“附近的设施”中选择 / ${n} found: choose one under "Nearby facility"`;
+        $('#location-status').textContent = both('reportFacilitiesFound', { n });
       });
     }
   });

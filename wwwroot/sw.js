@@ -4,7 +4,10 @@
 // refreshed); offline, the cached copy answers. API writes are never touched here:
 // unsent inspections wait in IndexedDB (queue-store.js), not in this worker.
 
-const CACHE = 'a11y-inspector-shell-v1';
+/** This worker's global scope, typed as one (the type check sees the page's lib too). */
+const worker = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
+
+const CACHE = 'a11y-inspector-shell-v5';
 const SHELL = [
   '/inspect.html',
   '/inspect.js',
@@ -15,11 +18,26 @@ const SHELL = [
   '/i18n.js',
   '/judge.js',
   '/queue-store.js',
+  '/api.js',
+  '/dom.js',
+  '/facility-form.js',
+  '/signin.js',
+  '/strings/labels.json',
+  '/strings/map.json',
+  '/strings/inspect.json',
+  '/strings/worklist.json',
+  '/strings/import.json',
+  '/strings/renovations.json',
+  '/strings/coverage.json',
+  '/strings/dashboard.json',
+  '/strings/annual-report.json',
+  '/strings/layers.json',
+  '/strings/report.json',
   '/lib/leaflet/leaflet.js',
   '/lib/leaflet/leaflet.css',
 ];
 // GET API answers worth having offline (read-only, small).
-const API_CACHED = ['/api/v1/checklists'];
+const API_CACHED = ['/api/v1/checklists', '/api/v1/facility-kinds'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil((async () => {
@@ -27,7 +45,7 @@ self.addEventListener('install', (event) => {
     // cache: 'reload' skips the HTTP cache so a new worker gets fresh files. One by one:
     // a single missing file must not throw away the worker (addAll is all or nothing).
     await Promise.allSettled(SHELL.map((u) => cache.add(new Request(u, { cache: 'reload' }))));
-    await self.skipWaiting();
+    await worker.skipWaiting();
   })());
 });
 
@@ -36,7 +54,7 @@ self.addEventListener('activate', (event) => {
     for (const key of await caches.keys()) {
       if (key.startsWith('a11y-inspector-shell-') && key !== CACHE) await caches.delete(key);
     }
-    await self.clients.claim();
+    await worker.clients.claim();
   })());
 });
 

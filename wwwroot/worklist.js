@@ -6,29 +6,16 @@
 import {
   t, pick, getLang, setLang, detectLang, applyStatic, kindLabels, inspectionStateLabels,
 } from './i18n.js';
+import { getJson } from './api.js';
+import { $ } from './dom.js';
 
 const L = window.L;
-const $ = (sel) => document.querySelector(sel);
 
 const state = { user: null, kinds: new Map(), districts: new Map(), data: null, startLabel: '', madeAt: null, map: null, layer: null };
 
-async function api(path) {
-  let res;
-  try {
-    res = await fetch(path, { headers: { Accept: 'application/json, application/problem+json' }, credentials: 'same-origin' });
-  } catch (err) {
-    const e = new Error(t('errorNetwork', { detail: err.message }));
-    e.network = true;
-    throw e;
-  }
-  const data = (res.headers.get('content-type') || '').includes('json') ? await res.json().catch(() => null) : null;
-  if (!res.ok) {
-    const fields = data && data.errors ? Object.entries(data.errors).map(([k, v]) => `${k}: ${[].concat(v).join('; ')}`) : [];
-    const e = new Error([(data && (data.detail || data.title)) || t('errorHttp', { status: res.status }), ...fields].join(' — '));
-    e.status = res.status;
-    throw e;
-  }
-  return data;
+/** GET a JSON body from the API (api.js: problem details as ApiError, in the page's language). */
+function api(path) {
+  return getJson(path);
 }
 
 function showError(context, err) {
@@ -102,7 +89,7 @@ async function make(ev) {
   status.textContent = t('worklistBusy');
   showError(null);
   try {
-    if (document.querySelector('input[name="start"]:checked').value === 'gps') {
+    if ($('input[name="start"]:checked').value === 'gps') {
       const [lon, lat] = await position();
       params.set('lon', lon.toFixed(6));
       params.set('lat', lat.toFixed(6));

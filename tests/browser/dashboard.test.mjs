@@ -4,7 +4,7 @@
 // comparison table, plan targets. Every wait is for a state of the page, never for a time.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, watchCsp, BASE_URL } from './helpers.mjs';
+import { launch, openPage, watchCsp, exposeRegistry, BASE_URL } from './helpers.mjs';
 
 const T = { timeout: 180_000 };
 const WAIT = { timeout: 60_000 };
@@ -185,6 +185,7 @@ test('a copied link reproduces the view in a new page, English included', T, asy
     copy = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
     const blocked = [];
     await watchCsp(copy, blocked);
+    await exposeRegistry(copy);
     const other = await copy.newPage();
     await other.goto(url);
     await other.waitForFunction(() => document.querySelector('#district-trail [aria-current="page"]')?.textContent === '运城市'

@@ -66,6 +66,19 @@ export async function watchCsp(context, into) {
 }
 
 /**
+ * The map page's modules share one object, the module /registry.js (no global). So that the tests' page
+ * functions (page.evaluate, page.waitForFunction, which cannot await an import while polling) can read it as
+ * `window.registry`, the test sets that alias itself on every navigation of the map page of `context`.
+ */
+export async function exposeRegistry(context) {
+  await context.addInitScript(() => {
+    if (window.location.pathname === '/' || window.location.pathname === '/index.html') {
+      import('/registry.js').then((m) => { window.registry = m.registry; });
+    }
+  });
+}
+
+/**
  * Open a fresh page (own context, so localStorage starts empty) and collect
  * console errors, uncaught page errors and Content-Security-Policy violations in `errors`.
  */
@@ -73,6 +86,7 @@ export async function openPage(browser, { path = '/', viewport = { width: 1280, 
   const context = await browser.newContext({ viewport, locale });
   const errors = [];
   await watchCsp(context, errors);
+  await exposeRegistry(context);
   const page = await context.newPage();
   page.on('console', (msg) => {
     if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
