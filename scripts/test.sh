@@ -63,6 +63,10 @@ ADMIN_PASSWORD="browser-test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"; UNI
 export ADMIN_PASSWORD UNIT_PASSWORD
 printf '%s\n' "$ADMIN_PASSWORD" | registry user create --name "$ADMIN_USER" --role district-admin --district 140881 --password-stdin >>var/test/browser-api.log 2>&1
 printf '%s\n' "$UNIT_PASSWORD" | registry user create --name "$UNIT_USER" --role managing-unit --district 140881 --managing-unit "$UNIT_NAME" --password-stdin >>var/test/browser-api.log 2>&1
+# A planner of another county (Luoyang's 410307), to show that Yongji's households stay out of their sight.
+export OTHER_PLANNER_USER=browser-planner-elsewhere
+OTHER_PLANNER_PASSWORD="browser-test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"; export OTHER_PLANNER_PASSWORD
+printf '%s\n' "$OTHER_PLANNER_PASSWORD" | registry user create --name "$OTHER_PLANNER_USER" --role planner --district 410307 --password-stdin >>var/test/browser-api.log 2>&1
 ( browser_connection; Registry__LoadDemoData=true exec nohup dotnet "$DLL" --urls "$url" ) >>var/test/browser-api.log 2>&1 &
 api=$!
 ready=0
