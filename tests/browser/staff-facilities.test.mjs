@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch } from './helpers.mjs';
-import { BASE_URL, STAFF, errorSummary, expectAccessible, openStaff, signIn } from './staff-helpers.mjs';
+import { STAFF, errorSummary, expectAccessible, openStaff, signIn } from './staff-helpers.mjs';
 
 const T = { timeout: 300_000 };
 // A 1×1 PNG: the photo pipeline re-encodes whatever it is given.

@@ -33,16 +33,16 @@ function readNumber(input) {
 
 /** A point picker for the latitude and longitude fields named by data-lat and data-lon. */
 function pointPicker(box) {
-  const lat = document.getElementById(box.dataset.lat);
-  const lon = document.getElementById(box.dataset.lon);
+  const lat = /** @type {HTMLInputElement | null} */ (document.getElementById(box.dataset.lat));
+  const lon = /** @type {HTMLInputElement | null} */ (document.getElementById(box.dataset.lon));
   if (!lat || !lon) return;
   const status = document.createElement('p');
-  status.className = 'govuk-body govuk-hint';
+  status.className = 'hint';
   status.setAttribute('role', 'status');
   if (navigator.geolocation) {
     const gps = document.createElement('button');
     gps.type = 'button';
-    gps.className = 'govuk-button govuk-button--secondary';
+    gps.className = 'button button--secondary';
     gps.textContent = box.dataset.gpsLabel || 'Use my position';
     gps.addEventListener('click', () => {
       status.textContent = box.dataset.gpsWaiting || '…';
@@ -102,7 +102,7 @@ function parseLines(text) {
 
 /** A road segment editor for the coordinates list named by data-coordinates: draw, edit, remove on the map. */
 function lineEditor(box) {
-  const area = document.getElementById(box.dataset.coordinates);
+  const area = /** @type {HTMLTextAreaElement | null} */ (document.getElementById(box.dataset.coordinates));
   if (!area) return;
   const map = createMap(box);
   let line = null;
@@ -150,3 +150,6 @@ if (L) {
   document.querySelectorAll('[data-point-picker]').forEach(pointPicker);
   document.querySelectorAll('[data-line-editor]').forEach(lineEditor);
 }
+
+// A module (loaded with type="module"), not a classic script: its names are its own.
+export {};

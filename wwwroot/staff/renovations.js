@@ -2,16 +2,17 @@
 // longitude and latitude fields are typed (or left empty for the township the address names), and the form works.
 // A click on the map (or Enter on it with the keyboard, at its centre) fills the two fields; a marker shows the
 // place typed or picked. The district's boundary is drawn so that a planner sees where the household must lie.
-import * as L from '/lib/leaflet/leaflet-src.esm.js';
+// Leaflet is the classic script the page loads before this module (as every page of the registry does).
+const L = window.L;
 
 const picker = document.querySelector('[data-location-picker]');
 if (picker) await enhance(picker);
 
 async function enhance(root) {
-  const lon = document.getElementById(root.dataset.lonField);
-  const lat = document.getElementById(root.dataset.latField);
-  const crs = document.getElementById(root.dataset.crsField);
-  const district = document.getElementById(root.dataset.districtField);
+  const lon = /** @type {HTMLInputElement | null} */ (document.getElementById(root.dataset.lonField));
+  const lat = /** @type {HTMLInputElement | null} */ (document.getElementById(root.dataset.latField));
+  const crs = /** @type {HTMLInputElement | HTMLSelectElement | null} */ (document.getElementById(root.dataset.crsField));
+  const district = /** @type {HTMLInputElement | HTMLSelectElement | null} */ (document.getElementById(root.dataset.districtField));
   if (!lon || !lat) return;
 
   const container = document.createElement('div');
@@ -92,3 +93,6 @@ async function getJson(url) {
     return null;
   }
 }
+
+// A module (loaded with type="module"), not a classic script: its names are its own.
+export {};

@@ -18,3 +18,6 @@ document.addEventListener('click', (event) => {
     field.focus();
   }
 });
+
+// A module (loaded with type="module"), not a classic script: its names are its own.
+export {};
