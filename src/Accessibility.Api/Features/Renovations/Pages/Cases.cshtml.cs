@@ -89,7 +89,12 @@ public sealed class CasesModel(ListRenovationCases cases, RenovationDistricts di
     /// <summary>This list with another page number.</summary>
     public string PageHref(int page) => "/staff/cases" + QueryString.Create(new Dictionary<string, string?>(StringComparer.Ordinal)
     {
-        ["district"] = District, ["status"] = Status, ["year"] = Year?.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["township"] = Township, ["order"] = Order, ["q"] = Q, ["p"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["district"] = District,
+        ["status"] = Status,
+        ["year"] = Year?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["township"] = Township,
+        ["order"] = Order,
+        ["q"] = Q,
+        ["p"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture),
     }.Where(p => !string.IsNullOrEmpty(p.Value)));
 }
