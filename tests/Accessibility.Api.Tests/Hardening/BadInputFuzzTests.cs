@@ -43,6 +43,8 @@ public sealed partial class BadInputFuzzTests(RegistryFixture registry, Xunit.Ab
         var routes = registry.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText is not "/openapi/{documentName}.json")
+            // The staff workspace's pages are HTML for people, not API (StaffWorkspaceTests covers their rules).
+            .Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Mvc.RazorPages.PageActionDescriptor>() is null)
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["*"])
                 .Select(m => m + " " + Template(e.RoutePattern.RawText!)))
             .Distinct(StringComparer.Ordinal)
