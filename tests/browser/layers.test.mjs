@@ -162,9 +162,13 @@ test('public reports and open defects in view are also tables', T, async () => {
     assert.match(await table.locator('caption').textContent(), /视野内的群众报告/);
     const row = table.locator('tbody tr[data-report-id]').first();
     await row.waitFor({ timeout: 10000 });
-    const id = await row.getAttribute('data-report-id');
-    const track = row.getByRole('link', { name: '查看进度' });
-    assert.equal(await track.getAttribute('href'), `/report.html?track=${id}`);
+    // Read in one go: other tests file reports meanwhile, and the table is redrawn when the tiles change.
+    const [id, href, label] = await row.evaluate((r) => {
+      const link = r.querySelector('a[href^="/report.html?track="]');
+      return [r.getAttribute('data-report-id'), link?.getAttribute('href'), link?.textContent.trim()];
+    });
+    assert.equal(label, '查看进度');
+    assert.equal(href, `/report.html?track=${id}`);
     // the category is in words, from Open311's public service list
     assert.doesNotMatch(await row.locator('th').textContent(), /^[a-z_]+$/);
     // the list shows what the map shows: the same ids as the tiles in view
