@@ -8,6 +8,9 @@ import assert from 'node:assert/strict';
 import { launch } from './helpers.mjs';
 import { BASE_URL, STAFF, errorSummary, expectAccessible, openStaff, signIn } from './staff-helpers.mjs';
 
+// A 1×1 PNG: the photo pipeline decodes and re-encodes it like any photo.
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+
 const T = { timeout: 240_000 };
 // A point inside Yongji (140881): its town centre.
 const INSIDE = { lon: '110.447800', lat: '34.867200' };
@@ -160,6 +163,16 @@ async function walk(script) {
     await page.locator('#step-completed-finalCost').fill('4800');
     await takeStep(page, '登记完工');
     assert.match(await page.locator('.lead').textContent(), /已完工/);
+    // The photo after the works, as the acceptance needs: uploaded on the case's photo page (a plain multipart form).
+    await Promise.all([page.waitForURL(/\/photos$/), page.getByRole('link', { name: '查看和上传照片' }).first().click()]);
+    await page.getByRole('button', { name: '上传并加入个案' }).click();
+    await page.locator('[data-error-summary]').waitFor();
+    assert.deepEqual((await errorSummary(page)).map((e) => e.target).sort(), ['Photo', 'Which']);
+    await check(page, script, 'photo form with errors');
+    await page.getByLabel('改造后照片').check();
+    await page.getByLabel('照片文件').setInputFiles({ name: 'after.png', mimeType: 'image/png', buffer: Buffer.from(PNG, 'base64') });
+    await Promise.all([page.waitForURL(/\/staff\/cases\/\d+\?saved=1$/), page.getByRole('button', { name: '上传并加入个案' }).click()]);
+    assert.match(await page.locator('dl').last().textContent(), /改造后照片\s*1/);
     const accept = page.locator('section.step', { has: page.getByRole('heading', { name: '验收通过' }) });
     assert.match(await accept.textContent(), /残联/);
     await check(page, script, 'case completed');

@@ -47,6 +47,27 @@ public sealed partial class StaffBrowser : IDisposable
         return response;
     }
 
+    /// <summary>Posts a multipart form (fields and at most one file, as <c>Photo</c>) with the antiforgery token of the last page.</summary>
+    public async Task<HttpResponseMessage> PostMultipartAsync(string path, IEnumerable<KeyValuePair<string, string>> fields, (string Name, byte[] Bytes)? file, string fileField = "Photo")
+    {
+        using var content = new MultipartFormDataContent();
+        foreach (var (key, value) in fields.Append(new("__RequestVerificationToken", Token())))
+        {
+            content.Add(new StringContent(value), key);
+        }
+
+        if (file is { } f)
+        {
+            var part = new ByteArrayContent(f.Bytes);
+            part.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("image/jpeg");
+            content.Add(part, fileField, f.Name);
+        }
+
+        var response = await client.PostAsync(new Uri(path, UriKind.Relative), content);
+        LastHtml = await response.Content.ReadAsStringAsync();
+        return response;
+    }
+
     /// <summary>Signs in through <c>/staff/sign-in</c>; true when it redirected on.</summary>
     public async Task<bool> SignInAsync(string userName, string password)
     {
