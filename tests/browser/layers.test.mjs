@@ -172,9 +172,17 @@ test('public reports and open defects in view are also tables', T, async () => {
     // the category is in words, from Open311's public service list
     assert.doesNotMatch(await row.locator('th').textContent(), /^[a-z_]+$/);
     // the list shows what the map shows: the same ids as the tiles in view
-    const drawn = await page.evaluate(() => window.registry.layers.featuresInView('reports').filter((x) => !x.f.cluster).map((x) => x.f.id).sort());
-    const listed = (await table.locator('tbody tr[data-report-id]').evaluateAll((els) => els.map((e) => e.dataset.reportId))).sort();
-    assert.deepEqual(listed, drawn);
+    // Read together, and again while other tests' new reports are still reaching the tiles and the table.
+    const inView = () => page.evaluate(() => ({
+      drawn: window.registry.layers.featuresInView('reports').filter((x) => !x.f.cluster).map((x) => String(x.f.id)).sort(),
+      listed: [...document.querySelectorAll('#reports-table tbody tr[data-report-id]')].map((e) => e.dataset.reportId).sort(),
+    }));
+    let seen = await inView();
+    for (let i = 0; i < 20 && JSON.stringify(seen.drawn) !== JSON.stringify(seen.listed); i++) {
+      await page.waitForTimeout(500);
+      seen = await inView();
+    }
+    assert.deepEqual(seen.listed, seen.drawn);
     assert.ok(await page.locator('.layer-list[data-layer="defects"]').count() === 1, 'the defects list is there');
     assert.deepEqual(errors, []);
   } finally {
