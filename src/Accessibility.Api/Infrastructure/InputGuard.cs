@@ -1,8 +1,8 @@
 namespace Accessibility.Api.Infrastructure;
 
 /// <summary>
-/// Refuses query parameters and route values that are not acceptable text (<see cref="InputText"/>) with a 400
-/// naming the parameter, before authentication (an API key may come in the query) or any handler sees them.
+/// Refuses query parameters, route values and the staff workspace's form fields that are not acceptable text
+/// (<see cref="InputText"/>) with a 400 naming the parameter, before authentication (an API key may come in the query) or any handler sees them.
 /// </summary>
 public static class InputGuard
 {
@@ -11,6 +11,22 @@ public static class InputGuard
         app.Use(async (context, next) =>
         {
             var errors = Check(context.Request);
+            // The staff workspace's forms bind fields straight to the use cases (no JSON body check on the way): the
+            // same test of their text, so a NUL or a lone surrogate is a 400 naming the field, never a database error.
+            if (errors is null && context.Request.HasFormContentType
+                && context.Request.Path.StartsWithSegments("/staff", StringComparison.OrdinalIgnoreCase))
+            {
+                try
+                {
+                    errors = InputText.Check(await context.Request.ReadFormAsync(context.RequestAborted));
+                }
+                catch (InvalidDataException ex)
+                {
+                    // ASP.NET Core's form reader refuses a NUL itself (it used to surface as a 500): still a bad request.
+                    (errors = new()).Add("form", "The form is not acceptable text: " + ex.Message);
+                }
+            }
+
             if (errors is not null)
             {
                 await errors.ToResult(StatusCodes.Status400BadRequest, "A parameter of the request is not acceptable.").ExecuteAsync(context);

@@ -152,6 +152,18 @@ public sealed partial class StaffWorkspaceTests(RegistryFixture registry) : IAsy
     }
 
     [Fact]
+    public async Task A_form_with_a_NUL_is_a_400_not_an_error_and_nothing_is_looked_up()
+    {
+        await AuthTestData.CreateUserAsync(registry, "li", Roles.Inspector, "140881");
+        using var browser = new StaffBrowser(registry);
+        await browser.GetAsync("/staff/sign-in");
+        using var response = await browser.PostFormAsync("/staff/sign-in", [new("Input.UserName", "li\u0000"), new("Input.Password", AuthTestData.Password)]);
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, browser.LastHtml);
+        Assert.Contains("\"form\"", browser.LastHtml, StringComparison.Ordinal);
+        Assert.Equal(0L, await registry.ScalarAsync<long>("SELECT count(*) FROM user_sessions"));
+    }
+
+    [Fact]
     public async Task Repeated_failures_on_the_page_are_throttled_like_the_APIs()
     {
         await AuthTestData.CreateUserAsync(registry, "li", Roles.Inspector, "140881");
