@@ -126,6 +126,9 @@ public sealed class RegistryFixture : IAsyncLifetime
             -- Tests import township boundaries and set population figures; the loaded data have neither.
             UPDATE districts SET boundary = NULL, boundary_source = NULL WHERE level = 4 AND boundary IS NOT NULL;
             UPDATE districts SET population = NULL, disabled_population = NULL WHERE population IS NOT NULL OR disabled_population IS NOT NULL;
+            -- The history the tests wrote (plan targets are seeded, not written by tests: theirs stays).
+            TRUNCATE facilities_history, road_segments_history, inspections_history, defects_history, reports_history,
+                     renovation_cases_history, renovation_district_settings_history, renovation_budgets_history;
             """, connection);
         await truncate.ExecuteNonQueryAsync();
     }

@@ -6,7 +6,8 @@ namespace Accessibility.Api.Data;
 /// The runtime role's rights, granted by the owner after every migration so that tables added later are covered:
 /// read and write on the data tables and their sequences; on <c>audit_entries</c> only SELECT and INSERT (the audit
 /// log is append-only, and as neither owner nor superuser the runtime role cannot TRUNCATE, ALTER it or disable its
-/// trigger); on the migrations history only SELECT. Rights held beyond these are taken back.
+/// trigger); on the migrations history only SELECT; on the records' history tables only SELECT (the owner's triggers
+/// write them, docs/history.md). Rights held beyond these are taken back.
 /// </summary>
 public static class DatabaseRoles
 {
@@ -26,6 +27,8 @@ public static class DatabaseRoles
                       CASE WHEN c.relkind = 'S' THEN 'USAGE, SELECT, UPDATE'
                            WHEN c.relname = @audit THEN 'SELECT, INSERT'
                            WHEN c.relname = @history THEN 'SELECT'
+                           WHEN c.relname IN (SELECT table_name || '_history' FROM registry_history_tables)
+                             OR c.relname = 'registry_history_tables' THEN 'SELECT'
                            ELSE 'SELECT, INSERT, UPDATE, DELETE' END,
                       CASE WHEN c.relkind = 'S' THEN 'SEQUENCE ' ELSE 'TABLE ' END || c.oid::regclass, @role)
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -8,6 +8,7 @@ using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.PlanTargets;
 using Accessibility.Api.Features.Renovations;
 using Accessibility.Api.Features.Roads;
+using Accessibility.Api.Infrastructure.History;
 using Accessibility.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -75,6 +76,9 @@ public sealed class DatabaseSeeder(
         }
     }
 
+    /// <summary>Keeps each kept table's history in step with its columns after the migrations (docs/history.md).</summary>
+    private const string SyncHistorySql = "SELECT registry_history_sync()";
+
     /// <summary>
     /// Migrates through the owner's own short-lived connection, then grants the runtime role its rights on whatever
     /// the migrations made; with a single configured role, that role migrates (an existing one-role installation).
@@ -84,6 +88,7 @@ public sealed class DatabaseSeeder(
         if (!connections.SeparateOwner)
         {
             await db.Database.MigrateAsync(ct);
+            await db.Database.ExecuteSqlRawAsync(SyncHistorySql, ct);
             return;
         }
 
@@ -93,6 +98,7 @@ public sealed class DatabaseSeeder(
         await using (var ownerDb = new RegistryDbContext(options.Options))
         {
             await ownerDb.Database.MigrateAsync(ct);
+            await ownerDb.Database.ExecuteSqlRawAsync(SyncHistorySql, ct);
         }
 
         await using var connection = await ownerSource.OpenConnectionAsync(ct);
@@ -319,7 +325,23 @@ public sealed class DatabaseSeeder(
         await using var file = File.OpenRead(Path.Combine(paths.DataDir, "plan-targets.json"));
         var seed = await JsonSerializer.DeserializeAsync<PlanTargetSeedFile>(file, SeedJson, ct)
             ?? throw new InvalidDataException("plan-targets.json is empty.");
-        db.PlanTargets.AddRange(seed.Targets.Select(t => new PlanTarget
+
+        // A plan's targets are in force from the first day of its period (as-of reads, docs/history.md), not from
+        // the day this registry loaded them.
+        foreach (var period in seed.Targets.GroupBy(t => t.PeriodStart).OrderBy(g => g.Key))
+        {
+            await using var transaction = await EffectiveTime.BeginAsync(
+                db, new DateTimeOffset(new DateTime(period.Key, 1, 1), AsOf.ChinaStandardTime), ct);
+            AddPlanTargets(period);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    private void AddPlanTargets(IEnumerable<PlanTargetSeed> targets)
+    {
+        db.PlanTargets.AddRange(targets.Select(t => new PlanTarget
         {
             DistrictCode = t.DistrictCode,
             Indicator = t.Indicator,
@@ -335,8 +357,6 @@ public sealed class DatabaseSeeder(
             SourceTable = t.SourceTable,
             Note = t.Note,
         }));
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
     }
 
     private async Task LoadDemoDataAsync(CancellationToken ct)

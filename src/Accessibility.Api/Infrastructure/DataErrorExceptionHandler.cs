@@ -45,7 +45,7 @@ internal sealed partial class DataErrorExceptionHandler(IProblemDetailsService p
                 Detail = detail,
                 Extensions = { ["sqlState"] = state },
             },
-        });
+        }.WithFieldError(state, exception));
     }
 
     /// <summary>The answer for <paramref name="exception"/>, or status 0 when it is not a data error.</summary>
@@ -67,6 +67,8 @@ internal sealed partial class DataErrorExceptionHandler(IProblemDetailsService p
                         "Not acceptable", "A value breaks a rule of the registry's data.", pg.SqlState),
                     PostgresErrorCodes.ProgramLimitExceeded => (StatusCodes.Status400BadRequest, "Bad request",
                         "A value is too large to be stored or searched.", pg.SqlState),
+                    History.EffectiveTime.BeforeCurrentState or History.EffectiveTime.InFuture => (StatusCodes.Status400BadRequest,
+                        "One or more validation errors occurred.", pg.MessageText, pg.SqlState),
                     { } s when s.StartsWith("22", StringComparison.Ordinal) => (StatusCodes.Status400BadRequest, "Bad request",
                         "A value of the request cannot be stored or compared: " + pg.MessageText, pg.SqlState),
                     _ => (0, "", "", pg.SqlState),
@@ -93,4 +95,22 @@ internal sealed partial class DataErrorExceptionHandler(IProblemDetailsService p
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused by PostgreSQL ({SqlState}) on {Method} {Path}, answered 4xx: {Reason}")]
     private static partial void LogRefused(ILogger logger, string sqlState, string method, PathString path, string reason);
+}
+
+/// <summary>Names the field at fault in a refusal the history triggers raised.</summary>
+internal static class DataErrorFields
+{
+    /// <summary><paramref name="context"/> with <c>errors.validFrom</c> when <paramref name="state"/> is a refused effective time.</summary>
+    public static ProblemDetailsContext WithFieldError(this ProblemDetailsContext context, string state, Exception exception)
+    {
+        if (state is History.EffectiveTime.BeforeCurrentState or History.EffectiveTime.InFuture)
+        {
+            context.ProblemDetails.Extensions["errors"] = new Dictionary<string, string[]>
+            {
+                [History.EffectiveTime.Field] = [exception.GetBaseException().Message],
+            };
+        }
+
+        return context;
+    }
 }

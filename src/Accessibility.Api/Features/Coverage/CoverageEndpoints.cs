@@ -13,6 +13,7 @@ using Accessibility.Api.Features.PlanTargets;
 using Accessibility.Api.Features.Renovations;
 using Accessibility.Api.Infrastructure;
 using Accessibility.Api.Infrastructure.Authorization;
+using Accessibility.Api.Infrastructure.History;
 using Microsoft.EntityFrameworkCore;
 
 namespace Accessibility.Api.Features.Coverage;
@@ -232,14 +233,15 @@ public static class CoverageEndpoints
 
     /// <summary>
     /// Every indicator of district <paramref name="code"/> in the <paramref name="view"/> of its households, or null when no
-    /// such district exists.
+    /// such district exists; with <paramref name="asOf"/>, as the registry held them then (docs/history.md).
     /// </summary>
-    public static async Task<JsonObject?> IndicatorsAsync(RegistryDbContext db, string code, int metres, HouseholdView view, DateOnly today, CancellationToken ct)
+    public static async Task<JsonObject?> IndicatorsAsync(
+        RegistryDbContext db, string code, int metres, HouseholdView view, DateOnly today, CancellationToken ct, AsOf? asOf = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         var prefix = DistrictScope.Prefix(code);
         var connection = await WriteResults.OpenAsync(db, ct);
-        var json = await CoverageSql.FiguresAsync(connection, code, prefix, metres, ct);
+        var json = await CoverageSql.FiguresAsync(connection, code, prefix, metres, ct, asOf);
         if (json is null)
         {
             return null;

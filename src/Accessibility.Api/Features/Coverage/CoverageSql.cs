@@ -1,3 +1,4 @@
+using Accessibility.Api.Infrastructure.History;
 using Npgsql;
 
 namespace Accessibility.Api.Features.Coverage;
@@ -36,7 +37,7 @@ public static class CoverageSql
                  CASE WHEN d.boundary IS NULL THEN NULL ELSE ST_Area(d.boundary::geography) / 1e6 END AS area_km2
           FROM districts d WHERE d.code = @code),
         fac AS (
-          SELECT f.kind, f.status, f.geometry FROM facilities f
+          SELECT f.kind, f.status, f.geometry FROM {facilities} f
           WHERE f.deleted_at IS NULL AND (f.district_code LIKE @p OR f.township_code LIKE @p)),
         kinds AS (
           SELECT kind, sum(n)::bigint AS total, COALESCE(sum(n) FILTER (WHERE {InService}), 0)::bigint AS in_service,
@@ -48,11 +49,11 @@ public static class CoverageSql
           UNION ALL
           SELECT 'bus_stop', geometry FROM fac WHERE kind = 'bus_stop' AND {InService}
           UNION ALL
-          SELECT 'household', r.location FROM renovation_cases r
+          SELECT 'household', r.location FROM {renovation_cases} r
           WHERE (r.district_code LIKE @p OR r.township_code LIKE @p) AND r.status IN {Renovated}),
         reach AS (
           SELECT dm.type, EXISTS (
-                   SELECT 1 FROM facilities t
+                   SELECT 1 FROM {facilities} t
                    WHERE t.deleted_at IS NULL AND t.kind = 'accessible_toilet' AND t.status = 'operational'
                      AND ST_DWithin(t.geometry, dm.g, @degrees)
                      AND ST_DWithin(t.geometry::geography, dm.g::geography, @metres)) AS covered
@@ -61,7 +62,7 @@ public static class CoverageSql
           SELECT type, count(*) AS total, count(*) FILTER (WHERE covered) AS covered FROM reach GROUP BY type),
         townships AS (
           SELECT t.code, EXISTS (
-                   SELECT 1 FROM facilities f
+                   SELECT 1 FROM {facilities} f
                    WHERE f.deleted_at IS NULL AND f.kind = 'disability_service' AND f.status = 'operational'
                      AND f.township_code = t.code) AS served
           FROM districts t WHERE t.level = 4 AND t.code LIKE @p),
@@ -69,11 +70,11 @@ public static class CoverageSql
           SELECT ST_Length(r.geometry::geography) AS len,
                  COALESCE(r.sidewalk_width_m, 0) > 0 AND r.curb_ramp_start AND r.curb_ramp_end
                    AND r.tactile_paving = 'continuous' AS accessible
-          FROM road_segments r
+          FROM {road_segments} r
           WHERE r.deleted_at IS NULL AND r.road_class = 'main' AND (r.district_code LIKE @p OR r.township_code LIKE @p)),
         rep AS (
           SELECT r.status IN ('closed', 'rejected') AS closed, r.closed_at - r.requested_at AS took
-          FROM reports r WHERE r.district_code LIKE @p OR r.township_code LIKE @p)
+          FROM {reports} r WHERE r.district_code LIKE @p OR r.township_code LIKE @p)
         SELECT json_build_object(
           'code', dist.code, 'name', dist.name,
           'level', CASE dist.level WHEN 1 THEN 'province' WHEN 2 THEN 'prefecture' WHEN 3 THEN 'county' ELSE 'township' END,
@@ -122,17 +123,24 @@ public static class CoverageSql
         FROM dist
         """;
 
-    private static readonly string Statement = Sql.Replace("{InService}", InService, StringComparison.Ordinal)
+    private static readonly string Template = Sql.Replace("{InService}", InService, StringComparison.Ordinal)
         .Replace("{Renovated}", Renovated, StringComparison.Ordinal);
+
+    private static readonly string Statement = HistoryTables.Resolve(Template, null);
+
+    // The same statement over the kept tables' as-of functions (docs/history.md).
+    private static readonly string AsOfStatement = HistoryTables.AsOfSourcesOf(Template);
 
     /// <summary>
     /// The figures of district <paramref name="code"/> (prefix <paramref name="prefix"/>) as JSON text, with toilet
-    /// reach within <paramref name="metres"/>; null when the district does not exist.
+    /// reach within <paramref name="metres"/>, as the registry holds them now or, with <paramref name="asOf"/>, as it held
+    /// them then; null when the district does not exist.
     /// </summary>
-    public static async Task<string?> FiguresAsync(NpgsqlConnection connection, string code, string prefix, int metres, CancellationToken ct)
+    public static async Task<string?> FiguresAsync(NpgsqlConnection connection, string code, string prefix, int metres, CancellationToken ct, AsOf? asOf = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        await using var command = new NpgsqlCommand(Statement, connection);
+        await using var command = new NpgsqlCommand(asOf is null ? Statement : AsOfStatement, connection);
+        asOf?.Bind(command);
         command.Parameters.AddWithValue("code", code);
         command.Parameters.AddWithValue("p", prefix + "%");
         command.Parameters.AddWithValue("metres", (double)metres);
