@@ -9,7 +9,9 @@ namespace Accessibility.Api.Features.Coverage;
 /// clock changes figures without a write (an inspection falls due, a defect becomes overdue, the forecast's "today"),
 /// so an entry also expires after <see cref="MaxAge"/>. Bounded by size (characters of JSON). The household view
 /// (<see cref="HouseholdView"/>) is part of the key: the public and the district's staff get different household
-/// figures of the same district, and one must never be served the other's.
+/// figures of the same district, and one must never be served the other's. So is the as-of read
+/// (<see cref="AsOfRead.Key"/>: its date, and its knowledge instant when pinned), so a read of a past date is never
+/// served today's figures nor another date's.
 /// </summary>
 public sealed class CoverageCache : IDisposable
 {
@@ -21,19 +23,19 @@ public sealed class CoverageCache : IDisposable
 
     private readonly MemoryCache cache = new(new MemoryCacheOptions { SizeLimit = SizeLimit });
 
-    /// <summary>The indicators of <paramref name="code"/> at <paramref name="metres"/> in <paramref name="view"/> if cached under <paramref name="stamp"/>.</summary>
-    public string? Get(string code, int metres, HouseholdView view, long stamp) =>
-        cache.TryGetValue(new Key(code, metres, view, stamp), out string? json) ? json : null;
+    /// <summary>The indicators of <paramref name="code"/> at <paramref name="metres"/> in <paramref name="view"/> (as of <paramref name="asOf"/>, null for today) if cached under <paramref name="stamp"/>.</summary>
+    public string? Get(string code, int metres, HouseholdView view, long stamp, (DateOnly Date, DateTimeOffset? KnownAt)? asOf = null) =>
+        cache.TryGetValue(new Key(code, metres, view, stamp, asOf), out string? json) ? json : null;
 
-    /// <summary>Keeps the indicators of <paramref name="code"/> in <paramref name="view"/> computed after reading <paramref name="stamp"/>.</summary>
-    public void Set(string code, int metres, HouseholdView view, long stamp, string json)
+    /// <summary>Keeps the indicators of <paramref name="code"/> in <paramref name="view"/> (as of <paramref name="asOf"/>, null for today) computed after reading <paramref name="stamp"/>.</summary>
+    public void Set(string code, int metres, HouseholdView view, long stamp, (DateOnly Date, DateTimeOffset? KnownAt)? asOf, string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        cache.Set(new Key(code, metres, view, stamp), json, new MemoryCacheEntryOptions { Size = json.Length, AbsoluteExpirationRelativeToNow = MaxAge });
+        cache.Set(new Key(code, metres, view, stamp, asOf), json, new MemoryCacheEntryOptions { Size = json.Length, AbsoluteExpirationRelativeToNow = MaxAge });
     }
 
     /// <inheritdoc />
     public void Dispose() => cache.Dispose();
 
-    private readonly record struct Key(string Code, int Metres, HouseholdView View, long Stamp);
+    private readonly record struct Key(string Code, int Metres, HouseholdView View, long Stamp, (DateOnly Date, DateTimeOffset? KnownAt)? AsOf);
 }

@@ -47,8 +47,8 @@ public static class CoverageDefinitions
     public static readonly IReadOnlyDictionary<string, (string Zh, string En)> Trends = new Dictionary<string, (string, string)>(StringComparer.Ordinal)
     {
         ["facilitiesAdded"] = (
-            "当月登记的设施数（按登记时间，北京时间；不含已删除的记录）。",
-            "Facilities registered in the month (by registration time, China Standard Time; deleted records excluded)."),
+            "当月新增的设施数（按生效日期：补录的设施计入其建成的月份，否则按登记时间，北京时间；不含已删除的记录）。",
+            "Facilities added in the month (by effective date: a facility entered late counts in the month it was built, otherwise by registration time, China Standard Time; deleted records excluded)."),
         ["inspections"] = (
             "当月进行的督导检查次数（按检查时间）。",
             "Inspections carried out in the month (by inspection time)."),

@@ -57,37 +57,38 @@ public static class CoverageEndpoints
     {
         var group = app.MapGroup("/api/v1/coverage").WithTags("Coverage");
         group.MapGet("{districtCode}", Get).WithName("GetDistrictCoverage").RequireAccess(ResourceKinds.Coverage, Operations.Read)
-            .WithSummary("The indicators of one district (any level), each with its definition in Chinese and English; metres = toilet reach radius (default 500). Household figures are whole for the district's planners and administrators only; the public's toilet reach counts public buildings and bus stops, with households as a separate line published only for a county at the default 500 m when covered and not covered are each at least 5 (else withheld whole), and renovation targets with figures below 5 withheld.")
+            .WithSummary("The indicators of one district (any level), each with its definition in Chinese and English; metres = toilet reach radius (default 500). Household figures are whole for the district's planners and administrators only; the public's toilet reach counts public buildings and bus stops, with households as a separate line published only for a county at the default 500 m when covered and not covered are each at least 5 (else withheld whole), and renovation targets with figures below 5 withheld. asOf=yyyy-MM-dd answers as the registry held the records at the end of that day (China Standard Time), knownAt=ISO instant as it knew them then (default now; docs/history.md).")
             .Produces<JsonObject>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("", Children).WithName("ListChildCoverage").RequireAccess(ResourceKinds.Coverage, Operations.Read)
-            .WithSummary("The indicators of parent and of every direct child of it, for drill-down and comparison; household figures as for one district (for the public, toilet reach of households only at county level, so a parent minus its children reveals none).")
+            .WithSummary("The indicators of parent and of every direct child of it, for drill-down and comparison; household figures as for one district (for the public, toilet reach of households only at county level, so a parent minus its children reveals none). asOf/knownAt as for one district.")
             .Produces<JsonObject>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("{districtCode}/trends", Trends).WithName("GetCoverageTrends").RequireAccess(ResourceKinds.Coverage, Operations.Read)
-            .WithSummary("Monthly series of the district (months 1–120, default 24, ending with the current month in China Standard Time): facilities added, inspections, defects found and repaired, reports received and closed, renovations accepted (for the district's planners and administrators only: withheld for the public, whose household counts are the renovation statistics), each with its definition.")
+            .WithSummary("Monthly series of the district (months 1–120, default 24, ending with the current month in China Standard Time, or with asOf's month as the records stood at the end of asOf, as known at knownAt): facilities added, inspections, defects found and repaired, reports received and closed, renovations accepted (for the district's planners and administrators only: withheld for the public, whose household counts are the renovation statistics), each with its definition.")
             .Produces<JsonObject>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGapEndpoints();
         return app;
     }
 
     private static async Task<IResult> Get(
-        string districtCode, string? metres, ClaimsPrincipal user, RegistryDbContext db, IServiceScopeFactory scopes, CoverageCache cache, TimeProvider clock,
-        CancellationToken ct)
+        string districtCode, string? metres, string? asOf, string? knownAt, ClaimsPrincipal user, RegistryDbContext db, IServiceScopeFactory scopes,
+        CoverageCache cache, TimeProvider clock, CancellationToken ct)
     {
         var errors = new FieldErrors();
         var code = ParseDistrict("districtCode", districtCode, errors);
         var radius = ParseInt("metres", metres, DefaultMetres, 1, MaxMetres, errors);
+        var read = AsOfRead.Parse(asOf, knownAt, clock, errors);
         if (code is null || !errors.IsEmpty)
         {
             return errors.ToResult(StatusCodes.Status400BadRequest, BadQueryTitle);
         }
 
-        var json = (await CachedIndicatorsAsync(db, scopes, cache, [code], user, radius, Today(clock), ct))[0];
+        var json = (await CachedIndicatorsAsync(db, scopes, cache, [code], user, radius, read, clock, ct))[0];
         return json is null ? NotFound(code) : new RawJsonResult(json, contentType: "application/json");
     }
 
     private static async Task<IResult> Children(
-        string? parent, string? metres, ClaimsPrincipal user, RegistryDbContext db, IServiceScopeFactory scopes, CoverageCache cache, TimeProvider clock,
-        CancellationToken ct)
+        string? parent, string? metres, string? asOf, string? knownAt, ClaimsPrincipal user, RegistryDbContext db, IServiceScopeFactory scopes,
+        CoverageCache cache, TimeProvider clock, CancellationToken ct)
     {
         var errors = new FieldErrors();
         string? code = null;
@@ -101,6 +102,7 @@ public static class CoverageEndpoints
         }
 
         var radius = ParseInt("metres", metres, DefaultMetres, 1, MaxMetres, errors);
+        var read = AsOfRead.Parse(asOf, knownAt, clock, errors);
         if (code is null || !errors.IsEmpty)
         {
             return errors.ToResult(StatusCodes.Status400BadRequest, BadQueryTitle);
@@ -109,7 +111,7 @@ public static class CoverageEndpoints
         var connection = await WriteResults.OpenAsync(db, ct);
         var codes = new List<string> { code };
         codes.AddRange(await CoverageSql.ChildrenAsync(connection, code, ct));
-        var all = await CachedIndicatorsAsync(db, scopes, cache, codes, user, radius, Today(clock), ct);
+        var all = await CachedIndicatorsAsync(db, scopes, cache, codes, user, radius, read, clock, ct);
         if (all[0] is not { } self)
         {
             return NotFound(code);
@@ -135,20 +137,25 @@ public static class CoverageEndpoints
     /// <paramref name="cache"/> when computed under the same stamp, else computed and kept. Districts to compute are
     /// computed up to <see cref="Concurrency"/> at a time, each on its own connection. Each district is answered in the
     /// view <paramref name="user"/> may have of it (<see cref="HouseholdPrivacy.MaySeeHouseholds"/>), and the view is part
-    /// of the cache key, so a staff answer is never served to the public.
+    /// of the cache key, so a staff answer is never served to the public. So is the as-of read (<see cref="AsOfRead.Key"/>).
     /// </summary>
     private static async Task<string?[]> CachedIndicatorsAsync(
-        RegistryDbContext db, IServiceScopeFactory scopes, CoverageCache cache, IReadOnlyList<string> codes, ClaimsPrincipal user, int metres, DateOnly today,
-        CancellationToken ct)
+        RegistryDbContext db, IServiceScopeFactory scopes, CoverageCache cache, IReadOnlyList<string> codes, ClaimsPrincipal user, int metres, AsOfRead read,
+        TimeProvider clock, CancellationToken ct)
     {
         var views = codes.Select(c => HouseholdPrivacy.MaySeeHouseholds(user, c) ? HouseholdView.Staff : HouseholdView.Public).ToArray();
         var connection = await WriteResults.OpenAsync(db, ct);
         var stamps = await CoverageSql.ChangeStampsAsync(connection, codes.Select(DistrictScope.Prefix).ToList(), ct);
+
+        // Known "now" is taken after the stamps: a write the stamps reflect was recorded before it, so the figures
+        // cached under these stamps contain it.
+        var asOf = read.After(clock);
+        var today = asOf?.Date ?? Today(clock);
         var result = new string?[codes.Count];
         var missing = new List<int>();
         for (var i = 0; i < codes.Count; i++)
         {
-            result[i] = cache.Get(codes[i], metres, views[i], stamps[i]);
+            result[i] = cache.Get(codes[i], metres, views[i], stamps[i], read.Key);
             if (result[i] is null)
             {
                 missing.Add(i);
@@ -157,10 +164,17 @@ public static class CoverageEndpoints
 
         async Task ComputeAsync(RegistryDbContext context, int i, CancellationToken token)
         {
-            if (await IndicatorsAsync(context, codes[i], metres, views[i], today, token) is { } indicators)
+            if (await IndicatorsAsync(context, codes[i], metres, views[i], today, token, asOf) is { } indicators)
             {
+                if (asOf is not null)
+                {
+                    // What the figures are of: the date, and the knowledge when pinned (null: all recorded by the read).
+                    indicators["asOf"] = asOf.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                    indicators["knownAt"] = read.KnownAtPinned ? asOf.KnownAt : null;
+                }
+
                 result[i] = indicators.ToJsonString(Output);
-                cache.Set(codes[i], metres, views[i], stamps[i], result[i]!);
+                cache.Set(codes[i], metres, views[i], stamps[i], read.Key, result[i]!);
             }
         }
 
@@ -181,11 +195,12 @@ public static class CoverageEndpoints
     }
 
     private static async Task<IResult> Trends(
-        string districtCode, string? months, ClaimsPrincipal user, RegistryDbContext db, TimeProvider clock, CancellationToken ct)
+        string districtCode, string? months, string? asOf, string? knownAt, ClaimsPrincipal user, RegistryDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var errors = new FieldErrors();
         var code = ParseDistrict("districtCode", districtCode, errors);
         var count = ParseInt("months", months, DefaultMonths, 1, MaxMonths, errors);
+        var read = AsOf.Parse(asOf, knownAt, clock, errors);
         if (code is null || !errors.IsEmpty)
         {
             return errors.ToResult(StatusCodes.Status400BadRequest, BadQueryTitle);
@@ -196,10 +211,11 @@ public static class CoverageEndpoints
             return NotFound(code);
         }
 
-        var today = Today(clock);
+        // As of a date, the series ends with that date's month, counted from the records as they stood at its end.
+        var today = read?.Date ?? Today(clock);
         var last = new DateOnly(today.Year, today.Month, 1);
         var connection = await WriteResults.OpenAsync(db, ct);
-        var series = JsonNode.Parse(await CoverageSql.TrendsAsync(connection, DistrictScope.Prefix(code), last.AddMonths(1 - count), last, ct))!.AsObject();
+        var series = JsonNode.Parse(await CoverageSql.TrendsAsync(connection, DistrictScope.Prefix(code), last.AddMonths(1 - count), last, ct, read))!.AsObject();
         var monthList = series["months"]!.DeepClone();
         series.Remove("months");
         var suppress = !HouseholdPrivacy.MaySeeHouseholds(user, code);
@@ -220,7 +236,7 @@ public static class CoverageEndpoints
             definitions[key] = CoverageDefinitions.Trend(key);
         }
 
-        return TypedResults.Ok(new JsonObject
+        var answer = new JsonObject
         {
             ["district"] = code,
             ["districtName"] = name,
@@ -228,7 +244,14 @@ public static class CoverageEndpoints
             ["series"] = series,
             ["renovationsSuppressedBelow"] = suppress ? SuppressedTable.Threshold : null,
             ["definitions"] = definitions,
-        });
+        };
+        if (read is not null)
+        {
+            answer["asOf"] = read.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            answer["knownAt"] = string.IsNullOrWhiteSpace(knownAt) ? null : read.KnownAt;
+        }
+
+        return TypedResults.Ok(answer);
     }
 
     /// <summary>

@@ -193,65 +193,82 @@ public static class CoverageSql
     }
 
     /// <summary>
+    /// The monthly series, written once over the kept tables' placeholders (<see cref="HistoryTables.Resolve"/>): read
+    /// over the tables themselves today, over their as-of functions for a past date. A facility is added in the month of
+    /// its first version's effective time (<c>valid_from</c>, which a later change never moves earlier, docs/history.md),
+    /// or of its <c>created_at</c> when that is earlier (records loaded with their original dates): a ramp built in March
+    /// and registered in June with <c>validFrom</c> counts in March. Both bound the rows to look up in the history: the
+    /// current version's <c>valid_from</c> is never earlier than the first's.
+    /// </summary>
+    private const string Monthly = """
+        WITH months AS (SELECT generate_series(@first::timestamp, @last::timestamp, interval '1 month') AS m),
+        since AS (SELECT @first::timestamp AT TIME ZONE 'Asia/Shanghai' AS t),
+        added AS (
+          SELECT LEAST(f.created_at, f.valid_from, (SELECT min(h.valid_from) FROM facilities_history h WHERE h.id = f.id)) AS t
+          FROM {facilities} f, since
+          WHERE f.deleted_at IS NULL AND (f.district_code LIKE @p OR f.township_code LIKE @p)
+            AND f.created_at >= since.t AND f.valid_from >= since.t),
+        fac AS (
+          SELECT date_trunc('month', added.t AT TIME ZONE 'Asia/Shanghai') AS m, count(*) AS n
+          FROM added, since WHERE added.t >= since.t
+          GROUP BY 1),
+        ins AS (
+          SELECT date_trunc('month', i.inspected_at AT TIME ZONE 'Asia/Shanghai') AS m, count(*) AS n
+          FROM {inspections} i, since
+          WHERE i.inspected_at >= since.t
+            AND (i.district_code LIKE @p OR EXISTS (SELECT 1 FROM {facilities} f WHERE f.id = i.facility_id AND f.township_code LIKE @p))
+          GROUP BY 1),
+        dfx AS (
+          SELECT d.created_at, d.closed_at, d.status FROM {defects} d
+          WHERE d.district_code LIKE @p OR EXISTS (SELECT 1 FROM {facilities} f WHERE f.id = d.facility_id AND f.township_code LIKE @p)),
+        df AS (SELECT date_trunc('month', created_at AT TIME ZONE 'Asia/Shanghai') AS m, count(*) AS n FROM dfx, since
+               WHERE created_at >= since.t GROUP BY 1),
+        dr AS (SELECT date_trunc('month', closed_at AT TIME ZONE 'Asia/Shanghai') AS m, count(*) AS n FROM dfx, since
+               WHERE status = 'verified' AND closed_at >= since.t GROUP BY 1),
+        rpx AS (
+          SELECT r.requested_at, r.closed_at, r.status FROM {reports} r
+          WHERE r.district_code LIKE @p OR r.township_code LIKE @p),
+        rr AS (SELECT date_trunc('month', requested_at AT TIME ZONE 'Asia/Shanghai') AS m, count(*) AS n FROM rpx, since
+               WHERE requested_at >= since.t GROUP BY 1),
+        rc AS (SELECT date_trunc('month', closed_at AT TIME ZONE 'Asia/Shanghai') AS m, count(*) AS n FROM rpx, since
+               WHERE status IN ('closed', 'rejected') AND closed_at >= since.t GROUP BY 1),
+        ra AS (
+          SELECT date_trunc('month', c.accepted_at AT TIME ZONE 'Asia/Shanghai') AS m, count(*) AS n
+          FROM {renovation_cases} c, since
+          WHERE (c.district_code LIKE @p OR c.township_code LIKE @p) AND c.status IN {Renovated} AND c.accepted_at >= since.t
+          GROUP BY 1)
+        SELECT json_build_object(
+          'months', json_agg(to_char(months.m, 'YYYY-MM') ORDER BY months.m),
+          'facilitiesAdded', json_agg(COALESCE(fac.n, 0) ORDER BY months.m),
+          'inspections', json_agg(COALESCE(ins.n, 0) ORDER BY months.m),
+          'defectsFound', json_agg(COALESCE(df.n, 0) ORDER BY months.m),
+          'defectsRepaired', json_agg(COALESCE(dr.n, 0) ORDER BY months.m),
+          'reportsReceived', json_agg(COALESCE(rr.n, 0) ORDER BY months.m),
+          'reportsClosed', json_agg(COALESCE(rc.n, 0) ORDER BY months.m),
+          'renovationsAccepted', json_agg(COALESCE(ra.n, 0) ORDER BY months.m))::text
+        FROM months
+        LEFT JOIN fac ON fac.m = months.m LEFT JOIN ins ON ins.m = months.m
+        LEFT JOIN df ON df.m = months.m LEFT JOIN dr ON dr.m = months.m
+        LEFT JOIN rr ON rr.m = months.m LEFT JOIN rc ON rc.m = months.m
+        LEFT JOIN ra ON ra.m = months.m
+        """;
+
+    private static readonly string MonthlyTemplate = Monthly.Replace("{Renovated}", Renovated, StringComparison.Ordinal);
+
+    /// <summary>
     /// Monthly figures of the district (prefix <paramref name="prefix"/>) from <paramref name="first"/> to
     /// <paramref name="last"/> (first days of months, Asia/Shanghai), as JSON text: <c>months</c> ("yyyy-MM") and one
     /// array per series, aligned. Each record is counted in the month (Asia/Shanghai) of its event: facilities
-    /// registered (not deleted), inspections carried out, defects found and verified repaired, reports filed and
+    /// added (by effective time, not deleted), inspections carried out, defects found and verified repaired, reports filed and
     /// closed (closed or rejected), renovations accepted. A township's inspections and defects are those of its
-    /// facilities. Counts are complete: suppression is the caller's.
+    /// facilities. Counts are complete: suppression is the caller's. With <paramref name="asOf"/>, the records are
+    /// those the registry held at its end as known at its knowledge instant, so no event after it is counted.
     /// </summary>
-    public static async Task<string> TrendsAsync(NpgsqlConnection connection, string prefix, DateOnly first, DateOnly last, CancellationToken ct)
+    public static async Task<string> TrendsAsync(NpgsqlConnection connection, string prefix, DateOnly first, DateOnly last, CancellationToken ct, AsOf? asOf = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        const string monthly = """
-            WITH months AS (SELECT generate_series(@first::timestamp, @last::timestamp, interval '1 month') AS m),
-            since AS (SELECT @first::timestamp AT TIME ZONE 'Asia/Shanghai' AS t),
-            fac AS (
-              SELECT date_trunc('month', f.created_at AT TIME ZONE 'Asia/Shanghai') AS m, count(*) AS n
-              FROM facilities f, since
-              WHERE f.deleted_at IS NULL AND (f.district_code LIKE @p OR f.township_code LIKE @p) AND f.created_at >= since.t
-              GROUP BY 1),
-            ins AS (
-              SELECT date_trunc('month', i.inspected_at AT TIME ZONE 'Asia/Shanghai') AS m, count(*) AS n
-              FROM inspections i, since
-              WHERE i.inspected_at >= since.t
-                AND (i.district_code LIKE @p OR EXISTS (SELECT 1 FROM facilities f WHERE f.id = i.facility_id AND f.township_code LIKE @p))
-              GROUP BY 1),
-            dfx AS (
-              SELECT d.created_at, d.closed_at, d.status FROM defects d
-              WHERE d.district_code LIKE @p OR EXISTS (SELECT 1 FROM facilities f WHERE f.id = d.facility_id AND f.township_code LIKE @p)),
-            df AS (SELECT date_trunc('month', created_at AT TIME ZONE 'Asia/Shanghai') AS m, count(*) AS n FROM dfx, since
-                   WHERE created_at >= since.t GROUP BY 1),
-            dr AS (SELECT date_trunc('month', closed_at AT TIME ZONE 'Asia/Shanghai') AS m, count(*) AS n FROM dfx, since
-                   WHERE status = 'verified' AND closed_at >= since.t GROUP BY 1),
-            rpx AS (
-              SELECT r.requested_at, r.closed_at, r.status FROM reports r
-              WHERE r.district_code LIKE @p OR r.township_code LIKE @p),
-            rr AS (SELECT date_trunc('month', requested_at AT TIME ZONE 'Asia/Shanghai') AS m, count(*) AS n FROM rpx, since
-                   WHERE requested_at >= since.t GROUP BY 1),
-            rc AS (SELECT date_trunc('month', closed_at AT TIME ZONE 'Asia/Shanghai') AS m, count(*) AS n FROM rpx, since
-                   WHERE status IN ('closed', 'rejected') AND closed_at >= since.t GROUP BY 1),
-            ra AS (
-              SELECT date_trunc('month', c.accepted_at AT TIME ZONE 'Asia/Shanghai') AS m, count(*) AS n
-              FROM renovation_cases c, since
-              WHERE (c.district_code LIKE @p OR c.township_code LIKE @p) AND c.status IN {Renovated} AND c.accepted_at >= since.t
-              GROUP BY 1)
-            SELECT json_build_object(
-              'months', json_agg(to_char(months.m, 'YYYY-MM') ORDER BY months.m),
-              'facilitiesAdded', json_agg(COALESCE(fac.n, 0) ORDER BY months.m),
-              'inspections', json_agg(COALESCE(ins.n, 0) ORDER BY months.m),
-              'defectsFound', json_agg(COALESCE(df.n, 0) ORDER BY months.m),
-              'defectsRepaired', json_agg(COALESCE(dr.n, 0) ORDER BY months.m),
-              'reportsReceived', json_agg(COALESCE(rr.n, 0) ORDER BY months.m),
-              'reportsClosed', json_agg(COALESCE(rc.n, 0) ORDER BY months.m),
-              'renovationsAccepted', json_agg(COALESCE(ra.n, 0) ORDER BY months.m))::text
-            FROM months
-            LEFT JOIN fac ON fac.m = months.m LEFT JOIN ins ON ins.m = months.m
-            LEFT JOIN df ON df.m = months.m LEFT JOIN dr ON dr.m = months.m
-            LEFT JOIN rr ON rr.m = months.m LEFT JOIN rc ON rc.m = months.m
-            LEFT JOIN ra ON ra.m = months.m
-            """;
-        await using var command = new NpgsqlCommand(monthly.Replace("{Renovated}", Renovated, StringComparison.Ordinal), connection);
+        await using var command = new NpgsqlCommand(HistoryTables.Resolve(MonthlyTemplate, asOf), connection);
+        asOf?.Bind(command);
         command.Parameters.AddWithValue("p", prefix + "%");
         command.Parameters.AddWithValue("first", first);
         command.Parameters.AddWithValue("last", last);

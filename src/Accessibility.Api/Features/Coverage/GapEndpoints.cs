@@ -7,6 +7,7 @@ using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Infrastructure;
 using Accessibility.Api.Infrastructure.Authorization;
+using Accessibility.Api.Infrastructure.History;
 
 namespace Accessibility.Api.Features.Coverage;
 
@@ -46,25 +47,25 @@ public static class GapEndpoints
     {
         ArgumentNullException.ThrowIfNull(group);
         group.MapGet("{districtCode}/gaps", Gaps).WithName("GetCoverageGaps").RequireAccess(ResourceKinds.Coverage, Operations.Read)
-            .WithSummary("Hexagon cells (ST_HexagonGrid, metres, in the district's Gauss–Krüger zone) holding demand not covered by an operational facility of kind within metres: a GeoJSON FeatureCollection; cell = hexagon size 100–5000 m. Households count as demand for the district's planners and administrators only; for anyone else the cells hold public buildings and bus stops only (households = none), so cell and metres cannot locate a home.")
+            .WithSummary("Hexagon cells (ST_HexagonGrid, metres, in the district's Gauss–Krüger zone) holding demand not covered by an operational facility of kind within metres: a GeoJSON FeatureCollection; cell = hexagon size 100–5000 m. Households count as demand for the district's planners and administrators only; for anyone else the cells hold public buildings and bus stops only (households = none), so cell and metres cannot locate a home. asOf=yyyy-MM-dd (and knownAt=ISO instant) reads the facilities and households as they stood at the end of that day (China Standard Time), as known then (docs/history.md).")
             .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("{districtCode}/candidates", Candidates).WithName("GetCoverageCandidates").RequireAccess(ResourceKinds.Coverage, Operations.Read)
-            .WithSummary("Top places to build a facility of kind next (greedy maximal coverage over the centres of the gap cells), in pick order with the demand each adds; count 1–50. Households count as demand for the district's planners and administrators only (for anyone else: public buildings and bus stops).")
+            .WithSummary("Top places to build a facility of kind next (greedy maximal coverage over the centres of the gap cells), in pick order with the demand each adds; count 1–50. Households count as demand for the district's planners and administrators only (for anyone else: public buildings and bus stops). asOf/knownAt as for the gaps.")
             .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("{districtCode}/what-if", WhatIf).WithName("GetCoverageWhatIf").RequireAccess(ResourceKinds.Coverage, Operations.Read)
-            .WithSummary("The district's reach before and after one more operational facility of kind at lon/lat (nothing is written). Households count as demand for the district's planners and administrators only (for anyone else: public buildings and bus stops).")
+            .WithSummary("The district's reach before and after one more operational facility of kind at lon/lat (nothing is written). Households count as demand for the district's planners and administrators only (for anyone else: public buildings and bus stops). asOf/knownAt as for the gaps.")
             .Produces<JsonObject>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         return group;
     }
 
     private static async Task<IResult> Gaps(
-        string districtCode, string? kind, string? metres, string? cell, ClaimsPrincipal user,
-        RegistryDbContext db, FacilityKindCatalog catalog, CancellationToken ct)
+        string districtCode, string? kind, string? metres, string? cell, string? asOf, string? knownAt, ClaimsPrincipal user,
+        RegistryDbContext db, FacilityKindCatalog catalog, TimeProvider clock, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        var query = Parse(districtCode, kind, metres, cell, catalog, errors);
+        var query = Parse(districtCode, kind, metres, cell, asOf, knownAt, catalog, clock, errors);
         if (query is null)
         {
             return errors.ToResult(StatusCodes.Status400BadRequest, CoverageEndpoints.BadQueryTitle);
@@ -99,11 +100,11 @@ public static class GapEndpoints
     }
 
     private static async Task<IResult> Candidates(
-        string districtCode, string? kind, string? metres, string? cell, string? count, ClaimsPrincipal user,
-        RegistryDbContext db, FacilityKindCatalog catalog, CancellationToken ct)
+        string districtCode, string? kind, string? metres, string? cell, string? count, string? asOf, string? knownAt, ClaimsPrincipal user,
+        RegistryDbContext db, FacilityKindCatalog catalog, TimeProvider clock, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        var query = Parse(districtCode, kind, metres, cell, catalog, errors);
+        var query = Parse(districtCode, kind, metres, cell, asOf, knownAt, catalog, clock, errors);
         var picks = CoverageEndpoints.ParseInt("count", count, DefaultCount, 1, MaxCount, errors);
         if (query is null || !errors.IsEmpty)
         {
@@ -160,11 +161,11 @@ public static class GapEndpoints
     }
 
     private static async Task<IResult> WhatIf(
-        string districtCode, string? kind, string? metres, string? lon, string? lat, ClaimsPrincipal user,
-        RegistryDbContext db, FacilityKindCatalog catalog, CancellationToken ct)
+        string districtCode, string? kind, string? metres, string? lon, string? lat, string? asOf, string? knownAt, ClaimsPrincipal user,
+        RegistryDbContext db, FacilityKindCatalog catalog, TimeProvider clock, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        var query = Parse(districtCode, kind, metres, null, catalog, errors);
+        var query = Parse(districtCode, kind, metres, null, asOf, knownAt, catalog, clock, errors);
         var x = ParseCoordinate("lon", lon, 180, errors);
         var y = ParseCoordinate("lat", lat, 90, errors);
         if (query is null || !errors.IsEmpty)
@@ -190,18 +191,30 @@ public static class GapEndpoints
         return TypedResults.Ok(result);
     }
 
-    /// <summary>The members every gap answer starts with.</summary>
-    private static JsonObject Header(GapQuery query, string name) => new()
+    /// <summary>The members every gap answer starts with (and, read as of a date, the date and pinned knowledge).</summary>
+    private static JsonObject Header(GapQuery query, string name)
     {
-        ["district"] = query.Code,
-        ["districtName"] = name,
-        ["kind"] = query.Kind,
-        ["metres"] = query.Metres,
-        ["cellM"] = query.CellM,
-        ["households"] = query.Households == HouseholdDemand.All ? "all" : "none",
-    };
+        var header = new JsonObject
+        {
+            ["district"] = query.Code,
+            ["districtName"] = name,
+            ["kind"] = query.Kind,
+            ["metres"] = query.Metres,
+            ["cellM"] = query.CellM,
+            ["households"] = query.Households == HouseholdDemand.All ? "all" : "none",
+        };
+        if (query.AsOf is { } asOf)
+        {
+            header["asOf"] = asOf.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            header["knownAt"] = query.KnownAtPinned ? asOf.KnownAt : null;
+        }
 
-    private static GapQuery? Parse(string districtCode, string? kind, string? metres, string? cell, FacilityKindCatalog catalog, FieldErrors errors)
+        return header;
+    }
+
+    private static GapQuery? Parse(
+        string districtCode, string? kind, string? metres, string? cell, string? asOf, string? knownAt, FacilityKindCatalog catalog, TimeProvider clock,
+        FieldErrors errors)
     {
         var code = CoverageEndpoints.ParseDistrict("districtCode", districtCode, errors);
         var kindCode = string.IsNullOrWhiteSpace(kind) ? DefaultKind : kind.Trim();
@@ -212,8 +225,9 @@ public static class GapEndpoints
 
         var radius = CoverageEndpoints.ParseInt("metres", metres, CoverageEndpoints.DefaultMetres, 1, CoverageEndpoints.MaxMetres, errors);
         var size = CoverageEndpoints.ParseInt("cell", cell, DefaultCell, MinCell, MaxCell, errors);
+        var read = AsOf.Parse(asOf, knownAt, clock, errors);
         return errors.IsEmpty && code is not null
-            ? new GapQuery(code, DistrictScope.Prefix(code), kindCode, radius, size, HouseholdDemand.None)
+            ? new GapQuery(code, DistrictScope.Prefix(code), kindCode, radius, size, HouseholdDemand.None, read) { KnownAtPinned = !string.IsNullOrWhiteSpace(knownAt) }
             : null;
     }
 

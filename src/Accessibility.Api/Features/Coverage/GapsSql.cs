@@ -1,3 +1,4 @@
+using Accessibility.Api.Infrastructure.History;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -19,7 +20,8 @@ public enum HouseholdDemand
 /// and bus stops in service and renovated households of the district; a point is covered when an operational facility
 /// of the chosen kind lies within the radius, geodesically
 /// (<see href="https://postgis.net/docs/ST_DWithin.html">ST_DWithin</see> on geography after a GiST-indexed
-/// bounding-box test on geometry). Values are always parameters.
+/// bounding-box test on geometry). Values are always parameters. Each statement is written once over placeholders of the
+/// kept tables and read either over the tables (today) or as of a date (<see cref="GapQuery.AsOf"/>, docs/history.md).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -51,17 +53,17 @@ public static class GapsSql
                   (SELECT ST_Centroid(d.boundary) FROM districts d WHERE d.code = @code AND d.boundary IS NOT NULL),
                   (SELECT ST_Centroid(d.boundary) FROM districts d WHERE d.code = left(@code, 6) AND d.boundary IS NOT NULL)) AS c) x),
         dm AS (
-          SELECT 'f'::text AS src, f.id, f.kind::text AS type, f.geometry AS g FROM facilities f
+          SELECT 'f'::text AS src, f.id, f.kind::text AS type, f.geometry AS g FROM {facilities} f
           WHERE f.deleted_at IS NULL AND (f.district_code LIKE @p OR f.township_code LIKE @p)
             AND f.kind IN ('public_building', 'bus_stop') AND f.{InService}
           UNION ALL
-          SELECT 'h', r.id, 'household', r.location FROM renovation_cases r
+          SELECT 'h', r.id, 'household', r.location FROM {renovation_cases} r
           WHERE @households > 0 AND (r.district_code LIKE @p OR r.township_code LIKE @p) AND r.status IN {Renovated})
         """;
 
     /// <summary>Whether demand point <c>dm</c> is covered: an operational facility of <c>@kind</c> within <c>@metres</c>.</summary>
     private const string Covered = """
-        EXISTS (SELECT 1 FROM facilities t
+        EXISTS (SELECT 1 FROM {facilities} t
                 WHERE t.deleted_at IS NULL AND t.kind = @kind AND t.status = 'operational'
                   AND ST_DWithin(t.geometry, dm.g, @degrees)
                   AND ST_DWithin(t.geometry::geography, dm.g::geography, @metres))
@@ -112,12 +114,12 @@ public static class GapsSql
           SELECT i, j, ST_Transform(ST_Centroid((array_agg(hex))[1]), 4490) AS centre FROM unc GROUP BY i, j),
         pairs AS (
           SELECT c.i, c.j, u.n FROM cand c
-          JOIN facilities f ON ST_DWithin(f.geometry, c.centre, @degrees)
+          JOIN {facilities} f ON ST_DWithin(f.geometry, c.centre, @degrees)
           JOIN unc u ON u.src = 'f' AND u.id = f.id
           WHERE ST_DWithin(f.geometry::geography, c.centre::geography, @metres)
           UNION ALL
           SELECT c.i, c.j, u.n FROM cand c
-          JOIN renovation_cases r ON ST_DWithin(r.location, c.centre, @degrees)
+          JOIN {renovation_cases} r ON ST_DWithin(r.location, c.centre, @degrees)
           JOIN unc u ON u.src = 'h' AND u.id = r.id
           WHERE ST_DWithin(r.location::geography, c.centre::geography, @metres)),
         covers AS (SELECT i, j, array_agg(n ORDER BY n) AS ns FROM pairs GROUP BY i, j)
@@ -144,9 +146,10 @@ public static class GapsSql
         SELECT count(*), count(*) FILTER (WHERE before), count(*) FILTER (WHERE before OR near) FROM x
         """;
 
-    private static readonly string Gaps = Expand(GapsStatement);
-    private static readonly string Candidates = Expand(CandidatesStatement);
-    private static readonly string WhatIf = Expand(WhatIfStatement);
+    // Each statement twice from one text: over the tables (today) and over their as-of functions (docs/history.md).
+    private static readonly (string Today, string AsOf) Gaps = Expand(GapsStatement);
+    private static readonly (string Today, string AsOf) Candidates = Expand(CandidatesStatement);
+    private static readonly (string Today, string AsOf) WhatIf = Expand(WhatIfStatement);
 
     /// <summary>
     /// The cells of the district of <paramref name="query"/> holding uncovered demand, as
@@ -189,14 +192,16 @@ public static class GapsSql
     }
 
     /// <summary>
-    /// Runs <paramref name="sql"/> in a read-only transaction without JIT: the per-point set-returning
+    /// Runs <paramref name="statement"/> (today's or as of <see cref="GapQuery.AsOf"/>) in a read-only transaction without JIT: the per-point set-returning
     /// ST_HexagonGrid calls push the plan's cost estimate over <c>jit_above_cost</c>, and compiling it took
     /// seconds where the query runs in a few hundred milliseconds. The statement is prepared (Npgsql keeps it on the
     /// pooled connection), so parsing and planning the long statement are not paid at every request.
     /// </summary>
     private static async Task<T> RunAsync<T>(
-        NpgsqlConnection connection, string sql, GapQuery query, Func<NpgsqlCommand, Task<T>> run, CancellationToken ct, (double Lon, double Lat)? point = null)
+        NpgsqlConnection connection, (string Today, string AsOf) statement, GapQuery query, Func<NpgsqlCommand, Task<T>> run, CancellationToken ct,
+        (double Lon, double Lat)? point = null)
     {
+        var sql = query.AsOf is null ? statement.Today : statement.AsOf;
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct);
         await using (var setting = new NpgsqlCommand("SET TRANSACTION READ ONLY; SET LOCAL jit = off", connection, transaction))
         {
@@ -227,12 +232,17 @@ public static class GapsSql
         command.Parameters.AddWithValue("degrees", CoverageSql.DegreesFor(query.Metres));
         command.Parameters.AddWithValue("cell", (double)query.CellM);
         command.Parameters.AddWithValue("households", (int)query.Households);
+        query.AsOf?.Bind(command);
         return command;
     }
 
-    private static string Expand(string sql) => sql
-        .Replace("{InService}", CoverageSql.InService, StringComparison.Ordinal)
-        .Replace("{Renovated}", CoverageSql.Renovated, StringComparison.Ordinal);
+    private static (string Today, string AsOf) Expand(string sql)
+    {
+        var template = sql
+            .Replace("{InService}", CoverageSql.InService, StringComparison.Ordinal)
+            .Replace("{Renovated}", CoverageSql.Renovated, StringComparison.Ordinal);
+        return (HistoryTables.Resolve(template, null), HistoryTables.AsOfSourcesOf(template));
+    }
 }
 
 /// <summary>A gap question, validated.</summary>
@@ -242,4 +252,9 @@ public static class GapsSql
 /// <param name="Metres">Coverage radius, metres.</param>
 /// <param name="CellM">Hexagon size (side = circumradius, as ST_HexagonGrid takes it), metres.</param>
 /// <param name="Households">Which households join the demand.</param>
-public sealed record GapQuery(string Code, string Prefix, string Kind, int Metres, int CellM, HouseholdDemand Households);
+/// <param name="AsOf">The date (and knowledge) the records are read as of; null for today.</param>
+public sealed record GapQuery(string Code, string Prefix, string Kind, int Metres, int CellM, HouseholdDemand Households, AsOf? AsOf = null)
+{
+    /// <summary>Whether the caller pinned the knowledge of <see cref="AsOf"/> (<c>knownAt</c>), else it is the time of the request.</summary>
+    public bool KnownAtPinned { get; init; }
+}

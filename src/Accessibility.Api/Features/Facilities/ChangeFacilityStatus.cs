@@ -11,8 +11,11 @@ namespace Accessibility.Api.Features.Facilities;
 /// </summary>
 public sealed class ChangeFacilityStatus(RegistryDbContext db, FacilityKindCatalog catalog, AuditLog audit, TimeProvider clock)
 {
-    /// <summary>Sets facility <paramref name="id"/>'s status to <paramref name="status"/> if it is still at <paramref name="expectedVersion"/>.</summary>
-    public async Task<WriteOutcome> RunAsync(HttpContext http, long id, string? status, long? expectedVersion, CancellationToken ct)
+    /// <summary>
+    /// Sets facility <paramref name="id"/>'s status to <paramref name="status"/> if it is still at <paramref name="expectedVersion"/>,
+    /// in effect from <paramref name="validFrom"/> (a date or instant; now when absent).
+    /// </summary>
+    public async Task<WriteOutcome> RunAsync(HttpContext http, long id, string? status, long? expectedVersion, CancellationToken ct, string? validFrom = null)
     {
         var (facility, notWritable) = await FacilityInput.Writes.LoadForWriteAsync(id, http, db, ct, Operations.Update);
         if (facility is null)
@@ -23,6 +26,12 @@ public sealed class ChangeFacilityStatus(RegistryDbContext db, FacilityKindCatal
         if (expectedVersion is not { } expected)
         {
             return GeoRecordWrites<Facility>.VersionRequired();
+        }
+
+        var (effective, badValidFrom) = GeoRecordWrites<Facility>.ParseValidFrom(validFrom, clock);
+        if (badValidFrom is not null)
+        {
+            return badValidFrom;
         }
 
         var errors = new FieldErrors();
@@ -42,6 +51,6 @@ public sealed class ChangeFacilityStatus(RegistryDbContext db, FacilityKindCatal
         {
             f.Status = checkedStatus;
             f.UpdatedAt = clock.GetUtcNow();
-        }, ct);
+        }, ct, effective);
     }
 }

@@ -8,7 +8,7 @@ namespace Accessibility.Api.Features.Facilities;
 /// <summary>
 /// Use case: register a facility. Checked against its kind's schema, placed in the district that contains it (the
 /// caller must be allowed to create there), stored with its audit entry. <c>POST /api/v1/facilities</c> and the
-/// staff page "register a facility" both run it.
+/// staff page "register a facility" both run it. A facility entered late names when it was built (<c>validFrom</c>).
 /// </summary>
 public sealed class CreateFacility(RegistryDbContext db, FacilityKindCatalog catalog, AuditLog audit, TimeProvider clock)
 {
@@ -16,6 +16,12 @@ public sealed class CreateFacility(RegistryDbContext db, FacilityKindCatalog cat
     public async Task<WriteOutcome> RunAsync(HttpContext http, FacilityRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var (validFrom, badValidFrom) = GeoRecordWrites<Facility>.ParseValidFrom(request.ValidFrom, clock);
+        if (badValidFrom is not null)
+        {
+            return badValidFrom;
+        }
+
         var errors = new FieldErrors();
         if (FacilityInput.Validate(request, catalog, errors) is not { } input)
         {
@@ -40,6 +46,6 @@ public sealed class CreateFacility(RegistryDbContext db, FacilityKindCatalog cat
             CreatedAt = now,
         };
         input.ApplyTo(facility, county, township, now);
-        return await FacilityInput.Writes.CreateAsync(http, db, audit, facility, ct);
+        return await FacilityInput.Writes.CreateAsync(http, db, audit, facility, ct, validFrom);
     }
 }

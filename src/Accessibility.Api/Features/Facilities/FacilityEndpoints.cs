@@ -42,22 +42,22 @@ public static class FacilityEndpoints
             .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone);
         group.MapPost("", Create)
-            .WithName("CreateFacility").RequireAccess(ResourceKinds.Facility, Operations.Create).WithSummary("Creates a facility; coordinates are converted from the declared CRS to CGCS2000.")
+            .WithName("CreateFacility").RequireAccess(ResourceKinds.Facility, Operations.Create).WithSummary("Creates a facility; coordinates are converted from the declared CRS to CGCS2000. validFrom (a date or instant, not in the future) dates a facility entered late: it counts from then in reads as of a date.")
             .Accepts<FacilityRequest>("application/json")
             .Produces(StatusCodes.Status201Created, contentType: RawJsonResult.GeoJson)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             ;
         group.MapPut("{id:long}", Update)
-            .WithName("UpdateFacility").RequireAccess(ResourceKinds.Facility, Operations.Update).WithSummary("Replaces a facility; send the version read (If-Match or version), a stale one gets 409 and the current facility.")
+            .WithName("UpdateFacility").RequireAccess(ResourceKinds.Facility, Operations.Update).WithSummary("Replaces a facility; send the version read (If-Match or version), a stale one gets 409 and the current facility. validFrom dates a late correction (not before the facility's current state: 400).")
             .Accepts<FacilityRequest>("application/json")
             .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status403Forbidden)
             ;
         group.MapDelete("{id:long}", Delete)
-            .WithName("DeleteFacility").RequireAccess(ResourceKinds.Facility, Operations.Delete).WithSummary("Soft-deletes a facility: hidden from lists, kept for the audit trail.")
-            .Produces(StatusCodes.Status204NoContent)
+            .WithName("DeleteFacility").RequireAccess(ResourceKinds.Facility, Operations.Delete).WithSummary("Soft-deletes a facility: hidden from lists, kept for the audit trail. validFrom (query) dates a removal entered late (not before the facility's current state: 400).")
+            .Produces(StatusCodes.Status204NoContent).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status403Forbidden)
             ;
         group.MapGet("{id:long}/photos", Photos)
@@ -177,10 +177,10 @@ public static class FacilityEndpoints
             : body.Problem!;
     }
 
-    private static async Task<IResult> Delete(long id, HttpContext http, DeleteFacility deleteFacility, CancellationToken ct) =>
+    private static async Task<IResult> Delete(long id, string? validFrom, HttpContext http, DeleteFacility deleteFacility, CancellationToken ct) =>
         GeoRecordWrites<Facility>.ReadIfMatch(http, out var ifMatch) is { } badHeader
             ? badHeader
-            : (await deleteFacility.RunAsync(http, id, ifMatch, ct)).ToResult(Collection);
+            : (await deleteFacility.RunAsync(http, id, ifMatch, ct, validFrom)).ToResult(Collection);
 
     private static async Task<IResult> AttachPhoto(long id, HttpContext http, AttachFacilityPhoto attachPhoto, NpgsqlDataSource dataSource, CancellationToken ct)
     {
@@ -251,6 +251,10 @@ public sealed record FacilityPhotoResponse(Guid Id, string Url, string Thumbnail
 /// <param name="Source">Where the record comes from (default manual).</param>
 /// <param name="ExternalId">Identifier in the source system.</param>
 /// <param name="Version">On update, the version read (instead of If-Match).</param>
+/// <param name="ValidFrom">
+/// When the change took effect, if not now: a date (yyyy-MM-dd, China Standard Time) or an ISO 8601 instant, not in the
+/// future nor before the facility's current state (a ramp built in March and registered in June: validFrom 03-01).
+/// </param>
 public sealed record FacilityRequest(
     string? Kind,
     string? Name,
@@ -262,7 +266,8 @@ public sealed record FacilityRequest(
     string? DistrictCode,
     string? Source,
     string? ExternalId,
-    long? Version);
+    long? Version,
+    string? ValidFrom = null);
 
 /// <summary>The status field shared by facilities and road segments.</summary>
 internal static class Statuses

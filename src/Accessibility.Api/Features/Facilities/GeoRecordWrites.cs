@@ -3,6 +3,7 @@ using Accessibility.Api.Data;
 using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Infrastructure;
 using Accessibility.Api.Infrastructure.Authorization;
+using Accessibility.Api.Infrastructure.History;
 using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
@@ -64,6 +65,20 @@ internal sealed class GeoRecordWrites<TRecord>(
     /// <summary>The kind of record of the rule table (<see cref="AccessRules"/>).</summary>
     private static string Kind => typeof(TRecord) == typeof(Roads.RoadSegment) ? ResourceKinds.Road : ResourceKinds.Facility;
 
+    /// <summary>The kept table of the records (docs/history.md).</summary>
+    private static string Table => typeof(TRecord) == typeof(Roads.RoadSegment) ? "road_segments" : "facilities";
+
+    /// <summary>
+    /// Reads <c>validFrom</c> (<see cref="EffectiveTime.Parse"/>): when the write takes effect, null for now. The refusal
+    /// (400 naming <c>validFrom</c>) when it is not a date or instant, or lies in the future.
+    /// </summary>
+    public static (DateTimeOffset? ValidFrom, WriteOutcome? Refusal) ParseValidFrom(string? text, TimeProvider clock)
+    {
+        var errors = new FieldErrors();
+        var validFrom = EffectiveTime.Parse(text, clock, errors);
+        return errors.IsEmpty ? (validFrom, null) : (null, WriteOutcome.Invalid(errors, StatusCodes.Status400BadRequest));
+    }
+
     /// <summary>Reads the version a client sends in If-Match, or refuses a malformed header.</summary>
     public static IResult? ReadIfMatch(HttpContext http, out long? version) =>
         ETags.TryReadIfMatch(http.Request, out version)
@@ -94,11 +109,15 @@ internal sealed class GeoRecordWrites<TRecord>(
             : (record, null);
     }
 
-    /// <summary>Adds <paramref name="record"/> and its audit entry; 201 with the Feature.</summary>
-    public async Task<WriteOutcome> CreateAsync(HttpContext http, RegistryDbContext db, AuditLog audit, TRecord record, CancellationToken ct)
+    /// <summary>
+    /// Adds <paramref name="record"/> and its audit entry, in effect from <paramref name="validFrom"/> (now when null:
+    /// a facility built before it is registered counts from when it was built); 201 with the Feature.
+    /// </summary>
+    public async Task<WriteOutcome> CreateAsync(
+        HttpContext http, RegistryDbContext db, AuditLog audit, TRecord record, CancellationToken ct, DateTimeOffset? validFrom = null)
     {
         var connection = await WriteResults.OpenAsync(db, ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await EffectiveTime.BeginAsync(db, validFrom, ct);
         db.Set<TRecord>().Add(record);
         if (await WriteResults.SaveAsync(db, ct) is { } conflict)
         {
@@ -106,25 +125,32 @@ internal sealed class GeoRecordWrites<TRecord>(
         }
 
         var after = (await featureById(connection, record.Id, ct))!;
-        audit.Record(http, AuditActions.Create, entityType, WriteResults.Id(record.Id), null, Json(after));
+        audit.Record(http, AuditActions.Create, entityType, WriteResults.Id(record.Id), null, Json(after, validFrom));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return WriteOutcome.Written(after, record.Id, StatusCodes.Status201Created);
     }
 
     /// <summary>
-    /// Applies <paramref name="apply"/> to <paramref name="record"/> if it is still at <paramref name="expected"/>;
-    /// 200 with the new Feature, or 409 with the current one.
+    /// Applies <paramref name="apply"/> to <paramref name="record"/> if it is still at <paramref name="expected"/>, in
+    /// effect from <paramref name="validFrom"/> (now when null; a late correction ends the current state early);
+    /// 200 with the new Feature, 409 with the current one, or 400 on <c>validFrom</c> when it lies before the current state.
     /// </summary>
     public async Task<WriteOutcome> UpdateAsync(
-        HttpContext http, RegistryDbContext db, AuditLog audit, TRecord record, long expected, Action<TRecord> apply, CancellationToken ct)
+        HttpContext http, RegistryDbContext db, AuditLog audit, TRecord record, long expected, Action<TRecord> apply, CancellationToken ct,
+        DateTimeOffset? validFrom = null)
     {
         var connection = await WriteResults.OpenAsync(db, ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await EffectiveTime.BeginAsync(db, validFrom, ct);
         var before = (await featureById(connection, record.Id, ct))!;
         if (before.Version != expected)
         {
             return Stale(http, before);
+        }
+
+        if (await SettledAsync(connection, record.Id, validFrom, ct) is { } settled)
+        {
+            return settled;
         }
 
         apply(record);
@@ -134,14 +160,18 @@ internal sealed class GeoRecordWrites<TRecord>(
         }
 
         var after = (await featureById(connection, record.Id, ct))!;
-        audit.Record(http, AuditActions.Update, entityType, WriteResults.Id(record.Id), Json(before), Json(after));
+        audit.Record(http, AuditActions.Update, entityType, WriteResults.Id(record.Id), Json(before), Json(after, validFrom));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return WriteOutcome.Written(after, record.Id);
     }
 
-    /// <summary>Soft-deletes the record (at <paramref name="ifMatch"/> when given), audited; 204.</summary>
-    public async Task<WriteOutcome> DeleteAsync(long id, long? ifMatch, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct)
+    /// <summary>
+    /// Soft-deletes the record (at <paramref name="ifMatch"/> when given), audited, in effect from
+    /// <paramref name="validFrom"/> (now when null: a ramp removed in May and deleted in June counts until May); 204.
+    /// </summary>
+    public async Task<WriteOutcome> DeleteAsync(
+        long id, long? ifMatch, HttpContext http, RegistryDbContext db, AuditLog audit, TimeProvider clock, CancellationToken ct, DateTimeOffset? validFrom = null)
     {
         var (record, refusal) = await LoadForWriteAsync(id, http, db, ct, Operations.Delete);
         if (record is null)
@@ -150,12 +180,17 @@ internal sealed class GeoRecordWrites<TRecord>(
         }
 
         var connection = await WriteResults.OpenAsync(db, ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await EffectiveTime.BeginAsync(db, validFrom, ct);
         var before = (await featureById(connection, id, ct))!;
         var expected = ifMatch ?? before.Version;
         if (before.Version != expected)
         {
             return Stale(http, before);
+        }
+
+        if (await SettledAsync(connection, id, validFrom, ct) is { } settled)
+        {
+            return settled;
         }
 
         var now = clock.GetUtcNow();
@@ -166,7 +201,8 @@ internal sealed class GeoRecordWrites<TRecord>(
             return conflict;
         }
 
-        audit.Record(http, AuditActions.Delete, entityType, WriteResults.Id(id), Json(before), null);
+        audit.Record(http, AuditActions.Delete, entityType, WriteResults.Id(id), Json(before),
+            validFrom is { } v ? new JsonObject { [EffectiveTime.Field] = Instant(v) } : null);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return WriteOutcome.Deleted(id);
@@ -188,5 +224,37 @@ internal sealed class GeoRecordWrites<TRecord>(
 
     private static WriteOutcome Stale(HttpContext http, StoredFeature current) => WriteOutcome.Refused(WriteResults.Stale(http, current), current);
 
+    /// <summary>
+    /// The refusal (400 naming <c>validFrom</c>) of a <paramref name="validFrom"/> before the record's current state took
+    /// effect: a correction may end the current state early, not rewrite the states before it. Checked here, in the
+    /// transaction, for a clean field error before the history trigger would refuse it.
+    /// </summary>
+    private static async Task<WriteOutcome?> SettledAsync(NpgsqlConnection connection, long id, DateTimeOffset? validFrom, CancellationToken ct)
+    {
+        if (validFrom is null || await EffectiveTime.CurrentSinceAsync(connection, Table, id, ct) is not { } since)
+        {
+            return null;
+        }
+
+        var errors = new FieldErrors();
+        EffectiveTime.CheckAgainst(validFrom, since, errors);
+        return errors.IsEmpty ? null : WriteOutcome.Invalid(errors, StatusCodes.Status400BadRequest);
+    }
+
     private static JsonObject Json(StoredFeature feature) => JsonNode.Parse(feature.Json)!.AsObject();
+
+    /// <summary>The Feature as audited; a write in effect from another time than now records its <c>validFrom</c> among the properties.</summary>
+    private static JsonObject Json(StoredFeature feature, DateTimeOffset? validFrom)
+    {
+        var json = Json(feature);
+        if (validFrom is { } v && json["properties"] is JsonObject properties)
+        {
+            properties[EffectiveTime.Field] = Instant(v);
+        }
+
+        return json;
+    }
+
+    private static string Instant(DateTimeOffset value) =>
+        value.ToOffset(AsOf.ChinaStandardTime).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
 }

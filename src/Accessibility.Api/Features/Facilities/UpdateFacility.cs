@@ -7,7 +7,8 @@ namespace Accessibility.Api.Features.Facilities;
 
 /// <summary>
 /// Use case: replace a facility's name, position, attributes, status and managing unit at the version the caller
-/// read. <c>PUT /api/v1/facilities/{id}</c> and the staff page "edit attributes" both run it.
+/// read, in effect now or from <c>validFrom</c> (a late correction). <c>PUT /api/v1/facilities/{id}</c> and the staff
+/// page "edit attributes" both run it.
 /// </summary>
 public sealed class UpdateFacility(RegistryDbContext db, FacilityKindCatalog catalog, AuditLog audit, TimeProvider clock)
 {
@@ -26,6 +27,12 @@ public sealed class UpdateFacility(RegistryDbContext db, FacilityKindCatalog cat
         if ((expectedVersion ?? request.Version) is not { } expected)
         {
             return GeoRecordWrites<Facility>.VersionRequired();
+        }
+
+        var (validFrom, badValidFrom) = GeoRecordWrites<Facility>.ParseValidFrom(request.ValidFrom, clock);
+        if (badValidFrom is not null)
+        {
+            return badValidFrom;
         }
 
         var errors = new FieldErrors();
@@ -48,6 +55,6 @@ public sealed class UpdateFacility(RegistryDbContext db, FacilityKindCatalog cat
             f.Status = input.Status;
             f.Source = input.Source ?? f.Source;
             input.ApplyTo(f, county, township, clock.GetUtcNow());
-        }, ct);
+        }, ct, validFrom);
     }
 }

@@ -16,6 +16,12 @@ public sealed class CreateRoad(RegistryDbContext db, FacilityKindCatalog catalog
     public async Task<WriteOutcome> RunAsync(HttpContext http, RoadRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var (validFrom, badValidFrom) = GeoRecordWrites<RoadSegment>.ParseValidFrom(request.ValidFrom, clock);
+        if (badValidFrom is not null)
+        {
+            return badValidFrom;
+        }
+
         var errors = new FieldErrors();
         if (RoadInput.Validate(request, catalog, errors) is not { } input)
         {
@@ -38,6 +44,6 @@ public sealed class CreateRoad(RegistryDbContext db, FacilityKindCatalog catalog
             CreatedAt = now,
         };
         input.ApplyTo(road, county, township, now);
-        return await RoadInput.Writes.CreateAsync(http, db, audit, road, ct);
+        return await RoadInput.Writes.CreateAsync(http, db, audit, road, ct, validFrom);
     }
 }

@@ -35,22 +35,22 @@ public static class RoadEndpoints
             .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status410Gone);
         group.MapPost("", Create)
-            .WithName("CreateRoad").RequireAccess(ResourceKinds.Road, Operations.Create).WithSummary("Creates a road segment (LineString); coordinates are converted from the declared CRS to CGCS2000.")
+            .WithName("CreateRoad").RequireAccess(ResourceKinds.Road, Operations.Create).WithSummary("Creates a road segment (LineString); coordinates are converted from the declared CRS to CGCS2000. validFrom (a date or instant, not in the future) dates a segment entered late.")
             .Accepts<RoadRequest>("application/json")
             .Produces(StatusCodes.Status201Created, contentType: RawJsonResult.GeoJson)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             ;
         group.MapPut("{id:long}", Update)
-            .WithName("UpdateRoad").RequireAccess(ResourceKinds.Road, Operations.Update).WithSummary("Replaces a road segment; send the version read (If-Match or version), a stale one gets 409 and the current segment.")
+            .WithName("UpdateRoad").RequireAccess(ResourceKinds.Road, Operations.Update).WithSummary("Replaces a road segment; send the version read (If-Match or version), a stale one gets 409 and the current segment. validFrom dates a late correction (not before the segment's current state: 400).")
             .Accepts<RoadRequest>("application/json")
             .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status403Forbidden)
             ;
         group.MapDelete("{id:long}", Delete)
-            .WithName("DeleteRoad").RequireAccess(ResourceKinds.Road, Operations.Delete).WithSummary("Soft-deletes a road segment.")
-            .Produces(StatusCodes.Status204NoContent)
+            .WithName("DeleteRoad").RequireAccess(ResourceKinds.Road, Operations.Delete).WithSummary("Soft-deletes a road segment. validFrom (query) dates a removal entered late (not before the segment's current state: 400).")
+            .Produces(StatusCodes.Status204NoContent).ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status403Forbidden)
             ;
         return app;
@@ -110,10 +110,10 @@ public static class RoadEndpoints
             : body.Problem!;
     }
 
-    private static async Task<IResult> Delete(long id, HttpContext http, DeleteRoad deleteRoad, CancellationToken ct) =>
+    private static async Task<IResult> Delete(long id, string? validFrom, HttpContext http, DeleteRoad deleteRoad, CancellationToken ct) =>
         GeoRecordWrites<RoadSegment>.ReadIfMatch(http, out var ifMatch) is { } badHeader
             ? badHeader
-            : (await deleteRoad.RunAsync(http, id, ifMatch, ct)).ToResult(Collection);
+            : (await deleteRoad.RunAsync(http, id, ifMatch, ct, validFrom)).ToResult(Collection);
 }
 
 /// <summary>Body of a road segment create or update.</summary>
@@ -133,6 +133,10 @@ public static class RoadEndpoints
 /// <param name="Source">Where the record comes from (default manual).</param>
 /// <param name="ExternalId">Identifier in the source system.</param>
 /// <param name="Version">On update, the version read (instead of If-Match).</param>
+/// <param name="ValidFrom">
+/// When the change took effect, if not now: a date (yyyy-MM-dd, China Standard Time) or an ISO 8601 instant, not in the
+/// future nor before the segment's current state.
+/// </param>
 public sealed record RoadRequest(
     string? Name,
     string? RoadClass,
@@ -149,4 +153,5 @@ public sealed record RoadRequest(
     string? DistrictCode,
     string? Source,
     string? ExternalId,
-    long? Version);
+    long? Version,
+    string? ValidFrom = null);

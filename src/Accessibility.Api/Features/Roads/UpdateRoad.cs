@@ -29,6 +29,12 @@ public sealed class UpdateRoad(RegistryDbContext db, FacilityKindCatalog catalog
             return GeoRecordWrites<RoadSegment>.VersionRequired();
         }
 
+        var (validFrom, badValidFrom) = GeoRecordWrites<RoadSegment>.ParseValidFrom(request.ValidFrom, clock);
+        if (badValidFrom is not null)
+        {
+            return badValidFrom;
+        }
+
         var errors = new FieldErrors();
         if (RoadInput.Validate(request, catalog, errors) is not { } input)
         {
@@ -47,6 +53,6 @@ public sealed class UpdateRoad(RegistryDbContext db, FacilityKindCatalog catalog
             r.Geometry = input.Geometry;
             r.Source = input.Source ?? r.Source;
             input.ApplyTo(r, county, township, clock.GetUtcNow());
-        }, ct);
+        }, ct, validFrom);
     }
 }
