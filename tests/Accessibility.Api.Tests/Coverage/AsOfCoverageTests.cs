@@ -363,6 +363,50 @@ public sealed class AsOfCoverageTests(RegistryFixture registry) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Staff_date_a_status_change_and_an_edit_through_the_facility_pages()
+    {
+        using var api = await registry.CreateUserClientAsync(Roles.Inspector, "140881");
+        var (id, version) = await WrittenAsync(await PostAsync(api, "/api/v1/facilities", Toilet(), "2025-03-01"), HttpStatusCode.Created);
+        await Auth.AuthTestData.CreateUserAsync(registry, "li", Roles.Inspector, "140881");
+        using var browser = new Staff.StaffBrowser(registry);
+        Assert.True(await browser.SignInAsync("li", Auth.AuthTestData.Password));
+        async Task<DateTimeOffset> ValidFromAsync() =>
+            new(await registry.ScalarAsync<DateTime>("SELECT valid_from FROM facilities WHERE id = $1", id), TimeSpan.Zero);
+
+        var path = "/staff/facilities/" + id.ToString(CultureInfo.InvariantCulture);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(path + "/status")).StatusCode);
+        Assert.Contains("name=\"ValidFrom\"", browser.LastHtml, StringComparison.Ordinal);
+        var v = version.ToString(CultureInfo.InvariantCulture);
+
+        // Before the current state took effect: the form again, with the error at the field.
+        var early = await browser.PostFormAsync(path + "/status", [new("Status", "unusable"), new("Version", v), new("ValidFrom", "2025-02-01")]);
+        Assert.Equal(HttpStatusCode.OK, early.StatusCode);
+        Assert.Contains("href=\"#ValidFrom\"", browser.LastHtml, StringComparison.Ordinal);
+        Assert.Contains("生效日期须为不晚于今天", browser.LastHtml, StringComparison.Ordinal);
+        Assert.Equal("operational", await registry.ScalarAsync<string>("SELECT status FROM facilities WHERE id = $1", id));
+
+        var changed = await browser.PostFormAsync(path + "/status", [new("Status", "unusable"), new("Version", v), new("ValidFrom", "2025-06-01")]);
+        Assert.Equal(HttpStatusCode.Redirect, changed.StatusCode);
+        Assert.Equal(new DateTimeOffset(2025, 6, 1, 0, 0, 0, TimeSpan.FromHours(8)), await ValidFromAsync());
+        Assert.Equal(1, (long)(await CoverageAsync(Township, "2025-06-30"))["facilities"]!["byStatus"]!["unusable"]!);
+
+        // The edit form: renamed from 1 July; left empty, a change takes effect now.
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync(path + "/edit")).StatusCode);
+        var current = (await registry.ScalarAsync<long>("SELECT xmin::text::bigint FROM facilities WHERE id = $1", id)).ToString(CultureInfo.InvariantCulture);
+        IEnumerable<KeyValuePair<string, string>> Edit(string name, string validFrom) =>
+        [
+            new("Input.Name", name), new("Input.Latitude", "34.8670000"), new("Input.Longitude", "110.4470000"),
+            new("Input.Version", current), new("Input.ValidFrom", validFrom),
+        ];
+        var edited = await browser.PostFormAsync(path + "/edit", Edit("城西公厕（改）", "2025-07-01"));
+        Assert.True(edited.StatusCode == HttpStatusCode.Redirect, browser.LastHtml);
+        Assert.Equal(new DateTimeOffset(2025, 7, 1, 0, 0, 0, TimeSpan.FromHours(8)), await ValidFromAsync());
+        Assert.Equal(
+            "2025-07-01T00:00:00+08:00",
+            await registry.ScalarAsync<string>("SELECT after->'properties'->>'validFrom' FROM audit_entries WHERE entity_type = 'facility' ORDER BY id DESC LIMIT 1"));
+    }
+
+    [Fact]
     public async Task The_OpenAPI_document_describes_asOf_knownAt_and_validFrom()
     {
         var document = JsonNode.Parse(await registry.CreateClient().GetStringAsync(Url("/openapi/v1.json")))!;

@@ -13,7 +13,8 @@ namespace Accessibility.Api.Features.Facilities.Pages;
 /// <summary>
 /// Editing a facility's name, position, attributes and managing unit at the version read (kind and status are kept;
 /// the status has its own page). Runs <see cref="UpdateFacility"/>, the use case of <c>PUT /api/v1/facilities/{id}</c>;
-/// a change by someone else meanwhile shows the current record with a message.
+/// a change by someone else meanwhile shows the current record with a message. An optional effective date dates a late
+/// correction (docs/history.md).
 /// </summary>
 [StaffAccess(ResourceKinds.Facility, "update")]
 public sealed class EditModel(
@@ -66,7 +67,8 @@ public sealed class EditModel(
         var unreadable = new FieldErrors();
         var attributes = FacilityForms.ReadAttributes(Form!, name => Request.Form[name].ToString(), unreadable);
         AddWriteErrors(unreadable.ToDictionary(), Form);
-        var request = new FacilityRequest(facility.Kind, Input.Name, geometry, "WGS84", attributes, facility.Status, Input.ManagingUnit, null, null, facility.ExternalId, Input.Version);
+        var request = new FacilityRequest(
+            facility.Kind, Input.Name, geometry, "WGS84", attributes, facility.Status, Input.ManagingUnit, null, null, facility.ExternalId, Input.Version, Input.ValidFrom);
         if (!ModelState.IsValid)
         {
             var errors = new FieldErrors();

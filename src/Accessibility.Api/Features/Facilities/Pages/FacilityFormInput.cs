@@ -17,4 +17,7 @@ public sealed class FacilityFormInput
 
     /// <summary>The version read (edit forms).</summary>
     public long? Version { get; set; }
+
+    /// <summary>When the change took effect, if earlier than now (edit form; yyyy-MM-dd, empty for now).</summary>
+    public string? ValidFrom { get; set; }
 }

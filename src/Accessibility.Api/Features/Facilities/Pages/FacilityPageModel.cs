@@ -63,6 +63,9 @@ public abstract class FacilityPageModel(IStringLocalizer text) : StaffPageModel
     /// Adds a use case's errors to the form: attribute errors under their field (messages built from the catalogue's
     /// field: required, range), position errors under the latitude, the others under <c>Input.X</c>.
     /// </summary>
+    protected virtual string ValidFromKey => "Input.ValidFrom";
+
+    /// <summary>Adds the write errors of a use case to the form, in the page's words.</summary>
     protected void AddWriteErrors(IReadOnlyDictionary<string, string[]> errors, FacilityForm? form = null)
     {
         ArgumentNullException.ThrowIfNull(errors);
@@ -80,6 +83,10 @@ public abstract class FacilityPageModel(IStringLocalizer text) : StaffPageModel
             else if (field == "name")
             {
                 ModelState.AddModelError("Input.Name", text["facilities.error.name"]);
+            }
+            else if (field == Infrastructure.History.EffectiveTime.Field)
+            {
+                ModelState.AddModelError(ValidFromKey, text["facilities.error.validFrom"]);
             }
             else if (field is "kind" or "version" or "If-Match")
             {

@@ -6,7 +6,10 @@ using Microsoft.Extensions.Localization;
 
 namespace Accessibility.Api.Features.Facilities.Pages;
 
-/// <summary>Changing a facility's status, one question on one page. Runs <see cref="ChangeFacilityStatus"/>.</summary>
+/// <summary>
+/// Changing a facility's status, one question on one page, with an optional effective date for a change that happened
+/// earlier. Runs <see cref="ChangeFacilityStatus"/>.
+/// </summary>
 [StaffAccess(ResourceKinds.Facility, "update")]
 public sealed class StatusModel(RegistryDbContext db, ChangeFacilityStatus changeStatus, FacilityKindCatalog catalog, IStringLocalizer text) : FacilityPageModel(text)
 {
@@ -18,11 +21,18 @@ public sealed class StatusModel(RegistryDbContext db, ChangeFacilityStatus chang
     [BindProperty]
     public long? Version { get; set; }
 
+    /// <summary>When the status changed, if earlier than now (yyyy-MM-dd, empty for now).</summary>
+    [BindProperty]
+    public string? ValidFrom { get; set; }
+
     /// <summary>The facility's id.</summary>
     public long Id { get; private set; }
 
     /// <summary>Its name.</summary>
     public string Name { get; private set; } = "";
+
+    /// <inheritdoc />
+    protected override string ValidFromKey => nameof(ValidFrom);
 
     /// <summary>The statuses to choose from.</summary>
     public IReadOnlyList<CodedValue> Statuses => catalog.Statuses;
@@ -50,7 +60,7 @@ public sealed class StatusModel(RegistryDbContext db, ChangeFacilityStatus chang
             return refusal!;
         }
 
-        var outcome = await changeStatus.RunAsync(HttpContext, id, Status, Version, ct);
+        var outcome = await changeStatus.RunAsync(HttpContext, id, Status, Version, ct, ValidFrom);
         if (outcome.Succeeded)
         {
             return Redirect(FacilityPaths.Detail(id) + "?done=saved");
@@ -63,6 +73,12 @@ public sealed class StatusModel(RegistryDbContext db, ChangeFacilityStatus chang
             var (current, _) = await LoadAsync(id, ct);
             ModelState.Remove(nameof(Version));
             Version = current!.Version;
+            return Page();
+        }
+
+        if (outcome.Errors.ContainsKey(Infrastructure.History.EffectiveTime.Field))
+        {
+            AddWriteErrors(outcome.Errors);
             return Page();
         }
 
