@@ -8,7 +8,9 @@ using Accessibility.Api.Features.Coverage;
 using Accessibility.Api.Features.PlanTargets;
 using Accessibility.Api.Features.Renovations;
 using Accessibility.Api.Infrastructure.History;
+using Accessibility.Api.Tests.Auth;
 using Accessibility.Api.Tests.Renovations;
+using Accessibility.Api.Tests.Staff;
 using Microsoft.Extensions.DependencyInjection;
 using NetTopologySuite.Geometries;
 using Npgsql;
@@ -30,7 +32,8 @@ public sealed class AsOfRecordsTests(RegistryFixture registry) : IAsyncLifetime
 
     public Task InitializeAsync() => registry.ResetAsync();
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    /// <summary>The reset keeps the seeded plan targets: the targets made here go.</summary>
+    public Task DisposeAsync() => registry.ScalarAsync<long>("WITH d AS (DELETE FROM plan_targets WHERE indicator = 'test_asof_targets' RETURNING 1) SELECT count(*) FROM d");
 
     private static DateTimeOffset Day(int y, int m, int d) => new DateTimeOffset(y, m, d, 10, 0, 0, Cst).ToUniversalTime();
 
@@ -277,6 +280,31 @@ public sealed class AsOfRecordsTests(RegistryFixture registry) : IAsyncLifetime
         Assert.Equal(3, await Panel(HouseholdView.Staff, new DateOnly(2025, 4, 1)));
         Assert.Null(await Panel(HouseholdView.Public, new DateOnly(2025, 4, 1)));
         Assert.Equal(5, await Panel(HouseholdView.Public, new DateOnly(2025, 7, 1)));
+    }
+
+    [Fact]
+    public async Task The_case_page_takes_the_date_of_an_acceptance_recorded_later_and_refuses_a_bad_one_at_the_field()
+    {
+        var ids = await CompletedCasesAsync();
+        await AuthTestData.CreateUserAsync(registry, "zhao", Roles.DistrictAdmin, "140881");
+        using var browser = new StaffBrowser(registry);
+        Assert.True(await browser.SignInAsync("zhao", AuthTestData.Password));
+
+        using var page = await browser.GetAsync($"/staff/cases/{ids[0]}");
+        Assert.Contains("name=\"Step.ValidFrom\"", browser.LastHtml, StringComparison.Ordinal);
+        using var future = await browser.PostFormAsync($"/staff/cases/{ids[0]}?handler=Step", [new("Step.To", "accepted"), new("Step.ValidFrom", "2099-01-01")]);
+        Assert.Equal(HttpStatusCode.BadRequest, future.StatusCode);
+        Assert.Contains("id=\"step-accepted-validFrom-error\"", browser.LastHtml, StringComparison.Ordinal);
+
+        using var page2 = await browser.GetAsync($"/staff/cases/{ids[0]}");
+        using var accepted = await browser.PostFormAsync($"/staff/cases/{ids[0]}?handler=Step", [new("Step.To", "accepted"), new("Step.ValidFrom", "2025-03-01")]);
+        Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
+
+        using var admin = await registry.CreateUserClientAsync(Roles.DistrictAdmin, "140881");
+        var plan = (await admin.GetFromJsonAsync<PlanningResponse>("/api/v1/renovations/planning?district=140881&asOf=2025-04-01", ApiJson.Options))!;
+        Assert.Equal(1, Assert.Single(plan.Targets, t => t.Indicator == "household_renovations").Accepted);
+        var before = (await admin.GetFromJsonAsync<PlanningResponse>("/api/v1/renovations/planning?district=140881&asOf=2025-02-28", ApiJson.Options))!;
+        Assert.Equal(0, Assert.Single(before.Targets, t => t.Indicator == "household_renovations").Accepted);
     }
 
     private static object Target(string district, decimal value, string validFrom) => new
