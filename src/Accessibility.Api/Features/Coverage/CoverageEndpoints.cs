@@ -277,21 +277,21 @@ public static class CoverageEndpoints
         SuppressedTable? published = null;
         if (view == HouseholdView.Public && HouseholdPrivacy.IsCounty(code))
         {
-            var rows = await RenovationSql.CountsAsync(connection, prefix, ct);
+            var rows = await RenovationSql.CountsAsync(connection, prefix, ct, asOf: asOf);
             published = SuppressedTable.Published(rows.Where(r => r.District == code).Select(r => (r.Status, r.Year, r.Count)));
         }
 
         ToiletReach(result["toiletReach"]!.AsObject(), code, metres, view, published);
 
         var townships = result["townshipService"]!.AsObject();
-        var target = await db.PlanTargets.AsNoTracking()
+        var target = await PlanTargetsInForce.Of(db, asOf)
             .Where(t => t.DistrictCode == code && t.Indicator == TownshipServiceIndicator)
             .OrderByDescending(t => t.PeriodEnd).ThenBy(t => t.Id).FirstOrDefaultAsync(ct);
         townships["target"] = target is null ? null : TargetJson(target, townships["share"]?.GetValue<decimal>());
         townships["definition"] = CoverageDefinitions.Of("townshipService");
         result["mainRoads"]!.AsObject()["definition"] = CoverageDefinitions.Of("mainRoads");
 
-        var schedule = JsonNode.Parse(await InspectionSql.ScheduleAsync(connection, prefix, 30, 0, ct))!["counts"]!.AsObject();
+        var schedule = JsonNode.Parse(await InspectionSql.ScheduleAsync(connection, prefix, 30, 0, ct, asOf: asOf))!["counts"]!.AsObject();
         var total = schedule["total"]!.GetValue<long>();
         var within = schedule["onTime"]!.GetValue<long>() + schedule["dueSoon"]!.GetValue<long>();
         result["inspections"] = new JsonObject
@@ -305,7 +305,7 @@ public static class CoverageEndpoints
             ["definition"] = CoverageDefinitions.Of("inspections"),
         };
 
-        var defects = JsonNode.Parse(await DefectSql.StatsAsync(connection, prefix, ct))!.AsObject();
+        var defects = JsonNode.Parse(await DefectSql.StatsAsync(connection, prefix, ct, asOf: asOf))!.AsObject();
         result["defects"] = new JsonObject
         {
             ["open"] = defects["open"]!.DeepClone(),
@@ -316,7 +316,8 @@ public static class CoverageEndpoints
             ["definition"] = CoverageDefinitions.Of("defects"),
         };
 
-        result["renovations"] = await RenovationsAsync(db, connection, code, prefix, today, view, published, ct);
+        // As of a date, that date is "today" of the forecast.
+        result["renovations"] = await RenovationsAsync(db, connection, code, prefix, asOf?.Date ?? today, view, published, ct, asOf);
         result["reports"]!.AsObject()["definition"] = CoverageDefinitions.Of("reports");
         return result;
     }
@@ -375,23 +376,23 @@ public static class CoverageEndpoints
     /// forecast, ratios, whether it will be missed) only when at least <see cref="SuppressedTable.Threshold"/> and not 1–4
     /// away from another target's shown figure (two periods' difference would count the years between); the pipeline,
     /// and a ratio over the registered households, only as sums the county's statistics publish
-    /// (<paramref name="published"/>).
+    /// (<paramref name="published"/>). With <paramref name="asOf"/>, the targets in force, cases and settings then.
     /// </summary>
     private static async Task<JsonObject> RenovationsAsync(
         RegistryDbContext db, Npgsql.NpgsqlConnection connection, string code, string prefix, DateOnly today, HouseholdView view, SuppressedTable? published,
-        CancellationToken ct)
+        CancellationToken ct, AsOf? asOf)
     {
-        var targets = await db.PlanTargets.AsNoTracking()
+        var targets = await PlanTargetsInForce.Of(db, asOf)
             .Where(t => t.DistrictCode == code && t.Indicator.StartsWith("household_renovation"))
             .OrderBy(t => t.Id).ToListAsync(ct);
-        var settings = await db.RenovationDistrictSettings.AsNoTracking().SingleOrDefaultAsync(s => s.DistrictCode == code, ct);
+        var eligible = await RenovationSql.EligibleHouseholdsAsync(connection, code, ct, asOf);
         var progress = new List<(TargetProgress P, int Registered)>();
         foreach (var t in targets)
         {
             var to = new DateOnly(t.PeriodEnd, 12, 31);
             var (accepted, pipeline, registered) = await RenovationSql.TargetFiguresAsync(
-                connection, prefix, new DateOnly(t.PeriodStart, 1, 1), today < to ? today : to, ct);
-            progress.Add((RenovationPlanning.Progress(t, accepted, pipeline, settings?.EligibleHouseholds ?? registered, today), registered));
+                connection, prefix, new DateOnly(t.PeriodStart, 1, 1), today < to ? today : to, ct, asOf);
+            progress.Add((RenovationPlanning.Progress(t, accepted, pipeline, eligible ?? registered, today), registered));
         }
 
         var staff = view == HouseholdView.Staff;
@@ -411,7 +412,7 @@ public static class CoverageEndpoints
         {
             var shown = shownAccepted.Contains(p.TargetId);
             // A ratio over the registered households would reveal their number: only when the statistics publish it.
-            var ratioShown = shown && (staff || settings?.EligibleHouseholds is not null
+            var ratioShown = shown && (staff || eligible is not null
                 || HouseholdPrivacy.PublishedSum(published, RenovationWorkflow.All.Where(s => s != RenovationWorkflow.Rejected)) == registered);
             var judged = p.Kind == PlanTargetKind.Ratio ? ratioShown : shown;
             list.Add(new JsonObject

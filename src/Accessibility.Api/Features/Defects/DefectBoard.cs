@@ -2,6 +2,7 @@ using System.Text.Json;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Infrastructure.Authorization;
+using Accessibility.Api.Infrastructure.History;
 using Npgsql;
 
 namespace Accessibility.Api.Features.Defects;
@@ -124,11 +125,11 @@ public sealed class DefectBoard(NpgsqlDataSource dataSource)
             : StepOutcome<DefectView>.Refused(TypedResults.Problem(json.Problem!));
     }
 
-    /// <summary>The district figures as the API's JSON (open, overdue, by status, severity and managing unit, median days to repair).</summary>
-    public async Task<string> StatsJsonAsync(HttpContext http, string? districtPrefix, CancellationToken ct)
+    /// <summary>The district figures as the API's JSON (open, overdue, by status, severity and managing unit, median days to repair); with <paramref name="asOf"/>, as they stood then.</summary>
+    public async Task<string> StatsJsonAsync(HttpContext http, string? districtPrefix, CancellationToken ct, AsOf? asOf = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await DefectSql.StatsAsync(connection, districtPrefix, ct, ReadScope.For(http, ResourceKinds.Defect, Operations.Read));
+        return await DefectSql.StatsAsync(connection, districtPrefix, ct, ReadScope.For(http, ResourceKinds.Defect, Operations.Read), asOf);
     }
 }

@@ -9,6 +9,7 @@ using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Infrastructure;
 using Accessibility.Api.Infrastructure.Authorization;
+using Accessibility.Api.Infrastructure.History;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -30,7 +31,7 @@ public static class DefectEndpoints
             .WithName("ListDefects").RequireAccess(ResourceKinds.Defect, Operations.Read).WithSummary("Defects, most urgent first, filtered by district, status, severity, managing unit and overdue, paged.")
             .Produces(StatusCodes.Status200OK, contentType: Json).ProducesValidationProblem();
         group.MapGet("stats", Stats)
-            .WithName("DefectStats").RequireAccess(ResourceKinds.Defect, Operations.Read).WithSummary("Open and overdue defects of a district by severity and managing unit, and the median days to repair.")
+            .WithName("DefectStats").RequireAccess(ResourceKinds.Defect, Operations.Read).WithSummary("Open and overdue defects of a district by severity and managing unit, and the median days to repair; with asOf (and knownAt), as they stood at the end of that day.")
             .Produces(StatusCodes.Status200OK, contentType: Json).ProducesValidationProblem();
         group.MapGet("{id:long}", Get)
             .WithName("GetDefect").RequireAccess(ResourceKinds.Defect, Operations.Read).WithSummary("One defect with its full history.")
@@ -91,16 +92,17 @@ public static class DefectEndpoints
         return new DefectFilter(prefix, status, severity, unit.Length > 0 ? unit : null, overdue, facility);
     }
 
-    private static async Task<IResult> Stats(HttpRequest request, DefectBoard board, CancellationToken ct)
+    private static async Task<IResult> Stats(HttpRequest request, DefectBoard board, TimeProvider clock, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var prefix = InspectionEndpoints.DistrictPrefix(request.Query["district"], errors);
+        var asOf = AsOfStatement.Parse(request.Query, clock, errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
-        return new RawJsonResult(await board.StatsJsonAsync(request.HttpContext, prefix, ct), contentType: Json);
+        return new RawJsonResult(await board.StatsJsonAsync(request.HttpContext, prefix, ct, asOf), contentType: Json);
     }
 
     private static async Task<IResult> Get(long id, HttpContext http, DefectBoard board, CancellationToken ct) =>
@@ -161,8 +163,10 @@ public sealed record AssignRequest(string? ManagingUnit, string? Note, DateTimeO
 /// <summary>Body of a fix report: evidence.</summary>
 /// <param name="Note">What was done (required).</param>
 /// <param name="PhotoIds">Photos of the repair.</param>
-public sealed record FixRequest(string? Note, List<Guid>? PhotoIds);
+/// <param name="ValidFrom">When it was fixed, when entered late (a date, yyyy-MM-dd China Standard Time, or an instant); default now.</param>
+public sealed record FixRequest(string? Note, List<Guid>? PhotoIds, string? ValidFrom = null);
 
 /// <summary>Body of a rejection.</summary>
 /// <param name="Reason">Why (required).</param>
-public sealed record RejectRequest(string? Reason);
+/// <param name="ValidFrom">When it was closed, when entered late (a date or an instant); default now.</param>
+public sealed record RejectRequest(string? Reason, string? ValidFrom = null);

@@ -1,6 +1,7 @@
 using System.Text;
 using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Infrastructure.Authorization;
+using Accessibility.Api.Infrastructure.History;
 using Npgsql;
 
 namespace Accessibility.Api.Features.Defects;
@@ -96,21 +97,23 @@ public static class DefectSql
     /// <c>overdue</c>, by status, by severity, by managing unit, and the median days to repair of verified defects
     /// — found to first reported fixed (or to verified when no fix was reported) — with
     /// <see href="https://www.postgresql.org/docs/current/functions-aggregate.html">percentile_cont(0.5)</see>.
+    /// With <paramref name="asOf"/>, the figures as they stood at the end of that day: the defects and facilities then,
+    /// overdue against then, the fixes reported by then (docs/history.md).
     /// </summary>
-    public static async Task<string> StatsAsync(NpgsqlConnection connection, string? districtPrefix, CancellationToken ct, ReadScope? readScope = null)
+    public static async Task<string> StatsAsync(NpgsqlConnection connection, string? districtPrefix, CancellationToken ct, ReadScope? readScope = null, AsOf? asOf = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         const string sql = """
             WITH scoped AS (
               SELECT d.*, d.status IN ('open', 'assigned', 'fixed') AS active,
-                     d.status IN ('open', 'assigned') AND d.due_at < now() AS late
-              FROM defects d
+                     d.status IN ('open', 'assigned') AND d.due_at < {now} AS late
+              FROM {defects} d
               WHERE (@district::text IS NULL OR d.district_code LIKE @district
-                     OR EXISTS (SELECT 1 FROM facilities f WHERE f.id = d.facility_id AND f.township_code LIKE @district))
+                     OR EXISTS (SELECT 1 FROM {facilities} f WHERE f.id = d.facility_id AND f.township_code LIKE @district))
                 AND (@read_scope::text[] IS NULL OR d.district_code LIKE ANY(@read_scope))),
             repaired AS (
               SELECT extract(epoch FROM COALESCE(
-                       (SELECT min(e.at) FROM defect_events e WHERE e.defect_id = s.id AND e.to_status = 'fixed'),
+                       (SELECT min(e.at) FROM defect_events e WHERE e.defect_id = s.id AND e.to_status = 'fixed' AND e.at <= {now}),
                        s.closed_at) - s.created_at) / 86400.0 AS days
               FROM scoped s WHERE s.status = 'verified')
             SELECT json_build_object(
@@ -127,7 +130,7 @@ public static class DefectSql
               'repaired', (SELECT count(*) FROM repaired),
               'medianDaysToRepair', (SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY days)::numeric, 1) FROM repaired))::text
             """;
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = AsOfStatement.Command(sql, connection, asOf);
         command.Parameters.Add(new NpgsqlParameter("district", NpgsqlTypes.NpgsqlDbType.Text) { Value = districtPrefix is null ? DBNull.Value : districtPrefix + "%" });
         command.Parameters.Add((readScope ?? ReadScope.Everything).Parameter());
         return (string)(await command.ExecuteScalarAsync(ct))!;

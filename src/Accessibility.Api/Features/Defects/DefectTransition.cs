@@ -6,6 +6,7 @@ using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Infrastructure;
 using Accessibility.Api.Infrastructure.Authorization;
+using Accessibility.Api.Infrastructure.History;
 using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,17 +23,26 @@ public sealed class DefectTransition(RegistryDbContext db, AuditLog audit, TimeP
     /// <summary>
     /// Moves defect <paramref name="id"/> from one of <paramref name="from"/> to <paramref name="to"/>, if the caller may
     /// <paramref name="operation"/> it; <paramref name="apply"/> checks the step's input (errors into the field errors)
-    /// and answers the history note and evidence photos. Answers the defect's id.
+    /// and answers the history note and evidence photos. Answers the defect's id. With <paramref name="validFrom"/> (a date or
+    /// instant, e.g. the day it was fixed, entered late), the step takes effect then: its history entry is dated then and
+    /// the as-of figures count it from then (docs/history.md); a bad one is a 400 naming <c>validFrom</c>.
     /// </summary>
     public async Task<StepOutcome<long>> RunAsync(
         HttpContext http, long id, OperationAuthorizationRequirement operation, IReadOnlyList<string> from, string to,
-        Func<Defect, FieldErrors, (string? Note, Guid[] Photos)> apply, CancellationToken ct)
+        Func<Defect, FieldErrors, (string? Note, Guid[] Photos)> apply, CancellationToken ct, string? validFrom = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(apply);
-        await WriteResults.OpenAsync(db, ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var timeErrors = new FieldErrors();
+        var effective = EffectiveTime.Parse(validFrom, clock, timeErrors)?.ToUniversalTime();
+        if (!timeErrors.IsEmpty)
+        {
+            return StepOutcome<long>.Refused(timeErrors.ToResult(StatusCodes.Status400BadRequest, "validFrom is not acceptable."));
+        }
+
+        var connection = await WriteResults.OpenAsync(db, ct);
+        await using var tx = await EffectiveTime.BeginAsync(db, effective, ct);
         // FOR UPDATE: two concurrent steps on one defect are applied one after the other, each checking the status it finds.
         var defect = (await db.Defects.FromSql($"SELECT * FROM defects WHERE id = {id} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
         if (defect is null)
@@ -54,6 +64,15 @@ public sealed class DefectTransition(RegistryDbContext db, AuditLog audit, TimeP
                 extensions: new Dictionary<string, object?> { ["status"] = defect.Status }));
         }
 
+        if (effective is not null && await EffectiveTime.CurrentSinceAsync(connection, "defects", id, ct) is { } since)
+        {
+            EffectiveTime.CheckAgainst(effective, since, timeErrors);
+            if (!timeErrors.IsEmpty)
+            {
+                return StepOutcome<long>.Refused(timeErrors.ToResult(StatusCodes.Status400BadRequest, "validFrom is not acceptable."));
+            }
+        }
+
         var errors = new FieldErrors();
         var before = defect.Status;
         var beforeUnit = defect.ManagingUnit;
@@ -66,20 +85,21 @@ public sealed class DefectTransition(RegistryDbContext db, AuditLog audit, TimeP
         }
 
         var now = clock.GetUtcNow();
+        var at = effective ?? now;
         var actor = new Actor(UserPrincipal.UserId(http.User), http.User.Identity?.Name ?? "unknown");
         defect.Status = to;
         defect.UpdatedAt = now;
         if (to == DefectStatuses.Rejected)
         {
-            defect.ClosedAt = now;
+            defect.ClosedAt = at;
         }
 
-        var entry = InspectionRecorder.Event(actor, now, before, to, note, null, photos);
+        var entry = InspectionRecorder.Event(actor, at, before, to, note, null, photos);
         entry.DefectId = defect.Id;
         db.DefectEvents.Add(entry);
         audit.Record(http, AuditActions.Update, InspectionRecorder.AuditDefect, id.ToString(CultureInfo.InvariantCulture),
             new { status = before, managingUnit = beforeUnit, dueAt = beforeDue },
-            new { status = to, managingUnit = defect.ManagingUnit, dueAt = defect.DueAt, note, photoIds = photos });
+            new { status = to, managingUnit = defect.ManagingUnit, dueAt = defect.DueAt, note, photoIds = photos }).WithValidFrom(effective);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return StepOutcome<long>.Applied(id);

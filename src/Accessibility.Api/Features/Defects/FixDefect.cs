@@ -36,6 +36,6 @@ public sealed class FixDefect(RegistryDbContext db, DefectTransition transition)
                 }
 
                 return (Text.Clean(request.Note), [.. photos]);
-            }, ct);
+            }, ct, request.ValidFrom);
     }
 }

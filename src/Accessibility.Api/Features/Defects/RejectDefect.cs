@@ -15,6 +15,6 @@ public sealed class RejectDefect(DefectTransition transition)
             {
                 Text.Require(errors, "reason", request.Reason, 4000);
                 return (Text.Clean(request.Reason), []);
-            }, ct);
+            }, ct, request.ValidFrom);
     }
 }

@@ -11,6 +11,7 @@ using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Geo;
 using Accessibility.Api.Infrastructure;
 using Accessibility.Api.Infrastructure.Authorization;
+using Accessibility.Api.Infrastructure.History;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using NetTopologySuite.Geometries;
@@ -57,7 +58,7 @@ public static class InspectionEndpoints
             .WithName("GetInspection").RequireAccess(ResourceKinds.Inspection, Operations.Read).WithSummary("One inspection with its judged answers and the defects it created, verified or reopened.")
             .Produces(StatusCodes.Status200OK, contentType: Json).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("schedule", Schedule)
-            .WithName("InspectionSchedule").RequireAccess(ResourceKinds.Inspection, Operations.Read).WithSummary("Facilities of a district due soon, overdue and never inspected, by the kinds' inspection intervals.")
+            .WithName("InspectionSchedule").RequireAccess(ResourceKinds.Inspection, Operations.Read).WithSummary("Facilities of a district due soon, overdue and never inspected, by the kinds' inspection intervals; with asOf (and knownAt), as they stood at the end of that day.")
             .Produces(StatusCodes.Status200OK, contentType: Json).ProducesValidationProblem();
         group.MapGet("worklist", Worklist)
             .WithName("InspectionWorklist").RequireAccess(ResourceKinds.Inspection, Operations.Create)
@@ -172,19 +173,21 @@ public static class InspectionEndpoints
     internal static bool StaffNames(HttpContext http) =>
         AccessRules.Allows(http.User, Operations.ReadPersonal.Name, new RegistryResource(ResourceKinds.Inspection, null));
 
-    private static async Task<IResult> Schedule(HttpRequest request, NpgsqlDataSource dataSource, CancellationToken ct)
+    private static async Task<IResult> Schedule(HttpRequest request, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var prefix = DistrictPrefix(request.Query["district"], errors);
         var dueSoonDays = Paging.ParseInt(request.Query["dueSoonDays"], "dueSoonDays", 30, 0, 365, errors);
         var limit = Paging.ParseInt(request.Query["limit"], "limit", 500, 1, 5000, errors);
+        var asOf = AsOfStatement.Parse(request.Query, clock, errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return new RawJsonResult(await InspectionSql.ScheduleAsync(connection, prefix, dueSoonDays, limit, ct, ReadScope.For(request.HttpContext, ResourceKinds.Inspection, Operations.Read)), contentType: Json);
+        return new RawJsonResult(await InspectionSql.ScheduleAsync(
+            connection, prefix, dueSoonDays, limit, ct, ReadScope.For(request.HttpContext, ResourceKinds.Inspection, Operations.Read), asOf), contentType: Json);
     }
 
     private static async Task<IResult> Worklist(HttpRequest request, ClaimsPrincipal user, NpgsqlDataSource dataSource, CancellationToken ct)

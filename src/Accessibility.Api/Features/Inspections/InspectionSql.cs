@@ -2,6 +2,7 @@ using System.Text;
 using Accessibility.Api.Features.Defects;
 using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Infrastructure.Authorization;
+using Accessibility.Api.Infrastructure.History;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -116,21 +117,22 @@ public static class InspectionSql
     /// state: last inspection, due date (last + the kind's interval) and state against <c>@dueSoonDays</c>.
     /// <c>@district</c> is a LIKE pattern or null. The point is
     /// <see href="https://postgis.net/docs/ST_PointOnSurface.html">ST_PointOnSurface</see> of the geometry, so a
-    /// tactile-paving line gets a point on it.
+    /// tactile-paving line gets a point on it. Written with the history placeholders (<see cref="AsOfStatement"/>): as of a
+    /// date, the facilities as they stood then, judged by the last inspection carried out by then, due dates against then.
     /// </summary>
     private const string StatesCte = """
         WITH s AS (
           SELECT f.id, f.name, f.kind, f.district_code, ST_PointOnSurface(f.geometry) AS pt, li.last,
                  li.last + make_interval(months => COALESCE(k.months, 12)) AS due
-          FROM facilities f
+          FROM {facilities} f
           LEFT JOIN facility_kind_intervals k ON k.kind = f.kind
-          LEFT JOIN LATERAL (SELECT max(i.inspected_at) AS last FROM inspections i WHERE i.facility_id = f.id) li ON true
+          LEFT JOIN LATERAL (SELECT max(i.inspected_at) AS last FROM {inspections} i WHERE i.facility_id = f.id{carried_out_by}) li ON true
           WHERE f.deleted_at IS NULL AND f.status NOT IN ('removed', 'under_construction')
             AND (@district::text IS NULL OR f.district_code LIKE @district OR f.township_code LIKE @district)
             AND (@read_scope::text[] IS NULL OR f.district_code LIKE ANY(@read_scope))),
         st AS (
-          SELECT s.*, CASE WHEN s.last IS NULL THEN 'never' WHEN s.due < now() THEN 'overdue'
-                           WHEN s.due < now() + make_interval(days => @dueSoonDays) THEN 'due_soon' ELSE 'on_time' END AS state
+          SELECT s.*, CASE WHEN s.last IS NULL THEN 'never' WHEN s.due < {now} THEN 'overdue'
+                           WHEN s.due < {now} + make_interval(days => @dueSoonDays) THEN 'due_soon' ELSE 'on_time' END AS state
           FROM s)
         """;
 
@@ -143,10 +145,10 @@ public static class InspectionSql
     /// <summary>
     /// The inspection schedule of a district as <c>{"dueSoon","overdue","neverInspected","counts"}</c>: overdue and
     /// due-soon facilities by due date, never-inspected ones by id, each list cut at <paramref name="limit"/>;
-    /// the counts are complete.
+    /// the counts are complete. With <paramref name="asOf"/>, the schedule as it stood at the end of that day (docs/history.md).
     /// </summary>
     public static async Task<string> ScheduleAsync(
-        NpgsqlConnection connection, string? districtPrefix, int dueSoonDays, int limit, CancellationToken ct, ReadScope? readScope = null)
+        NpgsqlConnection connection, string? districtPrefix, int dueSoonDays, int limit, CancellationToken ct, ReadScope? readScope = null, AsOf? asOf = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         const string sql = StatesCte + """
@@ -164,9 +166,10 @@ public static class InspectionSql
                  'onTime', count(*) FILTER (WHERE state = 'on_time'), 'dueSoon', count(*) FILTER (WHERE state = 'due_soon'),
                  'overdue', count(*) FILTER (WHERE state = 'overdue'), 'neverInspected', count(*) FILTER (WHERE state = 'never'),
                  'total', count(*)) FROM st),
-              'dueSoonDays', @dueSoonDays)::text
+              'dueSoonDays', @dueSoonDays, 'asOf', @as_of_date)::text
             """;
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = AsOfStatement.Command(CarriedOutBy(sql, asOf), connection, asOf);
+        command.Parameters.Add(new NpgsqlParameter("as_of_date", NpgsqlDbType.Date) { Value = asOf is null ? DBNull.Value : asOf.Date });
         command.Parameters.Add(new NpgsqlParameter("district", NpgsqlDbType.Text) { Value = districtPrefix is null ? DBNull.Value : districtPrefix + "%" });
         command.Parameters.Add((readScope ?? ReadScope.Everything).Parameter());
         command.Parameters.AddWithValue("dueSoonDays", dueSoonDays);
@@ -190,7 +193,7 @@ public static class InspectionSql
             ORDER BY pt <-> ST_SetSRID(ST_MakePoint(@lon, @lat), 4490), id
             LIMIT @limit
             """;
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = AsOfStatement.Command(CarriedOutBy(sql, null), connection, null);
         command.Parameters.Add(new NpgsqlParameter("district", NpgsqlDbType.Text) { Value = DBNull.Value });
         command.Parameters.Add(ReadScope.Everything.Parameter());
         command.Parameters.AddWithValue("patterns", districtPrefixes.Select(p => p + "%").ToArray());
@@ -208,6 +211,13 @@ public static class InspectionSql
 
         return list;
     }
+
+    /// <summary>
+    /// <see cref="StatesCte"/>-based <paramref name="sql"/> resolved for <paramref name="asOf"/>: an inspection counts once it
+    /// was carried out (one entered late with its date counts from that date, not one dated after the day read).
+    /// </summary>
+    private static string CarriedOutBy(string sql, AsOf? asOf) =>
+        sql.Replace("{carried_out_by}", asOf is null ? "" : " AND i.inspected_at <= @as_of", StringComparison.Ordinal);
 
     /// <summary>
     /// Geodesic distances in metres between every pair of points (lon/lat, CGCS2000), on the ellipsoid:

@@ -15,9 +15,14 @@ namespace Accessibility.Api.Features.PlanTargets;
 /// <param name="SourceTable">Table or section.</param>
 /// <param name="Note">Free text.</param>
 /// <param name="Version">Version read, for updates (or If-Match).</param>
+/// <param name="ValidFrom">
+/// When the plan adopted (or changed) the target, when entered later (a date, yyyy-MM-dd China Standard Time, or an
+/// instant): the targets in force as of a date take it (docs/history.md); default now.
+/// </param>
 public sealed record PlanTargetRequest(
     string? DistrictCode, string? Indicator, string? Title, PlanTargetKind? Kind, decimal? Value, string? Comparator, string? Unit,
-    int? PeriodStart, int? PeriodEnd, bool? Binding, string? SourceDocument, string? SourceTable, string? Note, long? Version)
+    int? PeriodStart, int? PeriodEnd, bool? Binding, string? SourceDocument, string? SourceTable, string? Note, long? Version,
+    string? ValidFrom = null)
 {
     internal void ApplyTo(PlanTarget t)
     {

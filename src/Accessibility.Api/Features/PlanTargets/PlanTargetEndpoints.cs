@@ -18,7 +18,7 @@ public static class PlanTargetEndpoints
     {
         var group = app.MapGroup("/api/v1/plan-targets").WithTags("Plan targets");
         group.MapGet("", List).WithName("ListPlanTargets").RequireAccess(ResourceKinds.PlanTarget, Operations.Read)
-            .WithSummary("Plan targets of a district; with ancestors=true also those of the prefecture and province above it.")
+            .WithSummary("Plan targets of a district; with ancestors=true also those of the prefecture and province above it; with asOf (and knownAt), the targets in force at the end of that day, as they stood then.")
             .Produces<PlanTargetList>().ProducesValidationProblem();
         group.MapGet("{id:long}", Get).WithName("GetPlanTarget").RequireAccess(ResourceKinds.PlanTarget, Operations.Read).WithSummary("One plan target, with its version as ETag.")
             .Produces<PlanTargetResponse>().ProducesProblem(StatusCodes.Status404NotFound);
@@ -31,15 +31,16 @@ public static class PlanTargetEndpoints
             .Accepts<PlanTargetRequest>("application/json").Produces<PlanTargetResponse>()
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status409Conflict)
             ;
-        group.MapDelete("{id:long}", Delete).WithName("DeletePlanTarget").RequireAccess(ResourceKinds.PlanTarget, Operations.Delete).WithSummary("Removes a target; the audit log keeps it.")
+        group.MapDelete("{id:long}", Delete).WithName("DeletePlanTarget").RequireAccess(ResourceKinds.PlanTarget, Operations.Delete).WithSummary("Removes a target; the audit log and the history keep it. With validFrom (a date or an instant), retired as of then.")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status403Forbidden)
             ;
         return app;
     }
 
-    private static async Task<IResult> List(HttpContext http, ListPlanTargets list, string? district, string? ancestors, CancellationToken ct)
+    private static async Task<IResult> List(
+        HttpContext http, ListPlanTargets list, string? district, string? ancestors, string? asOf, string? knownAt, CancellationToken ct)
     {
-        var outcome = await list.RunAsync(http, district, ancestors, ct);
+        var outcome = await list.RunAsync(http, district, ancestors, ct, asOf, knownAt);
         return outcome.IsDone
             ? TypedResults.Ok(new PlanTargetList(outcome.Value!.Select(PlanTargetResponse.From).ToList()))
             : Answer(http, outcome, 0);
@@ -77,8 +78,8 @@ public static class PlanTargetEndpoints
         return Answer(http, await update.RunAsync(http, id, request, ifMatch, versionErrors, ct), id, t => TypedResults.Ok(PlanTargetResponse.From(t)));
     }
 
-    private static async Task<IResult> Delete(long id, HttpContext http, RetirePlanTarget retire, CancellationToken ct) =>
-        Answer(http, await retire.RunAsync(http, id, ct), id, _ => TypedResults.NoContent(), withETag: false);
+    private static async Task<IResult> Delete(long id, HttpContext http, RetirePlanTarget retire, string? validFrom, CancellationToken ct) =>
+        Answer(http, await retire.RunAsync(http, id, ct, validFrom), id, _ => TypedResults.NoContent(), withETag: false);
 
     /// <summary>The API's answer to an outcome: the value (with its version as ETag), or the problem.</summary>
     private static IResult Answer<T>(HttpContext http, Outcome<T> outcome, long id, Func<PlanTarget, IResult>? done = null, bool withETag = true)

@@ -1,15 +1,17 @@
 using System.Globalization;
 using Accessibility.Api.Data;
 using Accessibility.Api.Features.Audit;
+using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Infrastructure;
 using Accessibility.Api.Infrastructure.Authorization;
+using Accessibility.Api.Infrastructure.History;
 using Microsoft.EntityFrameworkCore;
 
 namespace Accessibility.Api.Features.PlanTargets;
 
 /// <summary>Use case: a district administrator corrects a target, against the version read (audited).</summary>
-public sealed class UpdatePlanTarget(RegistryDbContext db, AuditLog audit)
+public sealed class UpdatePlanTarget(RegistryDbContext db, AuditLog audit, TimeProvider clock)
 {
     /// <summary>
     /// Replaces target <paramref name="id"/> by <paramref name="request"/>; <paramref name="expectedVersion"/> is the
@@ -31,6 +33,18 @@ public sealed class UpdatePlanTarget(RegistryDbContext db, AuditLog audit)
         if (await http.AuthorizeAsync(Operations.Update, RegistryResource.In(ResourceKinds.PlanTarget, target.DistrictCode)) is { } denied)
         {
             return Outcome<PlanTarget>.Refused(denied);
+        }
+
+        var timeErrors = new FieldErrors();
+        var effective = EffectiveTime.Parse(request.ValidFrom, clock, timeErrors)?.ToUniversalTime();
+        if (effective is not null && await EffectiveTime.CurrentSinceAsync(await WriteResults.OpenAsync(db, ct), "plan_targets", id, ct) is { } since)
+        {
+            EffectiveTime.CheckAgainst(effective, since, timeErrors);
+        }
+
+        if (!timeErrors.IsEmpty)
+        {
+            return Outcome<PlanTarget>.Refused(timeErrors.ToResult(StatusCodes.Status400BadRequest, "validFrom is not acceptable."));
         }
 
         var errors = await PlanTargetRules.ValidateAsync(request, db, ct);
@@ -67,10 +81,14 @@ public sealed class UpdatePlanTarget(RegistryDbContext db, AuditLog audit)
         target.Title = request.Title!;
         target.SourceDocument = request.SourceDocument!;
         request.ApplyTo(target);
-        audit.Record(http, AuditActions.Update, PlanTargetRules.AuditEntityType, id.ToString(CultureInfo.InvariantCulture), before, PlanTargetResponse.From(target));
+        audit.Record(http, AuditActions.Update, PlanTargetRules.AuditEntityType, id.ToString(CultureInfo.InvariantCulture), before, PlanTargetResponse.From(target))
+            .WithValidFrom(effective);
         try
         {
+            // Changed at validFrom when given: the new value is in force from then (docs/history.md).
+            await using var transaction = await EffectiveTime.BeginAsync(db, effective, ct);
             await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {

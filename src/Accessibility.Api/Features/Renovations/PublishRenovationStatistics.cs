@@ -4,6 +4,7 @@ using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Infrastructure;
 using Accessibility.Api.Infrastructure.Authorization;
+using Accessibility.Api.Infrastructure.History;
 
 namespace Accessibility.Api.Features.Renovations;
 
@@ -13,8 +14,11 @@ namespace Accessibility.Api.Features.Renovations;
 /// </summary>
 public sealed class PublishRenovationStatistics(RegistryDbContext db)
 {
-    /// <summary>The statistics of the counties under <paramref name="district"/> (all when null).</summary>
-    public async Task<RenovationOutcome<RenovationStatistics>> PublishAsync(HttpContext http, string? district, CancellationToken ct)
+    /// <summary>
+    /// The statistics of the counties under <paramref name="district"/> (all when null); with <paramref name="asOf"/>, of the
+    /// cases as they stood at the end of that day, suppressed in the same way.
+    /// </summary>
+    public async Task<RenovationOutcome<RenovationStatistics>> PublishAsync(HttpContext http, string? district, CancellationToken ct, AsOf? asOf = null)
     {
         ArgumentNullException.ThrowIfNull(http);
         string prefix = "";
@@ -31,7 +35,7 @@ public sealed class PublishRenovationStatistics(RegistryDbContext db)
 
         var connection = await WriteResults.OpenAsync(db, ct);
         // With an API key, only the counties of its districts (suppression is per county, so leaving out whole counties changes nothing).
-        var rows = await RenovationSql.CountsAsync(connection, prefix, ct, ReadScope.For(http, ResourceKinds.Coverage, Operations.Read));
+        var rows = await RenovationSql.CountsAsync(connection, prefix, ct, ReadScope.For(http, ResourceKinds.Coverage, Operations.Read), asOf);
         // A county with fewer than 5 households in all is left out, as one without any: a few cannot be told from none.
         var districts = rows.GroupBy(r => r.District, StringComparer.Ordinal)
             .Select(g => (District: g.Key, Table: SuppressedTable.Published(g.Select(r => (r.Status, r.Year, r.Count)))))

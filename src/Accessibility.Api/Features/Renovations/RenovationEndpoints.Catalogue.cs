@@ -1,3 +1,6 @@
+using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.History;
+
 namespace Accessibility.Api.Features.Renovations;
 
 /// <summary>The public routes: workflow, item catalogue and suggestions, statistics.</summary>
@@ -11,6 +14,13 @@ public static partial class RenovationEndpoints
         suggest.Suggest((barriers ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), category)
             .ToResult(TypedResults.Ok);
 
-    private static async Task<IResult> Statistics(string? district, HttpContext http, PublishRenovationStatistics statistics, CancellationToken ct) =>
-        (await statistics.PublishAsync(http, district, ct)).ToResult(TypedResults.Ok);
+    private static async Task<IResult> Statistics(
+        string? district, string? asOf, string? knownAt, HttpContext http, PublishRenovationStatistics statistics, TimeProvider clock, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var at = AsOf.Parse(asOf, knownAt, clock, errors);
+        return errors.IsEmpty
+            ? (await statistics.PublishAsync(http, district, ct, at)).ToResult(TypedResults.Ok)
+            : TypedResults.ValidationProblem(errors.ToDictionary());
+    }
 }

@@ -1,4 +1,5 @@
 using Accessibility.Api.Infrastructure;
+using Accessibility.Api.Infrastructure.History;
 
 namespace Accessibility.Api.Features.Renovations;
 
@@ -8,8 +9,15 @@ public static partial class RenovationEndpoints
     private static async Task<IResult> Priority(HttpContext http, string? district, DateOnly? asOf, RenovationPriority priority, CancellationToken ct) =>
         (await priority.ListAsync(http, district, asOf, ct)).ToResult(TypedResults.Ok);
 
-    private static async Task<IResult> Planning(HttpContext http, string? district, int? year, DateOnly? asOf, PlanRenovations plan, CancellationToken ct) =>
-        (await plan.PlanAsync(http, district, year, asOf, ct)).ToResult(TypedResults.Ok);
+    private static async Task<IResult> Planning(
+        HttpContext http, string? district, int? year, string? asOf, string? knownAt, PlanRenovations plan, TimeProvider clock, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var at = AsOf.Parse(asOf, knownAt, clock, errors);
+        return errors.IsEmpty
+            ? (await plan.PlanAsync(http, district, year, at, ct)).ToResult(TypedResults.Ok)
+            : TypedResults.ValidationProblem(errors.ToDictionary());
+    }
 
     private static async Task<IResult> GetSettings(string district, HttpContext http, DistrictRenovationSettings settings, CancellationToken ct) =>
         (await settings.GetAsync(http, district, ct)).ToResult(TypedResults.Ok);

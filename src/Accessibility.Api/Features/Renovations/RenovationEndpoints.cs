@@ -32,7 +32,7 @@ public static partial class RenovationEndpoints
         group.MapGet("items/suggestions", Suggestions).WithName("SuggestRenovationItems").AllowAnonymous()
             .WithSummary("Items suggested for recorded barriers (comma-separated) and a disability category.").ProducesValidationProblem();
         group.MapGet("statistics", Statistics).WithName("GetRenovationStatistics").RequireAccess(ResourceKinds.Coverage, Operations.Read)
-            .WithSummary("Public: households per county by status and year the status was reached; counts below 5 suppressed, with secondary suppression so that no total minus the shown cells reveals a count below 5; counties with fewer than 5 households in all are not listed.")
+            .WithSummary("Public: households per county by status and year the status was reached; counts below 5 suppressed, with secondary suppression so that no total minus the shown cells reveals a count below 5; counties with fewer than 5 households in all are not listed. With asOf (and knownAt), as the cases stood at the end of that day.")
             .ProducesValidationProblem();
 
         var households = group.MapGroup("")
@@ -63,7 +63,7 @@ public static partial class RenovationEndpoints
         households.MapGet("priority", Priority).WithName("GetRenovationPriority").RequireAccess(ResourceKinds.RenovationCase, Operations.ReadPersonal)
             .WithSummary("Waiting households of a district by priority score, term by term.").Produces<PriorityList>().ProducesValidationProblem();
         households.MapGet("planning", Planning).WithName("GetRenovationPlanning").RequireAccess(ResourceKinds.RenovationPlan, Operations.Read)
-            .WithSummary("Per district: plan targets, accepted, pipeline, forecast at the current pace with a warning for binding targets that will be missed; budget per year.")
+            .WithSummary("Per district: plan targets, accepted, pipeline, forecast at the current pace with a warning for binding targets that will be missed; budget per year. With asOf (and knownAt), as the registry held them at the end of that day, forecast from that day.")
             .Produces<PlanningResponse>().ProducesValidationProblem();
         households.MapGet("settings/{district}", GetSettings).WithName("GetRenovationSettings").RequireAccess(ResourceKinds.RenovationPlan, Operations.Read)
             .WithSummary("A district's priority weights and eligible households.").Produces<RenovationSettingsResponse>();

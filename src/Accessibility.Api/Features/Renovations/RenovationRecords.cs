@@ -49,7 +49,13 @@ public sealed record ChosenItem(string? Code, int? Quantity, decimal? UnitCost);
 /// <param name="AcceptanceNote">Result of the acceptance check (accepted).</param>
 /// <param name="Satisfaction">Satisfaction 1–5 (followed_up).</param>
 /// <param name="SatisfactionComment">Comment of the follow-up.</param>
-public sealed record TransitionRequest(string? To, string? Reason, string? Contractor, decimal? FinalCost, string? AcceptanceNote, int? Satisfaction, string? SatisfactionComment);
+/// <param name="ValidFrom">
+/// When the step happened, when it is recorded later (a date, yyyy-MM-dd China Standard Time, or an instant): e.g. the
+/// day of the acceptance visit. The step's date and the as-of figures take it; default now.
+/// </param>
+public sealed record TransitionRequest(
+    string? To, string? Reason, string? Contractor, decimal? FinalCost, string? AcceptanceNote, int? Satisfaction, string? SatisfactionComment,
+    string? ValidFrom = null);
 
 /// <summary>A case in a list: ID and phone masked to their last 4 characters.</summary>
 /// <param name="Id">Identifier.</param>

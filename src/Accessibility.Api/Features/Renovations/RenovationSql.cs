@@ -1,4 +1,5 @@
 using Accessibility.Api.Infrastructure.Authorization;
+using Accessibility.Api.Infrastructure.History;
 using Npgsql;
 
 namespace Accessibility.Api.Features.Renovations;
@@ -6,22 +7,24 @@ namespace Accessibility.Api.Features.Renovations;
 /// <summary>
 /// The aggregate SQL of the renovations feature. District codes nest by prefix
 /// (<see cref="Auth.DistrictScope.Prefix"/>), so a district's households are those whose
-/// <c>district_code</c> starts with its prefix; the prefix holds digits only.
+/// <c>district_code</c> starts with its prefix; the prefix holds digits only. The figures are written once with the
+/// history placeholders (<see cref="AsOfStatement"/>): with an <see cref="AsOf"/>, the cases, budgets and settings as they
+/// stood at the end of that day.
 /// </summary>
 public static class RenovationSql
 {
     /// <summary>Households by county, status and year the status was reached: the public statistics before suppression.</summary>
     public static async Task<List<(string District, string Status, int Year, int Count)>> CountsAsync(
-        NpgsqlConnection connection, string prefix, CancellationToken ct, ReadScope? scope = null)
+        NpgsqlConnection connection, string prefix, CancellationToken ct, ReadScope? scope = null, AsOf? asOf = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         const string sql = """
             SELECT district_code, status, extract(year FROM status_changed_at AT TIME ZONE 'Asia/Shanghai')::int AS year, count(*)::int
-            FROM renovation_cases WHERE district_code LIKE @prefix || '%'
+            FROM {renovation_cases} WHERE district_code LIKE @prefix || '%'
               AND (@read_scope::text[] IS NULL OR district_code LIKE ANY(@read_scope))
             GROUP BY 1, 2, 3 ORDER BY 1, 3, 2
             """;
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = AsOfStatement.Command(sql, connection, asOf);
         command.Parameters.AddWithValue("prefix", prefix);
         command.Parameters.Add((scope ?? ReadScope.Everything).Parameter());
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -40,7 +43,7 @@ public static class RenovationSql
     /// and registered (every case but rejected ones: the eligible households the registry knows).
     /// </summary>
     public static async Task<(int Accepted, int Pipeline, int Registered)> TargetFiguresAsync(
-        NpgsqlConnection connection, string prefix, DateOnly from, DateOnly to, CancellationToken ct)
+        NpgsqlConnection connection, string prefix, DateOnly from, DateOnly to, CancellationToken ct, AsOf? asOf = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         const string sql = """
@@ -49,9 +52,9 @@ public static class RenovationSql
                 AND (accepted_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN @from AND @to)::int,
               count(*) FILTER (WHERE status IN ('approved', 'contracted', 'in_progress', 'completed'))::int,
               count(*) FILTER (WHERE status <> 'rejected')::int
-            FROM renovation_cases WHERE district_code LIKE @prefix || '%'
+            FROM {renovation_cases} WHERE district_code LIKE @prefix || '%'
             """;
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = AsOfStatement.Command(sql, connection, asOf);
         command.Parameters.AddWithValue("prefix", prefix);
         command.Parameters.AddWithValue("from", from);
         command.Parameters.AddWithValue("to", to);
@@ -66,7 +69,8 @@ public static class RenovationSql
     /// that year and not yet accepted); spent (subsidies of cases accepted that year); cost per household (mean of
     /// final cost, else estimate, of cases accepted that year).
     /// </summary>
-    public static async Task<List<YearFigures>> YearFiguresAsync(NpgsqlConnection connection, string prefix, int firstYear, int lastYear, CancellationToken ct)
+    public static async Task<List<YearFigures>> YearFiguresAsync(
+        NpgsqlConnection connection, string prefix, int firstYear, int lastYear, CancellationToken ct, AsOf? asOf = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         const string sql = """
@@ -75,16 +79,16 @@ public static class RenovationSql
               SELECT status, subsidy, coalesce(final_cost, cost_estimate) AS cost,
                      extract(year FROM accepted_at AT TIME ZONE 'Asia/Shanghai')::int AS accepted_year,
                      extract(year FROM contracted_at AT TIME ZONE 'Asia/Shanghai')::int AS contracted_year
-              FROM renovation_cases WHERE district_code LIKE @prefix || '%')
+              FROM {renovation_cases} WHERE district_code LIKE @prefix || '%')
             SELECT y.year,
               (SELECT count(*) FROM c WHERE c.status IN ('accepted', 'followed_up') AND c.accepted_year = y.year)::int,
-              (SELECT sum(b.allocated) FROM renovation_budgets b WHERE b.district_code LIKE @prefix || '%' AND b.year = y.year),
+              (SELECT sum(b.allocated) FROM {renovation_budgets} b WHERE b.district_code LIKE @prefix || '%' AND b.year = y.year),
               coalesce((SELECT sum(c.subsidy) FROM c WHERE c.status IN ('contracted', 'in_progress', 'completed') AND c.contracted_year = y.year), 0),
               coalesce((SELECT sum(c.subsidy) FROM c WHERE c.status IN ('accepted', 'followed_up') AND c.accepted_year = y.year), 0),
               (SELECT round(avg(c.cost), 2) FROM c WHERE c.status IN ('accepted', 'followed_up') AND c.accepted_year = y.year)
             FROM years y ORDER BY y.year
             """;
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = AsOfStatement.Command(sql, connection, asOf);
         command.Parameters.AddWithValue("prefix", prefix);
         command.Parameters.AddWithValue("first", firstYear);
         command.Parameters.AddWithValue("last", lastYear);
@@ -98,6 +102,33 @@ public static class RenovationSql
         }
 
         return rows;
+    }
+
+    /// <summary>Households under the prefix by status (every status a case has).</summary>
+    public static async Task<Dictionary<string, int>> StatusCountsAsync(NpgsqlConnection connection, string prefix, CancellationToken ct, AsOf? asOf = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        const string sql = "SELECT status, count(*)::int FROM {renovation_cases} WHERE district_code LIKE @prefix || '%' GROUP BY status";
+        await using var command = AsOfStatement.Command(sql, connection, asOf);
+        command.Parameters.AddWithValue("prefix", prefix);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(ct))
+        {
+            counts[reader.GetString(0)] = reader.GetInt32(1);
+        }
+
+        return counts;
+    }
+
+    /// <summary>The eligible households the district's setting names (the federation's figure), or null when none is set.</summary>
+    public static async Task<int?> EligibleHouseholdsAsync(NpgsqlConnection connection, string code, CancellationToken ct, AsOf? asOf = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        const string sql = "SELECT eligible_households FROM {renovation_district_settings} WHERE district_code = @code";
+        await using var command = AsOfStatement.Command(sql, connection, asOf);
+        command.Parameters.AddWithValue("code", code);
+        return await command.ExecuteScalarAsync(ct) is int n ? n : null;
     }
 
     /// <summary>

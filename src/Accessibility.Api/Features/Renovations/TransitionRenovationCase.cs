@@ -4,6 +4,7 @@ using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Infrastructure;
 using Accessibility.Api.Infrastructure.Authorization;
+using Accessibility.Api.Infrastructure.History;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,6 +23,13 @@ public sealed class TransitionRenovationCase(
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(request);
+        var timeErrors = new FieldErrors();
+        var effective = EffectiveTime.Parse(request.ValidFrom, clock, timeErrors)?.ToUniversalTime();
+        if (!timeErrors.IsEmpty)
+        {
+            return RenovationOutcome<RenovationCaseDetail>.Refused(timeErrors.ToResult(StatusCodes.Status400BadRequest, "validFrom is not acceptable."));
+        }
+
         var c = await db.RenovationCases.SingleOrDefaultAsync(x => x.Id == id, ct);
         if (c is null || !await http.MayAsync(Operations.Update, RegistryResource.In(ResourceKinds.RenovationCase, c.DistrictCode)))
         {
@@ -53,6 +61,15 @@ public sealed class TransitionRenovationCase(
             });
         }
 
+        if (effective is not null && await EffectiveTime.CurrentSinceAsync(await WriteResults.OpenAsync(db, ct), "renovation_cases", id, ct) is { } since)
+        {
+            EffectiveTime.CheckAgainst(effective, since, timeErrors);
+            if (!timeErrors.IsEmpty)
+            {
+                return RenovationOutcome<RenovationCaseDetail>.Refused(timeErrors.ToResult(StatusCodes.Status400BadRequest, "validFrom is not acceptable."));
+            }
+        }
+
         var before = RenovationCaseViews.AuditSnapshot(c, protector);
         var reason = Text.Clean(request.Reason);
         Text.Optional(errors, "reason", reason, 1000);
@@ -62,7 +79,8 @@ public sealed class TransitionRenovationCase(
         }
 
         var now = clock.GetUtcNow();
-        ApplyStep(step.To, c, request, reason, now, errors);
+        var at = effective ?? now;
+        ApplyStep(step.To, c, request, reason, at, errors);
         if (!errors.IsEmpty)
         {
             db.ChangeTracker.Clear();
@@ -70,13 +88,17 @@ public sealed class TransitionRenovationCase(
         }
 
         c.Status = step.To;
-        c.StatusChangedAt = now;
+        c.StatusChangedAt = at;
         c.UpdatedAt = now;
-        RenovationCaseRules.AddEvent(db, http, c.Id, step.From, step.To, role, reason, now);
-        audit.Record(http, AuditActions.Update, RenovationEndpoints.AuditEntityType, WriteResults.Id(id), before, RenovationCaseViews.AuditSnapshot(c, protector));
+        RenovationCaseRules.AddEvent(db, http, c.Id, step.From, step.To, role, reason, at);
+        audit.Record(http, AuditActions.Update, RenovationEndpoints.AuditEntityType, WriteResults.Id(id), before, RenovationCaseViews.AuditSnapshot(c, protector))
+            .WithValidFrom(effective);
         try
         {
+            // The case's new state takes effect when the step happened (docs/history.md).
+            await using var transaction = await EffectiveTime.BeginAsync(db, effective, ct);
             await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
         }
         catch (DbUpdateConcurrencyException)
         {

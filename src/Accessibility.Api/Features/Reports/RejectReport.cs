@@ -28,6 +28,6 @@ public sealed class RejectReport(RegistryDbContext db, ReportStep step)
 
             await ReportWorkflow.ChangeAsync(db, report, ReportStatuses.Rejected, Text.Clean(request.Reason), UserPrincipal.UserId(http.User), now, ct);
             return null;
-        }, ct);
+        }, ct, request.ValidFrom);
     }
 }

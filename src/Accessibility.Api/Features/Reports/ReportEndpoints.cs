@@ -187,7 +187,8 @@ public sealed record AcceptReportRequest(long? FacilityId, string? Item, string?
 
 /// <summary>Body of a rejection.</summary>
 /// <param name="Reason">Why (required, public).</param>
-public sealed record RejectReportRequest(string? Reason);
+/// <param name="ValidFrom">When it was closed, when entered late (a date, yyyy-MM-dd China Standard Time, or an instant); default now.</param>
+public sealed record RejectReportRequest(string? Reason, string? ValidFrom = null);
 
 /// <summary>Body of a merge.</summary>
 /// <param name="Into">The report this one duplicates.</param>

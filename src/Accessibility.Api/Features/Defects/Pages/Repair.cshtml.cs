@@ -74,7 +74,7 @@ public sealed class RepairDefectModel(DefectBoard board, IStringLocalizer text) 
             return Page();
         }
 
-        var outcome = await fix.RunAsync(HttpContext, Id, new FixRequest(Input.Note, photos), ct);
+        var outcome = await fix.RunAsync(HttpContext, Id, new FixRequest(Input.Note, photos, Input.ValidFrom), ct);
         if (outcome.Succeeded)
         {
             return RedirectToPage(null, new { id = Id, done = "fixed" });
@@ -111,4 +111,7 @@ public sealed class RepairForm
 
     /// <summary>A photo of the repair.</summary>
     public IFormFile? Photo { get; set; }
+
+    /// <summary>The day it was fixed, when reported later (yyyy-MM-dd); empty for now.</summary>
+    public string? ValidFrom { get; set; }
 }

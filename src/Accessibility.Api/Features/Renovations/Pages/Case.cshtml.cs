@@ -40,7 +40,7 @@ public sealed class CaseModel(ReadRenovationCase read, TransitionRenovationCase 
     public async Task<IActionResult> OnPostStepAsync(CancellationToken ct)
     {
         var outcome = await transition.MoveAsync(HttpContext, Id, new TransitionRequest(
-            Step.To, Step.Reason, Step.Contractor, Step.FinalCost, Step.AcceptanceNote, Step.Satisfaction, Step.SatisfactionComment), ct);
+            Step.To, Step.Reason, Step.Contractor, Step.FinalCost, Step.AcceptanceNote, Step.Satisfaction, Step.SatisfactionComment, Step.ValidFrom), ct);
         if (outcome.Succeeded)
         {
             return LocalRedirect(FormattableString.Invariant($"/staff/cases/{Id}?step={Uri.EscapeDataString(Step.To ?? "")}"));
@@ -117,4 +117,7 @@ public sealed class StepForm
 
     /// <summary>Comment of the follow-up.</summary>
     public string? SatisfactionComment { get; set; }
+
+    /// <summary>When the step happened, when recorded later (yyyy-MM-dd); empty for now.</summary>
+    public string? ValidFrom { get; set; }
 }
