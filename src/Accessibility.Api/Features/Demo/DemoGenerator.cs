@@ -110,6 +110,25 @@ public static class DemoGenerator
         return new DemoData(facilities, roads);
     }
 
+    /// <summary>First quarter in which demo records take effect.</summary>
+    public static readonly DateOnly FirstEffectiveQuarter = new(2021, 1, 1);
+
+    /// <summary>Quarters over which demo records take effect: 2021 Q1 to 2026 Q2.</summary>
+    public const int EffectiveQuarters = 22;
+
+    /// <summary>
+    /// The first day of the quarter from which the demo record <paramref name="externalId"/> exists (China Standard
+    /// Time), from 2021 Q1 to 2026 Q2, more of them later (the square root of a uniform draw: building picks up over the
+    /// plan period), so the annual report of a past year shows a plausible, smaller registry. Depends only on the id.
+    /// </summary>
+    public static DateOnly EffectiveDate(string externalId)
+    {
+        ArgumentNullException.ThrowIfNull(externalId);
+        var u = (Fnv1a(externalId) >> 11) * (1.0 / (1UL << 53));
+        var quarter = Math.Min(EffectiveQuarters - 1, (int)(EffectiveQuarters * Math.Sqrt(u)));
+        return FirstEffectiveQuarter.AddMonths(3 * quarter);
+    }
+
     // string.GetHashCode is randomised per process: FNV-1a over UTF-8 is stable.
     internal static ulong Fnv1a(string text)
     {
