@@ -52,7 +52,9 @@ function yearFigure(trends, rows, series) {
   return v === undefined ? tx('suppressedTotal') : num(v, 0);
 }
 
-function render({ info, coverage, targets, trends, year, today, demo, history }) {
+function render({
+  info, coverage, targets, trends, year, today, demo, history = null,
+}) {
   const c = coverage.parent;
   const name = info.district.name;
   const levelIndex = LEVELS.indexOf(info.district.level);

@@ -385,7 +385,8 @@ public sealed class DatabaseSeeder(
         var now = clock.GetUtcNow();
         DateTimeOffset Effective(string externalId)
         {
-            var at = new DateTimeOffset(DemoGenerator.EffectiveDate(externalId).ToDateTime(TimeOnly.MinValue), AsOf.ChinaStandardTime);
+            var at = new DateTimeOffset(DemoGenerator.EffectiveDate(externalId).ToDateTime(TimeOnly.MinValue), AsOf.ChinaStandardTime)
+                .ToUniversalTime(); // Npgsql writes timestamptz from UTC values only
             return at < now ? at : now;
         }
 

@@ -124,7 +124,12 @@ public static class DemoGenerator
     public static DateOnly EffectiveDate(string externalId)
     {
         ArgumentNullException.ThrowIfNull(externalId);
-        var u = (Fnv1a(externalId) >> 11) * (1.0 / (1UL << 53));
+        // FNV-1a's high bits barely change between ids that differ in their last digits: mixed first (MurmurHash3's fmix64).
+        var h = Fnv1a(externalId);
+        h = unchecked((h ^ (h >> 33)) * 0xff51afd7ed558ccdUL);
+        h = unchecked((h ^ (h >> 33)) * 0xc4ceb9fe1a85ec53UL);
+        h ^= h >> 33;
+        var u = (h >> 11) * (1.0 / (1UL << 53));
         var quarter = Math.Min(EffectiveQuarters - 1, (int)(EffectiveQuarters * Math.Sqrt(u)));
         return FirstEffectiveQuarter.AddMonths(3 * quarter);
     }
