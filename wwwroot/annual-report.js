@@ -52,7 +52,9 @@ function yearFigure(trends, rows, series) {
   return v === undefined ? tx('suppressedTotal') : num(v, 0);
 }
 
-function render({ info, coverage, targets, trends, year, today, demo }) {
+function render({
+  info, coverage, targets, trends, year, today, demo, history = null,
+}) {
   const c = coverage.parent;
   const name = info.district.name;
   const levelIndex = LEVELS.indexOf(info.district.level);
@@ -62,7 +64,7 @@ function render({ info, coverage, targets, trends, year, today, demo }) {
   document.title = title;
 
   const from = longDate(utcDate(year, 1, 1));
-  const open = year === today.year;
+  const open = year === today.year && !history;
   const to = open ? longDate(utcDate(today.year, today.month, today.day)) : longDate(utcDate(year, 12, 31));
 
   // The year's rows of the monthly trends.
@@ -76,10 +78,11 @@ function render({ info, coverage, targets, trends, year, today, demo }) {
     el('p', { class: 'report-scope', text: tx('rp_scope', { trail, level, code: info.district.code }) }),
     el('dl', { class: 'report-meta' },
       el('dt', { text: tx('rp_period') }), el('dd', { id: 'report-period', text: tx(open ? 'rp_periodOpen' : 'rp_periodRange', { from, to }) }),
+      ...(history ? historyMeta(history, year) : []),
       el('dt', { text: tx('rp_generated') }), el('dd', { id: 'report-generated', text: longDate(new Date()) }),
       el('dt', { text: tx('rp_source') }), el('dd', { text: tx('rp_sourceText') })),
     demo ? el('p', { class: 'report-demo', text: tx('rp_demo') }) : null,
-    el('p', { class: 'report-note', text: tx('rp_asOf') }));
+    el('p', { class: 'report-note', text: history ? tx('rp_asOfYearEnd', { date: to }) : tx('rp_asOf') }));
 
   const indicatorTable = el('table', { class: 'indicators', id: 'indicator-table' },
     el('caption', { class: 'visually-hidden', text: tx('rp_indicators') }),
@@ -158,6 +161,8 @@ function render({ info, coverage, targets, trends, year, today, demo }) {
   const main = $('report');
   main.replaceChildren(
     head,
+    history ? editionsNav(history, year) : null,
+    history?.changes ? changesSection(history, info, children, targets) : null,
     section('indicators', tx('rp_indicators'), indicatorTable),
     section('targets', tx('rp_targets'), targetsContent),
     section('inspections', tx('rp_inspections'), inspections),
@@ -167,6 +172,106 @@ function render({ info, coverage, targets, trends, year, today, demo }) {
     section('notes', tx('rp_notes'), el('p', { text: tx('rp_privacy') })));
   main.removeAttribute('aria-busy');
   document.body.dataset.ready = 'true';
+}
+
+/** Date and time in China's time zone: 2026年1月5日 09:30 / January 5, 2026, 09:30. */
+function dateTime(iso) {
+  return new Intl.DateTimeFormat(getLang() === 'en' ? 'en' : 'zh-CN', {
+    dateStyle: 'long', timeStyle: 'short', timeZone: 'Asia/Shanghai', hourCycle: 'h23',
+  }).format(new Date(iso));
+}
+
+/** The header lines of a past year's report: the date the figures are of, what was known when, and the edition. */
+function historyMeta(history, year) {
+  const asOf = longDate(utcDate(year, 12, 31));
+  const e = history.edition;
+  return [
+    el('dt', { text: tx('rp_asOfLabel') }),
+    el('dd', { id: 'report-as-of', text: tx('rp_asOfDate', { date: asOf }) }),
+    el('dt', { text: tx('rp_knownAtLabel') }),
+    el('dd', { id: 'report-known-at', text: tx(e ? 'rp_knownAtEdition' : 'rp_knownAtLive', { at: dateTime(history.knownAt) }) }),
+    el('dt', { text: tx('rp_editionLabel') }),
+    el('dd', { id: 'report-edition', 'data-edition': e ? String(e.edition) : 'live' },
+      e ? tx('rp_editionText', { n: e.edition, at: dateTime(e.publishedAt) }) : tx('rp_editionLive'),
+      e?.note ? el('span', { class: 'edition-note', text: tx('rp_editionNote', { note: e.note }) }) : null),
+  ];
+}
+
+/** Links to every edition of the report and to the live figures; the one shown is the current page. */
+function editionsNav(history, year) {
+  const link = (edition, text) => {
+    const q = new URLSearchParams(params);
+    q.set('year', String(year));
+    q.set('edition', edition);
+    q.delete('since');
+    const current = history.edition ? String(history.edition.edition) === edition : edition === 'live';
+    return el('li', {}, el('a', { href: `?${q}`, 'data-edition': edition, 'aria-current': current ? 'page' : null, text }));
+  };
+  const items = history.editions.map((e) => link(String(e.edition), tx('rp_editionChoice', { n: e.edition, date: longDate(new Date(e.publishedAt)) })));
+  items.push(link('live', tx('rp_liveChoice', { date: longDate(utcDate(year, 12, 31)) })));
+  return el('nav', { class: 'report-editions', id: 'report-editions', 'aria-labelledby': 'editions-heading' },
+    el('h2', { id: 'editions-heading', text: tx('rp_editions') }),
+    history.editions.length ? null : el('p', { id: 'no-editions', text: tx('rp_noEditions') }),
+    el('ul', {}, ...items));
+}
+
+/** A changed figure's place in words: the district (or target, or month) and the figure's path. */
+function changePlace(path, info, children, targets) {
+  const child = /^coverage\.children\[(\d+)\]\.(.*)$/.exec(path);
+  if (child) return [children.find((c) => c.code === child[1])?.name ?? child[1], child[2]];
+  const parent = /^coverage\.parent\.(.*)$/.exec(path);
+  if (parent) return [info.district.name, parent[1]];
+  const target = /^targets\.items\[(\d+)\]\.(.*)$/.exec(path);
+  if (target) return [targets.find((t) => String(t.id) === target[1])?.title ?? tx('rp_target'), target[2]];
+  const trend = /^trends\.series\.(\w+)\[([\d-]+)\]$/.exec(path);
+  if (trend) return [tx('rp_trends'), `${trend[1]} ${trend[2]}`];
+  return ['', path];
+}
+
+function changeValue(v) {
+  if (v == null) return tx('none');
+  if (typeof v === 'number') return num(v, 4);
+  return String(v);
+}
+
+/** What changed in the figures from an earlier edition to the one shown. */
+function changesSection(history, info, children, targets) {
+  const { changes, since, edition } = history.changes;
+  const content = changes.length === 0
+    ? el('p', { text: tx('rp_noChanges', { m: since, n: edition }) })
+    : el('div', { class: 'table-wrap' }, el('table', { class: 'changes', id: 'changes-table' },
+      el('caption', { text: tx('rp_changesCaption', { m: since, n: edition, count: changes.length }) }),
+      el('thead', {}, el('tr', {},
+        el('th', { scope: 'col', text: tx('rp_changeWhere') }), el('th', { scope: 'col', text: tx('rp_changeFigure') }),
+        el('th', { scope: 'col', text: tx('rp_changeFrom', { m: since }) }), el('th', { scope: 'col', text: tx('rp_changeTo', { n: edition }) }))),
+      el('tbody', {}, ...changes.map((c) => {
+        const [where, figure] = changePlace(c.path, info, children, targets);
+        return el('tr', { 'data-path': c.path },
+          el('th', { scope: 'row', text: where }), el('td', {}, el('code', { text: figure })),
+          el('td', { class: 'num', text: changeValue(c.from) }), el('td', { class: 'num', text: changeValue(c.to) }));
+      }))));
+  return section('changes', tx('rp_changes', { m: since }), content);
+}
+
+/**
+ * The figures of an ended year: an edition (the latest by default, or edition=N) or the live figures as of 31 December
+ * (edition=live, or when none is published), with the list of editions and, for an edition after the first, what changed
+ * since the one before (or since=M).
+ */
+async function pastYear(code, year) {
+  const base = `/api/v1/annual-reports/${encodeURIComponent(code)}/${year}`;
+  const editions = (await getJson(`${base}/editions`)).items || [];
+  const wanted = params.get('edition');
+  const latest = editions.length ? editions[editions.length - 1].edition : null;
+  const n = wanted === 'live' ? null : wanted && /^\d+$/.test(wanted) ? Number(wanted) : latest;
+  if (n == null) {
+    const figures = await getJson(base);
+    return { figures, history: { editions, edition: null, knownAt: figures.knownAt, changes: null } };
+  }
+  const edition = await getJson(`${base}/editions/${n}`);
+  const since = params.get('since') && /^\d+$/.test(params.get('since')) ? Number(params.get('since')) : n - 1;
+  const changes = since >= 1 && since !== n ? await getJson(`${base}/editions/${n}/changes?since=${since}`) : null;
+  return { figures: edition.figures, history: { editions, edition, knownAt: edition.knownAt, changes } };
 }
 
 function fail(text) {
@@ -207,9 +312,22 @@ async function main() {
   $('report-status').textContent = tx('rp_loading');
   if (!/^\d{6}(\d{3}){0,2}$/.test(code)) return fail(tx('rp_badDistrict'));
   if (!Number.isInteger(year) || year < 2000 || year > today.year) return fail(tx('rp_badYear'));
-  // Months back to January of the report year (the endpoint serves at most 120).
-  const months = (today.year - year) * 12 + today.month;
   try {
+    if (year < today.year) {
+      // An ended year: everything as of 31 December (live or as published), never today's figures.
+      const [info, config, past] = await Promise.all([
+        getJson(`/api/v1/districts/${encodeURIComponent(code)}`),
+        getJson('/api/v1/config').catch(() => ({})),
+        pastYear(code, year),
+      ]);
+      const { figures, history } = past;
+      render({
+        info, coverage: figures.coverage, targets: figures.targets.items || [], trends: figures.trends, year, today, demo: !!config.demoData, history,
+      });
+      return;
+    }
+    // Months back to January of the report year (the endpoint serves at most 120).
+    const months = today.month;
     const [info, coverage, targets, config] = await Promise.all([
       getJson(`/api/v1/districts/${encodeURIComponent(code)}`),
       getJson(`/api/v1/coverage?parent=${encodeURIComponent(code)}`),
@@ -217,11 +335,9 @@ async function main() {
       getJson('/api/v1/config').catch(() => ({})),
     ]);
     let trends = null;
-    if (months <= 120) {
-      try {
-        trends = await getJson(`/api/v1/coverage/${encodeURIComponent(code)}/trends?months=${months}`);
-      } catch { /* shown as "not available" */ }
-    }
+    try {
+      trends = await getJson(`/api/v1/coverage/${encodeURIComponent(code)}/trends?months=${months}`);
+    } catch { /* shown as "not available" */ }
     render({ info, coverage, targets: targets.items || [], trends, year, today, demo: !!config.demoData });
   } catch (err) {
     fail(tx('rp_failed', { detail: err.message }));

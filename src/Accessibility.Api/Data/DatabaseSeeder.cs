@@ -380,40 +380,57 @@ public sealed class DatabaseSeeder(
             FullDemoCounties.Contains(c.Code) || c.Code.StartsWith(fullPrefix, StringComparison.Ordinal) ? DemoDensity.Full : DemoDensity.Light));
         var demo = DemoGenerator.Generate(inputs, kinds, DemoSeed);
 
+        // Demo records took effect over the plan period (DemoGenerator.EffectiveDate), each quarter's in one transaction
+        // whose writes the history triggers stamp with that date, so a past year's annual report has a smaller registry.
         var now = clock.GetUtcNow();
+        DateTimeOffset Effective(string externalId)
+        {
+            var at = new DateTimeOffset(DemoGenerator.EffectiveDate(externalId).ToDateTime(TimeOnly.MinValue), AsOf.ChinaStandardTime)
+                .ToUniversalTime(); // Npgsql writes timestamptz from UTC values only
+            return at < now ? at : now;
+        }
+
+        var facilitiesByDate = demo.Facilities.ToLookup(f => Effective(f.ExternalId));
+        var roadsByDate = demo.Roads.ToLookup(r => Effective(r.ExternalId));
         db.ChangeTracker.AutoDetectChangesEnabled = false;
-        db.Facilities.AddRange(demo.Facilities.Select(f => new Facility
+        foreach (var at in facilitiesByDate.Select(g => g.Key).Union(roadsByDate.Select(g => g.Key)).Order())
         {
-            Kind = f.Kind,
-            Name = f.Name,
-            Geometry = f.Geometry,
-            Attributes = f.Attributes,
-            Status = f.Status,
-            ManagingUnit = f.ManagingUnit,
-            DistrictCode = f.DistrictCode,
-            Source = DemoSource,
-            ExternalId = f.ExternalId,
-            CreatedAt = now,
-            UpdatedAt = now,
-        }));
-        db.RoadSegments.AddRange(demo.Roads.Select(r => new RoadSegment
-        {
-            Name = r.Name,
-            RoadClass = r.RoadClass,
-            Geometry = r.Geometry,
-            SidewalkWidthM = r.SidewalkWidthM,
-            CurbRampStart = r.CurbRampStart,
-            CurbRampEnd = r.CurbRampEnd,
-            TactilePaving = r.TactilePaving,
-            Surface = r.Surface,
-            DistrictCode = r.DistrictCode,
-            Source = DemoSource,
-            ExternalId = r.ExternalId,
-            CreatedAt = now,
-            UpdatedAt = now,
-        }));
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
+            await using var transaction = await EffectiveTime.BeginAsync(db, at, ct);
+            db.Facilities.AddRange(facilitiesByDate[at].Select(f => new Facility
+            {
+                Kind = f.Kind,
+                Name = f.Name,
+                Geometry = f.Geometry,
+                Attributes = f.Attributes,
+                Status = f.Status,
+                ManagingUnit = f.ManagingUnit,
+                DistrictCode = f.DistrictCode,
+                Source = DemoSource,
+                ExternalId = f.ExternalId,
+                CreatedAt = at,
+                UpdatedAt = at,
+            }));
+            db.RoadSegments.AddRange(roadsByDate[at].Select(r => new RoadSegment
+            {
+                Name = r.Name,
+                RoadClass = r.RoadClass,
+                Geometry = r.Geometry,
+                SidewalkWidthM = r.SidewalkWidthM,
+                CurbRampStart = r.CurbRampStart,
+                CurbRampEnd = r.CurbRampEnd,
+                TactilePaving = r.TactilePaving,
+                Surface = r.Surface,
+                DistrictCode = r.DistrictCode,
+                Source = DemoSource,
+                ExternalId = r.ExternalId,
+                CreatedAt = at,
+                UpdatedAt = at,
+            }));
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+        }
+
         db.ChangeTracker.AutoDetectChangesEnabled = true;
         logger.LogInformation("Generated demo data: {Facilities} facilities and {Roads} road segments in {Districts} counties (source = demo).",
             demo.Facilities.Count, demo.Roads.Count, counties.Count);

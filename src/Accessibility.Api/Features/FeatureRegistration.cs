@@ -1,3 +1,4 @@
+using Accessibility.Api.Features.AnnualReports;
 using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Coverage;
@@ -37,6 +38,7 @@ internal static class FeatureRegistration
         services.AddCoverage();
         services.AddSharing();
         services.AddPlanTargets();
+        services.AddAnnualReports();
         services.AddAuditTrail();
         services.AddUserAdministration();
         return services;
@@ -67,6 +69,7 @@ internal static class FeatureRegistration
         app.MapExportEndpoints();
         app.MapRenovationEndpoints();
         app.MapCoverageEndpoints();
+        app.MapAnnualReportEndpoints();
         app.MapTileEndpoints();
         app.MapImportEndpoints();
         app.MapApiKeyEndpoints();

@@ -98,6 +98,18 @@ public class DemoGeneratorTests
     }
 
     [Fact]
+    public void Demo_records_take_effect_over_2021_to_2026_more_of_them_later()
+    {
+        var dates = Enumerable.Range(1, 600).Select(n => DemoGenerator.EffectiveDate("demo-140881-" + n)).ToList();
+        Assert.Equal(dates, Enumerable.Range(1, 600).Select(n => DemoGenerator.EffectiveDate("demo-140881-" + n)));
+        Assert.All(dates, d => Assert.True(d >= new DateOnly(2021, 1, 1) && d <= new DateOnly(2026, 4, 1) && d.Day == 1 && d.Month % 3 == 1, d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
+        var perYear = Enumerable.Range(2021, 6).Select(y => dates.Count(d => d.Year == y)).ToList();
+        // Every year has some, and the registry grows faster later (the last year has two quarters only).
+        Assert.All(perYear, n => Assert.True(n > 10, string.Join(", ", perYear)));
+        Assert.True(perYear[0] < perYear[1] && perYear[1] < perYear[2] && perYear[2] < perYear[3] && perYear[3] < perYear[4], string.Join(", ", perYear));
+    }
+
+    [Fact]
     public void The_same_seed_gives_identical_output_and_another_seed_does_not()
     {
         var again = DemoGenerator.Generate([FullDistrict], Catalog, 42);

@@ -110,6 +110,30 @@ public static class DemoGenerator
         return new DemoData(facilities, roads);
     }
 
+    /// <summary>First quarter in which demo records take effect.</summary>
+    public static readonly DateOnly FirstEffectiveQuarter = new(2021, 1, 1);
+
+    /// <summary>Quarters over which demo records take effect: 2021 Q1 to 2026 Q2.</summary>
+    public const int EffectiveQuarters = 22;
+
+    /// <summary>
+    /// The first day of the quarter from which the demo record <paramref name="externalId"/> exists (China Standard
+    /// Time), from 2021 Q1 to 2026 Q2, more of them later (the square root of a uniform draw: building picks up over the
+    /// plan period), so the annual report of a past year shows a plausible, smaller registry. Depends only on the id.
+    /// </summary>
+    public static DateOnly EffectiveDate(string externalId)
+    {
+        ArgumentNullException.ThrowIfNull(externalId);
+        // FNV-1a's high bits barely change between ids that differ in their last digits: mixed first (MurmurHash3's fmix64).
+        var h = Fnv1a(externalId);
+        h = unchecked((h ^ (h >> 33)) * 0xff51afd7ed558ccdUL);
+        h = unchecked((h ^ (h >> 33)) * 0xc4ceb9fe1a85ec53UL);
+        h ^= h >> 33;
+        var u = (h >> 11) * (1.0 / (1UL << 53));
+        var quarter = Math.Min(EffectiveQuarters - 1, (int)(EffectiveQuarters * Math.Sqrt(u)));
+        return FirstEffectiveQuarter.AddMonths(3 * quarter);
+    }
+
     // string.GetHashCode is randomised per process: FNV-1a over UTF-8 is stable.
     internal static ulong Fnv1a(string text)
     {

@@ -52,6 +52,9 @@ public static class ResourceKinds
 
     /// <summary>The caller's own account: who am I, personal tokens.</summary>
     public const string Account = "account";
+
+    /// <summary>Annual reports of ended years and their published (frozen) editions.</summary>
+    public const string AnnualReport = "annual-report";
 }
 
 /// <summary>

@@ -89,6 +89,8 @@ public static class AccessRules
         [(ResourceKinds.RenovationPlan, "read")] = Only(Households),
         [(ResourceKinds.RenovationPlan, "update")] = Only([Roles.DistrictAdmin]),
         [(ResourceKinds.Coverage, "read")] = Public(SharedLayers.Coverage),
+        [(ResourceKinds.AnnualReport, "read")] = Public(SharedLayers.Coverage),
+        [(ResourceKinds.AnnualReport, "create")] = Only([Roles.DistrictAdmin]),
         [(ResourceKinds.PlanTarget, "read")] = Public(SharedLayers.PlanTargets),
         [(ResourceKinds.PlanTarget, "create")] = Only(Administrators),
         [(ResourceKinds.PlanTarget, "update")] = Only(Administrators),
