@@ -90,6 +90,7 @@ public static class AccessRules
         [(ResourceKinds.RenovationPlan, "update")] = Only([Roles.DistrictAdmin]),
         [(ResourceKinds.Coverage, "read")] = Public(SharedLayers.Coverage),
         [(ResourceKinds.PlanTarget, "read")] = Public(SharedLayers.PlanTargets),
+        [(ResourceKinds.Evaluation, "read")] = Public(SharedLayers.Coverage),
         [(ResourceKinds.PlanTarget, "create")] = Only(Administrators),
         [(ResourceKinds.PlanTarget, "update")] = Only(Administrators),
         [(ResourceKinds.PlanTarget, "delete")] = Only(Administrators),
