@@ -223,9 +223,12 @@ public static class EvaluateDistrict
         }
 
         var staff = children.Select(c => HouseholdPrivacy.MaySeeHouseholds(user, c.Code)).ToArray();
+        // Read from the same source as the district's own figure (RenovationSql.TargetFiguresAsync inside the coverage
+        // indicators: the cases as they are, bounded by the acceptance date), so that the subdivisions add up to it.
+        // When that figure is read as of the date, pass atDate here too.
         var households = figures.Any(TargetMeasures.IsHouseholdFigure) && staff.Any(s => s)
             ? await EvaluationSql.HouseholdsByChildAsync(
-                connection, children.Where((_, i) => staff[i]).Select(c => c.Code).ToList(), new DateOnly(request.FirstYear, 1, 1), request.Date, atDate, ct)
+                connection, children.Where((_, i) => staff[i]).Select(c => c.Code).ToList(), new DateOnly(request.FirstYear, 1, 1), request.Date, null, ct)
             : [];
         var shares = figures.Contains(TargetMeasures.TownshipServiceShare);
         for (var i = 0; i < children.Count; i++)

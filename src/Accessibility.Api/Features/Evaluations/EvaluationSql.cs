@@ -88,13 +88,13 @@ public static class EvaluationSql
     /// followed up) from <paramref name="from"/> to <paramref name="to"/> (China Standard Time), and households registered
     /// and not rejected, as the cases stood at <paramref name="asOf"/>. A case belongs to the subdivision its township (else
     /// its county) code starts with, so one statement serves a prefecture's counties and a county's townships.
-    /// The same counts as <c>RenovationSql.TargetFiguresAsync</c> gives a plan target's district.
+    /// The same counts as <c>RenovationSql.TargetFiguresAsync</c> gives a plan target's district; with
+    /// <paramref name="asOf"/> null, of the cases as they are (the acceptance date still bounds the count).
     /// </summary>
     public static async Task<Dictionary<string, (int Accepted, int Registered)>> HouseholdsByChildAsync(
-        NpgsqlConnection connection, IReadOnlyList<string> codes, DateOnly from, DateOnly to, AsOf asOf, CancellationToken ct)
+        NpgsqlConnection connection, IReadOnlyList<string> codes, DateOnly from, DateOnly to, AsOf? asOf, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        ArgumentNullException.ThrowIfNull(asOf);
         const string sql = """
             SELECT c.code,
               count(*) FILTER (WHERE r.status IN ('accepted', 'followed_up')
@@ -105,7 +105,7 @@ public static class EvaluationSql
             GROUP BY c.code
             """;
         await using var command = new NpgsqlCommand(HistoryTables.Resolve(sql, asOf), connection);
-        asOf.Bind(command);
+        asOf?.Bind(command);
         command.Parameters.AddWithValue("codes", codes.ToArray());
         command.Parameters.AddWithValue("from", from);
         command.Parameters.AddWithValue("to", to);
