@@ -118,10 +118,15 @@ public sealed class EvaluationEndpointsTests(RegistryFixture registry) : IAsyncL
         Assert.Equal(4m, Dec(towns["140881002"]["value"]));
         Assert.Equal(7m, towns.Values.Sum(f => Dec(f["value"]) ?? 0));
         Assert.False(towns["140881001"]["withheld"]!.GetValue<bool>());
+        Assert.Equal(0m, Dec(e["unassigned"]![TargetMeasures.HouseholdsRenovated]!["value"]));
 
         // A date of the caller's choice: 2023-09-01 counts the five accepted that day as well.
+        // A household registered without its township is counted by the district and shown apart from the townships.
+        await WriteAsync("UPDATE renovation_cases SET township_code = NULL WHERE id = (SELECT min(id) FROM renovation_cases WHERE accepted_at >= '2023-01-01')", Day(2023, 9, 2));
         var later = await GetAsync(planner, $"/api/v1/evaluations/{Yongji}?period=2021-2025&stage=midterm&date=2023-09-01");
         Assert.Equal(12m, Dec(Target(later, "household_renovations")["value"]));
+        Assert.Equal(1m, Dec(later["unassigned"]![TargetMeasures.HouseholdsRenovated]!["value"]));
+        Assert.Equal(7m, Dec(later["subdivisions"]!.AsArray().Single(s => (string?)s!["code"] == "140881001")!["figures"]![TargetMeasures.HouseholdsRenovated]!["value"]));
         Assert.True(later["dateGiven"]!.GetValue<bool>());
     }
 
@@ -156,6 +161,7 @@ public sealed class EvaluationEndpointsTests(RegistryFixture registry) : IAsyncL
             Assert.Equal("missed", (string?)binding["status"]);
 
             // Never per township, and a date of the caller's choice withholds them.
+            Assert.Null(final["unassigned"]);
             Assert.All(final["subdivisions"]!.AsArray(), s =>
             {
                 Assert.True(s!["figures"]![TargetMeasures.HouseholdsRenovated]!["withheld"]!.GetValue<bool>());

@@ -94,7 +94,7 @@ public static class EvaluateDistrict
         }
 
         var children = await EvaluationSql.ChildrenAsync(connection, request.Code, ct);
-        var subdivisions = await SubdivisionsAsync(db, connection, user, children, figures, request, baselineDate, atDate, atBaseline, ct);
+        var (subdivisions, unassigned) = await SubdivisionsAsync(db, connection, user, view, children, figures, request, baselineDate, atDate, atBaseline, ct);
 
         return new JsonObject
         {
@@ -124,6 +124,7 @@ public static class EvaluateDistrict
                 ["definition"] = TargetMeasures.Definition(f),
             })]),
             ["subdivisions"] = subdivisions,
+            ["unassigned"] = unassigned,
             // The social satisfaction survey (社会满意度调查) is another part of issue 13: its aggregated results go here.
             ["satisfactionSurvey"] = null,
             ["definitions"] = Definitions(),
@@ -210,26 +211,40 @@ public static class EvaluateDistrict
 
     /// <summary>
     /// The figures of each direct subdivision: household figures for those whose households the caller may see (else
-    /// withheld: the public statistics publish households per county only), the township share for all.
+    /// withheld: the public statistics publish households per county only), the township share for all. For the
+    /// district's staff, also the households renovated that lie in none of the subdivisions (a case registered without
+    /// its township), so that the rows add up to the district's figure; null for anybody else.
     /// </summary>
-    private static async Task<JsonArray> SubdivisionsAsync(
-        RegistryDbContext db, NpgsqlConnection connection, ClaimsPrincipal user, List<(string Code, string Name)> children, List<string> figures,
-        EvaluationRequest request, DateOnly baselineDate, AsOf atDate, AsOf atBaseline, CancellationToken ct)
+    private static async Task<(JsonArray Rows, JsonObject? Unassigned)> SubdivisionsAsync(
+        RegistryDbContext db, NpgsqlConnection connection, ClaimsPrincipal user, HouseholdView view, List<(string Code, string Name)> children,
+        List<string> figures, EvaluationRequest request, DateOnly baselineDate, AsOf atDate, AsOf atBaseline, CancellationToken ct)
     {
         var result = new JsonArray();
         if (children.Count == 0)
         {
-            return result;
+            return (result, null);
         }
 
         var staff = children.Select(c => HouseholdPrivacy.MaySeeHouseholds(user, c.Code)).ToArray();
+        var countsHouseholds = figures.Contains(TargetMeasures.HouseholdsRenovated) && view == HouseholdView.Staff;
+        var codes = children.Where((_, i) => staff[i]).Select(c => c.Code).ToList();
+        if (countsHouseholds)
+        {
+            codes.Add(request.Code);
+        }
+
         // Read from the same source as the district's own figure (RenovationSql.TargetFiguresAsync inside the coverage
         // indicators: the cases as they are, bounded by the acceptance date), so that the subdivisions add up to it.
         // When that figure is read as of the date, pass atDate here too.
-        var households = figures.Any(TargetMeasures.IsHouseholdFigure) && staff.Any(s => s)
-            ? await EvaluationSql.HouseholdsByChildAsync(
-                connection, children.Where((_, i) => staff[i]).Select(c => c.Code).ToList(), new DateOnly(request.FirstYear, 1, 1), request.Date, null, ct)
+        var households = figures.Any(TargetMeasures.IsHouseholdFigure) && codes.Count > 0
+            ? await EvaluationSql.HouseholdsByChildAsync(connection, codes, new DateOnly(request.FirstYear, 1, 1), request.Date, null, ct)
             : [];
+        JsonObject? unassigned = null;
+        if (countsHouseholds)
+        {
+            var outside = households.GetValueOrDefault(request.Code).Accepted - children.Sum(c => households.GetValueOrDefault(c.Code).Accepted);
+            unassigned = new JsonObject { [TargetMeasures.HouseholdsRenovated] = Figure(0, outside, false, request) };
+        }
         var shares = figures.Contains(TargetMeasures.TownshipServiceShare);
         for (var i = 0; i < children.Count; i++)
         {
@@ -239,9 +254,9 @@ public static class EvaluateDistrict
             decimal? valueShare = null;
             if (shares)
             {
-                var view = staff[i] ? HouseholdView.Staff : HouseholdView.Public;
-                valueShare = (await CoverageEndpoints.IndicatorsAsync(db, code, CoverageEndpoints.DefaultMetres, view, request.Date, ct, atDate))?["townshipService"]?["share"]?.GetValue<decimal>();
-                baselineShare = (await CoverageEndpoints.IndicatorsAsync(db, code, CoverageEndpoints.DefaultMetres, view, baselineDate, ct, atBaseline))?["townshipService"]?["share"]?.GetValue<decimal>();
+                var childView = staff[i] ? HouseholdView.Staff : HouseholdView.Public;
+                valueShare = (await CoverageEndpoints.IndicatorsAsync(db, code, CoverageEndpoints.DefaultMetres, childView, request.Date, ct, atDate))?["townshipService"]?["share"]?.GetValue<decimal>();
+                baselineShare = (await CoverageEndpoints.IndicatorsAsync(db, code, CoverageEndpoints.DefaultMetres, childView, baselineDate, ct, atBaseline))?["townshipService"]?["share"]?.GetValue<decimal>();
             }
 
             foreach (var figure in figures)
@@ -266,7 +281,7 @@ public static class EvaluateDistrict
             result.Add(new JsonObject { ["code"] = code, ["name"] = name, ["figures"] = row });
         }
 
-        return result;
+        return (result, unassigned);
     }
 
     private static JsonObject Figure(decimal? baseline, decimal? value, bool withheld, EvaluationRequest request)
