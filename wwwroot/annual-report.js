@@ -6,7 +6,7 @@ import { setLang, detectLang, getLang } from './i18n.js';
 import { getJson } from './api.js';
 import {
   tx, el, pct, num, longDate, defText, INDICATORS, availableIndicators, indicatorName, formatIndicator,
-  targetProgress, targetValue, trendTable, TREND_SERIES,
+  targetProgress, targetValue, trendTable, TREND_SERIES, evaluationHref,
 } from './coverage.js';
 
 
@@ -339,6 +339,10 @@ async function main() {
       trends = await getJson(`/api/v1/coverage/${encodeURIComponent(code)}/trends?months=${months}`);
     } catch { /* shown as "not available" */ }
     render({ info, coverage, targets: targets.items || [], trends, year, today, demo: !!config.demoData });
+    // The evaluation of the plan period the report's year lies in (a link of the toolbar: not printed).
+    const evaluation = evaluationHref(code, targets.items || [], year);
+    $('evaluation-link').href = evaluation.href;
+    $('evaluation-link').textContent = evaluation.text;
   } catch (err) {
     fail(tx('rp_failed', { detail: err.message }));
   }

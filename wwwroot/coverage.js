@@ -300,3 +300,30 @@ export function trendTable(trends, { series = TREND_SERIES, rows = null, caption
     total ? el('tfoot', {}, el('tr', {}, el('th', { scope: 'row', text: tx('total') }),
       ...present.map((s) => { const v = sum(s); return el('td', { class: 'num', text: v == null ? tx('suppressedTotal') : num(v, 0) }); }))) : null);
 }
+
+// ---------------------------------------------------------------------------
+// Plan evaluations (evaluation.html, GET /api/v1/evaluations/{code})
+
+/**
+ * The plan period to evaluate for `year`: that of the district's targets covering the year (the latest ending, when
+ * several), else that of its latest targets ended before it (the year after a plan is when it is evaluated), else the
+ * national five-year plan period holding the year (2021–2025, 2026–2030, …); and the stage: final once the period is
+ * over, mid-term before. `{first, last, stage}`.
+ */
+export function evaluationPeriod(planTargets, year) {
+  const latest = (list) => list.sort((a, b) => b.periodEnd - a.periodEnd || b.periodStart - a.periodStart)[0];
+  const all = planTargets || [];
+  const chosen = latest(all.filter((t) => t.periodStart <= year && year <= t.periodEnd)) || latest(all.filter((t) => t.periodEnd < year));
+  const first = chosen ? chosen.periodStart : 2021 + 5 * Math.floor((year - 2021) / 5);
+  const last = chosen ? chosen.periodEnd : first + 4;
+  const now = Number(new Intl.DateTimeFormat('en', { year: 'numeric', timeZone: 'Asia/Shanghai' }).format(new Date()));
+  return { first, last, stage: now > last ? 'final' : 'midterm' };
+}
+
+/** The link to the evaluation of `code` for `year` (see evaluationPeriod) in the current language. */
+export function evaluationHref(code, planTargets, year) {
+  const { first, last, stage } = evaluationPeriod(planTargets, year);
+  const params = new URLSearchParams({ district: code || '', period: `${first}-${last}`, stage });
+  if (getLang() === 'en') params.set('lang', 'en');
+  return { href: `/evaluation.html?${params}`, text: tx(stage === 'final' ? 'ev_linkFinal' : 'ev_linkMidterm', { period: `${first}–${last}` }) };
+}

@@ -9,7 +9,7 @@ import { registry } from './registry.js';
 import {
   tx, el, pct, num, monthLabel, howDetails, defText,
   INDICATORS, DEFAULT_INDICATOR, indicatorSpec, availableIndicators, indicatorName, formatIndicator,
-  indicatorList, targetProgress, targetList, trendTable, TREND_CHARTS,
+  indicatorList, targetProgress, targetList, trendTable, TREND_CHARTS, evaluationHref,
 } from './coverage.js';
 
 const L = window.L;
@@ -216,7 +216,8 @@ function buildSkeleton(box) {
       el('h3', { id: 'report-heading' }),
       el('label', { for: 'report-year', id: 'report-year-label' }),
       year,
-      el('a', { id: 'annual-report-link', class: 'report-link' })),
+      el('a', { id: 'annual-report-link', class: 'report-link' }),
+      el('a', { id: 'evaluation-link', class: 'report-link' })),
     el('section', { class: 'dash-section', 'aria-labelledby': 'all-indicators-heading' },
       el('h3', { id: 'all-indicators-heading' }),
       el('div', { id: 'coverage-body' })),
@@ -278,6 +279,13 @@ function renderReportLink() {
   if (getLang() === 'en') params.set('lang', 'en');
   link.href = `/annual-report.html?${params}`;
   link.textContent = tx('reportLink', { year: year.value });
+  // The evaluation of the plan period holding the chosen year (mid-term while it runs, final once it is over).
+  const evaluation = $('evaluation-link');
+  if (evaluation) {
+    const { href, text } = evaluationHref(dash.code, dash.targets, Number(year.value));
+    evaluation.href = href;
+    evaluation.textContent = text;
+  }
 }
 
 /** Class breaks: fixed quarters for shares (comparable across levels), quartiles of the values otherwise. */

@@ -4,6 +4,7 @@ using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Coverage;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Defects;
+using Accessibility.Api.Features.Evaluations;
 using Accessibility.Api.Features.Exports;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Imports;
@@ -70,6 +71,7 @@ internal static class FeatureRegistration
         app.MapRenovationEndpoints();
         app.MapCoverageEndpoints();
         app.MapAnnualReportEndpoints();
+        app.MapEvaluationEndpoints();
         app.MapTileEndpoints();
         app.MapImportEndpoints();
         app.MapApiKeyEndpoints();

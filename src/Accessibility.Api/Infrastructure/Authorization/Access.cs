@@ -35,6 +35,9 @@ public static class ResourceKinds
     /// <summary>Plan targets (规划指标).</summary>
     public const string PlanTarget = "plan-target";
 
+    /// <summary>Mid-term and final evaluations of a plan period (中期评估 / 总结评估): aggregates, household figures as for coverage.</summary>
+    public const string Evaluation = "evaluation";
+
     /// <summary>Districts and their boundaries.</summary>
     public const string District = "district";
 

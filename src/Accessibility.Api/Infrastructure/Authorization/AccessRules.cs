@@ -92,6 +92,7 @@ public static class AccessRules
         [(ResourceKinds.AnnualReport, "read")] = Public(SharedLayers.Coverage),
         [(ResourceKinds.AnnualReport, "create")] = Only([Roles.DistrictAdmin]),
         [(ResourceKinds.PlanTarget, "read")] = Public(SharedLayers.PlanTargets),
+        [(ResourceKinds.Evaluation, "read")] = Public(SharedLayers.Coverage),
         [(ResourceKinds.PlanTarget, "create")] = Only(Administrators),
         [(ResourceKinds.PlanTarget, "update")] = Only(Administrators),
         [(ResourceKinds.PlanTarget, "delete")] = Only(Administrators),
