@@ -3,6 +3,7 @@ using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Coverage;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Defects;
+using Accessibility.Api.Features.Evidence;
 using Accessibility.Api.Features.Exports;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Imports;
@@ -67,6 +68,7 @@ internal static class FeatureRegistration
         app.MapExportEndpoints();
         app.MapRenovationEndpoints();
         app.MapCoverageEndpoints();
+        app.MapEvidenceEndpoints();
         app.MapTileEndpoints();
         app.MapImportEndpoints();
         app.MapApiKeyEndpoints();
