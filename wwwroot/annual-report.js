@@ -64,6 +64,9 @@ function render({ info, coverage, targets, trends, year, today, demo }) {
   const from = longDate(utcDate(year, 1, 1));
   const open = year === today.year;
   const to = open ? longDate(utcDate(today.year, today.month, today.day)) : longDate(utcDate(year, 12, 31));
+  // The evidence package (docs/evidence-package.md) of the report's last day: the service pins it to the moment of the click.
+  const pad = (n) => String(n).padStart(2, '0');
+  const evidenceDate = open ? `${today.year}-${pad(today.month)}-${pad(today.day)}` : `${year}-12-31`;
 
   // The year's rows of the monthly trends.
   const prefix = `${year}-`;
@@ -77,7 +80,10 @@ function render({ info, coverage, targets, trends, year, today, demo }) {
     el('dl', { class: 'report-meta' },
       el('dt', { text: tx('rp_period') }), el('dd', { id: 'report-period', text: tx(open ? 'rp_periodOpen' : 'rp_periodRange', { from, to }) }),
       el('dt', { text: tx('rp_generated') }), el('dd', { id: 'report-generated', text: longDate(new Date()) }),
-      el('dt', { text: tx('rp_source') }), el('dd', { text: tx('rp_sourceText') })),
+      el('dt', { text: tx('rp_source') }), el('dd', { text: tx('rp_sourceText') }),
+      el('dt', { text: tx('rp_evidence') }), el('dd', {}, el('a', {
+        id: 'report-evidence', href: `/api/v1/evidence/${info.district.code}.zip?asOf=${evidenceDate}`, text: tx('rp_evidenceText', { date: to }),
+      }))),
     demo ? el('p', { class: 'report-demo', text: tx('rp_demo') }) : null,
     el('p', { class: 'report-note', text: tx('rp_asOf') }));
 

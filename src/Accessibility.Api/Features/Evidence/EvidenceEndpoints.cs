@@ -79,6 +79,8 @@ public static class EvidenceEndpoints
             return CoverageEndpoints.NotFound(code);
         }
 
+        // A pinned package is the same bytes at every request: a CDN or browser may keep it (an hour, as other public reads).
+        request.HttpContext.Response.Headers.CacheControl = "public, max-age=3600";
         var etag = new EntityTagHeaderValue("\"" + Convert.ToHexStringLower(SHA256.HashData(bytes)) + "\"");
         return TypedResults.File(bytes, "application/zip", FormattableString.Invariant($"evidence-{code}-{asOf.Date:yyyy-MM-dd}.zip"), entityTag: etag);
     }

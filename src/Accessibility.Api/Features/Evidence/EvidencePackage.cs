@@ -310,8 +310,8 @@ public static class EvidencePackage
               display-grade, not to be resold or used commercially (data/SOURCES.md); a county going live imports official ones.
             - `source` = `demo` 的记录是合成的演示数据，不是真实设施。Rows whose `source` is `demo` are synthetic demonstration data.
             - 坐标为 CGCS2000（EPSG:4490）经纬度。Coordinates are CGCS2000 (EPSG:4490) longitude/latitude.
-            - CSV：UTF-8 带 BOM（Excel 可直接打开中文），RFC 4180 引号规则，几何为 WKT；以 = + - @ 开头的文本前加 `'`，防止表格软件执行公式。
-              CSV: UTF-8 with a byte-order mark (so that Excel shows Chinese), RFC 4180 quoting, geometry as WKT; a text cell
+            - CSV：UTF-8 带 BOM（Excel 可直接打开中文），RFC 4180 引号规则，换行为 LF，几何为 WKT；以 = + - @ 开头的文本前加 `'`，防止表格软件执行公式。
+              CSV: UTF-8 with a byte-order mark (so that Excel shows Chinese), RFC 4180 quoting, LF line ends, geometry as WKT; a text cell
               starting with = + - @ gets a leading `'` so that no spreadsheet runs it as a formula.
             - 时间为 UTC（`yyyy-MM-ddTHH:mm:ss.fffZ`）。Times are UTC.
 
