@@ -66,6 +66,9 @@ function render({
   const from = longDate(utcDate(year, 1, 1));
   const open = year === today.year && !history;
   const to = open ? longDate(utcDate(today.year, today.month, today.day)) : longDate(utcDate(year, 12, 31));
+  // The evidence package (docs/evidence-package.md) of the report's last day: the service pins it to the moment of the click.
+  const pad = (n) => String(n).padStart(2, '0');
+  const evidenceDate = open ? `${today.year}-${pad(today.month)}-${pad(today.day)}` : `${year}-12-31`;
 
   // The year's rows of the monthly trends.
   const prefix = `${year}-`;
@@ -80,7 +83,10 @@ function render({
       el('dt', { text: tx('rp_period') }), el('dd', { id: 'report-period', text: tx(open ? 'rp_periodOpen' : 'rp_periodRange', { from, to }) }),
       ...(history ? historyMeta(history, year) : []),
       el('dt', { text: tx('rp_generated') }), el('dd', { id: 'report-generated', text: longDate(new Date()) }),
-      el('dt', { text: tx('rp_source') }), el('dd', { text: tx('rp_sourceText') })),
+      el('dt', { text: tx('rp_source') }), el('dd', { text: tx('rp_sourceText') }),
+      el('dt', { text: tx('rp_evidence') }), el('dd', {}, el('a', {
+        id: 'report-evidence', href: `/api/v1/evidence/${info.district.code}.zip?asOf=${evidenceDate}`, text: tx('rp_evidenceText', { date: to }),
+      }))),
     demo ? el('p', { class: 'report-demo', text: tx('rp_demo') }) : null,
     el('p', { class: 'report-note', text: history ? tx('rp_asOfYearEnd', { date: to }) : tx('rp_asOf') }));
 

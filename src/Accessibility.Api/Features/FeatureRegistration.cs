@@ -5,6 +5,7 @@ using Accessibility.Api.Features.Coverage;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Defects;
 using Accessibility.Api.Features.Evaluations;
+using Accessibility.Api.Features.Evidence;
 using Accessibility.Api.Features.Exports;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Imports;
@@ -72,6 +73,7 @@ internal static class FeatureRegistration
         app.MapCoverageEndpoints();
         app.MapAnnualReportEndpoints();
         app.MapEvaluationEndpoints();
+        app.MapEvidenceEndpoints();
         app.MapTileEndpoints();
         app.MapImportEndpoints();
         app.MapApiKeyEndpoints();
