@@ -309,8 +309,18 @@ public sealed class AsOfRecordsTests(RegistryFixture registry) : IAsyncLifetime
 
     private static object Target(string district, decimal value, string validFrom) => new
     {
-        districtCode = district, indicator = "test_asof_targets", title = "测试指标", kind = "count", value, comparator = ">=", unit = "个",
-        periodStart = 2021, periodEnd = 2025, binding = true, sourceDocument = "测试规划", validFrom,
+        districtCode = district,
+        indicator = "test_asof_targets",
+        title = "测试指标",
+        kind = "count",
+        value,
+        comparator = ">=",
+        unit = "个",
+        periodStart = 2021,
+        periodEnd = 2025,
+        binding = true,
+        sourceDocument = "测试规划",
+        validFrom,
     };
 
     [Fact]
