@@ -159,6 +159,11 @@ public sealed partial class EvidencePackageTests(RegistryFixture registry) : IAs
         var again = await DownloadAsync(pinned);
         Assert.Equal(Sha(first), Sha(again));
 
+        // The same instant spelt in China Standard Time is the same package.
+        var knownAt = DateTimeOffset.Parse(Uri.UnescapeDataString(pinned[(pinned.IndexOf("knownAt=", StringComparison.Ordinal) + 8)..]), System.Globalization.CultureInfo.InvariantCulture);
+        var inCst = knownAt.ToOffset(Cst).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(Sha(first), Sha(await DownloadAsync($"/api/v1/evidence/{County}.zip?asOf=2025-12-31&knownAt={Uri.EscapeDataString(inCst)}")));
+
         // Following the redirect, as a browser does, gives a package too.
         using (var follow = registry.CreateClient())
         {
