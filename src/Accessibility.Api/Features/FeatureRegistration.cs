@@ -14,6 +14,7 @@ using Accessibility.Api.Features.Reports;
 using Accessibility.Api.Features.Renovations;
 using Accessibility.Api.Features.Roads;
 using Accessibility.Api.Features.Sharing;
+using Accessibility.Api.Features.Surveys;
 using Accessibility.Api.Features.Tiles;
 
 namespace Accessibility.Api.Features;
@@ -37,6 +38,7 @@ internal static class FeatureRegistration
         services.AddCoverage();
         services.AddSharing();
         services.AddPlanTargets();
+        services.AddSurveys();
         services.AddAuditTrail();
         services.AddUserAdministration();
         return services;
@@ -70,6 +72,7 @@ internal static class FeatureRegistration
         app.MapTileEndpoints();
         app.MapImportEndpoints();
         app.MapApiKeyEndpoints();
+        app.MapSurveyEndpoints();
         return app;
     }
 }

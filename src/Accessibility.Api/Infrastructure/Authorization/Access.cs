@@ -52,6 +52,12 @@ public static class ResourceKinds
 
     /// <summary>The caller's own account: who am I, personal tokens.</summary>
     public const string Account = "account";
+
+    /// <summary>Social satisfaction surveys (社会满意度调查): opening, closing, results; read-personal is their free text.</summary>
+    public const string Survey = "survey";
+
+    /// <summary>The public's answers to a survey.</summary>
+    public const string SurveyAnswer = "survey-answer";
 }
 
 /// <summary>

@@ -35,6 +35,7 @@ public static class StaffNavigation
         new("/staff/my-defects", "staff.nav.myDefects", "staff.nav.myDefects.description", ResourceKinds.Defect, "read", Roles.ManagingUnit),
         new("/staff/facilities", "staff.nav.facilities", "staff.nav.facilities.description", ResourceKinds.Facility, "create"),
         new("/staff/plan-targets", "staff.nav.planTargets", "staff.nav.planTargets.description", ResourceKinds.PlanTarget, "update"),
+        new("/staff/surveys", "staff.nav.surveys", "staff.nav.surveys.description", ResourceKinds.Survey, "read-personal"),
         new("/staff/users", "staff.nav.users", "staff.nav.users.description", ResourceKinds.User, "administer"),
         new("/staff/api-keys", "staff.nav.apiKeys", "staff.nav.apiKeys.description", ResourceKinds.ApiKey, "administer"),
         new("/staff/audit", "staff.nav.audit", "staff.nav.audit.description", ResourceKinds.Audit, "read"),
