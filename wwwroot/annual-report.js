@@ -52,7 +52,7 @@ function yearFigure(trends, rows, series) {
   return v === undefined ? tx('suppressedTotal') : num(v, 0);
 }
 
-function render({ info, coverage, targets, trends, year, today, demo }) {
+function render({ info, coverage, targets, trends, year, today, demo, surveys }) {
   const c = coverage.parent;
   const name = info.district.name;
   const levelIndex = LEVELS.indexOf(info.district.level);
@@ -164,9 +164,48 @@ function render({ info, coverage, targets, trends, year, today, demo }) {
     section('reports', tx('rp_reports'), reports),
     section('trends', tx('rp_trends'), el('div', { class: 'table-wrap' }, trendContent)),
     section('children', tx('rp_children'), el('div', { class: 'table-wrap' }, childrenContent)),
+    section('surveys', tx('rp_surveys'), ...surveyContent(surveys)),
     section('notes', tx('rp_notes'), el('p', { text: tx('rp_privacy') })));
   main.removeAttribute('aria-busy');
   document.body.dataset.ready = 'true';
+}
+
+// ---------------------------------------------------------------------------
+// Satisfaction surveys (社会满意度调查) of the year: each survey on its own, figures as the API publishes them (counts
+// below 5 withheld, no free text). GET /api/v1/surveys/results?district=…&from=…&to=….
+
+function surveyTable(survey) {
+  const cell = (n) => (n == null ? tx('rp_surveyWithheld') : num(n, 0));
+  const ratings = survey.questions.filter((q) => q.kind === 'rating');
+  return el('table', { class: 'figures survey-results', 'data-survey-id': String(survey.surveyId) },
+    el('caption', { class: 'visually-hidden', text: survey.title }),
+    el('thead', {}, el('tr', {},
+      el('th', { scope: 'col', text: tx('rp_surveyQuestion') }),
+      ...[1, 2, 3, 4, 5].map((p) => el('th', { scope: 'col', class: 'num', text: String(p) })),
+      el('th', { scope: 'col', class: 'num', text: tx('rp_surveyNotUsed') }),
+      el('th', { scope: 'col', class: 'num', text: tx('rp_surveyAnswers') }),
+      el('th', { scope: 'col', class: 'num', text: tx('rp_surveyMean') }))),
+    el('tbody', {}, ...ratings.map((q) => el('tr', { 'data-question': q.id },
+      el('th', { scope: 'row', text: getLang() === 'en' ? q.en : q.zh }),
+      ...[1, 2, 3, 4, 5].map((p) => el('td', { class: 'num', text: cell(q.distribution?.[String(p)]) })),
+      el('td', { class: 'num', text: cell(q.notUsed) }),
+      el('td', { class: 'num', text: cell(q.answers) }),
+      el('td', { class: 'num', text: q.mean == null ? tx('rp_surveyWithheld') : num(q.mean, 2) })))));
+}
+
+function surveyContent(results) {
+  const surveys = results?.surveys || [];
+  if (surveys.length === 0) return [el('p', { id: 'surveys-none', text: tx('rp_surveysNone') })];
+  return [
+    ...surveys.flatMap((s) => [
+      el('h3', { text: tx('rp_surveyHead', { title: s.title, from: longDate(new Date(`${s.opensOn}T04:00:00Z`)), to: longDate(new Date(`${s.closesOn}T04:00:00Z`)) }) }),
+      s.published
+        ? el('p', { text: tx('rp_surveyResponses', { n: s.responses == null ? tx('rp_surveyWithheld') : num(s.responses, 0) }) })
+        : el('p', { text: tx('rp_surveyNotPublished') }),
+      s.published ? el('div', { class: 'table-wrap' }, surveyTable(s)) : null,
+    ].filter(Boolean)),
+    el('p', { class: 'report-note', text: tx('rp_surveyRule') }),
+  ];
 }
 
 function fail(text) {
@@ -222,7 +261,9 @@ async function main() {
         trends = await getJson(`/api/v1/coverage/${encodeURIComponent(code)}/trends?months=${months}`);
       } catch { /* shown as "not available" */ }
     }
-    render({ info, coverage, targets: targets.items || [], trends, year, today, demo: !!config.demoData });
+    const surveys = await getJson(`/api/v1/surveys/results?district=${encodeURIComponent(code)}&from=${year}-01-01&to=${year}-12-31`)
+      .catch(() => null);
+    render({ info, coverage, targets: targets.items || [], trends, year, today, demo: !!config.demoData, surveys });
   } catch (err) {
     fail(tx('rp_failed', { detail: err.message }));
   }

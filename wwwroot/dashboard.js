@@ -216,7 +216,9 @@ function buildSkeleton(box) {
       el('h3', { id: 'report-heading' }),
       el('label', { for: 'report-year', id: 'report-year-label' }),
       year,
-      el('a', { id: 'annual-report-link', class: 'report-link' })),
+      el('a', { id: 'annual-report-link', class: 'report-link' }),
+      ' · ',
+      el('a', { id: 'survey-link', class: 'report-link' })),
     el('section', { class: 'dash-section', 'aria-labelledby': 'all-indicators-heading' },
       el('h3', { id: 'all-indicators-heading' }),
       el('div', { id: 'coverage-body' })),
@@ -278,6 +280,14 @@ function renderReportLink() {
   if (getLang() === 'en') params.set('lang', 'en');
   link.href = `/annual-report.html?${params}`;
   link.textContent = tx('reportLink', { year: year.value });
+  // The district's open satisfaction surveys (survey.html lists them; none open: it says so).
+  const survey = $('survey-link');
+  if (survey) {
+    const surveyParams = new URLSearchParams({ district: dash.code || '' });
+    if (getLang() === 'en') surveyParams.set('lang', 'en');
+    survey.href = `/survey.html?${surveyParams}`;
+    survey.textContent = tx('surveyLink');
+  }
 }
 
 /** Class breaks: fixed quarters for shares (comparable across levels), quartiles of the values otherwise. */

@@ -193,7 +193,7 @@ public sealed class SurveyTests(RegistryFixture registry) : IAsyncLifetime
 
         using var early = await AnswerAsync(citizen, later, Answer(Device(101)));
         Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
-        Assert.Equal("scheduled", (string?)(await early.ReadObjectAsync())["status"]);
+        Assert.Equal("scheduled", (string?)(await early.ReadObjectAsync())["surveyStatus"]);
         using var late = await AnswerAsync(citizen, closed, Answer(Device(102)));
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
         Assert.Contains("closed", (string?)(await late.ReadObjectAsync())["detail"], StringComparison.Ordinal);

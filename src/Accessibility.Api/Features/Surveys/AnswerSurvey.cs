@@ -76,7 +76,7 @@ public sealed class AnswerSurvey(RegistryDbContext db, ReportDeviceLimiter devic
             return Outcome<SurveyAnswerResponse>.Conflict(null, Problem(StatusCodes.Status409Conflict, "Survey not open",
                 status == SurveyStatuses.Scheduled
                     ? "This survey opens on " + survey.OpensOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "; answers are taken from then."
-                    : "This survey is closed and takes no more answers.", ("status", status)));
+                    : "This survey is closed and takes no more answers.", ("surveyStatus", status)));
         }
 
         var errors = new FieldErrors();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Accessibility.Api.Data;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Reports;
@@ -59,6 +60,9 @@ public static class SurveyEndpoints
         group.MapGet("template", GetTemplate).WithName("SurveyTemplate").RequireAccess(ResourceKinds.Survey, Operations.Read)
             .WithSummary("The questions a survey is opened with (data/survey-template.json), in Chinese and English, with their source.")
             .Produces<SurveyTemplateFile>();
+        group.MapGet("results", DistrictResults).WithName("SurveyResultsOfDistrict").RequireAccess(ResourceKinds.Survey, Operations.Read)
+            .WithSummary("Results of the surveys of a district and its subdivisions (district=) whose days overlap a period (from=, to=, yyyy-MM-dd): the annual report's and the evaluations' figures.")
+            .Produces<SurveyDistrictResults>().ProducesValidationProblem();
         group.MapPost("", Open).WithName("OpenSurvey").RequireAccess(ResourceKinds.Survey, Operations.Create)
             .WithSummary("Opens a survey of a district for a period with questions from the template (the district's administrator).")
             .Accepts<OpenSurveyRequest>("application/json").Produces<SurveyResponse>(StatusCodes.Status201Created)
@@ -119,6 +123,44 @@ public static class SurveyEndpoints
         var surveys = await SurveySql.ListAsync(connection, prefix is null ? null : [prefix + "%"], null, null, limit, ct, status, today);
         var items = surveys.Select(x => SurveyResponse.From(x, today)).ToList();
         return TypedResults.Ok(new SurveyList(items));
+    }
+
+    private static async Task<IResult> DistrictResults(HttpContext http, RegistryDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var q = http.Request.Query;
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        Unknown(q, errors, "district", "from", "to");
+        if (!DistrictCodes.TryNormalize(q["district"].ToString(), out var code))
+        {
+            errors["district"] = ["Required: a GB/T 2260 district code, e.g. 140881."];
+        }
+
+        var from = Day(q["from"].ToString(), "from", errors);
+        var to = Day(q["to"].ToString(), "to", errors);
+        if (from > to)
+        {
+            errors["to"] = ["The period cannot end before it starts."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        // Free text is left out here: these figures go into public documents (the annual report, evaluations).
+        var results = await SurveyResults.ForDistrictAsync(db, code, from, to, SurveyView.Public, clock, ct);
+        return TypedResults.Ok(results);
+    }
+
+    private static DateOnly Day(string text, string field, Dictionary<string, string[]> errors)
+    {
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            return day;
+        }
+
+        errors[field] = ["Required: a date (yyyy-MM-dd)."];
+        return default;
     }
 
     private static IResult GetTemplate(SurveyTemplate template) => TypedResults.Ok(template.File_);
