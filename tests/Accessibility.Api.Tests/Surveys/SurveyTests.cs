@@ -129,7 +129,11 @@ public sealed class SurveyTests(RegistryFixture registry) : IAsyncLifetime
         using var admin = await registry.CreateUserClientAsync(Roles.DistrictAdmin, Yongji);
         using var bad = await admin.PostAsync(Url("/api/v1/surveys"), Json(new JsonObject
         {
-            ["districtCode"] = Yongji, ["title"] = " ", ["opensOn"] = "2026-13-01", ["closesOn"] = InDays(1), ["questions"] = new JsonArray("roads", "parking"),
+            ["districtCode"] = Yongji,
+            ["title"] = " ",
+            ["opensOn"] = "2026-13-01",
+            ["closesOn"] = InDays(1),
+            ["questions"] = new JsonArray("roads", "parking"),
         }));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal(new[] { "opensOn", "questions", "title" }, (await bad.ErrorFieldsAsync()).Order(StringComparer.Ordinal));
