@@ -53,7 +53,7 @@ function yearFigure(trends, rows, series) {
 }
 
 function render({
-  info, coverage, targets, trends, year, today, demo, history = null,
+  info, coverage, targets, trends, year, today, demo, history = null, surveys = null,
 }) {
   const c = coverage.parent;
   const name = info.district.name;
@@ -175,6 +175,7 @@ function render({
     section('reports', tx('rp_reports'), reports),
     section('trends', tx('rp_trends'), el('div', { class: 'table-wrap' }, trendContent)),
     section('children', tx('rp_children'), el('div', { class: 'table-wrap' }, childrenContent)),
+    section('surveys', tx('rp_surveys'), ...surveyContent(surveys)),
     section('notes', tx('rp_notes'), el('p', { text: tx('rp_privacy') })));
   main.removeAttribute('aria-busy');
   document.body.dataset.ready = 'true';
@@ -280,6 +281,44 @@ async function pastYear(code, year) {
   return { figures: edition.figures, history: { editions, edition, knownAt: edition.knownAt, changes } };
 }
 
+// ---------------------------------------------------------------------------
+// Satisfaction surveys (社会满意度调查) of the year: each survey on its own, figures as the API publishes them (counts
+// below 5 withheld, no free text). GET /api/v1/surveys/results?district=…&from=…&to=….
+
+function surveyTable(survey) {
+  const cell = (n) => (n == null ? tx('rp_surveyWithheld') : num(n, 0));
+  const ratings = survey.questions.filter((q) => q.kind === 'rating');
+  return el('table', { class: 'figures survey-results', 'data-survey-id': String(survey.surveyId) },
+    el('caption', { class: 'visually-hidden', text: survey.title }),
+    el('thead', {}, el('tr', {},
+      el('th', { scope: 'col', text: tx('rp_surveyQuestion') }),
+      ...[1, 2, 3, 4, 5].map((p) => el('th', { scope: 'col', class: 'num', text: String(p) })),
+      el('th', { scope: 'col', class: 'num', text: tx('rp_surveyNotUsed') }),
+      el('th', { scope: 'col', class: 'num', text: tx('rp_surveyAnswers') }),
+      el('th', { scope: 'col', class: 'num', text: tx('rp_surveyMean') }))),
+    el('tbody', {}, ...ratings.map((q) => el('tr', { 'data-question': q.id },
+      el('th', { scope: 'row', text: getLang() === 'en' ? q.en : q.zh }),
+      ...[1, 2, 3, 4, 5].map((p) => el('td', { class: 'num', text: cell(q.distribution?.[String(p)]) })),
+      el('td', { class: 'num', text: cell(q.notUsed) }),
+      el('td', { class: 'num', text: cell(q.answers) }),
+      el('td', { class: 'num', text: q.mean == null ? tx('rp_surveyWithheld') : num(q.mean, 2) })))));
+}
+
+function surveyContent(results) {
+  const surveys = results?.surveys || [];
+  if (surveys.length === 0) return [el('p', { id: 'surveys-none', text: tx('rp_surveysNone') })];
+  return [
+    ...surveys.flatMap((s) => [
+      el('h3', { text: tx('rp_surveyHead', { title: s.title, from: longDate(new Date(`${s.opensOn}T04:00:00Z`)), to: longDate(new Date(`${s.closesOn}T04:00:00Z`)) }) }),
+      s.published
+        ? el('p', { text: tx('rp_surveyResponses', { n: s.responses == null ? tx('rp_surveyWithheld') : num(s.responses, 0) }) })
+        : el('p', { text: tx('rp_surveyNotPublished') }),
+      s.published ? el('div', { class: 'table-wrap' }, surveyTable(s)) : null,
+    ].filter(Boolean)),
+    el('p', { class: 'report-note', text: tx('rp_surveyRule') }),
+  ];
+}
+
 function fail(text) {
   const main = $('report');
   main.replaceChildren(el('h1', { text: tx('rp_kicker') }), el('p', { id: 'report-status', role: 'alert', text }));
@@ -308,6 +347,18 @@ function toolbar(code) {
   print.addEventListener('click', () => window.print());
 }
 
+/** The year's satisfaction surveys as the API publishes them (null when they cannot be read: the section says so). */
+function yearSurveys(code, year) {
+  return getJson(`/api/v1/surveys/results?district=${encodeURIComponent(code)}&from=${year}-01-01&to=${year}-12-31`).catch(() => null);
+}
+
+/** The evaluation of the plan period the report's year lies in (a link of the toolbar: not printed). */
+function evaluationLink(code, targets, year) {
+  const evaluation = evaluationHref(code, targets, year);
+  $('evaluation-link').href = evaluation.href;
+  $('evaluation-link').textContent = evaluation.text;
+}
+
 async function main() {
   setLang(params.get('lang') === 'en' ? 'en' : params.get('lang') === 'zh' ? 'zh' : detectLang());
   const raw = (params.get('district') || '').trim();
@@ -328,8 +379,17 @@ async function main() {
       ]);
       const { figures, history } = past;
       render({
-        info, coverage: figures.coverage, targets: figures.targets.items || [], trends: figures.trends, year, today, demo: !!config.demoData, history,
+        info,
+        coverage: figures.coverage,
+        targets: figures.targets.items || [],
+        trends: figures.trends,
+        year,
+        today,
+        demo: !!config.demoData,
+        history,
+        surveys: await yearSurveys(code, year),
       });
+      evaluationLink(code, figures.targets.items || [], year);
       return;
     }
     // Months back to January of the report year (the endpoint serves at most 120).
@@ -344,11 +404,8 @@ async function main() {
     try {
       trends = await getJson(`/api/v1/coverage/${encodeURIComponent(code)}/trends?months=${months}`);
     } catch { /* shown as "not available" */ }
-    render({ info, coverage, targets: targets.items || [], trends, year, today, demo: !!config.demoData });
-    // The evaluation of the plan period the report's year lies in (a link of the toolbar: not printed).
-    const evaluation = evaluationHref(code, targets.items || [], year);
-    $('evaluation-link').href = evaluation.href;
-    $('evaluation-link').textContent = evaluation.text;
+    render({ info, coverage, targets: targets.items || [], trends, year, today, demo: !!config.demoData, surveys: await yearSurveys(code, year) });
+    evaluationLink(code, targets.items || [], year);
   } catch (err) {
     fail(tx('rp_failed', { detail: err.message }));
   }

@@ -217,7 +217,9 @@ function buildSkeleton(box) {
       el('label', { for: 'report-year', id: 'report-year-label' }),
       year,
       el('a', { id: 'annual-report-link', class: 'report-link' }),
-      el('a', { id: 'evaluation-link', class: 'report-link' })),
+      el('a', { id: 'evaluation-link', class: 'report-link' }),
+      ' · ',
+      el('a', { id: 'survey-link', class: 'report-link' })),
     el('section', { class: 'dash-section', 'aria-labelledby': 'all-indicators-heading' },
       el('h3', { id: 'all-indicators-heading' }),
       el('div', { id: 'coverage-body' })),
@@ -285,6 +287,14 @@ function renderReportLink() {
     const { href, text } = evaluationHref(dash.code, dash.targets, Number(year.value));
     evaluation.href = href;
     evaluation.textContent = text;
+  }
+  // The district's open satisfaction surveys (survey.html lists them; none open: it says so).
+  const survey = $('survey-link');
+  if (survey) {
+    const surveyParams = new URLSearchParams({ district: dash.code || '' });
+    if (getLang() === 'en') surveyParams.set('lang', 'en');
+    survey.href = `/survey.html?${surveyParams}`;
+    survey.textContent = tx('surveyLink');
   }
 }
 

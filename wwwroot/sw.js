@@ -33,6 +33,7 @@ const SHELL = [
   '/strings/annual-report.json',
   '/strings/layers.json',
   '/strings/report.json',
+  '/strings/survey.json',
   '/lib/leaflet/leaflet.js',
   '/lib/leaflet/leaflet.css',
 ];

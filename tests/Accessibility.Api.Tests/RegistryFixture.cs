@@ -122,7 +122,7 @@ public sealed class RegistryFixture : IAsyncLifetime
         await connection.OpenAsync();
         await using var truncate = new NpgsqlCommand(
             """
-            TRUNCATE annual_report_editions, report_notifications, report_events, reports, renovation_case_events, renovation_cases, renovation_district_settings, renovation_budgets, photos, facilities, road_segments, inspections, defects, defect_events, audit_entries, api_key_usage, api_keys, api_tokens, user_sessions, sign_in_throttles, users RESTART IDENTITY CASCADE;
+            TRUNCATE annual_report_editions, survey_answers, surveys, report_notifications, report_events, reports, renovation_case_events, renovation_cases, renovation_district_settings, renovation_budgets, photos, facilities, road_segments, inspections, defects, defect_events, audit_entries, api_key_usage, api_keys, api_tokens, user_sessions, sign_in_throttles, users RESTART IDENTITY CASCADE;
             -- Tests import township boundaries and set population figures; the loaded data have neither.
             UPDATE districts SET boundary = NULL, boundary_source = NULL WHERE level = 4 AND boundary IS NOT NULL;
             UPDATE districts SET population = NULL, disabled_population = NULL WHERE population IS NOT NULL OR disabled_population IS NOT NULL;

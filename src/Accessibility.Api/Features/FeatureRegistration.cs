@@ -17,6 +17,7 @@ using Accessibility.Api.Features.Reports;
 using Accessibility.Api.Features.Renovations;
 using Accessibility.Api.Features.Roads;
 using Accessibility.Api.Features.Sharing;
+using Accessibility.Api.Features.Surveys;
 using Accessibility.Api.Features.Tiles;
 
 namespace Accessibility.Api.Features;
@@ -41,6 +42,7 @@ internal static class FeatureRegistration
         services.AddSharing();
         services.AddPlanTargets();
         services.AddAnnualReports();
+        services.AddSurveys();
         services.AddAuditTrail();
         services.AddUserAdministration();
         return services;
@@ -77,6 +79,7 @@ internal static class FeatureRegistration
         app.MapTileEndpoints();
         app.MapImportEndpoints();
         app.MapApiKeyEndpoints();
+        app.MapSurveyEndpoints();
         return app;
     }
 }

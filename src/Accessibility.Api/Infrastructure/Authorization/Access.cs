@@ -58,6 +58,11 @@ public static class ResourceKinds
 
     /// <summary>Annual reports of ended years and their published (frozen) editions.</summary>
     public const string AnnualReport = "annual-report";
+    /// <summary>Social satisfaction surveys (社会满意度调查): opening, closing, results; read-personal is their free text.</summary>
+    public const string Survey = "survey";
+
+    /// <summary>The public's answers to a survey.</summary>
+    public const string SurveyAnswer = "survey-answer";
 }
 
 /// <summary>

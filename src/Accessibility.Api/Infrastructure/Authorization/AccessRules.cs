@@ -106,6 +106,11 @@ public static class AccessRules
         [(ResourceKinds.Import, "read")] = Only(Importers),
         [(ResourceKinds.Account, "read")] = Only(Accounts),
         [(ResourceKinds.Account, "update")] = Only(Accounts),
+        [(ResourceKinds.Survey, "read")] = Public(null),
+        [(ResourceKinds.Survey, "read-personal")] = Only(Staff),
+        [(ResourceKinds.Survey, "create")] = Only([Roles.DistrictAdmin]),
+        [(ResourceKinds.Survey, "update")] = Only([Roles.DistrictAdmin]),
+        [(ResourceKinds.SurveyAnswer, "create")] = Public(null),
     };
 
     /// <summary>Whether the table has a row for the pair (a pair without one is refused to everyone).</summary>

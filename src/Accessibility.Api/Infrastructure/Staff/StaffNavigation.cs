@@ -36,6 +36,7 @@ public static class StaffNavigation
         new("/staff/facilities", "staff.nav.facilities", "staff.nav.facilities.description", ResourceKinds.Facility, "create"),
         new("/staff/plan-targets", "staff.nav.planTargets", "staff.nav.planTargets.description", ResourceKinds.PlanTarget, "update"),
         new("/staff/annual-reports", "staff.nav.annualReports", "staff.nav.annualReports.description", ResourceKinds.AnnualReport, "create"),
+        new("/staff/surveys", "staff.nav.surveys", "staff.nav.surveys.description", ResourceKinds.Survey, "read-personal"),
         new("/staff/users", "staff.nav.users", "staff.nav.users.description", ResourceKinds.User, "administer"),
         new("/staff/api-keys", "staff.nav.apiKeys", "staff.nav.apiKeys.description", ResourceKinds.ApiKey, "administer"),
         new("/staff/audit", "staff.nav.audit", "staff.nav.audit.description", ResourceKinds.Audit, "read"),
