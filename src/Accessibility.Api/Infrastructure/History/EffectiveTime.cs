@@ -27,7 +27,7 @@ public static class EffectiveTime
 
     /// <summary>
     /// A <c>validFrom</c> value: a date (<c>yyyy-MM-dd</c>, the start of the day in China Standard Time) or an ISO 8601
-    /// instant with its offset; null when absent. Not in the future, not before 2000.
+    /// instant with its offset; null when absent. Not in the future, not before 2000. Returned in UTC.
     /// </summary>
     public static DateTimeOffset? Parse(string? text, TimeProvider clock, FieldErrors errors, string field = Field)
     {
@@ -67,7 +67,8 @@ public static class EffectiveTime
             return null;
         }
 
-        return value;
+        // Npgsql writes timestamptz only from UTC offsets: the instant is the same.
+        return value.ToUniversalTime();
     }
 
     /// <summary>
