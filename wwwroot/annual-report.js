@@ -4,6 +4,7 @@
 // formatted for the language (Intl): 2026年11月23日, 12,345, 87.5% in Chinese. Prints to A4 (annual-report.css).
 import { setLang, detectLang, getLang } from './i18n.js';
 import { getJson } from './api.js';
+import { surveyContent } from './survey-results.js';
 import {
   tx, el, pct, num, longDate, defText, INDICATORS, availableIndicators, indicatorName, formatIndicator,
   targetProgress, targetValue, trendTable, TREND_SERIES, evaluationHref,
@@ -281,43 +282,6 @@ async function pastYear(code, year) {
   return { figures: edition.figures, history: { editions, edition, knownAt: edition.knownAt, changes } };
 }
 
-// ---------------------------------------------------------------------------
-// Satisfaction surveys (社会满意度调查) of the year: each survey on its own, figures as the API publishes them (counts
-// below 5 withheld, no free text). GET /api/v1/surveys/results?district=…&from=…&to=….
-
-function surveyTable(survey) {
-  const cell = (n) => (n == null ? tx('rp_surveyWithheld') : num(n, 0));
-  const ratings = survey.questions.filter((q) => q.kind === 'rating');
-  return el('table', { class: 'figures survey-results', 'data-survey-id': String(survey.surveyId) },
-    el('caption', { class: 'visually-hidden', text: survey.title }),
-    el('thead', {}, el('tr', {},
-      el('th', { scope: 'col', text: tx('rp_surveyQuestion') }),
-      ...[1, 2, 3, 4, 5].map((p) => el('th', { scope: 'col', class: 'num', text: String(p) })),
-      el('th', { scope: 'col', class: 'num', text: tx('rp_surveyNotUsed') }),
-      el('th', { scope: 'col', class: 'num', text: tx('rp_surveyAnswers') }),
-      el('th', { scope: 'col', class: 'num', text: tx('rp_surveyMean') }))),
-    el('tbody', {}, ...ratings.map((q) => el('tr', { 'data-question': q.id },
-      el('th', { scope: 'row', text: getLang() === 'en' ? q.en : q.zh }),
-      ...[1, 2, 3, 4, 5].map((p) => el('td', { class: 'num', text: cell(q.distribution?.[String(p)]) })),
-      el('td', { class: 'num', text: cell(q.notUsed) }),
-      el('td', { class: 'num', text: cell(q.answers) }),
-      el('td', { class: 'num', text: q.mean == null ? tx('rp_surveyWithheld') : num(q.mean, 2) })))));
-}
-
-function surveyContent(results) {
-  const surveys = results?.surveys || [];
-  if (surveys.length === 0) return [el('p', { id: 'surveys-none', text: tx('rp_surveysNone') })];
-  return [
-    ...surveys.flatMap((s) => [
-      el('h3', { text: tx('rp_surveyHead', { title: s.title, from: longDate(new Date(`${s.opensOn}T04:00:00Z`)), to: longDate(new Date(`${s.closesOn}T04:00:00Z`)) }) }),
-      s.published
-        ? el('p', { text: tx('rp_surveyResponses', { n: s.responses == null ? tx('rp_surveyWithheld') : num(s.responses, 0) }) })
-        : el('p', { text: tx('rp_surveyNotPublished') }),
-      s.published ? el('div', { class: 'table-wrap' }, surveyTable(s)) : null,
-    ].filter(Boolean)),
-    el('p', { class: 'report-note', text: tx('rp_surveyRule') }),
-  ];
-}
 
 function fail(text) {
   const main = $('report');

@@ -6,6 +6,7 @@
 // figure withheld); nothing here computes or invents a figure. Prints to A4 (evaluation.css).
 import { setLang, detectLang, getLang } from './i18n.js';
 import { getJson } from './api.js';
+import { surveyContent } from './survey-results.js';
 import { tx, el, pct, num, longDate, defText, evaluationPeriod, targetValue } from './coverage.js';
 
 const params = new URLSearchParams(window.location.search);
@@ -138,8 +139,8 @@ function render(e, demo) {
     head,
     section('targets', tx('ev_targets'), targetsTable(e)),
     section('children', tx('ev_children'), ...childrenTables(e)),
-    // The social satisfaction survey (another part of the plan's monitoring) fills this section when it exists.
-    section('survey', tx('ev_survey'), el('p', { id: 'survey-results', text: tx('ev_surveyPending') })),
+    // The social satisfaction surveys of the period up to the evaluation date (社会满意度调查).
+    section('survey', tx('ev_survey'), ...surveyContent(e.satisfactionSurvey)),
     section('how', tx('ev_definitions'), definitions(e)),
     section('notes', tx('ev_notes'), el('p', { text: tx('ev_privacy') })));
   main.removeAttribute('aria-busy');

@@ -7,7 +7,7 @@
 /** This worker's global scope, typed as one (the type check sees the page's lib too). */
 const worker = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 
-const CACHE = 'a11y-inspector-shell-v5';
+const CACHE = 'a11y-inspector-shell-v6';
 const SHELL = [
   '/inspect.html',
   '/inspect.js',
@@ -34,6 +34,7 @@ const SHELL = [
   '/strings/layers.json',
   '/strings/report.json',
   '/strings/survey.json',
+  '/strings/evaluation.json',
   '/lib/leaflet/leaflet.js',
   '/lib/leaflet/leaflet.css',
 ];

@@ -234,8 +234,8 @@ public sealed class DatabaseSeeder(
                 var c = new RenovationCase
                 {
                     DistrictCode = demo.DistrictCode,
-                    Status = demo.Status,
-                    StatusChangedAt = last,
+                    Status = demo.Steps[0].Status,
+                    StatusChangedAt = demo.Steps[0].At,
                     PersonName = demo.PersonName,
                     IdNumberCipher = protector.Encrypt(demo.IdNumber, "id_number"),
                     IdNumberHash = protector.Hash(demo.IdNumber),
@@ -263,8 +263,24 @@ public sealed class DatabaseSeeder(
                     CreatedAt = demo.Steps[0].At,
                     UpdatedAt = last,
                 };
-                db.RenovationCases.Add(c);
-                await db.SaveChangesAsync(ct);
+                // The case's history as it happened: registered on its first step's day, each later step a version
+                // from its own day (as-of reads, docs/history.md).
+                await using (var registered = await EffectiveTime.BeginAsync(db, Past(demo.Steps[0].At), ct))
+                {
+                    db.RenovationCases.Add(c);
+                    await db.SaveChangesAsync(ct);
+                    await registered.CommitAsync(ct);
+                }
+
+                foreach (var (status, at) in demo.Steps.Skip(1))
+                {
+                    await using var step = await EffectiveTime.BeginAsync(db, Past(at), ct);
+                    c.Status = status;
+                    c.StatusChangedAt = at;
+                    await db.SaveChangesAsync(ct);
+                    await step.CommitAsync(ct);
+                }
+
                 string? from = null;
                 foreach (var (status, at) in demo.Steps)
                 {
@@ -319,6 +335,9 @@ public sealed class DatabaseSeeder(
         logger.LogInformation("Loaded {Count} districts ({WithBoundary} with boundaries).",
             catalog.Districts.Count, catalog.Districts.Count(d => d.Boundary is not null));
     }
+
+    /// <summary>A generated time, never after now (a write cannot take effect in the future).</summary>
+    private DateTimeOffset Past(DateTimeOffset at) => at < clock.GetUtcNow() ? at : clock.GetUtcNow();
 
     private async Task LoadPlanTargetsAsync(CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
@@ -5,6 +6,7 @@ using Accessibility.Api.Data;
 using Accessibility.Api.Features.Coverage;
 using Accessibility.Api.Features.PlanTargets;
 using Accessibility.Api.Features.Renovations;
+using Accessibility.Api.Features.Surveys;
 using Accessibility.Api.Infrastructure.History;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -60,7 +62,7 @@ public static class EvaluateDistrict
 
     /// <summary>The evaluation, or null when the district does not exist.</summary>
     public static async Task<JsonObject?> RunAsync(
-        RegistryDbContext db, ClaimsPrincipal user, EvaluationRequest request, DateOnly today, DateTimeOffset now, CancellationToken ct)
+        RegistryDbContext db, ClaimsPrincipal user, EvaluationRequest request, DateOnly today, DateTimeOffset now, TimeProvider clock, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(request);
@@ -96,6 +98,11 @@ public static class EvaluateDistrict
         var children = await EvaluationSql.ChildrenAsync(connection, request.Code, ct);
         var (subdivisions, unassigned) = await SubdivisionsAsync(db, connection, user, view, children, figures, request, baselineDate, atDate, atBaseline, ct);
 
+        // The satisfaction surveys of the period up to the evaluation date, each as its results publish it (counts below
+        // 5 withheld, free text to the district's staff only).
+        var surveys = await SurveyResults.ForDistrictAsync(
+            db, request.Code, new DateOnly(request.FirstYear, 1, 1), request.Date, SurveyResults.ViewOf(user, request.Code), clock, ct);
+
         return new JsonObject
         {
             ["district"] = new JsonObject { ["code"] = request.Code, ["name"] = district.Name, ["level"] = Level(district.Level) },
@@ -125,8 +132,7 @@ public static class EvaluateDistrict
             })]),
             ["subdivisions"] = subdivisions,
             ["unassigned"] = unassigned,
-            // The social satisfaction survey (社会满意度调查) is another part of issue 13: its aggregated results go here.
-            ["satisfactionSurvey"] = null,
+            ["satisfactionSurvey"] = JsonSerializer.SerializeToNode(surveys, JsonSerializerOptions.Web),
             ["definitions"] = Definitions(),
         };
     }
@@ -233,11 +239,10 @@ public static class EvaluateDistrict
             codes.Add(request.Code);
         }
 
-        // Read from the same source as the district's own figure (RenovationSql.TargetFiguresAsync inside the coverage
-        // indicators: the cases as they are, bounded by the acceptance date), so that the subdivisions add up to it.
-        // When that figure is read as of the date, pass atDate here too.
+        // Read as the district's own figure is (RenovationSql.TargetFiguresAsync inside the coverage indicators: the
+        // cases as they stood at the date, bounded by the acceptance date), so that the subdivisions add up to it.
         var households = figures.Any(TargetMeasures.IsHouseholdFigure) && codes.Count > 0
-            ? await EvaluationSql.HouseholdsByChildAsync(connection, codes, new DateOnly(request.FirstYear, 1, 1), request.Date, null, ct)
+            ? await EvaluationSql.HouseholdsByChildAsync(connection, codes, new DateOnly(request.FirstYear, 1, 1), request.Date, atDate, ct)
             : [];
         JsonObject? unassigned = null;
         if (countsHouseholds)

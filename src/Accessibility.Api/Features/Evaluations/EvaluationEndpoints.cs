@@ -89,7 +89,7 @@ public static partial class EvaluationEndpoints
 
         var (first, last) = period.Value;
         var request = new EvaluationRequest(code, first, last, stage, date ?? EvaluateDistrict.DefaultDate(stage, first, last, today), date is not null);
-        var result = await EvaluateDistrict.RunAsync(db, user, request, today, clock.GetUtcNow(), ct);
+        var result = await EvaluateDistrict.RunAsync(db, user, request, today, clock.GetUtcNow(), clock, ct);
         return result is null ? CoverageEndpoints.NotFound(code) : TypedResults.Ok(result);
     }
 
