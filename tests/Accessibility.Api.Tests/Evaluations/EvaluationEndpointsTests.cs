@@ -121,8 +121,9 @@ public sealed class EvaluationEndpointsTests(RegistryFixture registry) : IAsyncL
         Assert.Equal(0m, Dec(e["unassigned"]![TargetMeasures.HouseholdsRenovated]!["value"]));
 
         // A date of the caller's choice: 2023-09-01 counts the five accepted that day as well.
-        // A household registered without its township is counted by the district and shown apart from the townships.
-        await WriteAsync("UPDATE renovation_cases SET township_code = NULL WHERE id = (SELECT min(id) FROM renovation_cases WHERE accepted_at >= '2023-01-01')", Day(2023, 9, 2));
+        // A household registered without its township is counted by the district and shown apart from the townships
+        // (the correction takes effect the day it was accepted: the subdivisions are read as of the date too).
+        await WriteAsync("UPDATE renovation_cases SET township_code = NULL WHERE id = (SELECT min(id) FROM renovation_cases WHERE accepted_at >= '2023-01-01')", Day(2023, 9, 1));
         var later = await GetAsync(planner, $"/api/v1/evaluations/{Yongji}?period=2021-2025&stage=midterm&date=2023-09-01");
         Assert.Equal(12m, Dec(Target(later, "household_renovations")["value"]));
         Assert.Equal(1m, Dec(later["unassigned"]![TargetMeasures.HouseholdsRenovated]!["value"]));
@@ -340,6 +341,46 @@ public sealed class EvaluationEndpointsTests(RegistryFixture registry) : IAsyncL
         var e = await GetAsync(client, $"/api/v1/evaluations/{Yongji}?period={today.Year}-{today.Year + 4}&stage=final");
         Assert.Equal(today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), (string?)e["evaluationDate"]);
         Assert.Empty(e["targets"]!.AsArray());
-        Assert.Null(e["satisfactionSurvey"]);
+        Assert.Empty(e["satisfactionSurvey"]!["surveys"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task The_evaluation_carries_the_periods_satisfaction_survey_as_published()
+    {
+        var today = AsOf.Today(TimeProvider.System).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        using var admin = await registry.CreateUserClientAsync(Roles.DistrictAdmin, Yongji);
+        using var anonymous = registry.CreateClient();
+        static StringContent Body(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+        using var opened = await admin.PostAsync(new Uri("/api/v1/surveys", UriKind.Relative), Body(
+            $$"""{"districtCode":"{{Yongji}}","title":"评估测试调查","opensOn":"{{today}}","closesOn":"{{today}}","questions":["roads","problems"]}"""));
+        Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
+        var id = (long)JsonNode.Parse(await opened.Content.ReadAsStringAsync())!["id"]!;
+        for (var n = 0; n < 6; n++)
+        {
+            using var answered = await anonymous.PostAsync(new Uri($"/api/v1/surveys/{id}/answers", UriKind.Relative), Body(
+                $$"""{"deviceId":"evaluation-device-{{n:D4}}-0123456789","language":"zh","ratings":{"roads":4},"texts":{"problems":"坡道太陡 {{n}}"}}"""));
+            Assert.Equal(HttpStatusCode.Created, answered.StatusCode);
+        }
+
+        var year = int.Parse(today[..4], System.Globalization.CultureInfo.InvariantCulture);
+        var path = $"/api/v1/evaluations/{Yongji}?period={year}-{year + 4}&stage=final";
+
+        // While it runs the public sees the survey but not its figures (they would change answer by answer).
+        var running = (await GetAsync(anonymous, path))["satisfactionSurvey"]!["surveys"]!.AsArray().Single()!;
+        Assert.False(running["published"]!.GetValue<bool>());
+
+        using (var closed = await admin.PostAsync(new Uri($"/api/v1/surveys/{id}/close", UriKind.Relative), null))
+        {
+            Assert.True(closed.IsSuccessStatusCode);
+        }
+
+        var survey = (await GetAsync(anonymous, path))["satisfactionSurvey"]!["surveys"]!.AsArray().Single()!;
+        Assert.True(survey["published"]!.GetValue<bool>());
+        Assert.Equal(6, survey["responses"]!.GetValue<int>());
+        var roads = survey["questions"]!.AsArray().Single(q => (string?)q!["id"] == "roads")!;
+        Assert.Equal(6, roads["answers"]!.GetValue<int>());
+        Assert.Equal(6, roads["distribution"]!["4"]!.GetValue<int>());
+        // Free text never reaches the public.
+        Assert.DoesNotContain("坡道太陡", survey.ToJsonString(), StringComparison.Ordinal);
     }
 }
