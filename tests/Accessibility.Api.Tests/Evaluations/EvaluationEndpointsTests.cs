@@ -357,8 +357,14 @@ public sealed class EvaluationEndpointsTests(RegistryFixture registry) : IAsyncL
         var id = (long)JsonNode.Parse(await opened.Content.ReadAsStringAsync())!["id"]!;
         for (var n = 0; n < 6; n++)
         {
-            using var answered = await anonymous.PostAsync(new Uri($"/api/v1/surveys/{id}/answers", UriKind.Relative), Body(
-                $$"""{"deviceId":"evaluation-device-{{n:D4}}-0123456789","language":"zh","ratings":{"roads":4},"texts":{"problems":"坡道太陡 {{n}}"}}"""));
+            var answer = new JsonObject
+            {
+                ["deviceId"] = $"evaluation-device-{n:D4}-0123456789",
+                ["language"] = "zh",
+                ["ratings"] = new JsonObject { ["roads"] = 4 },
+                ["texts"] = new JsonObject { ["problems"] = $"坡道太陡 {n}" },
+            };
+            using var answered = await anonymous.PostAsync(new Uri($"/api/v1/surveys/{id}/answers", UriKind.Relative), Body(answer.ToJsonString()));
             Assert.Equal(HttpStatusCode.Created, answered.StatusCode);
         }
 
