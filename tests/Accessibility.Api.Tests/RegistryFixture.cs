@@ -102,6 +102,23 @@ public sealed class RegistryFixture : IAsyncLifetime
     public Task<HttpClient> CreateManagingUnitClientAsync(string unit, params string[] districtCodes) =>
         CreateUserClientAsync(Roles.ManagingUnit, unit, districtCodes);
 
+    /// <summary>
+    /// A client signed in as a new grid-worker account (网格员) responsible for <paramref name="gridCodes"/>, in the counties of
+    /// those grids.
+    /// </summary>
+    public async Task<HttpClient> CreateGridWorkerClientAsync(params string[] gridCodes)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var accounts = scope.ServiceProvider.GetRequiredService<UserAccounts>();
+        var name = Roles.GridWorker + "-" + Guid.NewGuid().ToString("N")[..8];
+        var counties = gridCodes.Select(g => g[..6]).Distinct(StringComparer.Ordinal).ToArray();
+        var (user, errors) = await accounts.CreateAsync(name, "correct horse battery staple", Roles.GridWorker, counties, null, CancellationToken.None);
+        Assert.True(user is not null, string.Join("; ", errors.SelectMany(e => e.Value)));
+        await ScalarAsync<int>("UPDATE users SET grid_codes = $1 WHERE id = $2 RETURNING 1", gridCodes, user.Id);
+        var (_, secret) = await accounts.CreateTokenAsync(user.Id, "tests", null, CancellationToken.None);
+        return CreateClient(secret);
+    }
+
     private async Task<HttpClient> CreateUserClientAsync(string role, string? managingUnit, string[] districtCodes)
     {
         await using var scope = Services.CreateAsyncScope();
@@ -122,13 +139,14 @@ public sealed class RegistryFixture : IAsyncLifetime
         await connection.OpenAsync();
         await using var truncate = new NpgsqlCommand(
             """
-            TRUNCATE annual_report_editions, survey_answers, surveys, report_notifications, report_events, reports, renovation_case_events, renovation_cases, renovation_district_settings, renovation_budgets, photos, facilities, road_segments, inspections, defects, defect_events, audit_entries, api_key_usage, api_keys, api_tokens, user_sessions, sign_in_throttles, users RESTART IDENTITY CASCADE;
+            TRUNCATE patrols, project_documents, project_waivers, project_checks, project_facilities, construction_projects, community_grids, annual_report_editions, survey_answers, surveys, report_notifications, report_events, reports, renovation_case_events, renovation_cases, renovation_district_settings, renovation_budgets, photos, facilities, road_segments, inspections, defects, defect_events, audit_entries, api_key_usage, api_keys, api_tokens, user_sessions, sign_in_throttles, users RESTART IDENTITY CASCADE;
             -- Tests import township boundaries and set population figures; the loaded data have neither.
             UPDATE districts SET boundary = NULL, boundary_source = NULL WHERE level = 4 AND boundary IS NOT NULL;
             UPDATE districts SET population = NULL, disabled_population = NULL WHERE population IS NOT NULL OR disabled_population IS NOT NULL;
             -- The history the tests wrote (plan targets are seeded, not written by tests: theirs stays).
             TRUNCATE facilities_history, road_segments_history, inspections_history, defects_history, reports_history,
-                     renovation_cases_history, renovation_district_settings_history, renovation_budgets_history;
+                     renovation_cases_history, renovation_district_settings_history, renovation_budgets_history,
+                     construction_projects_history;
             """, connection);
         await truncate.ExecuteNonQueryAsync();
     }

@@ -122,7 +122,7 @@ public sealed class RecordHistoryTests(RegistryFixture registry) : IAsyncLifetim
         {
             $"DELETE FROM facilities_history WHERE id = {id}",
             $"UPDATE facilities_history SET status = 'operational' WHERE id = {id}",
-            $"INSERT INTO facilities_history SELECT f.*, NULL, NULL FROM facilities f WHERE id = {id}",
+            $"INSERT INTO facilities_history SELECT * FROM facilities_history WHERE id = {id}",
         })
         {
             var refused = await Assert.ThrowsAsync<PostgresException>(() => WriteAsync(sql, null, registry.RuntimeConnectionString));

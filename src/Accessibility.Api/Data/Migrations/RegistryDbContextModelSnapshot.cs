@@ -207,6 +207,13 @@ namespace Accessibility.Api.Data.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("district_scopes");
 
+                    b.PrimitiveCollection<List<string>>("GridCodes")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("grid_codes")
+                        .HasDefaultValueSql("'{}'::text[]");
+
                     b.Property<string>("ManagingUnit")
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
@@ -514,6 +521,12 @@ namespace Accessibility.Api.Data.Migrations
                         .IsRequired()
                         .HasColumnType("geometry(Geometry,4490)")
                         .HasColumnName("geometry");
+
+                    b.Property<string>("GridCode")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("grid_code");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -1565,6 +1578,12 @@ namespace Accessibility.Api.Data.Migrations
                         .IsRequired()
                         .HasColumnType("geometry(LineString,4490)")
                         .HasColumnName("geometry");
+
+                    b.Property<string>("GridCode")
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("grid_code");
 
                     b.Property<string>("ManagingUnit")
                         .HasColumnType("text")

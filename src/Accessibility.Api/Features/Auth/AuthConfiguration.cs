@@ -13,6 +13,7 @@ internal sealed class UserAccountConfiguration : IEntityTypeConfiguration<UserAc
         b.Property(u => u.Role).HasMaxLength(30);
         b.Property(u => u.DistrictScopes).HasColumnType("text[]");
         b.Property(u => u.ManagingUnit).HasMaxLength(200);
+        b.Property(u => u.GridCodes).HasColumnType("text[]").HasDefaultValueSql("'{}'::text[]");
         // Login names are unique regardless of case.
         b.HasIndex(u => u.UserName).IsUnique().HasDatabaseName("ix_users_user_name_lower");
     }

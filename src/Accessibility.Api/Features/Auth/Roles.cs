@@ -21,8 +21,14 @@ public static class Roles
     /// </summary>
     public const string ManagingUnit = "managing-unit";
 
+    /// <summary>
+    /// A grid worker (网格员): the inspector's field abilities (patrols, inspections, facility status, photos), limited to
+    /// the community grids named on the account (<see cref="UserAccount.GridCodes"/>).
+    /// </summary>
+    public const string GridWorker = "grid-worker";
+
     /// <summary>Every role a user account can have.</summary>
-    public static readonly IReadOnlyList<string> All = [Inspector, Planner, DistrictAdmin, SystemAdmin, ManagingUnit];
+    public static readonly IReadOnlyList<string> All = [Inspector, Planner, DistrictAdmin, SystemAdmin, ManagingUnit, GridWorker];
 
     /// <summary>Whether accounts of this role must name at least one district.</summary>
     public static bool IsScoped(string role) => role != SystemAdmin;
@@ -36,4 +42,7 @@ public static class RegistryClaims
 
     /// <summary>The managing unit a managing-unit account repairs for (its name, as defects name it).</summary>
     public const string ManagingUnit = "managing_unit";
+
+    /// <summary>One claim per community grid (网格) code a grid-worker account is responsible for.</summary>
+    public const string Grid = "grid";
 }

@@ -81,11 +81,17 @@ public static class UserPrincipal
             claims.Add(new Claim(RegistryClaims.ManagingUnit, unit));
         }
 
+        claims.AddRange(user.GridCodes.Select(code => new Claim(RegistryClaims.Grid, code)));
+
         return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType, ClaimTypes.Name, ClaimTypes.Role));
     }
 
     /// <summary>The managing unit of a managing-unit account, or null.</summary>
     public static string? ManagingUnit(ClaimsPrincipal user) => user.FindFirstValue(RegistryClaims.ManagingUnit);
+
+    /// <summary>The community grids (网格) of a grid-worker account; empty for other accounts.</summary>
+    public static IReadOnlyList<string> Grids(ClaimsPrincipal user) =>
+        [.. user.FindAll(RegistryClaims.Grid).Select(c => c.Value)];
 
     /// <summary>The account id of a signed-in principal, or null.</summary>
     public static long? UserId(ClaimsPrincipal user) =>

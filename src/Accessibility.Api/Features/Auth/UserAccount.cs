@@ -27,6 +27,11 @@ public sealed class UserAccount
     /// <summary>For a managing-unit account: the unit's name (管理责任单位), as facilities and defects name it; null for other roles.</summary>
     public string? ManagingUnit { get; set; }
 
+    /// <summary>
+    /// For a grid-worker account: the community grids (网格, 12-digit codes) it is responsible for; empty for other roles.
+    /// </summary>
+    public List<string> GridCodes { get; set; } = [];
+
     /// <summary>When the account was created.</summary>
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -33,6 +33,12 @@ public sealed class Facility : IGeoRecord
     /// <summary>Township, where known.</summary>
     public string? TownshipCode { get; set; }
 
+    /// <summary>
+    /// The community grid (网格) the facility lies in, or null: set by the database (trigger <c>place_in_grid</c>) on
+    /// every insert and every move, and again when a grid is drawn or changed; never written by the service.
+    /// </summary>
+    public string? GridCode { get; set; }
+
     /// <summary>Where the record came from: manual, import, demo…</summary>
     public required string Source { get; set; }
 

@@ -17,6 +17,7 @@ internal sealed class FacilityConfiguration : IEntityTypeConfiguration<Facility>
         b.Property(f => f.Geometry).HasColumnType("geometry(Geometry,4490)");
         b.Property(f => f.Attributes).HasColumnType("jsonb");
         b.Property(f => f.Version).IsRowVersion();
+        b.Property(f => f.GridCode).HasMaxLength(12).ValueGeneratedOnAddOrUpdate();
         b.HasOne<District>().WithMany().HasForeignKey(f => f.DistrictCode).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<District>().WithMany().HasForeignKey(f => f.TownshipCode).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(f => f.Geometry).HasMethod("gist");

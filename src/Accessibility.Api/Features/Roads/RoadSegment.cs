@@ -49,6 +49,12 @@ public sealed class RoadSegment : IGeoRecord
     /// <summary>Township, where known.</summary>
     public string? TownshipCode { get; set; }
 
+    /// <summary>
+    /// The community grid (网格) holding the segment's midpoint, or null: set by the database (trigger
+    /// <c>place_in_grid</c>), never written by the service.
+    /// </summary>
+    public string? GridCode { get; set; }
+
     /// <summary>Where the record came from.</summary>
     public required string Source { get; set; }
 

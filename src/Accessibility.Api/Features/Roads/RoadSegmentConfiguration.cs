@@ -21,6 +21,7 @@ internal sealed class RoadSegmentConfiguration : IEntityTypeConfiguration<RoadSe
         b.Property(r => r.Version).IsRowVersion();
         b.HasOne<District>().WithMany().HasForeignKey(r => r.DistrictCode).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<District>().WithMany().HasForeignKey(r => r.TownshipCode).OnDelete(DeleteBehavior.Restrict);
+        b.Property(r => r.GridCode).HasMaxLength(12).ValueGeneratedOnAddOrUpdate();
         b.HasIndex(r => r.Geometry).HasMethod("gist");
         b.HasIndex(r => new { r.DistrictCode, r.RoadClass });
         b.HasIndex(r => new { r.Source, r.ExternalId }).IsUnique().HasFilter("external_id IS NOT NULL");

@@ -63,6 +63,18 @@ public static class ResourceKinds
 
     /// <summary>The public's answers to a survey.</summary>
     public const string SurveyAnswer = "survey-answer";
+
+    /// <summary>
+    /// Construction projects (新建、改建项目) followed from plan to acceptance, with their barrier-free checks; read-personal is
+    /// their documents and the names of who checked, administer is recording a waiver.
+    /// </summary>
+    public const string ConstructionProject = "construction-project";
+
+    /// <summary>Community grids (社区网格): boundaries below the township, their patrol interval and grid workers.</summary>
+    public const string Grid = "grid";
+
+    /// <summary>Patrols (巡查): a grid's light inspections of its facilities; read-personal is the list with who patrolled.</summary>
+    public const string Patrol = "patrol";
 }
 
 /// <summary>
@@ -116,6 +128,12 @@ public sealed record RegistryResource(string Kind, string? DistrictCode)
     /// records assigned to their unit (<see cref="AccessRules.UnitBoundRoles"/>).
     /// </summary>
     public string? ManagingUnit { get; init; }
+
+    /// <summary>
+    /// The community grid (网格) a record lies in (facilities, roads, their inspections, patrols and defects), or null:
+    /// grid workers act only on records in their own grids (<see cref="AccessRules.GridBoundRoles"/>).
+    /// </summary>
+    public string? GridCode { get; init; }
 
     /// <summary>
     /// The district of a record that lies in no one district (a system administrator's account): inside no role's

@@ -44,14 +44,26 @@ public static class AccessRules
     private static readonly string[] Households = [Roles.Planner, Roles.DistrictAdmin];
     private static readonly string[] Importers = [Roles.Planner, Roles.DistrictAdmin, Roles.SystemAdmin];
 
-    // Every account, the managing units' included: one's own account and the workspace's start page.
-    private static readonly string[] Accounts = [.. Staff, Roles.ManagingUnit];
+    // The housing bureau registers and checks construction projects; district administrators may too.
+    private static readonly string[] Builders = [Roles.Planner, Roles.DistrictAdmin, Roles.SystemAdmin];
+
+    // Field work: inspectors, administrators, and grid workers inside their grids.
+    private static readonly string[] FieldWork = [Roles.Inspector, Roles.DistrictAdmin, Roles.SystemAdmin, Roles.GridWorker];
+
+    // Every account, the managing units' and grid workers' included: one's own account and the workspace's start page.
+    private static readonly string[] Accounts = [.. Staff, Roles.ManagingUnit, Roles.GridWorker];
 
     /// <summary>
     /// Roles whose accounts act for one managing unit (<see cref="RegistryClaims.ManagingUnit"/>): on a record, the rows that
     /// admit them admit only records assigned to that unit (<see cref="RegistryResource.ManagingUnit"/>), in their districts.
     /// </summary>
     public static readonly IReadOnlyList<string> UnitBoundRoles = [Roles.ManagingUnit];
+
+    /// <summary>
+    /// Roles whose accounts act for community grids (<see cref="RegistryClaims.Grid"/>): on a record, the rows that admit them
+    /// admit only records lying in one of their grids (<see cref="RegistryResource.GridCode"/>), in their districts.
+    /// </summary>
+    public static readonly IReadOnlyList<string> GridBoundRoles = [Roles.GridWorker];
 
     private static AccessRow Public(string? layer) => new(true, Staff, layer);
 
@@ -62,7 +74,7 @@ public static class AccessRules
     {
         [(ResourceKinds.Facility, "read")] = Public(SharedLayers.Facilities),
         [(ResourceKinds.Facility, "create")] = Only(Staff),
-        [(ResourceKinds.Facility, "update")] = Only(Staff),
+        [(ResourceKinds.Facility, "update")] = Only([.. Staff, Roles.GridWorker]),
         [(ResourceKinds.Facility, "delete")] = Only(Staff),
         [(ResourceKinds.Road, "read")] = Public(SharedLayers.Roads),
         [(ResourceKinds.Road, "create")] = Only(Staff),
@@ -70,7 +82,7 @@ public static class AccessRules
         [(ResourceKinds.Road, "delete")] = Only(Staff),
         [(ResourceKinds.Inspection, "read")] = Public(SharedLayers.Inspections),
         [(ResourceKinds.Inspection, "read-personal")] = new(false, Staff, SharedLayers.Inspections),
-        [(ResourceKinds.Inspection, "create")] = Only(Staff),
+        [(ResourceKinds.Inspection, "create")] = Only([.. Staff, Roles.GridWorker]),
         [(ResourceKinds.Inspection, "export")] = new(false, Administrators, SharedLayers.Inspections),
         [(ResourceKinds.Defect, "read")] = Public(SharedLayers.Defects),
         [(ResourceKinds.Defect, "read-personal")] = new(false, Staff, SharedLayers.Defects),
@@ -82,7 +94,7 @@ public static class AccessRules
         [(ResourceKinds.Report, "read-personal")] = Only(Staff),
         [(ResourceKinds.Report, "triage")] = Only(Staff),
         [(ResourceKinds.Photo, "read")] = Public(SharedLayers.Reference),
-        [(ResourceKinds.Photo, "create")] = Only([.. Staff, Roles.ManagingUnit]),
+        [(ResourceKinds.Photo, "create")] = Only([.. Staff, Roles.ManagingUnit, Roles.GridWorker]),
         [(ResourceKinds.RenovationCase, "read-personal")] = Only(Households),
         [(ResourceKinds.RenovationCase, "create")] = Only(Households),
         [(ResourceKinds.RenovationCase, "update")] = Only(Households),
@@ -111,6 +123,19 @@ public static class AccessRules
         [(ResourceKinds.Survey, "create")] = Only([Roles.DistrictAdmin]),
         [(ResourceKinds.Survey, "update")] = Only([Roles.DistrictAdmin]),
         [(ResourceKinds.SurveyAnswer, "create")] = Public(null),
+        [(ResourceKinds.ConstructionProject, "read")] = Public(null),
+        [(ResourceKinds.ConstructionProject, "read-personal")] = Only(Staff),
+        [(ResourceKinds.ConstructionProject, "create")] = Only(Builders),
+        [(ResourceKinds.ConstructionProject, "update")] = Only(Builders),
+        [(ResourceKinds.ConstructionProject, "administer")] = Only(Administrators),
+        [(ResourceKinds.Grid, "read")] = Public(SharedLayers.Reference),
+        [(ResourceKinds.Grid, "create")] = Only(Administrators),
+        [(ResourceKinds.Grid, "update")] = Only(Administrators),
+        [(ResourceKinds.Grid, "delete")] = Only(Administrators),
+        [(ResourceKinds.Grid, "administer")] = Only(Administrators),
+        [(ResourceKinds.Patrol, "read")] = Public(SharedLayers.Coverage),
+        [(ResourceKinds.Patrol, "read-personal")] = Only([.. Staff, Roles.GridWorker]),
+        [(ResourceKinds.Patrol, "create")] = Only(FieldWork),
     };
 
     /// <summary>Whether the table has a row for the pair (a pair without one is refused to everyone).</summary>
@@ -168,6 +193,13 @@ public static class AccessRules
             && (resource.ManagingUnit is null || !string.Equals(resource.ManagingUnit, UserPrincipal.ManagingUnit(user), StringComparison.Ordinal)))
         {
             return AccessDecision.RoleRefused;
+        }
+
+        // A grid worker's account: only the records lying in one of its own grids.
+        if (GridBoundRoles.Any(user.IsInRole)
+            && (resource.GridCode is null || !UserPrincipal.Grids(user).Contains(resource.GridCode, StringComparer.Ordinal)))
+        {
+            return AccessDecision.OutsideScope;
         }
 
         return AccessDecision.Allowed;

@@ -11,7 +11,7 @@ public static class HistoryTables
     public static readonly IReadOnlySet<string> Kept = new HashSet<string>(StringComparer.Ordinal)
     {
         "facilities", "road_segments", "inspections", "defects", "reports", "renovation_cases", "plan_targets",
-        "renovation_district_settings", "renovation_budgets",
+        "renovation_district_settings", "renovation_budgets", "construction_projects",
     };
 
     /// <summary>The table itself when <paramref name="asOf"/> is null, else its as-of function with <c>@as_of, @known_at</c>.</summary>
