@@ -907,13 +907,13 @@ function renderGapsPanel(message) {
     },
   });
   const live = document.getElementById('whatif-status') || el('p', { id: 'whatif-status', class: 'live-result', role: 'status', 'aria-live': 'polite' });
-  const parts = [heading, el('p', { class: 'legend-note', text: tx('gapsIntro', { kind: kindName(), m: num(S.gaps?.properties?.metres ?? S.gaps?.metres ?? 500) }) }), centre, live];
+  const parts = [heading, el('p', { class: 'legend-note', text: tx('gapsIntro', { kind: kindName(), m: num(S.gaps?.metres ?? 500) }) }), centre, live];
   const status = el('p', { id: 'gaps-status', class: 'legend-note', role: 'status' });
   parts.push(status);
   if (message) status.textContent = message;
   else if (S.gapsError) status.textContent = tx('gapsFailed', { detail: S.gapsError });
   else if (S.gaps) {
-    const top = S.gaps.properties || S.gaps;
+    const top = S.gaps;
     const district = S.registry.districts.find((d) => d.code === S.registry.districtCode)?.name || S.registry.districtCode;
     status.textContent = tx('gapsSummary', { district, demand: num(top.demand), covered: num(top.covered), share: pct(top.share) });
     if (top.households === 'none') parts.push(el('p', { class: 'legend-note', text: tx('householdsLeftOut') }));

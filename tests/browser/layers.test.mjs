@@ -207,6 +207,7 @@ test('gap cells and candidate sites of Yongji appear on the map and as lists; "w
     assert.equal(uncovered[0], Math.max(...api.features.map((f) => f.properties.uncovered)));
     // An anonymous visitor is told that households are not part of this demand (they count only for the district's staff).
     assert.equal(api.households, 'none');
+    assert.equal(api.properties, undefined, 'RFC 7946 §7.1: the figures are foreign members, never a FeatureCollection `properties`');
     assert.ok(await page.locator('#maplayers-gaps', { hasText: /households count only for|家庭仅对本辖区规划人员和管理员计入/ }).count() === 1, 'the panel says households are left out');
     assert.equal(await table.locator('thead th').count(), 4, 'no empty note column');
     assert.ok(await page.locator('.leaflet-overlay-pane path.gap-cell').count() >= Math.min(rows, api.features.length));

@@ -87,14 +87,14 @@ public static class GapEndpoints
         result["covered"] = covered;
         result["share"] = Share(covered, demand);
         result["definition"] = CoverageDefinitions.Of("gaps");
+        // The figures are foreign members of the FeatureCollection; never a `properties` member, which RFC 7946 §7.1
+        // forbids on a FeatureCollection (readers take it for a Feature's).
         var collection = new JsonObject { ["type"] = "FeatureCollection" };
         foreach (var (key, value) in result)
         {
             collection[key] = value?.DeepClone();
         }
 
-        // The same figures as a `properties` member too, where GeoJSON readers look for collection-level data.
-        collection["properties"] = result;
         collection["features"] = figures["features"]!.DeepClone();
         return new RawJsonResult(collection.ToJsonString(Output));
     }

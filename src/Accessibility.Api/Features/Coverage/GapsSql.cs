@@ -95,7 +95,7 @@ public static class GapsSql
           'features', COALESCE(json_agg(json_build_object(
               'type', 'Feature',
               'id', i || ',' || j,
-              'geometry', ST_AsGeoJSON(ST_Transform(hex, 4490), 7, 0)::json,
+              'geometry', ST_AsGeoJSON(registry_output_geometry(ST_Transform(hex, 4490), 7), 7, 0)::json,
               'properties', json_build_object(
                 'cell', i || ',' || j, 'demand', demand, 'covered', covered, 'uncovered', demand - covered))
             ORDER BY demand - covered DESC, i, j) FILTER (WHERE demand > covered), '[]'::json))::text

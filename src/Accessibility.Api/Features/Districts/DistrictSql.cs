@@ -82,7 +82,7 @@ public sealed class DistrictSql(NpgsqlDataSource dataSource)
             SELECT json_build_object(
                 'type', 'Feature',
                 'id', code,
-                'geometry', ST_AsGeoJSON(boundary, 6)::json,
+                'geometry', ST_AsGeoJSON(registry_output_geometry(boundary, 6), 6)::json,
                 'properties', json_build_object(
                     'code', code, 'name', name,
                     'level', CASE level WHEN 1 THEN 'province' WHEN 2 THEN 'prefecture' WHEN 3 THEN 'county' ELSE 'township' END,

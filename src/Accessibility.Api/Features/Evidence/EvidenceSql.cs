@@ -17,7 +17,7 @@ public static class EvidenceSql
                t.attributes::text, t.created_at, t.updated_at, li.inspected_at, li.result,
                (SELECT count(*) FROM {defects} d WHERE d.facility_id = t.id AND d.status IN ('open', 'assigned', 'fixed')),
                (SELECT count(*) FROM {defects} d WHERE d.facility_id = t.id AND d.status NOT IN ('open', 'assigned', 'fixed')),
-               t.geometry, ST_AsText(t.geometry)
+               registry_output_geometry(t.geometry, NULL), ST_AsText(registry_output_geometry(t.geometry, NULL))
         FROM {facilities} t
         LEFT JOIN LATERAL (
             SELECT i.inspected_at, i.result FROM {inspections} i
@@ -32,7 +32,7 @@ public static class EvidenceSql
         SELECT t.id, t.name, t.road_class, t.sidewalk_width_m, t.curb_ramp_start, t.curb_ramp_end, t.tactile_paving, t.surface,
                t.attributes::text, t.status, t.managing_unit, t.district_code, t.township_code, t.source, t.external_id,
                round(ST_Length(t.geometry::geography)::numeric, 2)::float8, t.created_at, t.updated_at,
-               t.geometry, ST_AsText(t.geometry)
+               registry_output_geometry(t.geometry, NULL), ST_AsText(registry_output_geometry(t.geometry, NULL))
         FROM {road_segments} t
         WHERE t.deleted_at IS NULL AND (t.district_code LIKE @district OR t.township_code LIKE @district)
         ORDER BY t.id
@@ -47,7 +47,7 @@ public static class EvidenceSql
                CASE t.level WHEN 1 THEN 'province' WHEN 2 THEN 'prefecture' WHEN 3 THEN 'county' ELSE 'township' END,
                t.parent_code, t.population::bigint, t.disabled_population::bigint, t.boundary_approximate, t.boundary_source,
                round((ST_Area(t.boundary::geography) / 1e6)::numeric, 3)::float8,
-               t.boundary, ST_AsText(t.boundary)
+               registry_output_geometry(t.boundary, NULL), ST_AsText(registry_output_geometry(t.boundary, NULL))
         FROM districts t
         WHERE t.code LIKE @district AND t.boundary IS NOT NULL
         ORDER BY t.code
@@ -58,7 +58,7 @@ public static class EvidenceSql
         SELECT t.id, t.facility_id, t.district_code, t.item, t.severity, t.status,
                t.status IN ('open', 'assigned', 'fixed'), (t.status IN ('open', 'assigned') AND t.due_at < @as_of),
                t.due_at, t.managing_unit, t.created_at, t.updated_at, t.closed_at,
-               t.location, ST_AsText(t.location)
+               registry_output_geometry(t.location, NULL), ST_AsText(registry_output_geometry(t.location, NULL))
         FROM {defects} t
         WHERE t.district_code LIKE @district
            OR t.facility_id IN (SELECT f.id FROM {facilities} f WHERE f.township_code LIKE @district)
@@ -74,7 +74,7 @@ public static class EvidenceSql
                t.status_notes, t.description, t.address, t.district_code, t.township_code, t.requested_at, t.updated_at, t.closed_at,
                t.duplicate_of_id, (SELECT count(*) FROM {reports} x WHERE x.duplicate_of_id = t.id), t.me_too_count::bigint,
                t.facility_id, t.defect_id,
-               t.location, ST_AsText(t.location)
+               registry_output_geometry(t.location, NULL), ST_AsText(registry_output_geometry(t.location, NULL))
         FROM {reports} t
         WHERE t.district_code LIKE @district OR t.township_code LIKE @district
         ORDER BY t.id

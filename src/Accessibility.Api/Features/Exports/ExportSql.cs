@@ -81,7 +81,7 @@ public static class ExportSql
     {
         ["inspections"] = new(
             "inspections", "inspections", "i", "ST_PointOnSurface(f.geometry)", "true", "i.inspected_at DESC, i.id DESC",
-            "json_build_object('type', 'Feature', 'id', i.id, 'geometry', ST_AsGeoJSON(ST_PointOnSurface(f.geometry), 7)::json, 'properties', "
+            "json_build_object('type', 'Feature', 'id', i.id, 'geometry', ST_AsGeoJSON(registry_output_geometry(ST_PointOnSurface(f.geometry), 7), 7)::json, 'properties', "
                 + InspectionSql.InspectionJson + ")",
             [
                 new("id", "id", "i.id", ExportType.Int64),
@@ -107,7 +107,7 @@ public static class ExportSql
         },
         ["defects"] = new(
             "defects", "defects", "d", "d.location", "true", "d.due_at, d.id",
-            "json_build_object('type', 'Feature', 'id', d.id, 'geometry', ST_AsGeoJSON(d.location, 7)::json, 'properties', " + DefectSql.DefectJson + ")",
+            "json_build_object('type', 'Feature', 'id', d.id, 'geometry', ST_AsGeoJSON(registry_output_geometry(d.location, 7), 7)::json, 'properties', " + DefectSql.DefectJson + ")",
             [
                 new("id", "id", "d.id", ExportType.Int64),
                 new("facility_id", "facility", "d.facility_id", ExportType.Int64),
@@ -141,7 +141,7 @@ public static class ExportSql
         json_build_object(
           'type', 'Feature',
           'id', d.code,
-          'geometry', ST_AsGeoJSON(d.boundary, 6)::json,
+          'geometry', ST_AsGeoJSON(registry_output_geometry(d.boundary, 6), 6)::json,
           'properties', json_build_object(
             'code', d.code, 'name', d.name, 'level', 
         """ + LevelName + """
@@ -176,7 +176,7 @@ public static class ExportSql
             }
 
             sql.Append("ST_X(ST_PointOnSurface(").Append(layer.Geometry).Append(")), ST_Y(ST_PointOnSurface(").Append(layer.Geometry).Append(")), ");
-            sql.Append(format == ExportFormat.Csv ? "ST_AsText(" + layer.Geometry + ", 7)" : layer.Geometry);
+            sql.Append(format == ExportFormat.Csv ? "ST_AsText(registry_output_geometry(" + layer.Geometry + ", 7), 7)" : layer.Geometry);
         }
 
         sql.Append(" FROM ").Append(layer.Table).Append(' ').Append(a).Append(layer.Join).Append(" WHERE ").Append(layer.BaseFilter);

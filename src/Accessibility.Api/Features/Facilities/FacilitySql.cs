@@ -27,7 +27,7 @@ public static class FacilitySql
         json_build_object(
           'type', 'Feature',
           'id', f.id,
-          'geometry', ST_AsGeoJSON(f.geometry, 7, 0)::json,
+          'geometry', ST_AsGeoJSON(registry_output_geometry(f.geometry, 7), 7, 0)::json,
           'properties', json_build_object(
             'id', f.id,
             'kind', f.kind,

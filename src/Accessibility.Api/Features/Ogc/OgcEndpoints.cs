@@ -193,7 +193,7 @@ public static class OgcEndpoints
             {
                 new[] { "Title", OgcHtml.E(layer.Title) },
                 new[] { "Description", OgcHtml.E(layer.Description) },
-                new[] { "Geometry", OgcHtml.E(layer.GeometryType) },
+                new[] { "Geometry", OgcHtml.E(string.Join(", ", layer.GeometryTypes)) },
                 new[] { "Storage CRS", OgcHtml.E(OgcCrs.Epsg4490) },
                 new[] { "CRSs offered", OgcHtml.E(string.Join(", ", OgcCrs.Supported)) },
                 new[] { "Filterable properties", OgcHtml.E(string.Join(", ", layer.Queryables.Select(q => q.Name))) },
@@ -440,6 +440,8 @@ public static class OgcEndpoints
             ["title"] = layer.Title,
             ["description"] = layer.Description,
             ["itemType"] = "feature",
+            // The geometry types of its features (GeoJSON names), several for a mixed collection: docs/served-geometry.md.
+            ["geometryTypes"] = new JsonArray(layer.GeometryTypes.Select(t => (JsonNode)t).ToArray()),
             ["links"] = new JsonArray(
                 Link(root + "/collections/" + layer.Id, "self", Json, "This collection"),
                 Link(root + "/collections/" + layer.Id + "?f=html", "alternate", Html, "This collection as HTML"),

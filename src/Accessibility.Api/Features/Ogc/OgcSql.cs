@@ -67,7 +67,11 @@ public static class OgcSql
                 Properties: FacilityProperties,
                 Queryables: FacilityQueryables,
                 TimeColumn: "t.updated_at",
-                DistrictFilter: CountyOrTownship),
+                DistrictFilter: CountyOrTownship)
+            {
+                // Mixed: declared in the collection metadata, so a client need not guess from the first page.
+                GeometryTypes = catalog.Kinds.Select(k => k.Geometry).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray(),
+            },
         };
 
         foreach (var kind in catalog.Kinds)
@@ -78,6 +82,7 @@ public static class OgcSql
                 Title = kind.Names.Zh + " " + kind.Names.En,
                 Description = "Facilities of kind " + kind.Code + ".",
                 GeometryType = kind.Geometry,
+                GeometryTypes = [kind.Geometry],
                 FixedKind = kind.Code,
                 Queryables = FacilityQueryables.Where(q => q.Name != "kind").ToArray(),
             });
@@ -235,7 +240,9 @@ public static class OgcSql
     /// </summary>
     internal static string FeatureJson(OgcLayer layer, bool latitudeFirst)
     {
-        var geometry = latitudeFirst ? "ST_FlipCoordinates(" + layer.GeometryColumn + ")" : layer.GeometryColumn;
+        // Valid at the layer's precision and right-hand (RFC 7946) before any axis swap: registry_output_geometry.
+        var served = "registry_output_geometry(" + layer.GeometryColumn + ", " + layer.Precision.ToString(System.Globalization.CultureInfo.InvariantCulture) + ")";
+        var geometry = latitudeFirst ? "ST_FlipCoordinates(" + served + ")" : served;
         return "json_build_object('type', 'Feature', 'id', " + layer.IdColumn
             + ", 'geometry', ST_AsGeoJSON(" + geometry + ", " + layer.Precision.ToString(System.Globalization.CultureInfo.InvariantCulture)
             + ", 0)::json, 'properties', json_build_object(" + layer.Properties + "))::text";
@@ -423,6 +430,12 @@ public sealed record OgcLayer(
     string? TimeColumn,
     string DistrictFilter)
 {
+    /// <summary>
+    /// The GeoJSON geometry types the layer's features have: one for most layers, several for a mixed layer
+    /// (<c>facilities</c>: Point and LineString). Served as <c>geometryTypes</c> in the collection metadata.
+    /// </summary>
+    public IReadOnlyList<string> GeometryTypes { get; init; } = [GeometryType];
+
     /// <summary>The property <see cref="TimeColumn"/> is served as.</summary>
     public string TimeProperty { get; init; } = "updatedAt";
 

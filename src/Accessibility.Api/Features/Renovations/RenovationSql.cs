@@ -142,7 +142,7 @@ public static class RenovationSql
             WITH f AS (SELECT * FROM renovation_cases c WHERE c.district_code LIKE @prefix || '%' AND (@status::text IS NULL OR c.status = @status))
             SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
               'type', 'Feature', 'id', f.id,
-              'geometry', ST_AsGeoJSON(f.location, 6, 0)::json,
+              'geometry', ST_AsGeoJSON(registry_output_geometry(f.location, 6), 6, 0)::json,
               'properties', json_build_object('id', f.id, 'status', f.status, 'personName', f.person_name,
                  'disabilityGrade', f.disability_grade, 'disabilityCategory', f.disability_category,
                  'districtCode', f.district_code, 'townshipCode', f.township_code, 'source', f.source)) ORDER BY f.id), '[]'::json))::text,

@@ -19,7 +19,7 @@ public static class RoadSql
         json_build_object(
           'type', 'Feature',
           'id', r.id,
-          'geometry', ST_AsGeoJSON(r.geometry, 7, 0)::json,
+          'geometry', ST_AsGeoJSON(registry_output_geometry(r.geometry, 7), 7, 0)::json,
           'properties', json_build_object(
             'id', r.id,
             'name', r.name,

@@ -217,16 +217,111 @@ public static class TileSql
     /// <param name="Features">Statement of the layer past <see cref="ClusterMaxZoom"/> (at all zooms when never clustered).</param>
     /// <param name="Clusters">Statement of the layer up to <see cref="ClusterMaxZoom"/>, or null when never clustered.</param>
     /// <param name="ByKind">Whether the layer takes a facility <c>kind</c> filter.</param>
-    public sealed record TileLayer(string Features, string? Clusters, bool ByKind);
+    public sealed record TileLayer(string Features, string? Clusters, bool ByKind)
+    {
+        /// <summary>What the layer holds, for TileJSON.</summary>
+        public string Description { get; init; } = "";
+
+        /// <summary>
+        /// Every property a feature of the layer may carry (single features and clusters; PostGIS leaves a null one out),
+        /// with its MVT value type as TileJSON <c>vector_layers[].fields</c> names it (<c>String</c>, <c>Number</c>,
+        /// <c>Boolean</c>, as tippecanoe and Martin write). The feature id is the MVT id, not a property.
+        /// </summary>
+        public IReadOnlyDictionary<string, string> Fields { get; init; } = new Dictionary<string, string>();
+
+        /// <summary>Statement of the extent of the rows the layer shows (<c>ST_Extent</c>, CGCS2000 ≈ WGS 84), <c>@kind</c> as the tiles.</summary>
+        public string ExtentSql { get; init; } = "";
+    }
+
+    private const string S = "String";
+    private const string N = "Number";
+    private const string B = "Boolean";
 
     /// <summary>The layers served, by path name.</summary>
     public static readonly IReadOnlyDictionary<string, TileLayer> Layers = new Dictionary<string, TileLayer>(StringComparer.Ordinal)
     {
-        ["facilities"] = new(Expand(Facilities), Expand(FacilityClusters), ByKind: true),
-        ["roads"] = new(Expand(Roads), null, ByKind: false),
-        ["defects"] = new(Expand(OpenDefects), Expand(DefectClusters), ByKind: false),
-        ["reports"] = new(Expand(OpenReports), Expand(ReportClusters), ByKind: false),
+        ["facilities"] = new(Expand(Facilities), Expand(FacilityClusters), ByKind: true)
+        {
+            Description = "无障碍设施 Accessible facilities (not deleted), clustered up to zoom " + ClusterMaxZoom.ToString(System.Globalization.CultureInfo.InvariantCulture) + ": a cluster has count and breakdowns (JSON text).",
+            Fields = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["kind"] = S,
+                ["name"] = S,
+                ["status"] = S,
+                ["districtCode"] = S,
+                ["townshipCode"] = S,
+                ["inspectionState"] = S,
+                ["count"] = N,
+                ["statuses"] = S,
+                ["inspectionStates"] = S,
+            },
+            ExtentSql = "SELECT ST_Extent(f.geometry)::geometry FROM facilities f WHERE f.deleted_at IS NULL AND (@kind::text IS NULL OR f.kind = @kind::text)",
+        },
+        ["roads"] = new(Expand(Roads), null, ByKind: false)
+        {
+            Description = "道路 Road segments (not deleted) with their accessibility; below zoom " + AllRoadsMinZoom.ToString(System.Globalization.CultureInfo.InvariantCulture) + " main roads only.",
+            Fields = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["name"] = S,
+                ["roadClass"] = S,
+                ["status"] = S,
+                ["sidewalkWidthM"] = N,
+                ["curbRampStart"] = B,
+                ["curbRampEnd"] = B,
+                ["tactilePaving"] = S,
+                ["accessible"] = B,
+            },
+            ExtentSql = "SELECT ST_Extent(r.geometry)::geometry FROM road_segments r WHERE r.deleted_at IS NULL",
+        },
+        ["defects"] = new(Expand(OpenDefects), Expand(DefectClusters), ByKind: false)
+        {
+            Description = "未关闭缺陷 Unclosed defects at their facility, clustered up to zoom " + ClusterMaxZoom.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".",
+            Fields = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["facilityId"] = N,
+                ["item"] = S,
+                ["severity"] = S,
+                ["status"] = S,
+                ["overdue"] = B,
+                ["count"] = N,
+                ["severities"] = S,
+                ["overdueCount"] = N,
+            },
+            ExtentSql = "SELECT ST_Extent(d.location)::geometry FROM defects d WHERE " + UnclosedDefect,
+        },
+        ["reports"] = new(Expand(OpenReports), Expand(ReportClusters), ByKind: false)
+        {
+            Description = "群众报告 Open public reports (primaries), clustered up to zoom " + ClusterMaxZoom.ToString(System.Globalization.CultureInfo.InvariantCulture) + "; never contact data.",
+            Fields = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["serviceCode"] = S,
+                ["requestedAt"] = S,
+                ["meToo"] = N,
+                ["duplicates"] = N,
+                ["count"] = N,
+                ["services"] = S,
+            },
+            ExtentSql = "SELECT ST_Extent(r.location)::geometry FROM reports r WHERE " + OpenReport,
+        },
     };
+
+    /// <summary>
+    /// The extent of what <paramref name="layer"/> shows as [west, south, east, north], or, when it shows nothing yet, of
+    /// the county-level districts (where its data will be); null when neither is known.
+    /// </summary>
+    public static async Task<double[]?> BoundsAsync(NpgsqlConnection connection, string layer, string? kind, CancellationToken ct)
+    {
+        var sql = "SELECT ARRAY[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)] FROM (SELECT COALESCE(("
+            + Layers[layer].ExtentSql
+            + "), (SELECT ST_Extent(boundary)::geometry FROM districts WHERE level = 3 AND boundary IS NOT NULL)) AS e) x WHERE e IS NOT NULL";
+        await using var command = new NpgsqlCommand(sql, connection);
+        if (Layers[layer].ByKind)
+        {
+            command.Parameters.Add(new NpgsqlParameter("kind", NpgsqlDbType.Text) { Value = (object?)kind ?? DBNull.Value });
+        }
+
+        return await command.ExecuteScalarAsync(ct) as double[];
+    }
 
     /// <summary>
     /// The tile <paramref name="z"/>/<paramref name="x"/>/<paramref name="y"/> of <paramref name="layer"/> (empty when
