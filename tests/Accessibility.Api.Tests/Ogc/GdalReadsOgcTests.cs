@@ -111,6 +111,40 @@ public sealed partial class GdalReadsOgcTests(RegistryFixture registry) : IAsync
         Assert.True((long)usage["reference"]! >= 1, usage.ToJsonString());
     }
 
+    [Fact]
+    public async Task Gdal_sends_an_attribute_filter_to_the_server_as_cql_and_reads_the_filtered_layer()
+    {
+        // GDAL 3.6 finds filtering in the OpenAPI enum of filter-lang ("cql-text", the draft's name) and the queryables among
+        // the items parameters; it then sends -where as filter=…&filter-lang=cql-text, which the registry reads as CQL2 text.
+        const string where = "status = 'operational' AND (kind = 'ramp' OR name LIKE '%设施1%')";
+        var expected = await registry.ScalarAsync<long>(
+            "SELECT count(*) FROM facilities WHERE deleted_at IS NULL AND status = 'operational' AND (kind = 'ramp' OR name LIKE '%设施1%')");
+        Assert.True(expected is > 0 and < 20, expected + " features");
+
+        var summary = await RunAsync("ogrinfo", "-ro", "-so", Source, "facilities", "-where", where, "-oo", "PAGE_SIZE=" + PageSize);
+        Assert.Contains("Feature Count: " + expected, summary, StringComparison.Ordinal);
+
+        var dir = Directory.CreateTempSubdirectory("ogc-gdal-filter-");
+        try
+        {
+            var target = Path.Combine(dir.FullName, "filtered.geojson");
+            var log = await RunAsync("ogr2ogr", "-f", "GeoJSON", target, Source, "facilities", "-where", where, "-oo", "PAGE_SIZE=" + PageSize, "--debug", "on");
+            var features = JsonNode.Parse(await File.ReadAllTextAsync(target))!["features"]!.AsArray();
+            Assert.Equal(expected, features.Count);
+
+            // The server did the filtering: every items request carried the filter, and there were only the pages of the matches.
+            var fetches = Regex.Matches(log, @"Fetch\((\S+/collections/facilities/items\?\S+)\)\s*$", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToList();
+            Assert.NotEmpty(fetches);
+            Assert.All(fetches.Skip(1), f => Assert.Contains("filter-lang=cql-text", f, StringComparison.Ordinal));
+            Assert.DoesNotContain("evaluated on client side", log, StringComparison.Ordinal);
+            Assert.True(fetches.Count <= 2 + (int)Math.Ceiling(expected / (double)PageSize), string.Join("\n", fetches));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
     private async Task<long> ExpectedCountAsync(string collection) => collection switch
     {
         "facilities" => await registry.ScalarAsync<long>("SELECT count(*) FROM facilities WHERE deleted_at IS NULL"),

@@ -28,7 +28,8 @@ public static class ExportEndpoints
         app.MapGet("/api/v1/exports/{layer}.{format}", Export)
             .WithName("Export").RequireAccess(ResourceKinds.Facility, Operations.Read)
             .WithTags("Exports")
-            .WithSummary("Exports facilities, roads or districts (public), or inspections or defects of the caller's districts (district administrators, system administrators, API keys), as geojson, csv (UTF-8 with BOM) or zip (Shapefile; shp is the same), with the list endpoint's filters, streamed.")
+            .WithSummary("Exports facilities, roads or districts (public), or inspections or defects of the caller's districts (district administrators, system administrators, API keys), as geojson, csv (UTF-8 with BOM) or zip (Shapefile; shp is the same), with the list endpoint's filters (a parameter the layer does not take is a 400), streamed.")
+            .WithQueryParameters(AllParameters())
             .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .Produces(StatusCodes.Status200OK, contentType: "application/zip")
@@ -129,11 +130,45 @@ public static class ExportEndpoints
         return Results.Empty;
     }
 
+    /// <summary>The filters of the districts export.</summary>
+    private static readonly QueryParameterDoc[] DistrictParameters =
+    [
+        new("parent", "Districts: GB/T 2260 code of the parent district."),
+        new("level", "Districts: province, prefecture, county or township.", Values: ["province", "prefecture", "county", "township"]),
+        new("q", "Districts: text the name contains."),
+    ];
+
+    private static readonly QueryParameterDoc[] InspectionParameters =
+    [
+        new("facility", "Inspections: the facility id.", "integer"),
+        new("district", "Inspections and defects: GB/T 2260 code of a county or township."),
+    ];
+
+    private static readonly QueryParameterDoc[] DefectParameters =
+    [
+        new("district", "Inspections and defects: GB/T 2260 code of a county or township."),
+        new("facility", "Defects: the facility id.", "integer"),
+        new("status", "Defects: status (as the defect list)."),
+        new("severity", "Defects: severity (as the defect list)."),
+        new("overdue", "Defects: true for overdue ones only.", Values: ["true", "false"]),
+        new("managingUnit", "Defects: the managing unit."),
+    ];
+
+    /// <summary>Every parameter of the export route, for its OpenAPI description (each layer takes its own; others are a 400).</summary>
+    private static IEnumerable<QueryParameterDoc> AllParameters() =>
+        FeatureListRequest.Parameters(FeatureLayer.Facilities, FeatureRoute.Export)
+            .Concat(FeatureListRequest.Parameters(FeatureLayer.Roads, FeatureRoute.Export))
+            .Select(p => p with { Description = (p.Name is "kind" or "inspectionState" ? "Facilities: " : p.Name == "roadClass" ? "Roads: " : "Facilities and roads: ") + p.Description })
+            .Concat(DistrictParameters).Concat(InspectionParameters).Concat(DefectParameters)
+            .DistinctBy(p => p.Name);
+
     /// <summary>The list filters of inspections (facility, district) or defects (as their list); a district outside a district administrator's is 403.</summary>
     private static ExportFilter? ParseRecordFilter(HttpContext http, string layer, ReadScope scope, FieldErrors errors, out IResult? refused)
     {
         refused = null;
         var q = http.Request.Query;
+        FeatureListRequest.RefuseUnknown(
+            q, (layer == "inspections" ? InspectionParameters : DefectParameters).Select(p => p.Name).Append(ApiKeyAuthenticationHandler.QueryParameter).ToArray(), errors);
         var listErrors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         InspectionExportFilter? inspections = null;
         DefectFilter? defects = null;
@@ -160,7 +195,7 @@ public static class ExportEndpoints
             defects = DefectEndpoints.ParseFilter(q, listErrors);
         }
 
-        errors.AddRange(listErrors);
+        errors.AddRange(listErrors.Where(e => !errors.Has(e.Key)));
         if (!errors.IsEmpty)
         {
             return null;
@@ -180,11 +215,12 @@ public static class ExportEndpoints
     {
         if (layer != "districts")
         {
-            var features = FeatureListRequest.TryParse(request, layer == "roads" ? "roadClass" : "kind", errors);
+            var features = FeatureListRequest.TryParse(request, layer == "roads" ? FeatureLayer.Roads : FeatureLayer.Facilities, FeatureRoute.Export, errors);
             return features is null ? null : new ExportFilter(features, null, null, null);
         }
 
         var q = request.Query;
+        FeatureListRequest.RefuseUnknown(q, DistrictParameters.Select(p => p.Name).Append(ApiKeyAuthenticationHandler.QueryParameter).ToArray(), errors);
         string? parent = null;
         if (q["parent"].ToString() is { Length: > 0 } parentText && !DistrictCodes.TryNormalize(parentText, out parent!))
         {

@@ -34,7 +34,8 @@ public static class FacilityEndpoints
         var group = app.MapGroup("/api/v1/facilities").WithTags("Facilities");
         group.MapGet("", List)
             .WithName("ListFacilities").RequireAccess(ResourceKinds.Facility, Operations.Read)
-            .WithSummary("Facilities as a GeoJSON FeatureCollection, filtered by bbox, district (with its children), kind, status, name (q) and inspectionState, paged; near=lon,lat orders them nearest first with distanceM (geodesic metres).")
+            .WithSummary("Facilities as a GeoJSON FeatureCollection, filtered by bbox, district (with its children), kind, status, name (q), managingUnit and inspectionState, paged; near=lon,lat orders them nearest first with distanceM (geodesic metres); an unknown parameter is a 400.")
+            .WithFilterParameters(FeatureLayer.Facilities, FeatureRoute.List)
             .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
             .ProducesValidationProblem();
         group.MapGet("{id:long}", Get)
@@ -89,51 +90,15 @@ public static class FacilityEndpoints
     private static async Task<IResult> List(HttpRequest request, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        var query = FeatureListRequest.TryParse(request, "kind", errors);
-        var q = request.Query["q"].ToString().Trim();
-        if (q.Length > 200)
-        {
-            errors.Add("q", "At most 200 characters.");
-        }
-
-        var state = request.Query["inspectionState"].ToString().Trim();
-        if (state.Length > 0 && !InspectionSql.States.Contains(state, StringComparer.Ordinal))
-        {
-            errors.Add("inspectionState", "Expected one of " + string.Join(", ", InspectionSql.States) + ".");
-        }
-
-        var near = ParseNear(request.Query["near"].ToString(), errors);
-        if (query is null || !errors.IsEmpty)
+        var query = FeatureListRequest.TryParse(request, FeatureLayer.Facilities, FeatureRoute.List, errors);
+        if (query is null)
         {
             return errors.ToResult(StatusCodes.Status400BadRequest);
         }
 
-        query = query with { Q = q.Length > 0 ? q : null, InspectionState = state.Length > 0 ? state : null, Near = near };
-
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var json = await FacilitySql.FeatureCollectionAsync(connection, query, FeatureListRequest.Links(request, query), ct);
         return new RawJsonResult(json);
-    }
-
-    /// <summary><c>near=lon,lat</c> (degrees, CGCS2000 as WGS 84), or null when absent.</summary>
-    private static (double Lon, double Lat)? ParseNear(string text, FieldErrors errors)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        var parts = text.Split(',');
-        if (parts.Length == 2
-            && double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var lon)
-            && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var lat)
-            && double.IsFinite(lon) && double.IsFinite(lat) && Math.Abs(lon) <= 180 && Math.Abs(lat) <= 90)
-        {
-            return (lon, lat);
-        }
-
-        errors.Add("near", "Expected lon,lat in degrees (longitude -180 to 180, latitude -90 to 90).");
-        return null;
     }
 
     private static async Task<IResult> Get(long id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct)

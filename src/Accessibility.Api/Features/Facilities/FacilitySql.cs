@@ -158,7 +158,6 @@ public static class FacilitySql
         await using var command = new NpgsqlCommand { Connection = connection };
         var where = new StringBuilder("f.deleted_at IS NULL");
         AppendFilters(where, command, query, "f", "kind");
-        InspectionSql.AppendFacilityFilters(where, command, query.Q, query.InspectionState);
 
         // A CTE has no system columns, so the row version (xmin) is carried as an ordinary column of that name.
         var sql = new StringBuilder("WITH filtered AS (SELECT f.*, f.xmin AS xmin FROM facilities f WHERE ").Append(where).Append("),");
@@ -235,9 +234,11 @@ public static class FacilitySql
         """;
 
     /// <summary>
-    /// Appends the list filters of <paramref name="query"/> as fixed SQL fragments with
-    /// parameters. District codes are prefix-hierarchical, so a district matches its children:
+    /// Appends the list filters of <paramref name="query"/> as fixed SQL fragments with parameters: the one WHERE
+    /// fragment of the facility and road lists, their exports and the facility tiles (<see cref="FeatureListRequest"/>).
+    /// District codes are prefix-hierarchical, so a district matches its children:
     /// <c>district_code</c> or <c>township_code</c> starting with <see cref="FeatureQuery.DistrictPrefix"/>.
+    /// The inspection state needs the facilities alias <c>f</c>.
     /// </summary>
     internal static void AppendFilters(StringBuilder sql, NpgsqlCommand command, FeatureQuery query, string alias, string kindColumn)
     {
@@ -271,6 +272,30 @@ public static class FacilitySql
         {
             sql.Append(" AND ").Append(alias).Append(".status = @status");
             command.Parameters.AddWithValue("status", status);
+        }
+
+        if (query.ManagingUnit is { } unit)
+        {
+            sql.Append(" AND ").Append(alias).Append(".managing_unit = @managingUnit");
+            command.Parameters.AddWithValue("managingUnit", unit);
+        }
+
+        if (query.Q is { } q)
+        {
+            // strpos, not LIKE: the text is matched literally, % and _ included.
+            sql.Append(" AND strpos(lower(").Append(alias).Append(".name), lower(@q)) > 0");
+            command.Parameters.AddWithValue("q", q);
+        }
+
+        if (query.InspectionState is { } state)
+        {
+            if (alias != "f")
+            {
+                throw new ArgumentException("The inspection state is a filter of facilities (alias f).", nameof(alias));
+            }
+
+            sql.Append(" AND ").Append(InspectionSql.InspectionState).Append(" = @inspectionState");
+            command.Parameters.AddWithValue("inspectionState", state);
         }
     }
 }
@@ -314,13 +339,17 @@ public sealed record AttachedPhoto(Guid PhotoId, DateTimeOffset AttachedAt);
 /// <param name="Status">Status, or null.</param>
 /// <param name="Limit">Page size, 1..1000.</param>
 /// <param name="Offset">Rows to skip.</param>
-/// <param name="Q">Facilities only: text the name contains.</param>
+/// <param name="Q">Text the name contains.</param>
 /// <param name="InspectionState">Facilities only: on_time, due_soon, overdue or never.</param>
 /// <param name="Near">Facilities only: order by geodesic distance from this point, nearest first.</param>
 /// <param name="Scope">The districts the caller may read (<see cref="ReadScope"/>); null for every district.</param>
 public sealed record FeatureQuery(
     Bbox? Bbox, string? DistrictPrefix, string? Kind, string? Status, int Limit, int Offset, string? Q = null, string? InspectionState = null,
-    (double Lon, double Lat)? Near = null, ReadScope? Scope = null);
+    (double Lon, double Lat)? Near = null, ReadScope? Scope = null)
+{
+    /// <summary>The managing unit, exactly as recorded, or null.</summary>
+    public string? ManagingUnit { get; init; }
+}
 
 /// <summary>A longitude/latitude bounding box.</summary>
 public readonly record struct Bbox(double MinLon, double MinLat, double MaxLon, double MaxLat);

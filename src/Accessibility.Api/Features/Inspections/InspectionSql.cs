@@ -1,4 +1,3 @@
-using System.Text;
 using Accessibility.Api.Features.Defects;
 using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Infrastructure.Authorization;
@@ -57,6 +56,11 @@ public static class InspectionSql
     /// </summary>
     internal const string InspectionState = "(SELECT CASE WHEN s.due IS NULL THEN 'never' WHEN s.due < now() THEN 'overdue'"
         + " WHEN s.due < now() + interval '30 days' THEN 'due_soon' ELSE 'on_time' END FROM (SELECT " + DueAt + " AS due) s)";
+
+    /// <summary><see cref="InspectionState"/> of the facility row alias <paramref name="alias"/> instead of <c>f</c>.</summary>
+    internal static string InspectionStateOf(string alias) => InspectionState
+        .Replace("f.id", alias + ".id", StringComparison.Ordinal)
+        .Replace("f.kind", alias + ".kind", StringComparison.Ordinal);
 
     /// <summary>The inspection states, as the API names them.</summary>
     public static readonly IReadOnlyList<string> States = ["on_time", "due_soon", "overdue", "never"];
@@ -296,23 +300,6 @@ public static class InspectionSql
         command.Parameters.AddWithValue("kinds", intervals.Select(i => i.Kind).ToArray());
         command.Parameters.AddWithValue("months", intervals.Select(i => i.Months).ToArray());
         await command.ExecuteNonQueryAsync(ct);
-    }
-
-    /// <summary>Appends the facility-list filters of the inspections feature: name contains <c>q</c>, inspection state.</summary>
-    internal static void AppendFacilityFilters(StringBuilder sql, NpgsqlCommand command, string? q, string? state)
-    {
-        if (q is not null)
-        {
-            // strpos, not LIKE: the text is matched literally, % and _ included.
-            sql.Append(" AND strpos(lower(f.name), lower(@q)) > 0");
-            command.Parameters.AddWithValue("q", q);
-        }
-
-        if (state is not null)
-        {
-            sql.Append(" AND ").Append(InspectionState).Append(" = @inspectionState");
-            command.Parameters.AddWithValue("inspectionState", state);
-        }
     }
 }
 

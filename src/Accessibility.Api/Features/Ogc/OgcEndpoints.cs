@@ -28,7 +28,24 @@ public static class OgcEndpoints
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
         "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+        "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+        "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+        "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+        "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+        "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+        "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+        "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+        "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+        "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+        "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
+        "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
     ];
+
+    /// <summary>Media type of the queryables document.</summary>
+    internal const string SchemaJson = "application/schema+json";
+
+    /// <summary>Link relation of a collection's queryables.</summary>
+    internal const string QueryablesRel = "http://www.opengis.net/def/rel/ogc/1.0/queryables";
 
     internal const string Json = "application/json";
     internal const string OpenApiJson = "application/vnd.oai.openapi+json;version=3.0";
@@ -46,10 +63,13 @@ public static class OgcEndpoints
         ogc.MapGet("/api", Api).WithName("OgcApiDefinition").AllowAnonymous().WithSummary("OpenAPI 3.0 definition of the OGC endpoints.");
         ogc.MapGet("/collections", Collections).WithName("OgcCollections").AllowAnonymous().WithSummary("The public layers: facilities, one per facility kind, road segments, districts, open defects, public reports.");
         ogc.MapGet("/collections/{collectionId}", Collection).WithName("OgcCollection").AllowAnonymous().WithSummary("One collection's metadata: extent, CRSs, links.");
+        ogc.MapGet("/collections/{collectionId}/queryables", Queryables)
+            .WithName("OgcQueryables").AllowAnonymous()
+            .WithSummary("The properties a collection can be filtered on (Part 3), as a JSON Schema 2020-12 document.");
         ogc.MapGet("/collections/{collectionId}/items", Items)
             .WithName("OgcItems").AllowAnonymous()
-            .WithSummary("Features of a collection: bbox (bbox-crs), datetime, property filters, limit (default 10, max 10000), keyset next links; crs for the response.");
-        ogc.MapGet("/collections/{collectionId}/items/{featureId}", Item).WithName("OgcItem").AllowAnonymous().WithSummary("One feature of a collection.");
+            .WithSummary("Features of a collection: bbox (bbox-crs), datetime, queryables as parameters, a CQL2 filter (filter-lang cql2-text or cql2-json, filter-crs), limit (default 10, max 10000), keyset next links; crs for the response; an unknown parameter is a 400.");
+        ogc.MapGet("/collections/{collectionId}/items/{featureId}", Item).WithName("OgcItem").AllowAnonymous().WithSummary("One feature of a collection (f, crs).");
         return app;
     }
 
@@ -209,6 +229,105 @@ public static class OgcEndpoints
         return JsonResult(CollectionJson(root, layer, extent));
     }
 
+    private static IResult Queryables(string collectionId, HttpRequest request, FacilityKindCatalog catalog)
+    {
+        if (Format(request) is not { } html)
+        {
+            return BadFormat();
+        }
+
+        var errors = new FieldErrors();
+        FeatureListRequest.RefuseUnknown(request.Query, ["f", ApiKeyAuthenticationHandler.QueryParameter], errors);
+        if (!errors.IsEmpty)
+        {
+            return errors.ToResult(StatusCodes.Status400BadRequest, QueryProblemTitle);
+        }
+
+        if (Find(catalog, collectionId) is not { } layer)
+        {
+            return NoSuchCollection(collectionId);
+        }
+
+        var root = Root(request);
+        var url = root + "/collections/" + layer.Id + "/queryables";
+        if (html)
+        {
+            var rows = layer.Queryables.Select(q => (IReadOnlyList<string>)
+            [
+                OgcHtml.E(q.Name), OgcHtml.E(q.Title ?? ""), OgcHtml.E(q.Format is null ? q.Type : q.Type + " (" + q.Format + ")"),
+                OgcHtml.E(q.Enum is null ? "" : string.Join(", ", q.Enum)),
+            ]).Prepend([Cql2Sql.GeometryProperty, "Geometry 几何", OgcHtml.E(GeometryFormat(layer)), ""]);
+            return HtmlResult(OgcHtml.Page(layer.Title + " — queryables", [.. Crumbs(root, layer), ("Queryables", url + "?f=html")],
+                OgcHtml.Table("Queryables (filter, CQL2)", ["Name", "Title", "Type", "Values"], rows)));
+        }
+
+        return JsonResult(QueryablesJson(url, layer), SchemaJson);
+    }
+
+    /// <summary>
+    /// The queryables of <paramref name="layer"/> as JSON Schema 2020-12 (Part 3, clause 6): an object schema whose properties
+    /// are the queryables with their type, format, enum and <c>x-ogc-role</c>, and the geometry with its <c>geometry-*</c> format.
+    /// </summary>
+    internal static JsonObject QueryablesJson(string url, OgcLayer layer)
+    {
+        var properties = new JsonObject
+        {
+            [Cql2Sql.GeometryProperty] = new JsonObject
+            {
+                ["title"] = "Geometry 几何",
+                ["format"] = GeometryFormat(layer),
+                ["x-ogc-role"] = "primary-geometry",
+            },
+        };
+        foreach (var q in layer.Queryables)
+        {
+            var p = new JsonObject();
+            if (q.Title is not null)
+            {
+                p["title"] = q.Title;
+            }
+
+            p["type"] = q.Type;
+            if (q.Format is not null)
+            {
+                p["format"] = q.Format;
+            }
+
+            if (q.Enum is not null)
+            {
+                p["enum"] = new JsonArray(q.Enum.Select(v => (JsonNode)v).ToArray());
+            }
+
+            if (q.Role is not null)
+            {
+                p["x-ogc-role"] = q.Role;
+            }
+
+            properties[q.Name] = p;
+        }
+
+        return new JsonObject
+        {
+            ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
+            ["$id"] = url,
+            ["type"] = "object",
+            ["title"] = layer.Title,
+            ["description"] = "Properties of " + layer.Id + " for filter (CQL2 text or JSON) and as query parameters.",
+            ["properties"] = properties,
+            ["additionalProperties"] = false,
+        };
+    }
+
+    /// <summary>The JSON Schema format of a layer's geometry (<c>geometry-point</c>, …; <c>geometry-any</c> when mixed).</summary>
+    private static string GeometryFormat(OgcLayer layer) => layer.GeometryType switch
+    {
+        "Point" => "geometry-point",
+        "LineString" => "geometry-linestring",
+        "Polygon" => "geometry-polygon",
+        "MultiPolygon" => "geometry-multipolygon",
+        _ => "geometry-any",
+    };
+
     /// <summary>The kind of record of the rule table a collection holds.</summary>
     private static string KindOf(OgcLayer layer) => SharedLayers.OgcCollection(layer.Id) switch
     {
@@ -340,6 +459,13 @@ public static class OgcEndpoints
             return NoSuchCollection(collectionId);
         }
 
+        var unknown = new FieldErrors();
+        FeatureListRequest.RefuseUnknown(request.Query, ["f", "crs", ApiKeyAuthenticationHandler.QueryParameter], unknown);
+        if (!unknown.IsEmpty)
+        {
+            return unknown.ToResult(StatusCodes.Status400BadRequest, QueryProblemTitle);
+        }
+
         var crs = OgcCrs.Crs84;
         var latitudeFirst = false;
         var crsText = request.Query["crs"].ToString();
@@ -446,7 +572,8 @@ public static class OgcEndpoints
                 Link(root + "/collections/" + layer.Id, "self", Json, "This collection"),
                 Link(root + "/collections/" + layer.Id + "?f=html", "alternate", Html, "This collection as HTML"),
                 Link(items, "items", RawJsonResult.GeoJson, "The features"),
-                Link(items + "?f=html", "items", Html, "The features as HTML")),
+                Link(items + "?f=html", "items", Html, "The features as HTML"),
+                Link(root + "/collections/" + layer.Id + "/queryables", QueryablesRel, SchemaJson, "The queryables (filter properties)")),
             ["crs"] = new JsonArray(OgcCrs.Supported.Select(c => (JsonNode)c).ToArray()),
             ["storageCrs"] = OgcCrs.Epsg4490,
         };

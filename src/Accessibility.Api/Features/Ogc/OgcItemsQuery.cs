@@ -61,6 +61,8 @@ public static class OgcCrs
 /// <param name="Crs">Response CRS URI.</param>
 /// <param name="LatitudeFirst">Whether the response CRS puts latitude first.</param>
 /// <param name="Scope">The districts the caller may read (<see cref="ReadScope"/>); null for every district.</param>
+/// <param name="Filter">The CQL2 <c>filter</c> (Part 3), already checked against the layer's queryables, or null.</param>
+/// <param name="FilterLatitudeFirst">Whether the geometries of <paramref name="Filter"/> put latitude first (<c>filter-crs</c>).</param>
 public sealed record OgcItemsQuery(
     Bbox? Bbox,
     string? DistrictPrefix,
@@ -71,7 +73,9 @@ public sealed record OgcItemsQuery(
     string? After,
     string Crs,
     bool LatitudeFirst,
-    ReadScope? Scope = null)
+    ReadScope? Scope = null,
+    CqlNode? Filter = null,
+    bool FilterLatitudeFirst = false)
 {
     /// <summary>Page size when none is asked for.</summary>
     public const int DefaultLimit = 10;
@@ -82,7 +86,13 @@ public sealed record OgcItemsQuery(
     /// <summary>Query parameters every items request may carry, besides the layer's queryables.</summary>
     /// <remarks><c>api-key</c> is a department's API key for GIS clients that cannot send headers (Features/Sharing).</remarks>
     public static readonly IReadOnlyList<string> CommonParameters =
-        ["f", "limit", "bbox", "bbox-crs", "crs", "datetime", "district", "after", ApiKeyAuthenticationHandler.QueryParameter];
+        ["f", "limit", "bbox", "bbox-crs", "crs", "datetime", "district", "after", "filter", "filter-lang", "filter-crs", ApiKeyAuthenticationHandler.QueryParameter];
+
+    /// <summary>
+    /// The filter languages of <c>filter-lang</c> (Part 3), the default first. <c>cql-text</c> is the draft's name that GDAL 3.6's
+    /// OAPIF driver sends (it looks for it in the OpenAPI enum of filter-lang); what it writes is CQL2 text, read as such.
+    /// </summary>
+    public static readonly IReadOnlyList<string> FilterLanguages = ["cql2-text", "cql2-json", "cql-text"];
 
     /// <summary>Parses the query string for <paramref name="layer"/>, naming each bad parameter in <paramref name="errors"/>.</summary>
     public static OgcItemsQuery? TryParse(IQueryCollection q, OgcLayer layer, FieldErrors errors)
@@ -95,8 +105,8 @@ public sealed record OgcItemsQuery(
         {
             if (!CommonParameters.Contains(key, StringComparer.Ordinal) && !layer.Queryables.Any(p => p.Name == key))
             {
-                errors.Add(key, "Unknown parameter. Filterable properties of " + layer.Id + ": "
-                    + string.Join(", ", layer.Queryables.Select(p => p.Name)) + ".");
+                errors.Add(key, "Unknown parameter. Parameters: " + string.Join(", ", CommonParameters) + "; queryables of " + layer.Id + ": "
+                    + string.Join(", ", layer.Queryables.Select(p => p.Name)) + " (see /collections/" + layer.Id + "/queryables).");
             }
         }
 
@@ -180,16 +190,99 @@ public sealed record OgcItemsQuery(
                     errors.Add(queryable.Name, "Expected true or false.");
                 }
             }
+            else if (queryable.Type == "integer")
+            {
+                if (long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n))
+                {
+                    properties.Add((queryable, n));
+                }
+                else
+                {
+                    errors.Add(queryable.Name, "Expected an integer.");
+                }
+            }
+            else if (queryable.Type == "number")
+            {
+                if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d))
+                {
+                    properties.Add((queryable, d));
+                }
+                else
+                {
+                    errors.Add(queryable.Name, "Expected a number.");
+                }
+            }
+            else if (queryable.Format == "date-time")
+            {
+                if (TryParseInstant(value, out var t) && t is { } instant)
+                {
+                    properties.Add((queryable, instant.ToUniversalTime()));
+                }
+                else
+                {
+                    errors.Add(queryable.Name, "Expected an RFC 3339 date-time.");
+                }
+            }
             else
             {
                 properties.Add((queryable, value));
             }
         }
 
+        var (filter, filterLatitudeFirst) = ParseFilter(q, layer, errors);
         return errors.IsEmpty
-            ? new OgcItemsQuery(bbox, prefix, start, end, properties, limit, after, crs, latitudeFirst)
+            ? new OgcItemsQuery(bbox, prefix, start, end, properties, limit, after, crs, latitudeFirst, null, filter, filterLatitudeFirst)
             : null;
     }
+
+    /// <summary>
+    /// <c>filter</c> in <c>filter-lang</c> (cql2-text by default, or cql2-json) with geometries in <c>filter-crs</c> (CRS84 by
+    /// default, or EPSG:4490/4326 latitude first), checked against the queryables; errors name <c>filter</c> and the place.
+    /// </summary>
+    private static (CqlNode? Filter, bool LatitudeFirst) ParseFilter(IQueryCollection q, OgcLayer layer, FieldErrors errors)
+    {
+        var lang = Single(q, "filter-lang") ?? FilterLanguages[0];
+        if (!FilterLanguages.Contains(lang, StringComparer.Ordinal))
+        {
+            errors.Add("filter-lang", "Expected " + string.Join(" or ", FilterLanguages) + ".");
+            return (null, false);
+        }
+
+        var latitudeFirst = false;
+        if (Single(q, "filter-crs") is { } filterCrs && !OgcCrs.TryParse(filterCrs, out _, out latitudeFirst))
+        {
+            errors.Add("filter-crs", "Unsupported CRS. Expected one of: " + string.Join(", ", OgcCrs.Supported) + ".");
+            return (null, false);
+        }
+
+        // Not trimmed: the positions in the messages count from the first character sent.
+        var text = q["filter"].ToString();
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return (null, false);
+        }
+
+        if (text.Length > MaxFilterLength)
+        {
+            errors.Add("filter", FormattableString.Invariant($"At most {MaxFilterLength} characters."));
+            return (null, false);
+        }
+
+        try
+        {
+            var filter = lang == "cql2-json" ? Cql2.ParseJson(text) : Cql2.ParseText(text);
+            Cql2Sql.Check(layer, filter, latitudeFirst);
+            return (filter, latitudeFirst);
+        }
+        catch (CqlException e)
+        {
+            errors.Add("filter", e.Message);
+            return (null, false);
+        }
+    }
+
+    /// <summary>Longest <c>filter</c> read.</summary>
+    public const int MaxFilterLength = 100_000;
 
     private static Bbox? ParseBbox(string? text, bool latitudeFirst, FieldErrors errors)
     {

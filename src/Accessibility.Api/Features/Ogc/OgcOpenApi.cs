@@ -20,7 +20,9 @@ internal static class OgcOpenApi
         {
             yield return ("/collections/" + l.Id, l.Title);
             yield return ("/collections/" + l.Id + "/items", "Features of " + l.Id + "; filters: bbox, bbox-crs, crs, limit, after"
-                + (l.TimeColumn is null ? "" : ", datetime") + (l.Queryables.Count == 0 ? "" : ", " + string.Join(", ", l.Queryables.Select(q => q.Name))));
+                + (l.TimeColumn is null ? "" : ", datetime") + (l.Queryables.Count == 0 ? "" : ", " + string.Join(", ", l.Queryables.Select(q => q.Name)))
+                + ", filter (CQL2), filter-lang, filter-crs");
+            yield return ("/collections/" + l.Id + "/queryables", "Queryables of " + l.Id + " (JSON Schema)");
             yield return ("/collections/" + l.Id + "/items/{featureId}", "One feature of " + l.Id);
         }
     }
@@ -43,6 +45,7 @@ internal static class OgcOpenApi
             var parameters = new List<JsonNode>
             {
                 Ref("bbox"), Ref("bbox-crs"), Ref("crs"), Ref("limit"), Ref("after"), Ref("district"), Ref("f"),
+                Ref("filter"), Ref("filter-lang"), Ref("filter-crs"),
             };
             if (l.TimeColumn is not null)
             {
@@ -57,8 +60,10 @@ internal static class OgcOpenApi
                 ["style"] = "form",
                 ["explode"] = false,
                 ["description"] = "Features whose " + q.Name + " equals this value.",
-                ["schema"] = new JsonObject { ["type"] = q.Type },
+                ["schema"] = QueryableSchema(q),
             }));
+            paths["/collections/" + l.Id + "/queryables"] = Get("getQueryables_" + id, "Queryables of " + l.Id,
+                "The properties of " + l.Id + " usable in filter and as query parameters, as JSON Schema.", [Ref("f")], JsonResponse(OgcEndpoints.SchemaJson));
             paths["/collections/" + l.Id + "/items"] = Get("getFeatures_" + id, "Features of " + l.Id, l.Description, parameters, GeoJsonResponse());
             paths["/collections/" + l.Id + "/items/{featureId}"] = Get("getFeature_" + id, "One feature of " + l.Id, l.Description,
                 [Ref("featureId"), Ref("crs"), Ref("f")], GeoJsonResponse());
@@ -77,6 +82,22 @@ internal static class OgcOpenApi
             ["paths"] = paths,
             ["components"] = new JsonObject { ["parameters"] = Parameters() },
         };
+    }
+
+    private static JsonObject QueryableSchema(OgcQueryable q)
+    {
+        var schema = new JsonObject { ["type"] = q.Type };
+        if (q.Format is not null)
+        {
+            schema["format"] = q.Format;
+        }
+
+        if (q.Enum is not null)
+        {
+            schema["enum"] = new JsonArray(q.Enum.Select(v => (JsonNode)v).ToArray());
+        }
+
+        return schema;
     }
 
     private static JsonObject Parameters()
@@ -113,6 +134,16 @@ internal static class OgcOpenApi
             ["datetime"] = Query("datetime", "Instant or interval (RFC 3339; '..' for an open end) on the collection's time: updatedAt, requestedAt for public-reports.", new JsonObject { ["type"] = "string" }),
             ["after"] = Query("after", "Keyset cursor from the next link: the last id of the previous page.", new JsonObject { ["type"] = "string" }),
             ["district"] = Query("district", "GB/T 2260 code: features of the district and its children.", new JsonObject { ["type"] = "string" }),
+            ["filter"] = Query("filter", "A CQL2 filter on the collection's queryables (see its /queryables): comparisons, LIKE, BETWEEN, IN, IS NULL, "
+                + "AND/OR/NOT, S_INTERSECTS, S_WITHIN and the other spatial functions with WKT (text) or GeoJSON (JSON) geometries.", new JsonObject { ["type"] = "string" }),
+            ["filter-lang"] = Query("filter-lang", "Language of filter (default cql2-text).", new JsonObject
+            {
+                ["type"] = "string",
+                ["enum"] = new JsonArray(OgcItemsQuery.FilterLanguages.Select(x => (JsonNode)x).ToArray()),
+                ["default"] = OgcItemsQuery.FilterLanguages[0],
+            }),
+            ["filter-crs"] = Query("filter-crs", "CRS of the geometries in filter (default CRS84; EPSG:4490 and EPSG:4326 are latitude first).",
+                new JsonObject { ["type"] = "string", ["format"] = "uri", ["enum"] = crsEnum.DeepClone() }),
             ["featureId"] = new JsonObject
             {
                 ["name"] = "featureId",

@@ -22,18 +22,25 @@ public static class OgcSql
         'id', t.id, 'kind', t.kind, 'name', t.name, 'status', t.status,
         'managingUnit', t.managing_unit, 'districtCode', t.district_code, 'townshipCode', t.township_code,
         'source', t.source, 'externalId', t.external_id, 'attributes', t.attributes,
-        'createdAt', t.created_at, 'updatedAt', t.updated_at
+        'createdAt', t.created_at, 'updatedAt', t.updated_at, 'inspectionState', {inspectionState}
         """;
 
-    private static readonly OgcQueryable[] FacilityQueryables =
+    /// <summary>Inspection state of facility <c>t</c> (the list's <c>inspectionState</c>).</summary>
+    private static readonly string FacilityInspectionState = Inspections.InspectionSql.InspectionStateOf("t");
+
+    private static OgcQueryable[] FacilityQueryables(FacilityKindCatalog catalog) =>
     [
-        new("kind", "t.kind", "string"),
-        new("status", "t.status", "string"),
-        new("districtCode", "t.district_code", "string"),
-        new("townshipCode", "t.township_code", "string"),
-        new("managingUnit", "t.managing_unit", "string"),
-        new("source", "t.source", "string"),
-        new("externalId", "t.external_id", "string"),
+        new("id", "t.id", "integer") { Title = "Id", Role = "id" },
+        new("name", "t.name", "string") { Title = "Name 名称" },
+        new("kind", "t.kind", "string") { Title = "Kind 类型", Enum = catalog.Kinds.Select(k => k.Code).ToArray() },
+        new("status", "t.status", "string") { Title = "Status 状态", Enum = catalog.Statuses.Select(k => k.Code).ToArray() },
+        new("inspectionState", FacilityInspectionState, "string") { Title = "Inspection state 检查状态", Enum = Inspections.InspectionSql.States },
+        new("districtCode", "t.district_code", "string") { Title = "County code 县级区划代码" },
+        new("townshipCode", "t.township_code", "string") { Title = "Township code 乡级区划代码" },
+        new("managingUnit", "t.managing_unit", "string") { Title = "Managing unit 管理责任单位" },
+        new("source", "t.source", "string") { Title = "Source 来源" },
+        new("externalId", "t.external_id", "string") { Title = "External id 外部编号" },
+        new("updatedAt", "t.updated_at", "string") { Title = "Updated 更新时间", Format = "date-time", Role = "primary-instant" },
     ];
 
     /// <summary>
@@ -64,8 +71,8 @@ public static class OgcSql
                 Precision: 7,
                 BaseFilter: "t.deleted_at IS NULL",
                 FixedKind: null,
-                Properties: FacilityProperties,
-                Queryables: FacilityQueryables,
+                Properties: FacilityProperties.Replace("{inspectionState}", FacilityInspectionState, StringComparison.Ordinal),
+                Queryables: FacilityQueryables(catalog),
                 TimeColumn: "t.updated_at",
                 DistrictFilter: CountyOrTownship)
             {
@@ -84,7 +91,7 @@ public static class OgcSql
                 GeometryType = kind.Geometry,
                 GeometryTypes = [kind.Geometry],
                 FixedKind = kind.Code,
-                Queryables = FacilityQueryables.Where(q => q.Name != "kind").ToArray(),
+                Queryables = layers[0].Queryables.Where(q => q.Name != "kind").ToArray(),
             });
         }
 
@@ -110,8 +117,13 @@ public static class OgcSql
                 """,
             Queryables:
             [
-                new("roadClass", "t.road_class", "string"),
-                new("status", "t.status", "string"),
+                new("id", "t.id", "integer") { Title = "Id", Role = "id" },
+                new("name", "t.name", "string") { Title = "Name 名称" },
+                new("roadClass", "t.road_class", "string") { Enum = catalog.RoadClasses.Select(c => c.Code).ToArray() },
+                new("status", "t.status", "string") { Enum = catalog.Statuses.Select(c => c.Code).ToArray() },
+                new("sidewalkWidthM", "t.sidewalk_width_m", "number") { Title = "Sidewalk width (m) 人行道宽度" },
+                new("managingUnit", "t.managing_unit", "string"),
+                new("updatedAt", "t.updated_at", "string") { Format = "date-time", Role = "primary-instant" },
                 new("tactilePaving", "t.tactile_paving", "string"),
                 new("curbRampStart", "t.curb_ramp_start", "boolean"),
                 new("curbRampEnd", "t.curb_ramp_end", "boolean"),
@@ -145,7 +157,8 @@ public static class OgcSql
                 """,
             Queryables:
             [
-                new("level", LevelName, "string"),
+                new("code", "t.code", "string") { Role = "id" },
+                new("level", LevelName, "string") { Enum = ["province", "prefecture", "county", "township"] },
                 new("parentCode", "t.parent_code", "string"),
                 new("name", "t.name", "string"),
                 new("boundaryApproximate", "t.boundary_approximate", "boolean"),
@@ -386,6 +399,11 @@ public static class OgcSql
             }
         }
 
+        if (query.Filter is { } filter)
+        {
+            Cql2Sql.Append(sql, command, layer, filter, query.FilterLatitudeFirst);
+        }
+
         var i = 0;
         foreach (var (queryable, value) in query.Properties)
         {
@@ -443,8 +461,24 @@ public sealed record OgcLayer(
     public string? KeyScopeColumn { get; init; } = "t.district_code";
 }
 
-/// <summary>A property that can be filtered on by equality (<c>?status=operational</c>).</summary>
+/// <summary>
+/// A queryable: a property that can be filtered on by equality (<c>?status=operational</c>) and in a CQL2 <c>filter</c>,
+/// described in <c>/collections/{id}/queryables</c>.
+/// </summary>
 /// <param name="Name">Property and query parameter name.</param>
 /// <param name="Column">SQL expression on alias <c>t</c>.</param>
-/// <param name="Type">JSON Schema type: string, integer or boolean.</param>
-public sealed record OgcQueryable(string Name, string Column, string Type);
+/// <param name="Type">JSON Schema type: string, integer, number or boolean.</param>
+public sealed record OgcQueryable(string Name, string Column, string Type)
+{
+    /// <summary>JSON Schema format (<c>date-time</c>), or null.</summary>
+    public string? Format { get; init; }
+
+    /// <summary>The values a coded property takes, or null.</summary>
+    public IReadOnlyList<string>? Enum { get; init; }
+
+    /// <summary>A human title.</summary>
+    public string? Title { get; init; }
+
+    /// <summary>OGC role (<c>id</c>, <c>primary-instant</c>), or null.</summary>
+    public string? Role { get; init; }
+}

@@ -27,7 +27,8 @@ public static class RoadEndpoints
         var group = app.MapGroup("/api/v1/roads").WithTags("Roads");
         group.MapGet("", List)
             .WithName("ListRoads").RequireAccess(ResourceKinds.Road, Operations.Read)
-            .WithSummary("Road segments as a GeoJSON FeatureCollection, filtered by bbox, district (with its children), roadClass and status, paged.")
+            .WithSummary("Road segments as a GeoJSON FeatureCollection, filtered by bbox, district (with its children), roadClass, status, name (q) and managingUnit, paged; an unknown parameter is a 400.")
+            .WithFilterParameters(FeatureLayer.Roads, FeatureRoute.List)
             .Produces(StatusCodes.Status200OK, contentType: RawJsonResult.GeoJson)
             .ProducesValidationProblem();
         group.MapGet("{id:long}", Get)
@@ -59,7 +60,7 @@ public static class RoadEndpoints
     private static async Task<IResult> List(HttpRequest request, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         var errors = new FieldErrors();
-        var query = FeatureListRequest.TryParse(request, "roadClass", errors);
+        var query = FeatureListRequest.TryParse(request, FeatureLayer.Roads, FeatureRoute.List, errors);
         if (query is null)
         {
             return errors.ToResult(StatusCodes.Status400BadRequest);

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Accessibility.Api.Data;
 using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Infrastructure;
 using Microsoft.Net.Http.Headers;
 
@@ -27,7 +28,8 @@ public static class TileEndpoints
     public static IEndpointRouteBuilder MapTileEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/tiles/{layer}/{z}/{x}/{y}.mvt", Tile).WithTags("Tiles").WithName("GetTile").AllowAnonymous()
-            .WithSummary("A Mapbox Vector Tile of facilities (kind, status, inspectionState; ?kind= one kind), roads (accessibility), open defects or open public reports; point layers clustered up to zoom 15.")
+            .WithSummary("A Mapbox Vector Tile of facilities (kind, status, inspectionState; filtered by the facility list's filters but bbox: district, kind, status, q, managingUnit, inspectionState), roads (accessibility), open defects or open public reports (no parameters); point layers clustered up to zoom 15; an unknown parameter is a 400.")
+            .WithFilterParameters(FeatureLayer.Facilities, FeatureRoute.Tile)
             .Produces(StatusCodes.Status200OK, contentType: MediaType).Produces(StatusCodes.Status304NotModified)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGet("/tiles/{layer}.json", TileJson).WithTags("Tiles").WithName("GetTileJson").AllowAnonymous()
@@ -122,8 +124,7 @@ public static class TileEndpoints
         return span <= 0 ? 14 : Math.Clamp((int)Math.Floor(Math.Log2(360 / span)), 3, 14);
     }
 
-    private static async Task<IResult> Tile(string layer, string z, string x, string y, HttpContext http, RegistryDbContext db,
-        FacilityKindCatalog kinds, CancellationToken ct)
+    private static async Task<IResult> Tile(string layer, string z, string x, string y, HttpContext http, RegistryDbContext db, CancellationToken ct)
     {
         if (!TileSql.Layers.TryGetValue(layer, out var definition))
         {
@@ -136,14 +137,14 @@ public static class TileEndpoints
         var max = zoom is { } zz ? (1 << zz) - 1 : int.MaxValue;
         var col = Parse(x, "x", 0, max, errors);
         var row = Parse(y, "y", 0, max, errors);
-        var kind = http.Request.Query["kind"].ToString();
-        if (kind.Length > 0 && !definition.ByKind)
+        FeatureQuery? filter = null;
+        if (definition.ByKind)
         {
-            errors.Add("kind", "Only the facilities layer takes a kind.");
+            filter = FeatureListRequest.TryParse(http.Request, FeatureLayer.Facilities, FeatureRoute.Tile, errors);
         }
-        else if (kind.Length > 0 && !kinds.TryGet(kind, out _))
+        else
         {
-            errors.Add("kind", "Unknown facility kind; see /api/v1/facility-kinds.");
+            FeatureListRequest.RefuseUnknown(http.Request.Query, [ApiKeyAuthenticationHandler.QueryParameter], errors);
         }
 
         if (!errors.IsEmpty || zoom is null || col is null || row is null)
@@ -152,7 +153,7 @@ public static class TileEndpoints
         }
 
         var connection = await WriteResults.OpenAsync(db, ct);
-        var tile = await TileSql.TileAsync(connection, layer, zoom.Value, col.Value, row.Value, kind.Length > 0 ? kind : null, ct);
+        var tile = await TileSql.TileAsync(connection, layer, zoom.Value, col.Value, row.Value, filter, ct);
         var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(tile).AsSpan(0, 12)) + "\"";
         var headers = http.Response.Headers;
         headers.ETag = etag;

@@ -1,6 +1,6 @@
+using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Inspections;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Accessibility.Api.Features.Tiles;
 
@@ -85,7 +85,7 @@ public static class TileSql
                  {InspectionState} AS "inspectionState",
                  ST_AsMVTGeom(ST_Transform(f.geometry, 3857), bb.env, 4096, 256, true) AS geom
           FROM facilities f, bb
-          WHERE f.deleted_at IS NULL AND f.geometry && bb.box AND (@kind::text IS NULL OR f.kind = @kind::text))
+          WHERE f.deleted_at IS NULL AND f.geometry && bb.box {filter})
         SELECT ST_AsMVT(mvt, 'facilities', 4096, 'geom', 'id') FROM mvt WHERE geom IS NOT NULL
         """;
 
@@ -95,7 +95,7 @@ public static class TileSql
           SELECT f.id, f.kind, f.name, f.status, f.district_code, f.township_code, {InspectionState} AS inspection_state,
                  ST_PointOnSurface(f.geometry) AS pt
           FROM facilities f, bb
-          WHERE f.deleted_at IS NULL AND f.geometry && bb.box AND (@kind::text IS NULL OR f.kind = @kind::text))
+          WHERE f.deleted_at IS NULL AND f.geometry && bb.box {filter})
         """ + Cells + """
         , mvt AS (
           SELECT count(*) AS count,
@@ -216,7 +216,7 @@ public static class TileSql
     /// <summary>A served layer: its SQL for single features and, for point layers, for clusters.</summary>
     /// <param name="Features">Statement of the layer past <see cref="ClusterMaxZoom"/> (at all zooms when never clustered).</param>
     /// <param name="Clusters">Statement of the layer up to <see cref="ClusterMaxZoom"/>, or null when never clustered.</param>
-    /// <param name="ByKind">Whether the layer takes a facility <c>kind</c> filter.</param>
+    /// <param name="ByKind">Whether the layer takes the facility list filters (<see cref="FeatureListRequest"/>, <c>{filter}</c> in its SQL).</param>
     public sealed record TileLayer(string Features, string? Clusters, bool ByKind)
     {
         /// <summary>What the layer holds, for TileJSON.</summary>
@@ -325,14 +325,28 @@ public static class TileSql
 
     /// <summary>
     /// The tile <paramref name="z"/>/<paramref name="x"/>/<paramref name="y"/> of <paramref name="layer"/> (empty when
-    /// no feature), clustered up to <see cref="ClusterMaxZoom"/>; <paramref name="kind"/> limits facilities to one kind.
+    /// no feature), clustered up to <see cref="ClusterMaxZoom"/>; <paramref name="filter"/> (facilities) is the list filter,
+    /// the same WHERE fragment as the list's (<see cref="FacilitySql.AppendFilters"/>).
     /// </summary>
-    public static async Task<byte[]> TileAsync(NpgsqlConnection connection, string layer, int z, int x, int y, string? kind, CancellationToken ct)
+    public static async Task<byte[]> TileAsync(NpgsqlConnection connection, string layer, int z, int x, int y, FeatureQuery? filter, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(connection);
         var definition = Layers[layer];
         var grid = definition.Clusters is null ? null : GridAt(z);
-        await using var command = new NpgsqlCommand(grid is null ? definition.Features : definition.Clusters, connection);
+        await using var command = new NpgsqlCommand { Connection = connection };
+        var sql = grid is null ? definition.Features : definition.Clusters!;
+        if (definition.ByKind)
+        {
+            var where = new System.Text.StringBuilder();
+            if (filter is not null)
+            {
+                FacilitySql.AppendFilters(where, command, filter, "f", "kind");
+            }
+
+            sql = sql.Replace("{filter}", where.ToString(), StringComparison.Ordinal);
+        }
+
+        command.CommandText = sql;
         command.Parameters.AddWithValue("z", z);
         if (grid is { } cells)
         {
@@ -341,11 +355,6 @@ public static class TileSql
 
         command.Parameters.AddWithValue("x", x);
         command.Parameters.AddWithValue("y", y);
-        if (definition.ByKind)
-        {
-            command.Parameters.Add(new NpgsqlParameter("kind", NpgsqlDbType.Text) { Value = (object?)kind ?? DBNull.Value });
-        }
-
         return await command.ExecuteScalarAsync(ct) as byte[] ?? [];
     }
 }
