@@ -1,6 +1,7 @@
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Inspections;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Accessibility.Api.Features.Tiles;
 
