@@ -103,7 +103,8 @@ public static class ProjectEndpoints
         group.MapPost("{id:long}/documents", UploadDocument)
             .WithName("UploadProjectDocument").RequireAccess(ResourceKinds.ConstructionProject, Operations.Update)
             .WithSummary("Uploads a project document (multipart field file, ≤ 20 MB; PDF, JPEG/PNG/WebP or Office file judged by its bytes; images stored without EXIF), with title and stage fields.")
-            .Accepts<IFormFile>("multipart/form-data").Produces(StatusCodes.Status201Created, contentType: Json)
+            // No .Accepts(): routing would then answer other media types with a bare 415, before authorization, naming no field.
+            .Produces(StatusCodes.Status201Created, contentType: Json)
             .WithMetadata(new BodySizeLimit(MaxUploadBytes))
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status403Forbidden);
@@ -226,10 +227,8 @@ public static class ProjectEndpoints
         if (!request.HasFormContentType || !request.ContentType!.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
         {
             // Who may upload is answered before what was sent.
-            var check = await upload.RunAsync(http, id, new DocumentUpload([], null, null, null), ct);
-            return check.Kind == OutcomeKind.Refused && check.Refusal is IStatusCodeHttpResult { StatusCode: 401 or 403 or 404 or 410 }
-                ? check.Refusal
-                : JsonBody.Invalid(StatusCodes.Status415UnsupportedMediaType, "file", "Send multipart/form-data with the document in the field \"file\".");
+            return await upload.RefusalAsync(http, id, ct)
+                ?? JsonBody.Invalid(StatusCodes.Status415UnsupportedMediaType, "file", "Send multipart/form-data with the document in the field \"file\".");
         }
 
         IFormCollection form;

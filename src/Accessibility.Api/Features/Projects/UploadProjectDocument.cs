@@ -16,6 +16,13 @@ namespace Accessibility.Api.Features.Projects;
 /// </summary>
 public sealed class UploadProjectDocument(RegistryDbContext db, AuditLog audit, TimeProvider clock)
 {
+    /// <summary>Why the caller may not add a document to project <paramref name="projectId"/> (404, 410, 401/403), or null when they may.</summary>
+    public async Task<IResult?> RefusalAsync(HttpContext http, long projectId, CancellationToken ct)
+    {
+        var connection = await ProjectWrites.OpenAsync(db, ct);
+        return (await ProjectWrites.LoadAsync(http, connection, projectId, Operations.Update, ct, forUpdate: false)).Refusal;
+    }
+
     /// <summary>Stores <paramref name="upload"/> on project <paramref name="projectId"/>; done with the document's id.</summary>
     public async Task<Outcome<Guid>> RunAsync(HttpContext http, long projectId, DocumentUpload upload, CancellationToken ct)
     {
