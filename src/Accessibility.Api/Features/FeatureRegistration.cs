@@ -12,6 +12,7 @@ using Accessibility.Api.Features.Imports;
 using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.Ogc;
 using Accessibility.Api.Features.PlanTargets;
+using Accessibility.Api.Features.Projects;
 using Accessibility.Api.Features.Photos;
 using Accessibility.Api.Features.Reports;
 using Accessibility.Api.Features.Renovations;
@@ -43,6 +44,7 @@ internal static class FeatureRegistration
         services.AddPlanTargets();
         services.AddAnnualReports();
         services.AddSurveys();
+        services.AddProjects();
         services.AddAuditTrail();
         services.AddUserAdministration();
         return services;
@@ -62,6 +64,7 @@ internal static class FeatureRegistration
         app.MapAuthEndpoints();
         app.MapUsersEndpoints();
         app.MapFacilityEndpoints();
+        app.MapProjectEndpoints();
         app.MapRoadEndpoints();
         app.MapInspectionEndpoints();
         app.MapDefectEndpoints();

@@ -110,6 +110,10 @@ public sealed class AuthorizationMatrixTests(RegistryFixture registry, ITestOutp
             [ResourceKinds.User] = await IdAsync("SELECT min(id) FROM users WHERE role = 'planner' AND '140881' = ANY(district_scopes)"),
             [ResourceKinds.ApiKey] = keyId,
             [ResourceKinds.Account] = 999_999, // someone's token id would revoke a caller's own token
+            [ResourceKinds.ConstructionProject] = await IdAsync("""
+                INSERT INTO construction_projects (name, builder, project_type, works, district_code, geometry)
+                VALUES ('矩阵测试项目', '测试建设单位', 'building', 'new', '140881', ST_SetSRID(ST_MakePoint(110.447, 34.867), 4490)) RETURNING id
+                """),
         };
 
         var callers = new List<Caller> { new("anonymous", registry.CreateClient(), new ClaimsPrincipal(new ClaimsIdentity())) };
@@ -202,6 +206,8 @@ public sealed class AuthorizationMatrixTests(RegistryFixture registry, ITestOutp
             "year" => "2026",
             "format" => "json",
             "layer" => "facilities",
+            "plannedId" => "999999",
+            "documentId" => Guid.Empty.ToString(),
             _ => m.Groups["name"].Value,
         });
     }
@@ -217,6 +223,7 @@ public sealed class AuthorizationMatrixTests(RegistryFixture registry, ITestOutp
             ["status"] = "operational",
             ["geometry"] = Line((110.446, 34.867), (110.447, 34.868)),
         },
+        "RegisterProject" => Projects.ProjectApi.Body("矩阵测试项目"),
         "CreatePlanTarget" => System.Text.Json.JsonSerializer.SerializeToNode(PlanTarget(Yongji), ApiJson.Options),
         "CreateUser" => new JsonObject { ["userName"] = "matrix-" + Guid.NewGuid().ToString("N")[..8], ["password"] = "correct horse battery staple", ["role"] = Roles.Inspector, ["districtScopes"] = new JsonArray(Yongji) },
         "CreateApiKey" => new JsonObject { ["department"] = "测试", ["purpose"] = "矩阵", ["districtCodes"] = new JsonArray(Yongji), ["layers"] = new JsonArray("facilities") },

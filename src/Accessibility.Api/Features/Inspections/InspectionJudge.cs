@@ -135,8 +135,8 @@ public static class InspectionJudge
     {
         var value = answer.Value;
         var photos = (IReadOnlyList<Guid>?)answer.PhotoIds ?? [];
-        var rule = item.Rules.FirstOrDefault(r => r.When is null || r.When.Matches(attributes));
-        var judges = item.Confidence != "unconfirmed" && rule is { Judges: true };
+        var rule = RuleFor(item, attributes);
+        var judges = JudgingRule(item, attributes) is not null;
         JudgedAnswer Result(string? unit, double? canonical, string verdict) => new(
             item.Code, value?.DeepClone(), unit, canonical, item.Unit, verdict,
             rule?.Text, rule?.Clause ?? item.Clause, rule?.Confidence ?? item.Confidence, item.Severity, answer.Note, photos);
@@ -216,6 +216,23 @@ public static class InspectionJudge
                 var pass = (rule!.Min is not { } min || v >= min - 1e-9) && (rule.Max is not { } max || v <= max + 1e-9);
                 return Result(unit, v, pass ? Verdicts.Pass : Verdicts.Fail);
         }
+    }
+
+    /// <summary>The rule of <paramref name="item"/> that applies to a facility with <paramref name="attributes"/> (first whose <c>when</c> matches), or null.</summary>
+    public static ChecklistRule? RuleFor(ChecklistItem item, JsonObject? attributes)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return item.Rules.FirstOrDefault(r => r.When is null || r.When.Matches(attributes));
+    }
+
+    /// <summary>
+    /// The rule that judges <paramref name="item"/> for a facility with <paramref name="attributes"/>: the applying rule when it
+    /// sets a threshold and the item's threshold is confirmed; null when the item is recorded without a verdict.
+    /// </summary>
+    public static ChecklistRule? JudgingRule(ChecklistItem item, JsonObject? attributes)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return item.Type != "photo" && item.Confidence != "unconfirmed" && RuleFor(item, attributes) is { Judges: true } rule ? rule : null;
     }
 
     private static bool NotAnswered(ChecklistItem item, string at, FieldErrors errors)

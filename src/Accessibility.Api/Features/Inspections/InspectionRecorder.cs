@@ -51,7 +51,7 @@ public sealed class InspectionRecorder(RegistryDbContext db, ChecklistCatalog ch
 
     /// <summary>
     /// Records <paramref name="draft"/>; with <paramref name="http"/>, audit entries are written in the same
-    /// transaction. Returns the new inspection's id, or null when another request stored the same client id first
+    /// transaction (the caller's, when one is open on the context: then the caller commits). Returns the new inspection's id, or null when another request stored the same client id first
     /// (the caller then answers from the stored one).
     /// </summary>
     public async Task<long?> RecordAsync(InspectionDraft draft, Actor actor, HttpContext? http, CancellationToken ct)
@@ -61,7 +61,10 @@ public sealed class InspectionRecorder(RegistryDbContext db, ChecklistCatalog ch
         var facility = draft.Facility;
         var now = clock.GetUtcNow();
         var connection = await WriteResults.OpenAsync(db, ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Joins the caller's transaction when there is one: a project's acceptance enters its facilities and their first
+        // inspections as one unit.
+        var ambient = db.Database.CurrentTransaction is not null;
+        await using var tx = ambient ? null : await db.Database.BeginTransactionAsync(ct);
         var inspection = new Inspection
         {
             ClientId = draft.ClientId,
@@ -84,10 +87,10 @@ public sealed class InspectionRecorder(RegistryDbContext db, ChecklistCatalog ch
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException ex) when (!ambient && ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
             // A concurrent retry of the same submission won the race.
-            await tx.RollbackAsync(ct);
+            await tx!.RollbackAsync(ct);
             db.ChangeTracker.Clear();
             return null;
         }
@@ -172,7 +175,11 @@ public sealed class InspectionRecorder(RegistryDbContext db, ChecklistCatalog ch
             await db.SaveChangesAsync(ct);
         }
 
-        await tx.CommitAsync(ct);
+        if (tx is not null)
+        {
+            await tx.CommitAsync(ct);
+        }
+
         db.ChangeTracker.Clear();
         return inspection.Id;
     }
