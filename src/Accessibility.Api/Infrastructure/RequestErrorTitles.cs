@@ -40,7 +40,7 @@ public static class RequestErrorTitles
         query.AddRange(other);
         return (path.Count, query.Count) switch
         {
-            (> 0, 0) => (PathValue, (path.Count == 1 ? "The path value " + Quote(path) + " is" : "The path values " + Quote(path) + " are") + " not acceptable."),
+            ( > 0, 0) => (PathValue, (path.Count == 1 ? "The path value " + Quote(path) + " is" : "The path values " + Quote(path) + " are") + " not acceptable."),
             (0, _) => (QueryParameter, (query.Count == 1 ? "The query parameter " + Quote(query) + " is" : "The query parameters " + Quote(query) + " are") + " not acceptable."),
             _ => (PathAndQuery, "The path values " + Quote(path) + " and the query parameters " + Quote(query) + " are not acceptable."),
         };

@@ -114,8 +114,15 @@ public static class A11yJsonPlace
     /// <summary>Public buildings by subtype: the OpenStreetMap value accessibility.cloud uses as category.</summary>
     private static readonly Dictionary<string, string> BuildingCategories = new(StringComparer.Ordinal)
     {
-        ["government"] = "townhall", ["hospital"] = "hospital", ["school"] = "school", ["station"] = "station", ["bank"] = "bank",
-        ["post"] = "post_office", ["shop"] = "shop", ["tourist_site"] = "attraction", ["restaurant"] = "restaurant",
+        ["government"] = "townhall",
+        ["hospital"] = "hospital",
+        ["school"] = "school",
+        ["station"] = "station",
+        ["bank"] = "bank",
+        ["post"] = "post_office",
+        ["shop"] = "shop",
+        ["tourist_site"] = "attraction",
+        ["restaurant"] = "restaurant",
         ["community_centre"] = "community_centre",
     };
 
