@@ -16,8 +16,10 @@ help:
 install:
 	@scripts/install.sh
 
+# The database and the personal-data key (var/personal-data.key, made once) that every target below relies on.
 db:
 	@if [ -z "$$ACCESSIBILITY_DB" ]; then scripts/pg.sh start; fi
+	@scripts/personal-data-key.sh >/dev/null
 
 build:
 	@dotnet build Accessibility.sln --no-restore --nologo -v quiet -clp:NoSummary
@@ -31,7 +33,7 @@ stop:
 
 test:
 	@WITH_BROWSER=1 WITH_GDAL=1 scripts/install.sh
-	@if [ -z "$$ACCESSIBILITY_DB" ]; then scripts/pg.sh start; fi
+	@$(MAKE) --no-print-directory db
 	@dotnet build Accessibility.sln --no-restore --nologo -v quiet -clp:NoSummary
 	@scripts/test.sh
 

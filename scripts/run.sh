@@ -3,7 +3,7 @@
 #   scripts/run.sh start URL   start if not running, wait until /readyz answers
 #   scripts/run.sh stop
 #   scripts/run.sh cli VERB …  run a command of the service binary (user, token, api-key, import-boundaries…)
-#                              with the same configuration as the service, personal-data key included
+#                              with the same configuration as the service, personal-data key included (var/personal-data.key)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -11,9 +11,9 @@ PIDFILE=var/api.pid
 LOG=var/api.log
 DLL=src/Accessibility.Api/bin/Debug/net10.0/Accessibility.Api.dll
 mkdir -p var
-# Key for the personal data of renovation cases: Registry__PersonalDataKey if set, else one generated once under var/.
-[ -f var/personal-data.key ] || (umask 077; head -c 32 /dev/urandom | base64 > var/personal-data.key)
-export Registry__PersonalDataKey="${Registry__PersonalDataKey:-$(cat var/personal-data.key)}"
+# Key for the personal data of renovation cases: Registry__PersonalDataKey if set, else var/personal-data.key,
+# generated once; the service reads that file itself (no key on a command line or in the environment).
+scripts/personal-data-key.sh >/dev/null
 
 alive() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
 

@@ -12,9 +12,9 @@ else
   server=$(scripts/pg.sh url postgres)
 fi
 export ACCESSIBILITY_TEST_SERVER="$server"
-# Key for the personal data of renovation cases: generated once per checkout under var/ (never committed).
-[ -f var/personal-data.key ] || (umask 077; head -c 32 /dev/urandom | base64 > var/personal-data.key)
-export Registry__PersonalDataKey="${Registry__PersonalDataKey:-$(cat var/personal-data.key)}"
+# Key for the personal data of renovation cases: generated once per checkout as var/personal-data.key (never
+# committed), which the service and its command-line verbs read (the .NET tests use a fresh key of their own).
+scripts/personal-data-key.sh >/dev/null
 
 passed=0; failed=0; skipped=0; status=0
 

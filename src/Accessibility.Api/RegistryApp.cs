@@ -58,7 +58,7 @@ public static class RegistryApp
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = registry.MaxRequestBodyBytes);
         builder.Services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = RequestErrorTitles.Retitle);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
         builder.Services.AddExceptionHandler<DataErrorExceptionHandler>();

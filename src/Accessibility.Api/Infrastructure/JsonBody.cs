@@ -262,7 +262,8 @@ public sealed class FieldErrors
     /// <summary>
     /// An <c>application/problem+json</c> answer listing the errors under <c>errors</c>:
     /// 400 for a body that cannot be read, 422 for one that can be read but is not acceptable;
-    /// <paramref name="title"/> replaces the default title (e.g. for query parameters).
+    /// <paramref name="title"/> replaces the default title (e.g. for query parameters). A 400 whose errors name route
+    /// values or query parameters is titled as such when it is written (<see cref="RequestErrorTitles.Retitle"/>).
     /// </summary>
     public IResult ToResult(int status = StatusCodes.Status422UnprocessableEntity, string? title = null) =>
         TypedResults.Problem(new HttpValidationProblemDetails(ToDictionary())

@@ -90,7 +90,8 @@ public sealed class ExportEndpointsTests(RegistryFixture registry) : IAsyncLifet
             }
 
             var names = dir.GetFiles().Select(f => f.Name).Order(StringComparer.Ordinal).ToArray();
-            string[] expected = [.. new[] { "facilities_line", "facilities_point" }.SelectMany(n => new[] { ".cpg", ".dbf", ".prj", ".shp", ".shx" }.Select(e => n + e))];
+            string[] expected = [.. new[] { "facilities_fields.csv" }, .. new[] { "facilities_line" }.SelectMany(n => new[] { ".cpg", ".dbf", ".prj", ".shp", ".shx" }.Select(e => n + e)),
+                "facilities_overflow.csv", .. new[] { "facilities_point" }.SelectMany(n => new[] { ".cpg", ".dbf", ".prj", ".shp", ".shx" }.Select(e => n + e))];
             Assert.Equal(expected, names);
             Assert.Equal("UTF-8", await File.ReadAllTextAsync(Path.Combine(dir.FullName, "facilities_point.cpg")));
             Assert.Contains("CGCS2000", await File.ReadAllTextAsync(Path.Combine(dir.FullName, "facilities_point.prj")), StringComparison.Ordinal);

@@ -215,7 +215,7 @@ public sealed class RecordExportTests(RegistryFixture registry) : IAsyncLifetime
                     ZipFile.ExtractToDirectory(zip, dir.FullName);
                 }
 
-                Assert.Equal([".cpg", ".dbf", ".prj", ".shp", ".shx"], dir.GetFiles().Select(f => f.Name).Order(StringComparer.Ordinal).Select(n => n[layer.Length..]));
+                Assert.Equal([".cpg", ".dbf", ".prj", ".shp", ".shx", "_fields.csv", "_overflow.csv"], dir.GetFiles().Select(f => f.Name).Order(StringComparer.Ordinal).Select(n => n[layer.Length..]));
                 Assert.Equal("UTF-8", await File.ReadAllTextAsync(Path.Combine(dir.FullName, layer + ".cpg")));
                 var features = Shapefile.ReadAllFeatures(Path.Combine(dir.FullName, layer + ".shp"), new ShapefileReaderOptions { Encoding = Encoding.UTF8 });
                 Assert.Equal(4, features.Length);

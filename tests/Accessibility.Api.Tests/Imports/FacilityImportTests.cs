@@ -173,6 +173,31 @@ public sealed class FacilityImportTests(RegistryFixture registry) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task Rows_refused_at_validation_are_reported_with_their_mapped_external_id()
+    {
+        using var admin = await registry.CreateUserClientAsync("district-admin", "140881");
+        const string csv = """
+            编号,名称,类型,状态,管理单位,经度,纬度,门宽mm,抓杆,坡道类型
+            OK1,好的厕所,无障碍厕所,正常,,110.4470,34.8670,900,是,
+            BAD-LON,坐标错误,无障碍厕所,正常,,110.44a,34.8670,,,
+            BAD-KIND,电梯,电梯,正常,,110.4470,34.8670,,,
+            BAD-WIDTH,门宽离谱,无障碍厕所,正常,,110.4470,34.8670,99999,,
+            BAD-STATUS,状态不明,无障碍厕所,不知道,,110.4470,34.8670,,,
+            ,没有编号,无障碍厕所,正常,,110.4470,34.8670,,,
+            """;
+        var (status, report) = await PostAsync(admin, csv, "ids.csv", SurveyMapping);
+
+        Assert.True(status == HttpStatusCode.UnprocessableEntity, report.ToJsonString());
+        var rejected = report["rejected"]!.AsArray().Select(r => ((int)r!["row"]!, (string?)r["externalId"], (string)r["field"]!)).ToList();
+        Assert.Contains((3, "BAD-LON", "经度"), rejected);
+        Assert.Contains((4, "BAD-KIND", "类型"), rejected);
+        Assert.Contains((5, "BAD-WIDTH", "attributes.door_width_mm"), rejected);
+        Assert.Contains((6, "BAD-STATUS", "状态"), rejected);
+        Assert.Contains((7, null, "编号"), rejected); // no id to report
+        Assert.Equal(0L, await registry.ScalarAsync<long>("SELECT count(*) FROM facilities"));
+    }
+
+    [Fact]
     public async Task A_planner_of_another_county_cannot_take_over_a_facility_by_importing_its_external_id()
     {
         using var yongji = await registry.CreateUserClientAsync("district-admin", "140881");

@@ -37,10 +37,12 @@ public static class ExportEndpoints
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapA11yJsonExport();
         return app;
     }
 
-    private static async Task<IResult> Export(string layer, string format, HttpContext http, NpgsqlDataSource dataSource, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> Export(
+        string layer, string format, HttpContext http, NpgsqlDataSource dataSource, FacilityKindCatalog kinds, TimeProvider clock, CancellationToken ct)
     {
         var records = ExportSql.RecordLayers.ContainsKey(layer);
         if ((ExportSql.RecordLayers.GetValueOrDefault(layer) ?? ExportSql.Layers.GetValueOrDefault(layer)) is not { } exportLayer)
@@ -115,7 +117,7 @@ public static class ExportEndpoints
                         "inspections" or "defects" => (ShapeType.Point, false),
                         _ => (ShapeType.Polygon, false),
                     };
-                    await ExportWriters.ShapefileZipAsync(reader, exportLayer, defaultType, mixed, shapes.FullName, zip, ct);
+                    await ExportWriters.ShapefileZipAsync(reader, exportLayer, defaultType, mixed, kinds, shapes.FullName, zip, ct);
                     response.ContentType = "application/zip";
                     await response.SendFileAsync(zip, ct);
                 }
@@ -211,7 +213,8 @@ public static class ExportEndpoints
         return new ExportFilter(null, null, null, null, inspections, defects, scope.LikePatterns);
     }
 
-    private static ExportFilter? ParseFilter(HttpRequest request, string layer, FieldErrors errors)
+    /// <summary>The list filters of facilities or roads, or those of districts (shared by every public export format).</summary>
+    internal static ExportFilter? ParseFilter(HttpRequest request, string layer, FieldErrors errors)
     {
         if (layer != "districts")
         {

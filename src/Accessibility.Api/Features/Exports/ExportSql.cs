@@ -33,7 +33,7 @@ public static class ExportSql
                 new("township_code", "township", "f.township_code", ExportType.Text, 12),
                 new("source", "source", "f.source", ExportType.Text, 40),
                 new("external_id", "extern_id", "f.external_id", ExportType.Text, 100),
-                new("attributes", "attrs", "f.attributes::text", ExportType.Text, 254),
+                new("attributes", "attrs", "f.attributes::text", ExportType.Attributes),
                 new("created_at", "created", "f.created_at", ExportType.Timestamp, 20),
                 new("updated_at", "updated", "f.updated_at", ExportType.Timestamp, 20),
             ]),
@@ -176,7 +176,12 @@ public static class ExportSql
             }
 
             sql.Append("ST_X(ST_PointOnSurface(").Append(layer.Geometry).Append(")), ST_Y(ST_PointOnSurface(").Append(layer.Geometry).Append(")), ");
-            sql.Append(format == ExportFormat.Csv ? "ST_AsText(registry_output_geometry(" + layer.Geometry + ", 7), 7)" : layer.Geometry);
+            sql.Append(format switch
+            {
+                ExportFormat.Csv => "ST_AsText(registry_output_geometry(" + layer.Geometry + ", 7), 7)",
+                ExportFormat.A11yJson => "NULL::text", // PlaceInfo is a point: the point on the geometry is enough
+                _ => layer.Geometry,
+            });
         }
 
         sql.Append(" FROM ").Append(layer.Table).Append(' ').Append(a).Append(layer.Join).Append(" WHERE ").Append(layer.BaseFilter);
@@ -263,6 +268,11 @@ public enum ExportType
 
     /// <summary>Timestamp with time zone, written in UTC as ISO 8601.</summary>
     Timestamp,
+
+    /// <summary>
+    /// A facility's attributes as JSON text: whole in CSV; in a Shapefile, typed columns per kind (<see cref="ShapefileLayout"/>).
+    /// </summary>
+    Attributes,
 }
 
 /// <summary>Export file formats.</summary>
@@ -276,6 +286,9 @@ public enum ExportFormat
 
     /// <summary>Zipped ESRI Shapefile.</summary>
     Shapefile,
+
+    /// <summary>A11yJSON PlaceInfo features (<see cref="A11yJsonExport"/>).</summary>
+    A11yJson,
 }
 
 /// <summary>One attribute column of an export.</summary>
@@ -283,7 +296,7 @@ public enum ExportFormat
 /// <param name="DbfName">DBF field name (at most 10 ASCII characters).</param>
 /// <param name="Sql">SQL expression on the layer's alias.</param>
 /// <param name="Type">Value type.</param>
-/// <param name="Width">DBF character width in bytes (at most 254), for text.</param>
+/// <param name="Width">DBF character width in bytes (at most 254), for text; a longer value goes to the overflow table.</param>
 public sealed record ExportColumn(string Name, string DbfName, string Sql, ExportType Type, int Width = 0);
 
 /// <summary>An exportable layer: fixed SQL fragments only.</summary>

@@ -4,8 +4,9 @@ using System.IO.Compression;
 using System.Text;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.IO.Esri;
-using NetTopologySuite.IO.Esri.Dbf.Fields;
 using NetTopologySuite.IO.Esri.Shapefiles.Writers;
+using Accessibility.Api.Features.Facilities;
+using nietras.SeparatedValues;
 using Npgsql;
 
 namespace Accessibility.Api.Features.Exports;
@@ -93,51 +94,90 @@ internal static class ExportWriters
     /// Shapefiles of the rows in <paramref name="directory"/>, one per shape type met (a layer of points and lines,
     /// such as facilities with tactile paving, gives <c>name_point</c> and <c>name_line</c>), each with
     /// <c>.shp .shx .dbf</c>, <c>.prj</c> (CGCS2000) and <c>.cpg</c> (UTF-8); then a zip of them at <paramref name="zipPath"/>.
+    /// A facility's attributes are typed DBF columns, one per attribute of the kinds of that shape type
+    /// (<see cref="ShapefileLayout"/>), named in <c>name_fields.csv</c>; a value a DBF field cannot hold whole (text over
+    /// 254 bytes, an attribute outside its kind's schema or of another type) leaves its cell empty and goes whole to
+    /// <c>name_overflow.csv</c>: nothing is cut.
     /// </summary>
-    public static async Task ShapefileZipAsync(NpgsqlDataReader reader, ExportLayer layer, ShapeType defaultType, bool mixed, string directory, string zipPath, CancellationToken ct)
+    public static async Task ShapefileZipAsync(
+        NpgsqlDataReader reader, ExportLayer layer, ShapeType defaultType, bool mixed, FacilityKindCatalog kinds, string directory, string zipPath, CancellationToken ct)
     {
-        var writers = new Dictionary<ShapeType, ShapefileWriter>();
+        var writers = new Dictionary<ShapeType, (ShapefileWriter Writer, ShapefileLayout Layout)>();
         var n = layer.Columns.Count;
-        try
+        var overflowPath = Path.Combine(directory, layer.Name + "_overflow.csv");
+        using (var overflow = Sep.New(',').Writer(o => o with { Escape = true }).ToFile(overflowPath))
         {
-            // The reader is sequential: columns are read in order, the geometry (last) before choosing the writer.
-            var values = new object?[n + 2];
-            while (await reader.ReadAsync(ct))
+            try
             {
-                for (var i = 0; i < n; i++)
+                // The reader is sequential: columns are read in order, the geometry (last) before choosing the writer.
+                var values = new object?[n + 2];
+                while (await reader.ReadAsync(ct))
                 {
-                    values[i] = Value(reader, i, layer.Columns[i]);
+                    for (var i = 0; i < n; i++)
+                    {
+                        values[i] = Value(reader, i, layer.Columns[i]);
+                    }
+
+                    values[n] = reader.IsDBNull(n) ? null : reader.GetDouble(n);
+                    values[n + 1] = reader.IsDBNull(n + 1) ? null : reader.GetDouble(n + 1);
+                    var geometry = reader.GetFieldValue<Geometry>(n + 2);
+                    var type = ShapeTypeOf(geometry);
+                    if (!writers.TryGetValue(type, out var open))
+                    {
+                        var layout = new ShapefileLayout(layer, type, kinds);
+                        writers[type] = open = (Open(layer, layout, type, mixed, directory), layout);
+                    }
+
+                    var id = System.Convert.ToString(values[0], CultureInfo.InvariantCulture) ?? "";
+                    open.Layout.Fill(values, open.Writer.Fields, (field, value) =>
+                    {
+                        using var row = overflow.NewRow();
+                        row["file"].Set(FileName(layer, type, mixed));
+                        row[layer.Columns[0].Name].Set(id);
+                        row["field"].Set(field);
+                        row["value"].Set(value);
+                    });
+                    open.Writer.Geometry = geometry;
+                    open.Writer.Write();
                 }
 
-                values[n] = reader.IsDBNull(n) ? null : reader.GetDouble(n);
-                values[n + 1] = reader.IsDBNull(n + 1) ? null : reader.GetDouble(n + 1);
-                var geometry = reader.GetFieldValue<Geometry>(n + 2);
-                var type = ShapeTypeOf(geometry);
-                if (!writers.TryGetValue(type, out var writer))
+                if (writers.Count == 0)
                 {
-                    writers[type] = writer = Open(layer, type, mixed, directory);
+                    var layout = new ShapefileLayout(layer, defaultType, kinds);
+                    writers[defaultType] = (Open(layer, layout, defaultType, mixed, directory), layout);
                 }
-
-                var fields = writer.Fields;
-                for (var i = 0; i < values.Length; i++)
-                {
-                    fields[i].Value = values[i];
-                }
-
-                writer.Geometry = geometry;
-                writer.Write();
             }
-
-            if (writers.Count == 0)
+            finally
             {
-                writers[defaultType] = Open(layer, defaultType, mixed, directory);
+                foreach (var (w, _) in writers.Values)
+                {
+                    w.Dispose();
+                }
             }
         }
-        finally
+
+        if (new FileInfo(overflowPath).Length == 0)
         {
-            foreach (var w in writers.Values)
+            // No overflow: the header alone, so that a client finds the table and knows nothing was left out.
+            await File.WriteAllTextAsync(overflowPath, "file," + layer.Columns[0].Name + ",field,value\r\n", ct);
+        }
+
+        using (var fields = Sep.New(',').Writer(o => o with { Escape = true }).ToFile(Path.Combine(directory, layer.Name + "_fields.csv")))
+        {
+            foreach (var (type, (_, layout)) in writers.OrderBy(w => FileName(layer, w.Key, mixed), StringComparer.Ordinal))
             {
-                w.Dispose();
+                foreach (var entry in layout.Mapping)
+                {
+                    using var row = fields.NewRow();
+                    row["file"].Set(FileName(layer, type, mixed));
+                    row["column"].Set(entry.Column);
+                    row["field"].Set(entry.Field);
+                    row["kind"].Set(entry.Kind ?? "");
+                    row["type"].Set(entry.Type);
+                    row["unit"].Set(entry.Unit ?? "");
+                    row["label_zh"].Set(entry.LabelZh ?? "");
+                    row["label_en"].Set(entry.LabelEn ?? "");
+                }
             }
         }
 
@@ -150,28 +190,19 @@ internal static class ExportWriters
         ZipFile.CreateFromDirectory(directory, zipPath, CompressionLevel.Fastest, includeBaseDirectory: false);
     }
 
-    private static ShapefileWriter Open(ExportLayer layer, ShapeType type, bool mixed, string directory)
+    private static ShapefileWriter Open(ExportLayer layer, ShapefileLayout layout, ShapeType type, bool mixed, string directory)
     {
-        var fields = layer.Columns.Select(Field).Append(new DbfNumericDoubleField("lon", 19, 7)).Append(new DbfNumericDoubleField("lat", 19, 7)).ToArray();
-        var options = new ShapefileWriterOptions(type, fields) { Encoding = Encoding.UTF8, Projection = Cgcs2000Prj };
+        var options = new ShapefileWriterOptions(type, [.. layout.Fields]) { Encoding = Encoding.UTF8, Projection = Cgcs2000Prj };
         return Shapefile.OpenWrite(Path.Combine(directory, FileName(layer, type, mixed) + ".shp"), options);
     }
 
-    private static string FileName(ExportLayer layer, ShapeType type, bool mixed) => !mixed ? layer.Name : type switch
+    /// <summary>The file name (without extension) of a layer's shapefile of one shape type.</summary>
+    internal static string FileName(ExportLayer layer, ShapeType type, bool mixed) => !mixed ? layer.Name : type switch
     {
         ShapeType.Point => layer.Name + "_point",
         ShapeType.PolyLine => layer.Name + "_line",
         ShapeType.Polygon => layer.Name + "_polygon",
         _ => layer.Name + "_" + type.ToString().ToLowerInvariant(),
-    };
-
-    private static DbfField Field(ExportColumn column) => column.Type switch
-    {
-        ExportType.Int64 => new DbfNumericInt64Field(column.DbfName, 18), // 18 digits: GDAL reads Integer64 (19 would be Real)
-        ExportType.Int32 => new DbfNumericInt32Field(column.DbfName),
-        ExportType.Double => new DbfNumericDoubleField(column.DbfName, 19, 3),
-        ExportType.Boolean => new DbfLogicalField(column.DbfName),
-        _ => new DbfCharacterField(column.DbfName, column.Width),
     };
 
     private static ShapeType ShapeTypeOf(Geometry geometry) => geometry switch
@@ -183,7 +214,7 @@ internal static class ExportWriters
         _ => throw new InvalidDataException("No shapefile type for " + geometry.GeometryType + "."),
     };
 
-    /// <summary>A DBF value: text cut to the field's width in UTF-8 bytes, on a character boundary.</summary>
+    /// <summary>A column's value as read: text whole (the layout decides whether a DBF field holds it).</summary>
     private static object? Value(NpgsqlDataReader reader, int i, ExportColumn column)
     {
         if (reader.IsDBNull(i))
@@ -198,29 +229,8 @@ internal static class ExportWriters
             ExportType.Double => reader.GetDouble(i),
             ExportType.Boolean => reader.GetBoolean(i),
             ExportType.Timestamp => Timestamp(reader, i),
-            _ => Cut(reader.GetString(i), column.Width),
+            _ => reader.GetString(i),
         };
-    }
-
-    private static string Cut(string text, int bytes)
-    {
-        if (Encoding.UTF8.GetByteCount(text) <= bytes)
-        {
-            return text;
-        }
-
-        var end = text.Length;
-        while (end > 0 && Encoding.UTF8.GetByteCount(text.AsSpan(0, end)) > bytes)
-        {
-            end--;
-        }
-
-        if (end > 0 && char.IsHighSurrogate(text[end - 1]))
-        {
-            end--;
-        }
-
-        return text[..end];
     }
 
     private static string Text(IDataRecord reader, int i, ExportType type)

@@ -86,6 +86,14 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
             void OnRow(SourceRow row)
             {
                 staging.Rows++;
+                if (mapping.Kind.Skips(mapping.Kind.Column is { } kindColumn ? Raw(row, kindColumn) : null))
+                {
+                    // A row of no facility kind (an OpenSidewalks graph vertex that is no kerb): counted, not refused.
+                    staging.Skipped++;
+                    staging.Progress(row.Position, ct);
+                    return;
+                }
+
                 staging.Add(row.Row, mapping.ExternalId, Map(row, mapping, staging.Report));
                 staging.Progress(row.Position, ct);
             }
@@ -430,6 +438,9 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
     private MappedRow? Map(SourceRow row, ImportMapping mapping, Report report)
     {
         var before = report.Count;
+        // Every reason given for this row names its external id where the mapping finds one, also when the row is refused
+        // before it is staged (a bad coordinate, kind or attribute).
+        using var forRow = report.For(RowExternalId(row, mapping));
         if (row.Values.ContainsKey("\0extra"))
         {
             report.Add(row.Row, "file", "The record has more fields than the header.");
@@ -468,14 +479,15 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
             report.Add(row.Row, mapping.ExternalId, "The external id has more than 100 characters.");
         }
 
-        var name = Text(mapping.Name)?.Trim();
+        var nameField = mapping.Name.Column ?? "name";
+        var name = mapping.Name.Resolve(Text(mapping.Name.Column))?.Trim();
         if (string.IsNullOrEmpty(name))
         {
-            report.Add(row.Row, mapping.Name, "The name is missing.");
+            report.Add(row.Row, nameField, "The name is missing.");
         }
         else if (name.Length > 200)
         {
-            report.Add(row.Row, mapping.Name, "The name has more than 200 characters.");
+            report.Add(row.Row, nameField, "The name has more than 200 characters.");
         }
 
         var kindCode = mapping.Kind.Resolve(Text(mapping.Kind.Column));
@@ -485,10 +497,10 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
             report.Add(row.Row, mapping.Status.Column ?? "status", $"Unknown status '{status}'. Expected one of: {string.Join(", ", catalog.Statuses.Select(s => s.Code))}.");
         }
 
-        var managingUnit = Text(mapping.ManagingUnit)?.Trim();
+        var managingUnit = mapping.ManagingUnit?.Resolve(Text(mapping.ManagingUnit.Column))?.Trim();
         if (managingUnit is { Length: > 200 })
         {
-            report.Add(row.Row, mapping.ManagingUnit!, "The managing unit has more than 200 characters.");
+            report.Add(row.Row, mapping.ManagingUnit!.Column ?? "managingUnit", "The managing unit has more than 200 characters.");
         }
 
         FacilityKind? kind = null;
@@ -531,15 +543,12 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
                 }
             }
 
-            foreach (var (attribute, column) in mapping.Attributes)
+            foreach (var (attribute, map) in mapping.Attributes)
             {
-                var value = row.Values.GetValueOrDefault(column);
-                if (value is null || (value.GetValueKind() == JsonValueKind.String && string.IsNullOrWhiteSpace(value.GetValue<string>())))
+                if (AttributeValue(row, map) is { } value)
                 {
-                    continue;
+                    attributes[attribute] = Convert(kind.FindAttribute(attribute), value);
                 }
-
-                attributes[attribute] = Convert(kind.FindAttribute(attribute), value);
             }
 
             foreach (var (field, messages) in catalog.Validate(kind.Code, attributes))
@@ -563,6 +572,40 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
         return report.Count > before || geometry is null || kind is null
             ? null
             : new MappedRow(externalId!.Trim(), kind.Code, name!, status!, string.IsNullOrEmpty(managingUnit) ? null : managingUnit, attributes, geometry);
+    }
+
+    /// <summary>
+    /// An attribute's source value: the constant; else the column's value translated by the table (a number or boolean the
+    /// table does not list stays as it is); else the default for an empty or absent cell; else nothing.
+    /// </summary>
+    private static JsonNode? AttributeValue(SourceRow row, FieldMap map)
+    {
+        if (map.Constant is not null)
+        {
+            return JsonValue.Create(map.Constant);
+        }
+
+        var value = map.Column is null ? null : row.Values.GetValueOrDefault(map.Column);
+        var raw = value is null ? null : Scalar(value);
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return map.Default is null ? null : JsonValue.Create(map.Default);
+        }
+
+        return map.Values.TryGetValue(raw.Trim(), out var mapped) ? JsonValue.Create(mapped) : value;
+    }
+
+    /// <summary>The row's external id as the mapping reads it (trimmed), or null when it has none or it is not clean text.</summary>
+    private static string? RowExternalId(SourceRow row, ImportMapping mapping)
+    {
+        var node = row.Values.GetValueOrDefault(mapping.ExternalId);
+        if (node is null && mapping.ExternalId == "id")
+        {
+            node = row.FeatureId;
+        }
+
+        var id = node is null ? null : Scalar(node)?.Trim();
+        return string.IsNullOrEmpty(id) || id.Length > 100 || TextProblem(mapping.ExternalId, node) is not null ? null : id;
     }
 
     private static string? TextProblem(string column, JsonNode? value)
@@ -819,9 +862,18 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
         private readonly List<RejectedRow> rows = [];
         private readonly HashSet<int> rejected = [];
 
+        private string? currentExternalId;
+
         public int Count { get; private set; }
 
         public bool Rejected(int row) => rejected.Contains(row);
+
+        /// <summary>Until disposed, reasons given without an external id name <paramref name="externalId"/> (the row being mapped).</summary>
+        public IDisposable For(string? externalId)
+        {
+            currentExternalId = externalId;
+            return new Scope(this);
+        }
 
         public void Add(int row, string field, string reason, string? externalId = null)
         {
@@ -829,8 +881,13 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
             rejected.Add(row);
             if (rows.Count < MaxReported)
             {
-                rows.Add(new RejectedRow(row, field, reason, externalId));
+                rows.Add(new RejectedRow(row, field, reason, externalId ?? currentExternalId));
             }
+        }
+
+        private sealed class Scope(Report report) : IDisposable
+        {
+            public void Dispose() => report.currentExternalId = null;
         }
 
         public ImportOutcome Outcome(string source, int total, int skipped, string format) =>

@@ -4,15 +4,42 @@ using Accessibility.Api.Geo;
 
 namespace Accessibility.Api.Features.Imports;
 
-/// <summary>How one facility field is filled: from a column (optionally translated by a table), or a fixed value.</summary>
+/// <summary>What a field map does with a source value its <see cref="FieldMap.Values"/> table does not list.</summary>
+public enum UnmatchedValue
+{
+    /// <summary>The value passes through unchanged (and is then validated as it is).</summary>
+    Pass,
+
+    /// <summary>The row is skipped: counted, neither imported nor refused (only for <c>kind</c>).</summary>
+    Skip,
+}
+
+/// <summary>
+/// How one facility field or attribute is filled: from a column (optionally translated by a table), with a default for
+/// empty cells, or a constant whatever the source says.
+/// </summary>
 /// <param name="Column">Source column or property, or null for a fixed value.</param>
-/// <param name="Values">Source value → registry code; values not listed pass through unchanged.</param>
+/// <param name="Values">Source value → registry value; values not listed pass through unchanged (or skip the row, see <see cref="Unmatched"/>).</param>
 /// <param name="Default">Used when the column is empty or absent (or always, without a column).</param>
 public sealed record FieldMap(string? Column, IReadOnlyDictionary<string, string> Values, string? Default)
 {
+    /// <summary>The value of every row, whatever the source holds (a source that cannot say it, e.g. a kerb's ramp form).</summary>
+    public string? Constant { get; init; }
+
+    /// <summary>What a value the table does not list does.</summary>
+    public UnmatchedValue Unmatched { get; init; }
+
+    /// <summary>A fixed value (constant, or a default without a column).</summary>
+    public static FieldMap Fixed(string value) => new(null, new Dictionary<string, string>(StringComparer.Ordinal), value);
+
     /// <summary>The registry value for a raw source value (null when there is none).</summary>
     public string? Resolve(string? raw)
     {
+        if (Constant is not null)
+        {
+            return Constant;
+        }
+
         if (string.IsNullOrWhiteSpace(raw))
         {
             return Default;
@@ -21,6 +48,11 @@ public sealed record FieldMap(string? Column, IReadOnlyDictionary<string, string
         var trimmed = raw.Trim();
         return Values.TryGetValue(trimmed, out var mapped) ? mapped : trimmed;
     }
+
+    /// <summary>Whether a row with this raw value is skipped (<see cref="UnmatchedValue.Skip"/>: empty without a default, or not in the table).</summary>
+    public bool Skips(string? raw) =>
+        Unmatched == UnmatchedValue.Skip && Constant is null
+        && (string.IsNullOrWhiteSpace(raw) ? Default is null : !Values.ContainsKey(raw.Trim()));
 }
 
 /// <summary>
@@ -53,8 +85,8 @@ public sealed class ImportMapping
     /// <summary>Column of the identifier in the source system (required: re-imports update by it).</summary>
     public required string ExternalId { get; init; }
 
-    /// <summary>Column of the name.</summary>
-    public required string Name { get; init; }
+    /// <summary>Name: a column, with an optional default or constant.</summary>
+    public required FieldMap Name { get; init; }
 
     /// <summary>Kind.</summary>
     public required FieldMap Kind { get; init; }
@@ -62,11 +94,11 @@ public sealed class ImportMapping
     /// <summary>Status (default operational).</summary>
     public required FieldMap Status { get; init; }
 
-    /// <summary>Column of the managing unit.</summary>
-    public string? ManagingUnit { get; private init; }
+    /// <summary>Managing unit, or null.</summary>
+    public FieldMap? ManagingUnit { get; private init; }
 
-    /// <summary>Attribute name → column.</summary>
-    public IReadOnlyDictionary<string, string> Attributes { get; private init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+    /// <summary>Attribute name → how it is filled.</summary>
+    public IReadOnlyDictionary<string, FieldMap> Attributes { get; private init; } = new Dictionary<string, FieldMap>(StringComparer.Ordinal);
 
     /// <summary>Column holding a JSON object of attributes (as exports write them).</summary>
     public string? AttributesJson { get; private init; }
@@ -74,8 +106,8 @@ public sealed class ImportMapping
     /// <summary>Every column the mapping names (for the CSV header check).</summary>
     public IEnumerable<string> Columns()
     {
-        string?[] fixedColumns = [Lon, Lat, Wkt, ExternalId, Name, Kind.Column, Status.Column, ManagingUnit, AttributesJson];
-        return fixedColumns.Concat(Attributes.Values).OfType<string>().Distinct(StringComparer.Ordinal);
+        string?[] fixedColumns = [Lon, Lat, Wkt, ExternalId, Name.Column, Kind.Column, Status.Column, ManagingUnit?.Column, AttributesJson];
+        return fixedColumns.Concat(Attributes.Values.Select(a => a.Column)).OfType<string>().Distinct(StringComparer.Ordinal);
     }
 
     /// <summary>Parses a mapping file; null and a list of problems when it does not fit the format.</summary>
@@ -114,50 +146,7 @@ public sealed class ImportMapping
             return node.GetValue<string>();
         }
 
-        FieldMap? Field(string name, string? fallback)
-        {
-            var node = root[name];
-            if (node is null)
-            {
-                return fallback is null ? null : new FieldMap(null, new Dictionary<string, string>(StringComparer.Ordinal), fallback);
-            }
-
-            if (node.GetValueKind() == JsonValueKind.String)
-            {
-                return new FieldMap(node.GetValue<string>(), new Dictionary<string, string>(StringComparer.Ordinal), fallback);
-            }
-
-            if (node is not JsonObject o)
-            {
-                errors.Add($"'{name}' must be a column name or an object {{column, values, default}}.");
-                return null;
-            }
-
-            var values = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (o["values"] is JsonObject table)
-            {
-                foreach (var (from, to) in table)
-                {
-                    if (to?.GetValueKind() == JsonValueKind.String)
-                    {
-                        values[from] = to.GetValue<string>();
-                    }
-                    else
-                    {
-                        errors.Add($"'{name}.values.{from}' must be a string.");
-                    }
-                }
-            }
-
-            var column = o["column"]?.GetValueKind() == JsonValueKind.String ? o["column"]!.GetValue<string>() : null;
-            var value = o["default"]?.GetValueKind() == JsonValueKind.String ? o["default"]!.GetValue<string>() : fallback;
-            if (column is null && value is null)
-            {
-                errors.Add($"'{name}' needs a 'column' or a 'default'.");
-            }
-
-            return new FieldMap(column, values, value);
-        }
+        FieldMap? Field(string name, string? fallback) => ParseField(root[name], name, fallback, errors);
 
         var format = Text("format")?.ToLowerInvariant();
         if (format is not (null or "csv" or "geojson"))
@@ -196,36 +185,32 @@ public sealed class ImportMapping
             errors.Add("'delimiter' must be one character.");
         }
 
-        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        var attributes = new Dictionary<string, FieldMap>(StringComparer.Ordinal);
         if (root["attributes"] is JsonObject attributeMap)
         {
-            foreach (var (attribute, column) in attributeMap)
+            foreach (var (attribute, node) in attributeMap)
             {
-                if (column?.GetValueKind() == JsonValueKind.String)
+                if (ParseField(node, "attributes." + attribute, null, errors) is { } field)
                 {
-                    attributes[attribute] = column.GetValue<string>();
-                }
-                else
-                {
-                    errors.Add($"'attributes.{attribute}' must be a column name.");
+                    attributes[attribute] = field;
                 }
             }
         }
         else if (root["attributes"] is not null)
         {
-            errors.Add("'attributes' must be an object: attribute name → column.");
+            errors.Add("'attributes' must be an object: attribute name → column, or {column, values, default, constant}.");
         }
 
         var externalId = Text("externalId");
-        var name = Text("name");
         if (externalId is null)
         {
             errors.Add("'externalId' (the column of the source's identifier) is required: re-imports update by it.");
         }
 
-        if (name is null)
+        var name = Field("name", null);
+        if (name is null && root["name"] is null)
         {
-            errors.Add("'name' (the column of the facility's name) is required.");
+            errors.Add("'name' is required: the column of the facility's name, or {column, default} / {constant}.");
         }
 
         var kind = Field("kind", null);
@@ -234,7 +219,18 @@ public sealed class ImportMapping
             errors.Add("'kind' is required: a column, or {column, values, default}.");
         }
 
+        if (kind is not null && kind.Unmatched == UnmatchedValue.Skip && kind.Column is null)
+        {
+            errors.Add("'kind.unmatched': \"skip\" needs a 'column' whose values decide.");
+        }
+
         var status = Field("status", "operational");
+        if (status?.Unmatched == UnmatchedValue.Skip || name?.Unmatched == UnmatchedValue.Skip || attributes.Values.Any(a => a.Unmatched == UnmatchedValue.Skip))
+        {
+            errors.Add("'unmatched': \"skip\" is only for 'kind' (a row of no facility kind is skipped).");
+        }
+
+        var managingUnit = Field("managingUnit", null);
         var mapping = new ImportMapping
         {
             Format = format,
@@ -245,13 +241,118 @@ public sealed class ImportMapping
             Wkt = wkt,
             Delimiter = delimiter is { Length: 1 } ? delimiter[0] : ',',
             ExternalId = externalId ?? "",
-            Name = name ?? "",
+            Name = name ?? new FieldMap(null, new Dictionary<string, string>(StringComparer.Ordinal), null),
             Kind = kind ?? new FieldMap(null, new Dictionary<string, string>(StringComparer.Ordinal), null),
             Status = status!,
-            ManagingUnit = Text("managingUnit"),
+            ManagingUnit = managingUnit,
             Attributes = attributes,
             AttributesJson = Text("attributesJson"),
         };
         return errors.Count > 0 ? (null, errors) : (mapping, errors);
+    }
+
+    /// <summary>
+    /// A field map: a column name, or <c>{column, values, default, constant, unmatched}</c>. Scalars (text, numbers,
+    /// booleans) are taken as their text; attribute values are converted to the attribute's type when a row is mapped.
+    /// </summary>
+    private static FieldMap? ParseField(JsonNode? node, string name, string? fallback, List<string> errors)
+    {
+        var none = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (node is null)
+        {
+            return fallback is null ? null : new FieldMap(null, none, fallback);
+        }
+
+        if (node.GetValueKind() == JsonValueKind.String && !string.IsNullOrWhiteSpace(node.GetValue<string>()))
+        {
+            return new FieldMap(node.GetValue<string>(), none, fallback);
+        }
+
+        if (node is not JsonObject o)
+        {
+            errors.Add($"'{name}' must be a column name or an object {{column, values, default, constant}}.");
+            return null;
+        }
+
+        foreach (var (member, _) in o)
+        {
+            if (member is not ("column" or "values" or "default" or "constant" or "unmatched" or "$comment"))
+            {
+                errors.Add($"'{name}.{member}' is not a member of a field: column, values, default, constant, unmatched.");
+            }
+        }
+
+        string? Scalar(string member)
+        {
+            var value = o[member];
+            switch (value?.GetValueKind())
+            {
+                case null or JsonValueKind.Null:
+                    return null;
+                case JsonValueKind.String:
+                    return value.GetValue<string>();
+                case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False:
+                    return value.ToJsonString();
+                default:
+                    errors.Add($"'{name}.{member}' must be text, a number or true/false.");
+                    return null;
+            }
+        }
+
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (o["values"] is JsonObject table)
+        {
+            foreach (var (from, to) in table)
+            {
+                if (to?.GetValueKind() is JsonValueKind.String)
+                {
+                    values[from] = to.GetValue<string>();
+                }
+                else if (to?.GetValueKind() is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
+                {
+                    values[from] = to.ToJsonString();
+                }
+                else
+                {
+                    errors.Add($"'{name}.values.{from}' must be text, a number or true/false.");
+                }
+            }
+        }
+        else if (o["values"] is not null)
+        {
+            errors.Add($"'{name}.values' must be an object: source value → registry value.");
+        }
+
+        var column = o["column"]?.GetValueKind() == JsonValueKind.String ? o["column"]!.GetValue<string>() : null;
+        if (o["column"] is not null && string.IsNullOrWhiteSpace(column))
+        {
+            errors.Add($"'{name}.column' must be a non-empty string.");
+        }
+
+        var constant = Scalar("constant");
+        var value = Scalar("default") ?? fallback;
+        var unmatched = UnmatchedValue.Pass;
+        switch (o["unmatched"]?.GetValueKind())
+        {
+            case null:
+                break;
+            case JsonValueKind.String when o["unmatched"]!.GetValue<string>() is "pass" or "skip":
+                unmatched = o["unmatched"]!.GetValue<string>() == "skip" ? UnmatchedValue.Skip : UnmatchedValue.Pass;
+                break;
+            default:
+                errors.Add($"'{name}.unmatched' must be \"pass\" (the default) or \"skip\".");
+                break;
+        }
+
+        if (constant is not null && (column is not null || o["default"] is not null || values.Count > 0))
+        {
+            errors.Add($"'{name}.constant' fills every row alike: it takes no 'column', 'values' or 'default'.");
+        }
+        else if (column is null && value is null && constant is null)
+        {
+            errors.Add($"'{name}' needs a 'column', a 'default' or a 'constant'.");
+        }
+
+        return new FieldMap(column, values, value) { Constant = constant, Unmatched = unmatched };
     }
 }

@@ -82,9 +82,12 @@ public sealed class PersonalDataProtector
     }
 
     /// <summary>
-    /// The protector for this configuration: <c>Registry:PersonalDataKey</c> when set; otherwise,
-    /// outside Production, a key generated once into <c>var/personal-data.key</c> of the checkout (never
-    /// committed: <c>var/</c> is ignored). In Production a missing or malformed key stops start-up.
+    /// The protector for this configuration: <c>Registry:PersonalDataKey</c> when set; otherwise the checkout's key file
+    /// <c>var/personal-data.key</c> (the nearest up from the content root, as the database's connection files under
+    /// <c>var/pg/</c> are found), which <c>scripts/personal-data-key.sh</c> generates once for <c>make run</c>,
+    /// <c>make test</c> and the command-line verbs (<c>make user</c>, <c>make token</c>…), in any environment; otherwise,
+    /// outside Production, such a file generated now (never committed: <c>var/</c> is ignored). In Production with neither,
+    /// or with a malformed key, start-up stops.
     /// </summary>
     public static PersonalDataProtector FromConfiguration(IConfiguration configuration, IHostEnvironment environment, string contentRoot)
     {
@@ -96,12 +99,17 @@ public sealed class PersonalDataProtector
             return new PersonalDataProtector(ParseKey(configured, ConfigurationKey));
         }
 
+        if (ExistingKeyFile(contentRoot) is { } existing)
+        {
+            return new PersonalDataProtector(ParseKey(File.ReadAllText(existing), existing));
+        }
+
         if (environment.IsProduction())
         {
             throw new InvalidOperationException(
                 $"No key for personal data: set {ConfigurationKey} (environment variable Registry__PersonalDataKey) to 32 random bytes in base64, "
-                + "e.g. `head -c 32 /dev/urandom | base64`. Keep it outside the repository and back it up: without it the ID and phone numbers of "
-                + "renovation cases cannot be read.");
+                + "e.g. `head -c 32 /dev/urandom | base64`, or run scripts/personal-data-key.sh once in the checkout (it writes var/personal-data.key). "
+                + "Keep it outside the repository and back it up: without it the ID and phone numbers of renovation cases cannot be read.");
         }
 
         var file = DevelopmentKeyFile(contentRoot);
@@ -111,7 +119,13 @@ public sealed class PersonalDataProtector
             var key = RandomNumberGenerator.GetBytes(32);
             try
             {
-                using var stream = new FileStream(file, FileMode.CreateNew, FileAccess.Write);
+                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+                if (!OperatingSystem.IsWindows())
+                {
+                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // 600, as scripts/personal-data-key.sh
+                }
+
+                using var stream = new FileStream(file, options);
                 stream.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(key) + "\n"));
             }
             catch (IOException) when (File.Exists(file))
@@ -121,6 +135,21 @@ public sealed class PersonalDataProtector
         }
 
         return new PersonalDataProtector(ParseKey(File.ReadAllText(file), file));
+    }
+
+    /// <summary>The nearest <c>var/personal-data.key</c> up from <paramref name="contentRoot"/>, or null.</summary>
+    public static string? ExistingKeyFile(string contentRoot)
+    {
+        for (var dir = new DirectoryInfo(contentRoot); dir is not null; dir = dir.Parent)
+        {
+            var file = Path.Combine(dir.FullName, "var", "personal-data.key");
+            if (File.Exists(file))
+            {
+                return file;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The development key file: <c>var/personal-data.key</c> in the nearest folder up that has <c>var/</c>, else under the content root.</summary>
