@@ -8,6 +8,7 @@ using Accessibility.Api.Features.Evaluations;
 using Accessibility.Api.Features.Evidence;
 using Accessibility.Api.Features.Exports;
 using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Features.Grids;
 using Accessibility.Api.Features.Imports;
 using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.Ogc;
@@ -45,6 +46,7 @@ internal static class FeatureRegistration
         services.AddSurveys();
         services.AddAuditTrail();
         services.AddUserAdministration();
+        services.AddGrids();
         return services;
     }
 
@@ -78,6 +80,7 @@ internal static class FeatureRegistration
         app.MapEvidenceEndpoints();
         app.MapTileEndpoints();
         app.MapImportEndpoints();
+        app.MapGridEndpoints();
         app.MapApiKeyEndpoints();
         app.MapSurveyEndpoints();
         return app;
