@@ -56,7 +56,7 @@ function polygonEditor(box) {
   function draw(fit) {
     drawn.forEach((layer) => layer.remove());
     drawn.clear();
-    let parsed = null;
+    let parsed;
     try { parsed = area.value.trim() ? JSON.parse(area.value) : null; } catch { parsed = null; }
     if (parsed && parsed.type === 'Feature') parsed = parsed.geometry;
     if (!parsed || (parsed.type !== 'Polygon' && parsed.type !== 'MultiPolygon')) return;

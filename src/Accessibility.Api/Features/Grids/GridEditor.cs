@@ -135,17 +135,17 @@ public sealed class GridEditor(RegistryDbContext db, AuditLog audit)
             return Outcome<GridWriteResult>.Invalid(errors);
         }
 
+        if (await AuthorizeByCodeAsync(http, Operations.Update, code) is { } refused)
+        {
+            return refused;
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var (connection, tx) = Connection(transaction);
         var before = await GridSql.LockAsync(connection, tx, code, ct);
         if (before is null)
         {
             return Outcome<GridWriteResult>.NotFound();
-        }
-
-        if (await http.AuthorizeAsync(Operations.Update, RegistryResource.In(ResourceKinds.Grid, before.TownshipCode)) is { } denied)
-        {
-            return Outcome<GridWriteResult>.Refused(denied);
         }
 
         if (ifMatch is { } version && version != before.Version)
@@ -181,17 +181,17 @@ public sealed class GridEditor(RegistryDbContext db, AuditLog audit)
     /// <summary>Removes a grid; its facilities and roads are placed again (in no grid, or a neighbour touching them).</summary>
     public async Task<Outcome<GridWriteResult>> DeleteAsync(HttpContext http, string code, long? ifMatch, CancellationToken ct)
     {
+        if (await AuthorizeByCodeAsync(http, Operations.Delete, code) is { } refused)
+        {
+            return refused;
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var (connection, tx) = Connection(transaction);
         var before = await GridSql.LockAsync(connection, tx, code, ct);
         if (before is null)
         {
             return Outcome<GridWriteResult>.NotFound();
-        }
-
-        if (await http.AuthorizeAsync(Operations.Delete, RegistryResource.In(ResourceKinds.Grid, before.TownshipCode)) is { } denied)
-        {
-            return Outcome<GridWriteResult>.Refused(denied);
         }
 
         if (ifMatch is { } version && version != before.Version)
@@ -206,6 +206,22 @@ public sealed class GridEditor(RegistryDbContext db, AuditLog audit)
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return Outcome<GridWriteResult>.Done(new GridWriteResult(code, moved));
+    }
+
+    /// <summary>
+    /// A grid code carries its township's and county's codes (GB/T 2260 prefix nesting), so the caller's districts are
+    /// checked on the code before the grid is looked up: whether a grid exists outside one's districts is not told.
+    /// </summary>
+    private static async Task<Outcome<GridWriteResult>?> AuthorizeByCodeAsync(HttpContext http, Microsoft.AspNetCore.Authorization.Infrastructure.OperationAuthorizationRequirement operation, string code)
+    {
+        if (code.Length is < 2 or > 12 || !code.All(char.IsAsciiDigit))
+        {
+            return Outcome<GridWriteResult>.NotFound();
+        }
+
+        return await http.AuthorizeAsync(operation, RegistryResource.In(ResourceKinds.Grid, code.Length >= 9 ? code[..9] : code)) is { } denied
+            ? Outcome<GridWriteResult>.Refused(denied)
+            : null;
     }
 
     internal (NpgsqlConnection Connection, NpgsqlTransaction Transaction) Connection(IDbContextTransaction transaction) =>

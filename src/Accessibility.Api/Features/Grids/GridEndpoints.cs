@@ -48,7 +48,7 @@ public static class GridEndpoints
         group.MapPost("import", Import).WithName("ImportGrids").RequireAccess(ResourceKinds.Grid, Operations.Administer)
             .WithMetadata(new BodySizeLimit(MaxImportBytes))
             .WithSummary("Imports grids from a GeoJSON FeatureCollection or a zipped Shapefile; mapping parameters name the code, name, township and patrol-interval properties. Good features are kept, the others listed with their reasons.")
-            .Accepts<object>("application/geo+json", "application/zip").Produces<GridImportResult>()
+            .Produces<GridImportResult>()
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         return app;
     }
