@@ -4,7 +4,7 @@
 // A real walk through the pages, once with script and once without; axe on every page state with script.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch } from './helpers.mjs';
+import { launch, openPage } from './helpers.mjs';
 import { BASE_URL, STAFF, openStaff, signIn, errorSummary, expectAccessible } from './staff-helpers.mjs';
 
 const T = { timeout: 240_000 };
@@ -89,6 +89,19 @@ test('an inspector is not let into the grids area', T, async () => {
     assert.equal(await page.getByRole('navigation').getByRole('link', { name: '社区网格' }).count(), 0);
     const response = await page.goto(`${BASE_URL}/staff/grids/new`);
     assert.equal(response.status(), 403);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the public map draws the township choropleth of 永济市 from the drawn township boundaries', T, async () => {
+  const { context, page } = await openPage(browser, { path: '/?district=140881' });
+  try {
+    const townships = (await (await fetch(`${BASE_URL}/api/v1/districts?parent=140881&level=township`)).json()).items
+      .filter((d) => d.hasBoundary);
+    assert.ok(townships.length >= 2, 'the demo draws township boundaries');
+    await page.locator(`path.choropleth-area[data-code="${townships[0].code}"]`).waitFor({ state: 'attached', timeout: 60000 });
+    assert.ok(await page.locator('path.choropleth-area').count() >= townships.length);
   } finally {
     await context.close();
   }
