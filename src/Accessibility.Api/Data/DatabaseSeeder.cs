@@ -74,6 +74,12 @@ public sealed class DatabaseSeeder(
         {
             await LoadDemoRenovationsAsync(ct);
         }
+
+        // Synthetic township boundaries and grids for the pilot county (the township choropleth, the grid pages).
+        if (options.Value.LoadDemoData && await db.Facilities.AnyAsync(f => f.Source == DemoSource && f.DistrictCode == DemoGrids.County, ct))
+        {
+            await DemoGrids.DrawAsync(db, ct);
+        }
     }
 
     /// <summary>Keeps each kept table's history in step with its columns after the migrations (docs/history.md).</summary>

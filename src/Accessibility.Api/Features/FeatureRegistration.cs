@@ -8,6 +8,7 @@ using Accessibility.Api.Features.Evaluations;
 using Accessibility.Api.Features.Evidence;
 using Accessibility.Api.Features.Exports;
 using Accessibility.Api.Features.Facilities;
+using Accessibility.Api.Features.Grids;
 using Accessibility.Api.Features.Imports;
 using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.Ogc;
@@ -47,6 +48,7 @@ internal static class FeatureRegistration
         services.AddProjects();
         services.AddAuditTrail();
         services.AddUserAdministration();
+        services.AddGrids();
         return services;
     }
 
@@ -81,6 +83,7 @@ internal static class FeatureRegistration
         app.MapEvidenceEndpoints();
         app.MapTileEndpoints();
         app.MapImportEndpoints();
+        app.MapGridEndpoints();
         app.MapApiKeyEndpoints();
         app.MapSurveyEndpoints();
         return app;

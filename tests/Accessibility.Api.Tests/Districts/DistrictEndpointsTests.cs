@@ -178,6 +178,25 @@ public sealed class DistrictEndpointsTests(RegistryFixture registry) : IAsyncLif
     }
 
     [Fact]
+    public async Task A_polygon_in_the_USA_for_a_Chinese_township_is_refused_with_its_reason()
+    {
+        using var admin = await registry.CreateUserClientAsync(Roles.DistrictAdmin, "140881");
+        // Redmond, Washington (47.67 N, 122.12 W), given to 城东街道 of 永济市.
+        var file = FeatureCollection(Feature("140881002", "城东街道", Square(-122.15, 47.65, 0.05)));
+        var response = await admin.PostAsync(new Uri("/api/v1/districts/boundaries", UriKind.Relative), GeoJson(file));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("features[0]", body, StringComparison.Ordinal);
+        Assert.Contains("140881002", body, StringComparison.Ordinal);
+        Assert.Contains("outside", body, StringComparison.OrdinalIgnoreCase);
+        Assert.False(await registry.ScalarAsync<bool>("SELECT boundary IS NOT NULL FROM districts WHERE code = '140881002'"));
+
+        using var client = registry.CreateClient();
+        var redmond = await client.GetAsync(new Uri("/api/v1/districts/containing?lon=-122.12&lat=47.67", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, redmond.StatusCode);
+    }
+
+    [Fact]
     public async Task A_boundary_file_over_the_limit_gets_413_not_500()
     {
         using var admin = await registry.CreateUserClientAsync(Roles.DistrictAdmin, "140881");

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using NetTopologySuite.Geometries;
-using NetTopologySuite.Operation.Valid;
 
 namespace Accessibility.Api.Features.Districts;
 
@@ -28,9 +27,6 @@ public enum BoundaryErrorKind
 
     /// <summary>The geometry has no area (no rings, or rings with fewer than 4 distinct positions).</summary>
     Empty,
-
-    /// <summary>The polygon is invalid (self-intersection, crossing holes …) as judged by NetTopologySuite.</summary>
-    Invalid,
 }
 
 /// <summary>A boundary taken from one feature.</summary>
@@ -54,7 +50,8 @@ public sealed record BoundaryParseResult(IReadOnlyList<BoundaryFeature> Features
 /// <remarks>
 /// Coordinates are taken as lon/lat in CGCS2000 (EPSG:4490), which agrees with WGS84 to well under a metre;
 /// data in GCJ-02 or another datum must be converted before (or via <c>transform</c>).
-/// Invalid polygons are reported, never repaired: repairing silently could move a border.
+/// Validity, the parent and the siblings are judged afterwards by <see cref="BoundaryChecks"/> (one implementation, in
+/// PostGIS); invalid polygons are reported there, never repaired: repairing silently could move a border.
 /// </remarks>
 public static class BoundaryGeoJson
 {
@@ -153,16 +150,6 @@ public static class BoundaryGeoJson
                 }
 
                 var mp = factory.CreateMultiPolygon([.. read.Polygons]);
-                var validity = new IsValidOp(mp).ValidationError;
-                if (validity is not null)
-                {
-                    string at = validity.Coordinate is { } c
-                        ? string.Create(CultureInfo.InvariantCulture, $" at {c.X:0.######} {c.Y:0.######}")
-                        : string.Empty;
-                    errors.Add(new(index, code, BoundaryErrorKind.Invalid, $"{validity.Message}{at}."));
-                    continue;
-                }
-
                 ok.Add(new BoundaryFeature(index, code, name, mp));
             }
 

@@ -5,15 +5,20 @@ using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Geo;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using NetTopologySuite.Geometries;
+using Npgsql;
 
 namespace Accessibility.Api.Features.Districts;
 
 /// <summary>
 /// Sets district boundaries from a GeoJSON FeatureCollection (a county adding its townships, say).
-/// All or nothing: one bad feature rejects the file, so a half-imported layer never reaches the map.
+/// All or nothing: one bad feature rejects the file, so a half-imported layer never reaches the map. Every boundary is
+/// judged by <see cref="BoundaryChecks"/> (valid, inside China and its parent, no overlap with its siblings, its grids
+/// and townships still inside it); after townships change, their county's facilities and road segments are placed in
+/// their townships again in the same transaction.
 /// </summary>
-public sealed class BoundaryImporter(RegistryDbContext db, AuditLog audit)
+public sealed class BoundaryImporter(RegistryDbContext db, AuditLog audit, BoundaryChecks checks)
 {
     /// <summary>Who is importing.</summary>
     /// <param name="UserId">Account id, if any.</param>
@@ -91,6 +96,15 @@ public sealed class BoundaryImporter(RegistryDbContext db, AuditLog audit)
             errors["body"] = ["The FeatureCollection has no features."];
         }
 
+        // The geometry of every feature that names a district the caller may write is judged, so that one answer lists
+        // every fault of the file.
+        var candidates = byCode.Where(p => districts.ContainsKey(p.Key) && mayWrite(p.Key)).Select(p => new BoundaryCandidate(
+            p.Value.FeatureIndex, BoundaryKind.District, p.Key, p.Value.Name ?? districts[p.Key].Name, districts[p.Key].ParentCode, p.Value.Boundary)).ToList();
+        foreach (var refusal in await checks.CheckAsync(candidates, ct))
+        {
+            Add(errors, refusal.Index, refusal.Message);
+        }
+
         if (errors.Count > 0)
         {
             return new Outcome([], errors);
@@ -108,6 +122,10 @@ public sealed class BoundaryImporter(RegistryDbContext db, AuditLog audit)
         }
 
         await db.SaveChangesAsync(ct);
+        var counties = byCode.Keys.Where(c => districts[c].Level == DistrictLevel.Township && districts[c].ParentCode is not null)
+            .Select(c => districts[c].ParentCode!).Distinct(StringComparer.Ordinal).ToList();
+        await BoundaryChecks.PlaceInTownshipsAsync(
+            (NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)transaction.GetDbTransaction(), counties, ct);
         await transaction.CommitAsync(ct);
         return new Outcome(codes.Order(StringComparer.Ordinal).ToList(), errors);
     }

@@ -22,6 +22,7 @@ public static class DistrictEndpoints
     {
         services.AddSingleton<DistrictSql>();
         services.AddScoped<BoundaryImporter>();
+        services.AddSingleton<BoundaryChecks>();
         return services;
     }
 

@@ -93,6 +93,96 @@ public static class ImportReaders
     }
 
     /// <summary>
+    /// Reads the first layer of a zipped ESRI Shapefile (<c>.shp</c> + <c>.dbf</c>, <c>.cpg</c> for the attribute
+    /// encoding) as rows like a GeoJSON file's: attributes as values, the shape as a GeoJSON geometry (invalid shapes
+    /// are kept as they are, for the caller's validation to name). Coordinates must be lon/lat: a <c>.prj</c> of a
+    /// projected system is refused.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Not a zip, no .shp/.dbf pair, a projected .prj, or an unreadable shapefile.</exception>
+    public static void ReadShapefileZip(byte[] data, Action<SourceRow> onRow)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(onRow);
+        try
+        {
+            using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(data, writable: false), System.IO.Compression.ZipArchiveMode.Read);
+            var shp = zip.Entries.Where(e => e.FullName.EndsWith(".shp", StringComparison.OrdinalIgnoreCase) && !e.FullName.StartsWith("__MACOSX", StringComparison.Ordinal))
+                .OrderBy(e => e.FullName, StringComparer.Ordinal).FirstOrDefault()
+                ?? throw new InvalidDataException("The zip holds no .shp file.");
+            var stem = shp.FullName[..^4];
+            System.IO.Compression.ZipArchiveEntry? Sibling(string ext) =>
+                zip.Entries.FirstOrDefault(e => e.FullName.Equals(stem + ext, StringComparison.OrdinalIgnoreCase));
+            var dbf = Sibling(".dbf") ?? throw new InvalidDataException($"The zip holds {shp.FullName} but no {stem}.dbf.");
+            if (Sibling(".prj") is { } prj)
+            {
+                using var prjReader = new StreamReader(prj.Open());
+                if (prjReader.ReadToEnd().TrimStart().StartsWith("PROJCS", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new InvalidDataException("The shapefile's coordinates are projected (.prj PROJCS): export it in lon/lat (CGCS2000 / WGS 84).");
+                }
+            }
+
+            Encoding? encoding = null;
+            if (Sibling(".cpg") is { } cpg)
+            {
+                using var cpgReader = new StreamReader(cpg.Open());
+                var name = cpgReader.ReadToEnd().Trim();
+                encoding = name.Equals("UTF-8", StringComparison.OrdinalIgnoreCase) || name.Equals("UTF8", StringComparison.OrdinalIgnoreCase) ? Encoding.UTF8 : null;
+            }
+
+            using var shpStream = Copy(shp);
+            using var dbfStream = Copy(dbf);
+            var options = new NetTopologySuite.IO.Esri.Shapefiles.Readers.ShapefileReaderOptions
+            {
+                Encoding = encoding ?? Encoding.UTF8,
+                GeometryBuilderMode = NetTopologySuite.IO.Esri.Shapefiles.Readers.GeometryBuilderMode.IgnoreInvalidShapes,
+            };
+            var row = 0;
+            foreach (var feature in NetTopologySuite.IO.Esri.Shapefile.ReadAllFeatures(shpStream, dbfStream, options))
+            {
+                row++;
+                var values = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+                foreach (var attribute in feature.Attributes.GetNames())
+                {
+                    var value = feature.Attributes[attribute];
+                    values[attribute] = value switch
+                    {
+                        null => null,
+                        string text => JsonValue.Create(text.TrimEnd()),
+                        DateTime date => JsonValue.Create(date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
+                        _ => JsonSerializer.SerializeToNode(value),
+                    };
+                }
+
+                var geometry = feature.Geometry is null || feature.Geometry.IsEmpty ? null : JsonSerializer.SerializeToNode(feature.Geometry, GeoJsonOptions);
+                onRow(new SourceRow(row, data.Length, values, geometry, null));
+            }
+        }
+        catch (InvalidDataException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is IOException or NotSupportedException or ArgumentException or FormatException or IndexOutOfRangeException)
+        {
+            throw new InvalidDataException("The shapefile cannot be read: " + ex.Message, ex);
+        }
+
+        static MemoryStream Copy(System.IO.Compression.ZipArchiveEntry entry)
+        {
+            var memory = new MemoryStream();
+            using (var source = entry.Open())
+            {
+                source.CopyTo(memory);
+            }
+
+            memory.Position = 0;
+            return memory;
+        }
+    }
+
+    private static readonly JsonSerializerOptions GeoJsonOptions = new() { Converters = { new NetTopologySuite.IO.Converters.GeoJsonConverterFactory() } };
+
+    /// <summary>
     /// Reads a CSV file (RFC 4180: quoted fields may hold separators, quotes as "" and line breaks), UTF-8 with or
     /// without BOM; the first record is the header. Returns the header; <paramref name="onRow"/> gets every record.
     /// </summary>
