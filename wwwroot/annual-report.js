@@ -13,7 +13,7 @@ import {
 
 const LEVELS = ['province', 'prefecture', 'county', 'township'];
 // Columns of the subdivision table (the full list with definitions is in the indicators table).
-const CHILD_COLUMNS = ['toiletReach', 'townshipService', 'mainRoads', 'inspections', 'openDefects', 'renovationProgress'];
+const CHILD_COLUMNS = ['toiletReach', 'townshipService', 'mainRoads', 'inspections', 'openDefects', 'renovationProgress', 'newProjects'];
 
 const params = new URLSearchParams(window.location.search);
 /** The element with this id (typed loosely: the page knows its ids). @param {string} id @returns {any} */
@@ -97,7 +97,7 @@ function render({
       el('th', { scope: 'col', text: tx('rp_indicator') }), el('th', { scope: 'col', text: tx('rp_value') }), el('th', { scope: 'col', text: tx('rp_definition') }))),
     el('tbody', {}, ...indicators.map((spec) => el('tr', { 'data-indicator': spec.key },
       el('th', { scope: 'row', text: indicatorName(spec.key) }),
-      el('td', { class: 'num', text: formatIndicator(spec, spec.read(c)) }),
+      el('td', { class: 'num', text: formatIndicator(spec, spec.read(c), c) }),
       el('td', { class: 'definition', text: defText(spec.def(c)) })))));
 
   const progress = targetProgress(targets, c);
@@ -163,7 +163,7 @@ function render({
         ...childColumns.map((spec) => el('th', { scope: 'col', text: indicatorName(spec.key) })))),
       el('tbody', {}, ...children.map((child) => el('tr', {},
         el('th', { scope: 'row', text: child.name }),
-        ...childColumns.map((spec) => el('td', { class: 'num', text: formatIndicator(spec, spec.read(child)) }))))));
+        ...childColumns.map((spec) => el('td', { class: 'num', text: formatIndicator(spec, spec.read(child), child) }))))));
 
   const main = $('report');
   main.replaceChildren(

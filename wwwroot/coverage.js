@@ -98,6 +98,16 @@ export const INDICATORS = [
     },
     def: (c) => both(c.renovations?.definition, local('def_renovationProgress')),
   },
+  {
+    key: 'newProjects',
+    kind: 'share',
+    better: 'higher',
+    needs: 'newProjects',
+    // the year's rate; a year with no accepted new project has none ("no accepted projects", not 0% or 100%)
+    read: (c) => c.newProjects?.year?.rate,
+    empty: (c) => (c.newProjects?.year && c.newProjects.year.accepted === 0 ? tx('noAcceptedProjects') : null),
+    def: (c) => c.newProjects?.definition,
+  },
   { key: 'reportsOpen', kind: 'count', better: 'lower', needs: 'reports', read: (c) => c.reports?.open, def: (c) => c.reports?.definition || local('def_reportsOpen') },
   {
     key: 'reportsMedianClose',
@@ -126,9 +136,9 @@ export function indicatorName(key) {
   return tx(`ind_${key}`);
 }
 
-/** An indicator's value in words. */
-export function formatIndicator(spec, v) {
-  if (v == null) return tx('noData');
+/** An indicator's value in words; `c`, the coverage it was read from, lets an indicator say why it has none. */
+export function formatIndicator(spec, v, c = null) {
+  if (v == null) return (c && spec.empty && spec.empty(c)) || tx('noData');
   switch (spec.kind) {
     case 'share': return pct(v);
     case 'density': return num(v, 3);
@@ -143,6 +153,30 @@ function row(label, value, detail, def) {
     el('span', { class: 'coverage-value', text: value }),
     detail ? el('span', { class: 'coverage-detail', text: detail }) : null,
     howDetails(def));
+}
+
+/** A rate of new projects in words: 75% (3 / 4), or "no accepted projects". */
+export function projectRate(w) {
+  if (!w || w.accepted === 0) return tx('noAcceptedProjects');
+  return `${pct(w.rate)} (${num(w.compliant, 0)} / ${num(w.accepted, 0)})`;
+}
+
+/** 新建项目无障碍设施建设率: the year, the plan period and the target it is held to. */
+function newProjectsRow(n) {
+  const sep = getLang() === 'en' ? '; ' : '；';
+  const detail = [
+    tx('newProjectsPeriod', { from: n.period.firstYear, to: n.period.lastYear, value: projectRate(n.period) }),
+    n.target ? tx('target', {
+      value: pct(n.target.value),
+      binding: n.target.binding ? tx('binding') : tx('expected'),
+      met: n.target.met == null ? tx('noAcceptedProjects') : n.target.met ? tx('met') : tx('notMet'),
+    }) : tx('noProjectTarget'),
+  ].join(sep);
+  return el('li', { class: 'coverage-item', 'data-indicator': 'newProjects' },
+    el('span', { class: 'coverage-label', text: tx('newProjectsYear', { year: n.year.year }) }),
+    el('span', { class: 'coverage-value', text: n.year.accepted === 0 ? tx('noAcceptedProjects') : pct(n.year.rate) }),
+    el('span', { class: 'coverage-detail', text: n.year.accepted === 0 ? detail : `${num(n.year.compliant, 0)} / ${num(n.year.accepted, 0)}${sep}${detail}` }),
+    howDetails(n.definition));
 }
 
 /** Every indicator of one district with its definition, as a list. */
@@ -176,6 +210,7 @@ export function indicatorList(c) {
       minor: num(d.openBySeverity?.minor ?? 0, 0), overdue: num(d.overdue, 0),
     }), d.definition),
     row(tx('median'), d.medianDaysToRepair == null ? tx('none') : tx('days', { n: num(d.medianDaysToRepair, 1) }), null, d.definition),
+    c.newProjects ? newProjectsRow(c.newProjects) : null,
     c.reports ? row(tx('reports'), num(c.reports.open, 0),
       [tx('reportCounts', { open: num(c.reports.open, 0), closed: num(c.reports.closed, 0) }),
         tx('reportMedian', { days: c.reports.medianDaysToClose == null ? tx('none') : num(c.reports.medianDaysToClose, 1) })].join(' · '),
@@ -235,6 +270,12 @@ export function targetProgress(planTargets, c, today = new Date()) {
       // withheld for the public when the figures it rests on are: nothing to judge by
       if (renovation.willMiss != null) status = renovation.willMiss ? 'willMiss' : 'onTrack';
       if (progress != null && progress >= 1) status = 'met';
+    } else if (c?.newProjects?.target && c.newProjects.target.id === t.id) {
+      // held to the period's rate: one project built without its items keeps it below 100%
+      const p = c.newProjects.period;
+      progress = p.rate == null || !t.value ? null : p.rate / t.value;
+      lines.push(p.accepted === 0 ? tx('noAcceptedProjects') : tx('progressProjects', { rate: pct(p.rate), compliant: num(p.compliant, 0), accepted: num(p.accepted, 0) }));
+      status = c.newProjects.target.met == null ? 'unmeasured' : c.newProjects.target.met ? 'met' : 'notMet';
     } else if (c?.townshipService?.target && c.townshipService.target.id === t.id) {
       const share = c.townshipService.share;
       progress = share == null || !t.value ? null : share / t.value;

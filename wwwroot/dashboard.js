@@ -419,7 +419,7 @@ function renderCompare() {
           const k = classOf(v, cuts);
           return el('tr', { 'data-code': c.code },
             el('th', { scope: 'row' }, drillLink(c.code, c.name)),
-            el('td', { class: 'num', text: formatIndicator(spec, v) }),
+            el('td', { class: 'num', text: formatIndicator(spec, v, c) }),
             el('td', {},
               k < 0 ? el('span', { class: 'swatch swatch-none', 'aria-hidden': 'true' }) : swatch(colourOf(k, cuts)),
               k < 0 ? tx('noData') : labels[k]));
@@ -441,7 +441,7 @@ function drawChoropleth(classing) {
     const v = spec.read(c);
     const k = classOf(v, cuts);
     const colour = colourOf(k, cuts);
-    const label = tx('drillLabel', { name: c.name, value: formatIndicator(spec, v) });
+    const label = tx('drillLabel', { name: c.name, value: formatIndicator(spec, v, c) });
     const layer = L.geoJSON(feature, {
       style: {
         className: 'choropleth-area',
@@ -455,7 +455,7 @@ function drawChoropleth(classing) {
     });
     // As text: Leaflet puts string content in as HTML, and the name comes from the district table.
     const tip = document.createElement('span');
-    tip.textContent = `${c.name}${getLang() === 'en' ? ': ' : '：'}${formatIndicator(spec, v)}`;
+    tip.textContent = `${c.name}${getLang() === 'en' ? ': ' : '：'}${formatIndicator(spec, v, c)}`;
     layer.bindTooltip(tip, { sticky: true });
     layer.on('click', (ev) => {
       L.DomEvent.stopPropagation(ev);

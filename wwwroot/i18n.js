@@ -15,7 +15,7 @@ const STORAGE_KEY = 'a11y-registry.lang';
 // waits until the catalogue is loaded, so every t() of a page has its words.
 
 /** The areas whose files the script pages load. */
-export const AREAS = ['labels', 'map', 'inspect', 'worklist', 'import', 'renovations', 'coverage', 'dashboard', 'annual-report', 'evaluation', 'layers', 'report', 'survey'];
+export const AREAS = ['labels', 'map', 'inspect', 'worklist', 'import', 'renovations', 'coverage', 'dashboard', 'annual-report', 'evaluation', 'layers', 'report', 'survey', 'projects'];
 
 /** @type {Map<string, {zh: string, en: string}>} */
 const catalogue = new Map();

@@ -6,7 +6,7 @@ import { getJson, request } from './api.js';
 import { both } from './i18n.js';
 import { $ } from './dom.js';
 
-const state = { lat: null, lon: null, services: [], map: null, marker: null };
+const state = { lat: null, lon: null, services: [], map: null, marker: null, project: null };
 const KEYS = 'a11y-registry.reporter-keys';
 
 function showError(message) {
@@ -138,7 +138,6 @@ function useMyLocation() {
 
 async function initMap() {
   if (!window.L) return; // the page works without the map
-  const params = new URLSearchParams(location.search);
   const config = await getJson('/api/v1/config').catch(() => ({}));
   const map = window.L.map('report-map', { keyboard: false }).setView([34.867, 110.447], 13);
   if (config.tileUrl) {
@@ -146,11 +145,34 @@ async function initMap() {
   }
   map.on('click', (e) => setPlace(e.latlng.lat, e.latlng.lng, both('reportPointOnMap')));
   state.map = map;
+  // a place given in the address (prefilled by main) is shown on the map
+  if (state.lat !== null) {
+    map.setView([state.lat, state.lon], 17);
+    state.marker = window.L.marker([state.lat, state.lon], { keyboard: false }).addTo(map);
+  }
+}
+
+/**
+ * A link from elsewhere (the list of construction projects) prefills the form: ?category=<service code>,
+ * &lat=&lon= (the place), &project=<construction project number>&site=<its name, shown only>.
+ */
+async function prefill(params) {
+  const category = params.get('category');
+  if (category && state.services.some((s) => s.service_code === category)) {
+    $('#service').value = category;
+    await onServiceChange();
+  }
+  const project = params.get('project');
+  if (project && /^[0-9]{1,18}$/.test(project)) {
+    state.project = project;
+    const note = $('#project-note');
+    note.textContent = both('reportAboutProject', { id: project, name: (params.get('site') || '').slice(0, 200) });
+    note.hidden = false;
+  }
   const lat = Number(params.get('lat'));
   const lon = Number(params.get('lon'));
-  if (params.has('lat') && Number.isFinite(lat) && Number.isFinite(lon)) {
-    map.setView([lat, lon], 17);
-    setPlace(lat, lon, both('reportPointOnMap'));
+  if (params.has('lat') && params.has('lon') && Number.isFinite(lat) && Number.isFinite(lon)) {
+    setPlace(lat, lon, params.get('site') ? (params.get('site') || '').slice(0, 200) : both('reportPointOnMap'));
   }
 }
 
@@ -207,6 +229,7 @@ async function submitReport(event) {
   if (address) form.set('address_string', address);
   const attribute = $('#attribute');
   if (!$('#attribute-wrap').hidden && attribute.value) form.set(`attribute[${attribute.dataset.code}]`, attribute.value);
+  if (state.project && code === 'construction_site') form.set('attribute[project]', state.project);
   for (const id of ['description', 'email', 'phone', 'website']) {
     const value = $(`#${id}`).value.trim();
     if (value) form.set(id, value);
@@ -244,6 +267,8 @@ async function submitReport(event) {
     result.focus();
     $('#report-form').reset();
     $('#attribute-wrap').hidden = true;
+    state.project = null;
+    $('#project-note').hidden = true;
   } finally {
     button.disabled = false;
   }
@@ -327,6 +352,7 @@ async function main() {
   });
   await loadServices();
   const params = new URLSearchParams(location.search);
+  await prefill(params);
   if (params.get('track')) {
     $('#track-id').value = params.get('track');
     track(params.get('track'));

@@ -80,6 +80,12 @@ public sealed class DatabaseSeeder(
         {
             await DemoGrids.DrawAsync(db, ct);
         }
+
+        // Demo construction projects only beside demo facilities, once (Features/Projects/ProjectDemo.cs).
+        if (options.Value.LoadDemoData && await db.Facilities.AnyAsync(f => f.Source == DemoSource, ct))
+        {
+            await Features.Projects.ProjectDemo.LoadAsync(await Features.Facilities.WriteResults.OpenAsync(db, ct), ct);
+        }
     }
 
     /// <summary>Keeps each kept table's history in step with its columns after the migrations (docs/history.md).</summary>

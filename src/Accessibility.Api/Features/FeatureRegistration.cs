@@ -15,6 +15,7 @@ using Accessibility.Api.Features.Ogc;
 using Accessibility.Api.Features.PlanTargets;
 using Accessibility.Api.Features.Projects;
 using Accessibility.Api.Features.Photos;
+using Accessibility.Api.Features.Projects;
 using Accessibility.Api.Features.Reports;
 using Accessibility.Api.Features.Renovations;
 using Accessibility.Api.Features.Roads;
@@ -78,6 +79,7 @@ internal static class FeatureRegistration
         app.MapExportEndpoints();
         app.MapRenovationEndpoints();
         app.MapCoverageEndpoints();
+        app.MapProjectList();
         app.MapAnnualReportEndpoints();
         app.MapEvaluationEndpoints();
         app.MapEvidenceEndpoints();

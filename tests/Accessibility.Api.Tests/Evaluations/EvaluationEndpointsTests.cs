@@ -251,18 +251,19 @@ public sealed class EvaluationEndpointsTests(RegistryFixture registry) : IAsyncL
     }
 
     [Fact]
-    public async Task A_target_the_registry_cannot_measure_says_why_and_gets_no_figure()
+    public async Task A_measured_target_with_nothing_to_measure_yet_says_why_and_gets_no_value()
     {
         using var anonymous = registry.CreateClient();
         var e = await GetAsync(anonymous, "/api/v1/evaluations/14?period=2021-2025&stage=final");
+        // 新建项目无障碍设施建设率 with no construction project accepted: no rate, neither 0% nor 100% (tests in Projects/).
         var rate = Target(e, "new_project_accessibility_rate");
         Assert.Equal("notMeasurable", (string?)rate["status"]);
-        Assert.Null(rate["figure"]);
+        Assert.Equal(TargetMeasures.NewProjectRate, (string?)rate["figure"]);
         Assert.Null(rate["baseline"]);
         Assert.Null(rate["value"]);
-        Assert.Equal("notMeasured", (string?)rate["reason"]!["code"]);
-        Assert.Contains("建设项目", (string?)rate["reason"]!["zh"], StringComparison.Ordinal);
-        Assert.Contains("construction projects", (string?)rate["reason"]!["en"], StringComparison.Ordinal);
+        Assert.Equal("noProjects", (string?)rate["reason"]!["code"]);
+        Assert.Contains("新建项目", (string?)rate["reason"]!["zh"], StringComparison.Ordinal);
+        Assert.Contains("new-build project", (string?)rate["reason"]!["en"], StringComparison.Ordinal);
         Assert.Equal(11, e["subdivisions"]!.AsArray().Count);
     }
 

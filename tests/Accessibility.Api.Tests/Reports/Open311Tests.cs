@@ -22,7 +22,7 @@ public sealed class Open311Tests(RegistryFixture registry) : IAsyncLifetime
     {
         using var client = registry.CreateClient();
         var services = JsonNode.Parse(await client.GetStringAsync(Url("/open311/v2/services.json")))!.AsArray();
-        Assert.Equal(8, services.Count);
+        Assert.Equal(9, services.Count);
         var ramp = services.Single(s => (string?)s!["service_code"] == "curb_ramp")!;
         Assert.Equal("缘石坡道缺失或损坏 / Broken or missing curb ramp", (string?)ramp["service_name"]);
         Assert.True((bool)ramp["metadata"]!);
@@ -30,7 +30,7 @@ public sealed class Open311Tests(RegistryFixture registry) : IAsyncLifetime
 
         var xml = XDocument.Parse(await client.GetStringAsync(Url("/open311/v2/services.xml")));
         Assert.Equal("services", xml.Root!.Name.LocalName);
-        Assert.Equal(8, xml.Root.Elements("service").Count());
+        Assert.Equal(9, xml.Root.Elements("service").Count());
         Assert.Contains(xml.Root.Elements("service"), s => s.Element("service_name")!.Value.Contains("盲道", StringComparison.Ordinal));
 
         var definition = JsonNode.Parse(await client.GetStringAsync(Url("/open311/v2/services/elevator.json")))!.AsObject();

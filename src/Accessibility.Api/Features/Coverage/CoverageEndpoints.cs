@@ -319,6 +319,9 @@ public static class CoverageEndpoints
         // As of a date, that date is "today" of the forecast.
         result["renovations"] = await RenovationsAsync(db, connection, code, prefix, asOf?.Date ?? today, view, published, ct, asOf);
         result["reports"]!.AsObject()["definition"] = CoverageDefinitions.Of("reports");
+
+        // 新建项目无障碍设施建设率: the year up to the reading's day and the plan period, against the plan target.
+        result["newProjects"] = await NewProjectsIndicator.JsonAsync(db, connection, code, prefix, asOf?.Date ?? today, ct, asOf);
         return result;
     }
 

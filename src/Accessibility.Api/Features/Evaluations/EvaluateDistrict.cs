@@ -84,7 +84,7 @@ public static class EvaluateDistrict
         JsonObject? valueCoverage = figures.Count > 0
             ? await CoverageEndpoints.IndicatorsAsync(db, request.Code, CoverageEndpoints.DefaultMetres, view, request.Date, ct, atDate)
             : null;
-        JsonObject? baselineCoverage = figures.Any(f => !TargetMeasures.CountsFromPeriodStart(f))
+        JsonObject? baselineCoverage = figures.Any(f => !TargetMeasures.CountsFromPeriodStart(f) && TargetMeasures.HasBaseline(f))
             ? await CoverageEndpoints.IndicatorsAsync(db, request.Code, CoverageEndpoints.DefaultMetres, view, baselineDate, ct, atBaseline)
             : null;
 
@@ -167,7 +167,8 @@ public static class EvaluateDistrict
         }
         else
         {
-            baseline = TargetMeasures.CountsFromPeriodStart(figure) ? 0 : TargetMeasures.Read(figure, target, baselineCoverage!);
+            baseline = !TargetMeasures.HasBaseline(figure) ? null
+                : TargetMeasures.CountsFromPeriodStart(figure) ? 0 : TargetMeasures.Read(figure, target, baselineCoverage!);
             if (TargetMeasures.IsHouseholdFigure(figure) && !householdsShown)
             {
                 reason = Reason(
@@ -178,13 +179,18 @@ public static class EvaluateDistrict
             else
             {
                 value = TargetMeasures.Read(figure, target, valueCoverage!);
-                if (value is null)
+                if (value is null && figure == TargetMeasures.NewProjectRate)
+                {
+                    reason = Reason("noProjects", "规划期开始至评估日本区划没有已竣工验收的新建项目，不计算建设率（既不是 0%，也不是 100%）。",
+                        "No new-build project of the district was accepted from the period's start to the evaluation date, so there is no rate (neither 0% nor 100%).");
+                }
+                else if (value is null)
                 {
                     reason = TargetMeasures.IsHouseholdFigure(figure) && view == HouseholdView.Public
                         ? Reason("withheld", "少于 5 户或可由其他公开数字推算出少于 5 户的数字不公开（见指标定义）。", "Figures below 5 households, or from which one below 5 could be derived, are withheld (see the definition).")
                         : Reason("noData", "评估日本区划没有可计算该指标的数据（例如没有登记的乡镇或符合条件的户数）。", "On the evaluation date the district had no data to compute this figure from (e.g. no townships or eligible households registered).");
                 }
-                else if (baseline is null)
+                else if (baseline is null && TargetMeasures.HasBaseline(figure))
                 {
                     reason = Reason("noBaseline", "规划期开始前一天没有可计算该指标的数据。", "On the day before the period began there were no data to compute this figure from.");
                 }
@@ -193,7 +199,18 @@ public static class EvaluateDistrict
 
         json["baseline"] = baseline;
         json["value"] = value;
-        if (baseline is { } b && value is { } v)
+        if (figure is not null && !TargetMeasures.HasBaseline(figure) && value is { } alone)
+        {
+            // A rate over the period's own projects: judged on its value alone, with no pace to carry on.
+            var (_, remaining) = PlanEvaluation.Years(request.FirstYear, request.LastYear, request.Date);
+            var met = RenovationPlanning.Meets(alone, target.Comparator, target.Value);
+            json["change"] = null;
+            json["progress"] = null;
+            json["pacePerYear"] = null;
+            json["neededPerYear"] = null;
+            json["status"] = met ? PlanEvaluation.Statuses.Met : remaining <= 0 ? PlanEvaluation.Statuses.Missed : PlanEvaluation.Statuses.Behind;
+        }
+        else if (baseline is { } b && value is { } v)
         {
             var judged = PlanEvaluation.Judge(b, v, target.Value, target.Comparator, request.FirstYear, request.LastYear, request.Date);
             json["change"] = judged.Change;
@@ -251,6 +268,7 @@ public static class EvaluateDistrict
             unassigned = new JsonObject { [TargetMeasures.HouseholdsRenovated] = Figure(0, outside, false, request) };
         }
         var shares = figures.Contains(TargetMeasures.TownshipServiceShare);
+        var projects = figures.Contains(TargetMeasures.NewProjectRate);
         for (var i = 0; i < children.Count; i++)
         {
             var (code, name) = children[i];
@@ -264,11 +282,23 @@ public static class EvaluateDistrict
                 baselineShare = (await CoverageEndpoints.IndicatorsAsync(db, code, CoverageEndpoints.DefaultMetres, childView, baselineDate, ct, atBaseline))?["townshipService"]?["share"]?.GetValue<decimal>();
             }
 
+            decimal? projectRate = null;
+            if (projects)
+            {
+                // The same windows as the district's own figure: the period's start to the evaluation date.
+                projectRate = (await NewProjectsIndicator.RateAsync(
+                    connection, Auth.DistrictScope.Prefix(code), new DateOnly(request.FirstYear, 1, 1), request.Date, ct, atDate)).Rate;
+            }
+
             foreach (var figure in figures)
             {
                 if (figure == TargetMeasures.TownshipServiceShare)
                 {
                     row[figure] = Figure(baselineShare, valueShare, false, request);
+                }
+                else if (figure == TargetMeasures.NewProjectRate)
+                {
+                    row[figure] = Figure(null, projectRate, false, request);
                 }
                 else if (!staff[i])
                 {

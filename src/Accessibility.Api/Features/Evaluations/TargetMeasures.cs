@@ -14,6 +14,9 @@ namespace Accessibility.Api.Features.Evaluations;
 /// (<see cref="HouseholdRenovationCoverage"/>, <c>renovations.targets[].currentRatio</c>);</item>
 /// <item><c>township_service_facility_coverage</c>: the share of townships with an operational disability service
 /// facility (<see cref="TownshipServiceShare"/>, <c>townshipService.share</c>);</item>
+/// <item><c>new_project_accessibility_rate</c>: accepted new-build projects meeting every applicable barrier-free item ÷
+/// accepted new-build projects within the period (<see cref="NewProjectRate"/>, <c>newProjects.period.rate</c>); a rate over
+/// the period's own projects has no baseline: it is judged on its value alone (<see cref="HasBaseline"/>);</item>
 /// <item>anything else: not measured by the registry, with the reason. No figure is made up for it.</item>
 /// </list>
 /// A renovation figure counts from the period's start, so its baseline (the day before the period) is 0 by definition;
@@ -30,15 +33,13 @@ public static class TargetMeasures
     /// <summary>Share of townships with an operational disability service facility.</summary>
     public const string TownshipServiceShare = "townshipServiceShare";
 
+    /// <summary>Accepted new-build projects meeting every applicable barrier-free item ÷ those accepted within the period (a share).</summary>
+    public const string NewProjectRate = "newProjectRate";
+
     private const string RenovationPrefix = "household_renovation";
 
     /// <summary>Why the registry measures no figure of an indicator it knows of, in Chinese and English.</summary>
-    private static readonly IReadOnlyDictionary<string, (string Zh, string En)> NotMeasured = new Dictionary<string, (string, string)>(StringComparer.Ordinal)
-    {
-        ["new_project_accessibility_rate"] = (
-            "本平台登记已建成的无障碍设施，不登记建设项目及其审批、验收，因此无法计算新建项目的无障碍设施建设率。",
-            "The registry records facilities as built, not construction projects and their approval and acceptance, so the share of new projects built barrier-free cannot be computed from it."),
-    };
+    private static readonly IReadOnlyDictionary<string, (string Zh, string En)> NotMeasured = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
 
     /// <summary>The figure measuring <paramref name="target"/>, or null when the registry measures none.</summary>
     public static string? FigureOf(PlanTarget target)
@@ -47,6 +48,11 @@ public static class TargetMeasures
         if (target.Indicator.StartsWith(RenovationPrefix, StringComparison.Ordinal))
         {
             return target.Kind == PlanTargetKind.Ratio ? HouseholdRenovationCoverage : HouseholdsRenovated;
+        }
+
+        if (target.Indicator == NewProjectsIndicator.Indicator && target.Kind == PlanTargetKind.Ratio)
+        {
+            return NewProjectRate;
         }
 
         return target.Indicator == CoverageEndpoints.TownshipServiceIndicator && target.Kind == PlanTargetKind.Ratio ? TownshipServiceShare : null;
@@ -58,6 +64,13 @@ public static class TargetMeasures
     /// <summary>Whether <paramref name="figure"/> counts from the period's start, so that its baseline is 0 by definition.</summary>
     public static bool CountsFromPeriodStart(string figure) => IsHouseholdFigure(figure);
 
+    /// <summary>
+    /// Whether <paramref name="figure"/> has a baseline. The new-project rate has none: it is a rate over the projects
+    /// accepted within the period, and there were none before it began; it is judged on its value alone (met, else behind,
+    /// missed once the period is over: one project built without its items keeps the period's rate below 100%).
+    /// </summary>
+    public static bool HasBaseline(string figure) => figure != NewProjectRate;
+
     /// <summary>Whether <paramref name="figure"/> is a share (0–1) rather than a count.</summary>
     public static bool IsShare(string figure) => figure != HouseholdsRenovated;
 
@@ -65,6 +78,7 @@ public static class TargetMeasures
     public static JsonObject Definition(string figure) => figure switch
     {
         TownshipServiceShare => CoverageDefinitions.Of("townshipService"),
+        NewProjectRate => CoverageDefinitions.Of("newProjects"),
         _ => CoverageDefinitions.Of("renovations"),
     };
 
@@ -89,6 +103,15 @@ public static class TargetMeasures
         if (figure == TownshipServiceShare)
         {
             return coverage["townshipService"]?["share"]?.GetValue<decimal>();
+        }
+
+        if (figure == NewProjectRate)
+        {
+            // The coverage's period is that of the target it is held to; another period's target is read from its own.
+            var period = coverage["newProjects"]?["period"];
+            return period?["firstYear"]?.GetValue<int>() == target.PeriodStart && period?["lastYear"]?.GetValue<int>() == target.PeriodEnd
+                ? period?["rate"]?.GetValue<decimal>()
+                : null;
         }
 
         var entry = coverage["renovations"]?["targets"]?.AsArray().FirstOrDefault(t => t?["targetId"]?.GetValue<long>() == target.Id);

@@ -190,6 +190,12 @@ public sealed class ReportIntake(RegistryDbContext db, AuditLog audit, TimeProvi
         }
 
         var connection = await WriteResults.OpenAsync(db, ct);
+        if (attributes[ServiceCatalog.ProjectAttribute]?.GetValue<string>() is { } project
+            && !(long.TryParse(project, NumberStyles.None, CultureInfo.InvariantCulture, out var projectId) && await ReportSql.ProjectExistsAsync(connection, projectId, ct)))
+        {
+            return IntakeResult.Fail(400, "attribute[" + ServiceCatalog.ProjectAttribute + "] must be the number of a construction project.");
+        }
+
         var latText = Clean(form["lat"]);
         var lonText = Clean(form["long"]);
         Point location;

@@ -251,4 +251,12 @@ public static class ReportSql
 
     private static string? Str(NpgsqlDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
 
+    /// <summary>Whether construction project <paramref name="id"/> exists and is not deleted (a report may name it).</summary>
+    public static async Task<bool> ProjectExistsAsync(NpgsqlConnection connection, long id, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var command = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM construction_projects WHERE id = @id AND deleted_at IS NULL)", connection);
+        command.Parameters.AddWithValue("id", id);
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
 }

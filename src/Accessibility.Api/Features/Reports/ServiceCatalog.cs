@@ -33,6 +33,12 @@ public sealed record ReportService(
 /// <summary>The report categories, each with a Chinese and an English name, and their Open311 attributes.</summary>
 public static class ServiceCatalog
 {
+    /// <summary>The category of problems at a construction site (施工现场无障碍问题).</summary>
+    public const string ConstructionSite = "construction_site";
+
+    /// <summary>The attribute of <see cref="ConstructionSite"/> naming the construction project (its id), optional.</summary>
+    public const string ProjectAttribute = "project";
+
     /// <summary>Group of every service (Open311 <c>group</c>).</summary>
     public const string Group = "无障碍设施 / Accessibility";
 
@@ -58,6 +64,13 @@ public static class ServiceCatalog
             ["ramp", "accessible_entrance"], [Problem(V("too_steep", "过陡", "Too steep"), V("damaged", "破损", "Damaged"), V("no_handrail", "缺少扶手", "No handrail"), V("blocked", "被阻挡", "Blocked"))]),
         new("audible_signal", "过街音响提示装置无声", "Audible signal silent", "人行横道过街音响提示装置无声、过轻或与信号不同步", "An audible pedestrian signal is silent, too quiet or out of step with the lights",
             ["audible_signal"], [Problem(V("silent", "无声", "Silent"), V("too_quiet", "声音过小", "Too quiet"), V("wrong_timing", "不同步", "Out of step"))]),
+        new(ConstructionSite, "施工现场无障碍问题", "Accessibility problem at a construction site",
+            "在建项目的施工现场阻断盲道或无障碍通道、没有设置无障碍绕行通道，或正在建设的设施不符合无障碍要求",
+            "A construction site blocks tactile paving or an accessible route, leaves no accessible detour, or builds facilities that do not meet the barrier-free requirements",
+            [], [Problem(V("route_blocked", "占用盲道或无障碍通道", "Tactile paving or accessible route blocked"), V("no_detour", "没有无障碍绕行通道", "No accessible detour"),
+                     V("not_barrier_free", "在建设施不符合无障碍要求", "What is being built is not barrier-free"), V("other", "其他", "Other")),
+                 new ServiceAttribute(ProjectAttribute, "string", false, "建设项目编号（从在建项目列表进入时自动填写）",
+                     "Construction project number (filled in when coming from the list of projects)", [])]),
         new("other", "其他无障碍问题", "Other accessibility problem", "其他无障碍设施问题", "Any other problem with barrier-free facilities",
             [], []),
     ];
