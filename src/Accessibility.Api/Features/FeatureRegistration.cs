@@ -15,7 +15,6 @@ using Accessibility.Api.Features.Ogc;
 using Accessibility.Api.Features.PlanTargets;
 using Accessibility.Api.Features.Projects;
 using Accessibility.Api.Features.Photos;
-using Accessibility.Api.Features.Projects;
 using Accessibility.Api.Features.Reports;
 using Accessibility.Api.Features.Renovations;
 using Accessibility.Api.Features.Roads;
