@@ -268,7 +268,9 @@ public sealed class ProjectLifecycleTests(RegistryFixture registry) : IAsyncLife
         // A curb ramp does not apply to a building project (data/project-types.json).
         using (var response = await PostAsync(planner, id, "/facilities", new JsonObject
         {
-            ["kind"] = "curb_ramp", ["name"] = "缘石坡道", ["geometry"] = FacilityApi.Point((110.4475, 34.8672)),
+            ["kind"] = "curb_ramp",
+            ["name"] = "缘石坡道",
+            ["geometry"] = FacilityApi.Point((110.4475, 34.8672)),
         }))
         {
             Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);

@@ -39,7 +39,11 @@ public sealed class AddPlannedFacility(RegistryDbContext db, ProjectTypeCatalog 
         var id = await ProjectSql.InsertPlannedAsync(connection, projectId, input.Kind, input.Name, input.Geometry, input.Attributes, clock.GetUtcNow(), ct);
         audit.Record(http, AuditActions.Create, ProjectWrites.AuditPlanned, ProjectWrites.Id(id), null, new
         {
-            projectId, kind = input.Kind, name = input.Name, geometry = input.Geometry.AsText(), attributes = input.Attributes,
+            projectId,
+            kind = input.Kind,
+            name = input.Name,
+            geometry = input.Geometry.AsText(),
+            attributes = input.Attributes,
         });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

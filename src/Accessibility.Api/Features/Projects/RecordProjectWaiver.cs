@@ -73,7 +73,13 @@ public sealed class RecordProjectWaiver(RegistryDbContext db, AuditLog audit, Ti
         var id = await ProjectSql.InsertWaiverAsync(connection, projectId, planned.Id, project.Stage, latest.Id, request.Item!, reason, userId, clock.GetUtcNow(), ct);
         audit.Record(http, AuditActions.Create, ProjectWrites.AuditWaiver, ProjectWrites.Id(id), null, new
         {
-            projectId, plannedFacilityId = planned.Id, stage = project.Stage, checkId = latest.Id, item = request.Item, reason, grantedBy = name,
+            projectId,
+            plannedFacilityId = planned.Id,
+            stage = project.Stage,
+            checkId = latest.Id,
+            item = request.Item,
+            reason,
+            grantedBy = name,
         });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

@@ -100,7 +100,14 @@ public sealed class UploadProjectDocument(RegistryDbContext db, AuditLog audit, 
         await ProjectSql.InsertDocumentAsync(connection, document, content, ct);
         audit.Record(http, AuditActions.Create, ProjectWrites.AuditDocument, document.Id.ToString(), null, new
         {
-            projectId, document.Stage, document.Title, document.FileName, document.ContentType, document.Bytes, document.Sha256, UploadedBytes = upload.Content.Length,
+            projectId,
+            document.Stage,
+            document.Title,
+            document.FileName,
+            document.ContentType,
+            document.Bytes,
+            document.Sha256,
+            UploadedBytes = upload.Content.Length,
         });
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
