@@ -14,6 +14,7 @@ using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.Ogc;
 using Accessibility.Api.Features.PlanTargets;
 using Accessibility.Api.Features.Projects;
+using Accessibility.Api.Features.Projects.Pages;
 using Accessibility.Api.Features.Photos;
 using Accessibility.Api.Features.Reports;
 using Accessibility.Api.Features.Renovations;
@@ -46,6 +47,7 @@ internal static class FeatureRegistration
         services.AddAnnualReports();
         services.AddSurveys();
         services.AddProjects();
+        services.AddProjectPages();
         services.AddAuditTrail();
         services.AddUserAdministration();
         services.AddGrids();
