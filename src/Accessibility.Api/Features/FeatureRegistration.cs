@@ -11,6 +11,7 @@ using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Imports;
 using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.Ogc;
+using Accessibility.Api.Features.Patrols;
 using Accessibility.Api.Features.PlanTargets;
 using Accessibility.Api.Features.Photos;
 using Accessibility.Api.Features.Reports;
@@ -43,6 +44,7 @@ internal static class FeatureRegistration
         services.AddPlanTargets();
         services.AddAnnualReports();
         services.AddSurveys();
+        services.AddPatrols();
         services.AddAuditTrail();
         services.AddUserAdministration();
         return services;
@@ -78,6 +80,7 @@ internal static class FeatureRegistration
         app.MapEvidenceEndpoints();
         app.MapTileEndpoints();
         app.MapImportEndpoints();
+        app.MapPatrolEndpoints();
         app.MapApiKeyEndpoints();
         app.MapSurveyEndpoints();
         return app;
