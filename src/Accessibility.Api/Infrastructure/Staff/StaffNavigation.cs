@@ -34,6 +34,7 @@ public static class StaffNavigation
         new("/staff/defects", "staff.nav.defects", "staff.nav.defects.description", ResourceKinds.Defect, "update"),
         new("/staff/my-defects", "staff.nav.myDefects", "staff.nav.myDefects.description", ResourceKinds.Defect, "read", Roles.ManagingUnit),
         new("/staff/facilities", "staff.nav.facilities", "staff.nav.facilities.description", ResourceKinds.Facility, "create"),
+        new("/staff/patrols", "staff.nav.patrols", "staff.nav.patrols.description", ResourceKinds.Patrol, "create"),
         new("/staff/plan-targets", "staff.nav.planTargets", "staff.nav.planTargets.description", ResourceKinds.PlanTarget, "update"),
         new("/staff/annual-reports", "staff.nav.annualReports", "staff.nav.annualReports.description", ResourceKinds.AnnualReport, "create"),
         new("/staff/surveys", "staff.nav.surveys", "staff.nav.surveys.description", ResourceKinds.Survey, "read-personal"),
