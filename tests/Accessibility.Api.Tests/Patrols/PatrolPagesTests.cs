@@ -33,7 +33,10 @@ public sealed partial class PatrolPagesTests(RegistryFixture registry) : IAsyncL
         var other = await CreateRampAsync(admin, InB, "东门缘石坡道");
         var account = new JsonObject
         {
-            ["userName"] = "wang-grid", ["password"] = AuthTestData.Password, ["role"] = Roles.GridWorker, ["gridCodes"] = new JsonArray(GridA),
+            ["userName"] = "wang-grid",
+            ["password"] = AuthTestData.Password,
+            ["role"] = Roles.GridWorker,
+            ["gridCodes"] = new JsonArray(GridA),
         };
         using (var created = await admin.PostAsync(Url("/api/v1/users"), Json(account)))
         {
