@@ -152,5 +152,6 @@ case "${1:-}" in
   url) url "${2:-accessibility}" "${3:-postgres}" ;;
   createdb) roles; createdb "$2" ;;
   dropdb) psql_admin -c "DROP DATABASE IF EXISTS \"$2\" WITH (FORCE)" ;;
-  *) echo "usage: $0 start|stop|status|url [db] [postgres|owner|app]|createdb NAME|dropdb NAME" >&2; exit 2 ;;
+  sql) psql_admin --db "$2" -tA ;; # runs the SQL on stdin in database NAME as the superuser (test set-up)
+  *) echo "usage: $0 start|stop|status|url [db] [postgres|owner|app]|createdb NAME|dropdb NAME|sql NAME <SQL" >&2; exit 2 ;;
 esac

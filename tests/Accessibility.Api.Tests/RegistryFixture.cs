@@ -111,10 +111,9 @@ public sealed class RegistryFixture : IAsyncLifetime
         await using var scope = Services.CreateAsyncScope();
         var accounts = scope.ServiceProvider.GetRequiredService<UserAccounts>();
         var name = Roles.GridWorker + "-" + Guid.NewGuid().ToString("N")[..8];
-        var counties = gridCodes.Select(g => g[..6]).Distinct(StringComparer.Ordinal).ToArray();
-        var (user, errors) = await accounts.CreateAsync(name, "correct horse battery staple", Roles.GridWorker, counties, null, CancellationToken.None);
+        // The grids must exist: the account's districts are their counties.
+        var (user, errors) = await accounts.CreateAsync(name, "correct horse battery staple", Roles.GridWorker, [], null, CancellationToken.None, null, gridCodes);
         Assert.True(user is not null, string.Join("; ", errors.SelectMany(e => e.Value)));
-        await ScalarAsync<int>("UPDATE users SET grid_codes = $1 WHERE id = $2 RETURNING 1", gridCodes, user.Id);
         var (_, secret) = await accounts.CreateTokenAsync(user.Id, "tests", null, CancellationToken.None);
         return CreateClient(secret);
     }

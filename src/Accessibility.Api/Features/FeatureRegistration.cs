@@ -12,6 +12,7 @@ using Accessibility.Api.Features.Grids;
 using Accessibility.Api.Features.Imports;
 using Accessibility.Api.Features.Inspections;
 using Accessibility.Api.Features.Ogc;
+using Accessibility.Api.Features.Patrols;
 using Accessibility.Api.Features.PlanTargets;
 using Accessibility.Api.Features.Projects;
 using Accessibility.Api.Features.Projects.Pages;
@@ -48,6 +49,7 @@ internal static class FeatureRegistration
         services.AddSurveys();
         services.AddProjects();
         services.AddProjectPages();
+        services.AddPatrols();
         services.AddAuditTrail();
         services.AddUserAdministration();
         services.AddGrids();
@@ -87,6 +89,7 @@ internal static class FeatureRegistration
         app.MapTileEndpoints();
         app.MapImportEndpoints();
         app.MapGridEndpoints();
+        app.MapPatrolEndpoints();
         app.MapApiKeyEndpoints();
         app.MapSurveyEndpoints();
         return app;

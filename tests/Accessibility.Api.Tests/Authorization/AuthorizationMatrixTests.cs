@@ -21,8 +21,8 @@ namespace Accessibility.Api.Tests.Authorization;
 /// <summary>
 /// The authorization matrix, generated from the running service's route table: every route declares its rule
 /// (<see cref="AccessRule"/>, or <c>AllowAnonymous</c>), and every route that writes or reads staff data is called by
-/// anonymous, each role of the record's district (Yongji 140881), each role of another district (Yanshi 410307), a system
-/// administrator and API keys with and without the layer, each answer checked against the rule table
+/// anonymous, each role of the record's district (Yongji 140881), each role of another district (Yanshi 410307), a grid worker
+/// of Yongji whose grid holds none of the records, a system administrator and API keys with and without the layer, each answer checked against the rule table
 /// (<see cref="AccessRules"/>): refused is 401/403 (404 where a household's existence is hidden), admitted is anything else.
 /// </summary>
 [Collection(RegistryCollection.Name)]
@@ -127,6 +127,15 @@ public sealed class AuthorizationMatrixTests(RegistryFixture registry, ITestOutp
             callers.Add(new(Roles.ManagingUnit + "@" + district, await registry.CreateManagingUnitClientAsync("永济市住房和城乡建设局", district), Account(Roles.ManagingUnit, district)));
         }
 
+        // A grid worker of Yongji whose grid holds none of the records: on a record it is refused like a caller of another district.
+        await registry.ScalarAsync<int>(
+            """
+            INSERT INTO community_grids (code, name, township_code, county_code, boundary, source)
+            VALUES ('140881001001', '矩阵网格', '140881001', '140881', ST_Multi(ST_MakeEnvelope(110.46, 34.88, 110.47, 34.89, 4490)), 'test') RETURNING 1
+            """);
+        callers.Add(new(Roles.GridWorker + "@" + Yongji, await registry.CreateGridWorkerClientAsync("140881001001"), new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.Role, Roles.GridWorker), new Claim(RegistryClaims.DistrictScope, Yongji), new Claim(RegistryClaims.Grid, "140881001001")],
+            "test", ClaimTypes.Name, ClaimTypes.Role))));
         callers.Add(new("system-admin", await registry.CreateUserClientAsync(Roles.SystemAdmin), Account(Roles.SystemAdmin)));
         callers.Add(new("key(all layers)", SharingTestData.KeyClient(registry, allLayers), Key([Yongji], [.. SharedLayers.All])));
         callers.Add(new("key(coverage only)", SharingTestData.KeyClient(registry, noLayer), Key([Yongji], [SharedLayers.Coverage])));

@@ -26,6 +26,7 @@ internal static class AuthAudit
         ["districtScopes"] = new JsonArray([.. user.DistrictScopes.Select(c => JsonValue.Create(c))]),
         ["disabled"] = user.Disabled,
         ["managingUnit"] = user.ManagingUnit,
+        ["gridCodes"] = new JsonArray([.. user.GridCodes.Select(c => JsonValue.Create(c))]),
     };
 
     /// <summary>What the audit log keeps of a token: never the secret or its hash.</summary>

@@ -15,12 +15,13 @@ public static class AuthCli
 {
     private const string UserUsage = """
         Usage:
-          user create --name NAME --role ROLE [--district CODE]... [--display-name NAME] [--managing-unit UNIT] [--password-stdin]
+          user create --name NAME --role ROLE [--district CODE]... [--grid CODE]... [--display-name NAME] [--managing-unit UNIT] [--password-stdin]
           user list
           user disable --name NAME
           user enable --name NAME
-        Roles: inspector, planner, district-admin, system-admin, managing-unit. Every role but system-admin needs a --district;
-        a managing-unit account names its unit with --managing-unit.
+        Roles: inspector, planner, district-admin, system-admin, managing-unit, grid-worker. Every role but system-admin and
+        grid-worker needs a --district; a managing-unit account names its unit with --managing-unit; a grid-worker account
+        names its community grids with --grid (its districts are their counties).
         Without --password-stdin a strong password is generated and printed once.
         """;
 
@@ -58,7 +59,7 @@ public static class AuthCli
 
     private static async Task<int> CreateUserAsync(string[] args, CliContext cli)
     {
-        var (options, error) = CliArguments.Parse(args, ["name", "role", "display-name", "managing-unit"], ["district"], ["password-stdin"]);
+        var (options, error) = CliArguments.Parse(args, ["name", "role", "display-name", "managing-unit"], ["district", "grid"], ["password-stdin"]);
         if (options is null || options.Value("name") is null || options.Value("role") is null)
         {
             return await PrintAsync(cli.Error, $"{error ?? "user create needs --name and --role."}\n{UserUsage}", CliContext.Usage);
@@ -84,7 +85,7 @@ public static class AuthCli
         await using var transaction = await db.Database.BeginTransactionAsync();
         var (user, errors) = await accounts.CreateAsync(
             options.Value("name")!, password, options.Value("role")!, options.Values("district"), options.Value("display-name"), CancellationToken.None,
-            options.Value("managing-unit"));
+            options.Value("managing-unit"), options.Values("grid"));
         if (user is null)
         {
             foreach (var (field, messages) in errors)
@@ -282,6 +283,7 @@ public static class AuthCli
         "password" => "password",
         "expiresInDays" => "--expires-days",
         "managingUnit" => "--managing-unit",
+        "gridCodes" => "--grid",
         var other => "--" + other,
     };
 

@@ -1,8 +1,29 @@
+using Accessibility.Api.Data;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
 namespace Accessibility.Api.Features.Auth;
 
-/// <summary>SQL of sign-in throttling, which several instances of the service update at once.</summary>
+/// <summary>SQL of sign-in throttling, which several instances of the service update at once, and of grid-worker accounts.</summary>
 internal static class AuthSql
 {
+    /// <summary>The county of each registered community grid among <paramref name="gridCodes"/>, by grid code (unknown codes absent).</summary>
+    public static async Task<Dictionary<string, string>> GridCountiesAsync(RegistryDbContext db, IReadOnlyCollection<string> gridCodes, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var command = new NpgsqlCommand("SELECT code, county_code FROM community_grids WHERE code = ANY(@codes)", connection);
+        command.Parameters.AddWithValue("codes", gridCodes.ToArray());
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var counties = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(ct))
+        {
+            counties[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return counties;
+    }
+
     /// <summary>
     /// Counts one failed sign-in under <c>@key</c> in one statement, so that concurrent failures on several instances
     /// all count. The count restarts after a quiet <c>@window</c>; from the <c>@free</c>-th failure on the key is blocked for

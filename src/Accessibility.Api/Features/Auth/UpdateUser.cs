@@ -7,7 +7,7 @@ namespace Accessibility.Api.Features.Auth;
 
 /// <summary>
 /// Use case: an administrator sets an account's role, districts, managing unit, display name and whether it is disabled
-/// (audited). New rights, or none, end the account's sessions.
+/// and community grids (audited). New rights, or none, end the account's sessions.
 /// </summary>
 public sealed class UpdateUser(UserAccounts accounts, UserSessions sessions, SignInThrottling throttling, RegistryDbContext db, AuditLog audit)
 {
@@ -24,8 +24,9 @@ public sealed class UpdateUser(UserAccounts accounts, UserSessions sessions, Sig
         }
 
         var role = request.Role ?? "";
-        var scopes = (request.DistrictScopes ?? []).Distinct(StringComparer.Ordinal).ToList();
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        // A grid worker's districts are its grids' counties (derived); other roles keep the districts asked for.
+        var (grids, scopes) = await accounts.ValidateGridsAsync(role, request.GridCodes ?? [], request.DistrictScopes ?? [], errors, ct);
         await accounts.ValidateRoleAndScopesAsync(role, scopes, errors, ct);
         var unit = UserAccounts.ValidateManagingUnit(role, request.ManagingUnit, errors);
         if (request.DisplayName?.Length > 100)
@@ -54,7 +55,7 @@ public sealed class UpdateUser(UserAccounts accounts, UserSessions sessions, Sig
         var before = AuthAudit.Snapshot(user);
         // New rights or none: the account signs in again rather than keep a session begun under the old ones.
         if (role != user.Role || !scopes.SequenceEqual(user.DistrictScopes, StringComparer.Ordinal) || unit != user.ManagingUnit
-            || (request.Disabled && !user.Disabled))
+            || !grids.SequenceEqual(user.GridCodes, StringComparer.Ordinal) || (request.Disabled && !user.Disabled))
         {
             await sessions.EndAllAsync(user.Id, ct);
         }
@@ -62,6 +63,7 @@ public sealed class UpdateUser(UserAccounts accounts, UserSessions sessions, Sig
         user.Role = role;
         user.DistrictScopes = scopes;
         user.ManagingUnit = unit;
+        user.GridCodes = grids;
         user.Disabled = request.Disabled;
         user.DisplayName = string.IsNullOrWhiteSpace(request.DisplayName) ? null : request.DisplayName.Trim();
         audit.Record(http, AuditActions.Update, AuthAudit.UserEntity, UserAdministration.Id(user), before, AuthAudit.Snapshot(user));

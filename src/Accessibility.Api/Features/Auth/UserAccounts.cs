@@ -28,7 +28,7 @@ public sealed class UserAccounts(RegistryDbContext db, IPasswordHasher<UserAccou
     /// <summary>Creates an account. Returns the errors by field when the request is invalid.</summary>
     public async Task<(UserAccount? User, Dictionary<string, string[]> Errors)> CreateAsync(
         string userName, string password, string role, IReadOnlyCollection<string> districtScopes, string? displayName, CancellationToken ct,
-        string? managingUnit = null)
+        string? managingUnit = null, IReadOnlyCollection<string>? gridCodes = null)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var normalized = userName.Trim().ToLowerInvariant();
@@ -46,9 +46,9 @@ public sealed class UserAccounts(RegistryDbContext db, IPasswordHasher<UserAccou
             errors["password"] = [PasswordRule];
         }
 
-        await ValidateRoleAndScopesAsync(role, districtScopes, errors, ct);
+        var (grids, codes) = await ValidateGridsAsync(role, gridCodes ?? [], districtScopes, errors, ct);
+        await ValidateRoleAndScopesAsync(role, codes, errors, ct);
         var unit = ValidateManagingUnit(role, managingUnit, errors);
-        var codes = districtScopes.Distinct(StringComparer.Ordinal).ToList();
         if (errors.Count > 0)
         {
             return (null, errors);
@@ -62,6 +62,7 @@ public sealed class UserAccounts(RegistryDbContext db, IPasswordHasher<UserAccou
             Role = role,
             DistrictScopes = codes,
             ManagingUnit = unit,
+            GridCodes = grids,
             CreatedAt = clock.GetUtcNow(),
         };
         user.PasswordHash = hasher.HashPassword(user, password);
@@ -92,7 +93,8 @@ public sealed class UserAccounts(RegistryDbContext db, IPasswordHasher<UserAccou
         {
             errors["role"] = [$"Unknown role '{role}'; expected one of: {string.Join(", ", Roles.All)}."];
         }
-        else if (Roles.IsScoped(role) && districtScopes.Count == 0)
+        // A grid worker's districts are its grids' counties: without grids, the missing grids are what is said.
+        else if (Roles.IsScoped(role) && districtScopes.Count == 0 && role != Roles.GridWorker)
         {
             errors["districtScopes"] = [$"A {role} account is scoped to at least one district."];
         }
@@ -104,6 +106,54 @@ public sealed class UserAccounts(RegistryDbContext db, IPasswordHasher<UserAccou
         {
             errors["districtScopes"] = [$"Unknown district code(s): {string.Join(", ", unknown)}."];
         }
+    }
+
+    /// <summary>
+    /// The community grids (网格) an account of <paramref name="role"/> names and the district scopes it gets: a grid-worker
+    /// account names at least one registered grid, and its districts are those grids' counties (derived, so that every
+    /// district-scoped read keeps working; <paramref name="districtScopes"/> may be left out or name exactly them); any other
+    /// role names no grid and keeps <paramref name="districtScopes"/>. Adds to <paramref name="errors"/>.
+    /// </summary>
+    public async Task<(List<string> Grids, List<string> DistrictScopes)> ValidateGridsAsync(
+        string role, IReadOnlyCollection<string> gridCodes, IReadOnlyCollection<string> districtScopes, Dictionary<string, string[]> errors,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(gridCodes);
+        ArgumentNullException.ThrowIfNull(districtScopes);
+        ArgumentNullException.ThrowIfNull(errors);
+        var grids = gridCodes.Select(g => g.Trim()).Where(g => g.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var scopes = districtScopes.Distinct(StringComparer.Ordinal).ToList();
+        if (role != Roles.GridWorker)
+        {
+            if (grids.Count > 0)
+            {
+                errors["gridCodes"] = ["Only a grid-worker account names community grids."];
+            }
+
+            return ([], scopes);
+        }
+
+        if (grids.Count == 0)
+        {
+            errors["gridCodes"] = ["A grid-worker account names at least one community grid (a 12-digit grid code)."];
+            return ([], scopes);
+        }
+
+        var counties = await AuthSql.GridCountiesAsync(db, grids, ct);
+        var unknown = grids.Where(g => !counties.ContainsKey(g)).ToList();
+        if (unknown.Count > 0)
+        {
+            errors["gridCodes"] = [$"Unknown community grid(s): {string.Join(", ", unknown)}."];
+            return (grids, scopes);
+        }
+
+        var derived = counties.Values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (scopes.Count > 0 && !scopes.ToHashSet(StringComparer.Ordinal).SetEquals(derived))
+        {
+            errors["districtScopes"] = [$"A grid-worker account's districts are its grids' counties ({string.Join(", ", derived)}); leave districtScopes out."];
+        }
+
+        return (grids, derived);
     }
 
     /// <summary>

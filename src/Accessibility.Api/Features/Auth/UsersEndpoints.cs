@@ -27,7 +27,7 @@ public static class UsersEndpoints
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
         users.MapPut("/{id:long}", Update)
             .WithName("UpdateUser").RequireAccess(ResourceKinds.User, Operations.Administer)
-            .WithSummary("Sets an account's role, district scopes, managing unit, display name and whether it is disabled.")
+            .WithSummary("Sets an account's role, district scopes, managing unit, community grids, display name and whether it is disabled.")
             .Accepts<UpdateUserRequest>("application/json").Produces<UserSummary>()
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         users.MapPost("/{id:long}/unlock", Unlock)
@@ -90,11 +90,13 @@ public sealed record ResetPasswordRequest(string? NewPassword);
 /// <summary>New account.</summary>
 /// <param name="UserName">Login name, 2–100 characters, stored lower-case.</param>
 /// <param name="Password">At least 10 characters. Never stored or logged; only its hash is kept.</param>
-/// <param name="Role">inspector, planner, district-admin, system-admin or managing-unit.</param>
-/// <param name="DistrictScopes">District codes; at least one for every role but system-admin.</param>
+/// <param name="Role">inspector, planner, district-admin, system-admin, managing-unit or grid-worker.</param>
+/// <param name="DistrictScopes">District codes; at least one for every role but system-admin (a grid worker's are its grids' counties: leave out).</param>
 /// <param name="DisplayName">Name shown on the page and in the audit log.</param>
 /// <param name="ManagingUnit">For a managing-unit account (only): the unit it repairs for, as defects name it.</param>
-public sealed record CreateUserRequest(string? UserName, string? Password, string? Role, string[]? DistrictScopes, string? DisplayName, string? ManagingUnit = null);
+/// <param name="GridCodes">For a grid-worker account (only, at least one): the community grids it is responsible for; its districts are their counties.</param>
+public sealed record CreateUserRequest(
+    string? UserName, string? Password, string? Role, string[]? DistrictScopes, string? DisplayName, string? ManagingUnit = null, string[]? GridCodes = null);
 
 /// <summary>New state of an account (replaces role, scopes, display name and the disabled flag).</summary>
 /// <param name="Role">inspector, planner, district-admin, system-admin or managing-unit.</param>
@@ -102,7 +104,9 @@ public sealed record CreateUserRequest(string? UserName, string? Password, strin
 /// <param name="Disabled">Disabled accounts cannot sign in, and their sessions and tokens stop working.</param>
 /// <param name="DisplayName">Name shown on the page.</param>
 /// <param name="ManagingUnit">For a managing-unit account (only): the unit it repairs for.</param>
-public sealed record UpdateUserRequest(string? Role, string[]? DistrictScopes, bool Disabled, string? DisplayName, string? ManagingUnit = null);
+/// <param name="GridCodes">For a grid-worker account (only, at least one): its community grids; its districts are their counties.</param>
+public sealed record UpdateUserRequest(
+    string? Role, string[]? DistrictScopes, bool Disabled, string? DisplayName, string? ManagingUnit = null, string[]? GridCodes = null);
 
 /// <summary>An account as administrators see it: never its password hash.</summary>
 /// <param name="Id">Account id.</param>
@@ -114,10 +118,11 @@ public sealed record UpdateUserRequest(string? Role, string[]? DistrictScopes, b
 /// <param name="LockedUntil">Until when sign-ins with this name are throttled (for addresses that failed on it), or null.</param>
 /// <param name="CreatedAt">When the account was created.</param>
 /// <param name="ManagingUnit">For a managing-unit account: the unit it repairs for.</param>
+/// <param name="GridCodes">For a grid-worker account: its community grids (empty for other roles).</param>
 public sealed record UserSummary(
     long Id, string UserName, string? DisplayName, string Role, IReadOnlyList<string> DistrictScopes, bool Disabled,
-    DateTimeOffset? LockedUntil, DateTimeOffset CreatedAt, string? ManagingUnit)
+    DateTimeOffset? LockedUntil, DateTimeOffset CreatedAt, string? ManagingUnit, IReadOnlyList<string> GridCodes)
 {
     internal static UserSummary From(UserAccount u, DateTimeOffset? throttledUntil) =>
-        new(u.Id, u.UserName, u.DisplayName, u.Role, u.DistrictScopes, u.Disabled, throttledUntil, u.CreatedAt, u.ManagingUnit);
+        new(u.Id, u.UserName, u.DisplayName, u.Role, u.DistrictScopes, u.Disabled, throttledUntil, u.CreatedAt, u.ManagingUnit, u.GridCodes);
 }

@@ -298,6 +298,15 @@ public static class FacilitySql
             command.Parameters.AddWithValue("inspectionState", state);
         }
     }
+
+    /// <summary>The community grid (网格) facility <paramref name="id"/> lies in (set by the database), or null.</summary>
+    public static async Task<string?> GridCodeAsync(NpgsqlConnection connection, long id, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var command = new NpgsqlCommand("SELECT grid_code FROM facilities WHERE id = @id", connection);
+        command.Parameters.AddWithValue("id", id);
+        return await command.ExecuteScalarAsync(ct) as string;
+    }
 }
 
 /// <summary>What <see cref="FacilitySql.LocateAsync"/> found.</summary>

@@ -20,6 +20,9 @@ public interface IGeoRecord
     /// <summary>County-level district the record lies in.</summary>
     string DistrictCode { get; }
 
+    /// <summary>The community grid (网格) the record lies in, or null: set by the database, never by the service.</summary>
+    string? GridCode { get; }
+
     /// <summary>When it changed last.</summary>
     DateTimeOffset UpdatedAt { get; set; }
 
@@ -58,8 +61,18 @@ internal sealed class GeoRecordWrites<TRecord>(
             return ("", null, WriteOutcome.Invalid(errors));
         }
 
-        var refused = await http.AuthorizeAsync(operation, RegistryResource.In(Kind, p.County));
+        // A grid worker may move a record only within its own grids: the grid the database will place it in decides.
+        var grid = AccessRules.GridBoundRoles.Any(http.User.IsInRole) ? await GridAtAsync(connection, geometry, p.County, ct) : null;
+        var refused = await http.AuthorizeAsync(operation, RegistryResource.In(Kind, p.County) with { GridCode = grid });
         return (p.County, p.Township, refused is null ? null : WriteOutcome.Refused(refused));
+    }
+
+    private static async Task<string?> GridAtAsync(NpgsqlConnection connection, Geometry geometry, string county, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT registry_grid_at(@geometry, @county)", connection);
+        command.Parameters.AddWithValue("geometry", geometry);
+        command.Parameters.AddWithValue("county", county);
+        return await command.ExecuteScalarAsync(ct) as string;
     }
 
     /// <summary>The kind of record of the rule table (<see cref="AccessRules"/>).</summary>
@@ -104,7 +117,8 @@ internal sealed class GeoRecordWrites<TRecord>(
             return (null, WriteOutcome.Refused(WriteResults.Gone(id)));
         }
 
-        return await http.AuthorizeAsync(operation, RegistryResource.In(Kind, record.DistrictCode)) is { } refused
+        // A grid worker acts only on records in its own grids: the resource names the record's grid.
+        return await http.AuthorizeAsync(operation, RegistryResource.In(Kind, record.DistrictCode) with { GridCode = record.GridCode }) is { } refused
             ? (null, WriteOutcome.Refused(refused))
             : (record, null);
     }

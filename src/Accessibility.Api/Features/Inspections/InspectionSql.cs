@@ -77,13 +77,15 @@ public static class InspectionSql
     }
 
     /// <summary>The stored inspection with <paramref name="clientId"/>: its id, fingerprint and district; null when none.</summary>
-    public static async Task<(long Id, string Fingerprint, string DistrictCode)?> ByClientIdAsync(NpgsqlConnection connection, Guid clientId, CancellationToken ct)
+    public static async Task<(long Id, string Fingerprint, string DistrictCode, string? GridCode)?> ByClientIdAsync(NpgsqlConnection connection, Guid clientId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        await using var command = new NpgsqlCommand("SELECT id, fingerprint, district_code FROM inspections WHERE client_id = @client", connection);
+        // The facility's grid: a grid worker's retry is decided as its first submission was.
+        await using var command = new NpgsqlCommand(
+            "SELECT i.id, i.fingerprint, i.district_code, f.grid_code FROM inspections i JOIN facilities f ON f.id = i.facility_id WHERE i.client_id = @client", connection);
         command.Parameters.AddWithValue("client", clientId);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? (reader.GetInt64(0), reader.GetString(1), reader.GetString(2)) : null;
+        return await reader.ReadAsync(ct) ? (reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3)) : null;
     }
 
     /// <summary>

@@ -74,7 +74,7 @@ public sealed class SubmitInspection(RegistryDbContext db, ChecklistCatalog cata
             return null;
         }
 
-        if (await http.AuthorizeAsync(Operations.Create, RegistryResource.In(ResourceKinds.Inspection, existing.DistrictCode)) is { } denied)
+        if (await http.AuthorizeAsync(Operations.Create, RegistryResource.In(ResourceKinds.Inspection, existing.DistrictCode) with { GridCode = existing.GridCode }) is { } denied)
         {
             return StepOutcome<StoredInspection>.Refused(denied);
         }
@@ -132,7 +132,7 @@ public sealed class SubmitInspection(RegistryDbContext db, ChecklistCatalog cata
                 errors.Add("facilityId", facility is null ? "No facility " + Invariant(facilityId) + "." : "Facility " + Invariant(facilityId) + " was deleted.");
                 facility = null;
             }
-            else if (checkScope && await http.AuthorizeAsync(Operations.Create, RegistryResource.In(ResourceKinds.Inspection, facility.DistrictCode)) is { } denied)
+            else if (checkScope && await http.AuthorizeAsync(Operations.Create, RegistryResource.In(ResourceKinds.Inspection, facility.DistrictCode) with { GridCode = facility.GridCode }) is { } denied)
             {
                 return StepOutcome<PreparedInspection>.Refused(denied);
             }

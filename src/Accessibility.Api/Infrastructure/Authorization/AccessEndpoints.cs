@@ -70,6 +70,17 @@ public static class AccessEndpoints
                     detail: "API keys read shared layers only; this needs a signed-in account.");
         }
 
+        // A grid worker inside its districts but outside its grids is told so, not that the district is outside.
+        if (decision == AccessDecision.OutsideScope && AccessRules.GridBoundRoles.Any(http.User.IsInRole)
+            && resource.DistrictCode is { } county && Features.Auth.DistrictScope.Covers(AccessRules.Districts(http.User), county))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Outside your grids",
+                detail: resource.GridCode is null
+                    ? "This " + resource.Kind + " lies in no community grid; grid workers act only inside their own grids."
+                    : "Community grid " + resource.GridCode + " is not one of your grids.",
+                extensions: new Dictionary<string, object?> { ["districtCode"] = county, ["gridCode"] = resource.GridCode });
+        }
+
         if (decision == AccessDecision.OutsideScope && resource.DistrictCode is { } district)
         {
             return OutsideDistricts(district);

@@ -36,6 +36,7 @@ public static class StaffNavigation
         new("/staff/facilities", "staff.nav.facilities", "staff.nav.facilities.description", ResourceKinds.Facility, "create"),
         new("/staff/projects", "staff.nav.projects", "staff.nav.projects.description", ResourceKinds.ConstructionProject, "create"),
         new("/staff/grids", "staff.nav.grids", "staff.nav.grids.description", ResourceKinds.Grid, "create"),
+        new("/staff/patrols", "staff.nav.patrols", "staff.nav.patrols.description", ResourceKinds.Patrol, "create"),
         new("/staff/plan-targets", "staff.nav.planTargets", "staff.nav.planTargets.description", ResourceKinds.PlanTarget, "update"),
         new("/staff/annual-reports", "staff.nav.annualReports", "staff.nav.annualReports.description", ResourceKinds.AnnualReport, "create"),
         new("/staff/surveys", "staff.nav.surveys", "staff.nav.surveys.description", ResourceKinds.Survey, "read-personal"),

@@ -61,7 +61,7 @@ public sealed class DetailModel(
             return NotFoundPage();
         }
 
-        var request = new UpdateUserRequest(Input.Role, Input.Codes(), current.Disabled, Input.DisplayName, Input.ManagingUnit);
+        var request = new UpdateUserRequest(Input.Role, Input.Scopes(), current.Disabled, Input.DisplayName, Input.ManagingUnit, Input.Grids());
         return await AnswerAsync(await update.RunAsync(HttpContext, Id, request, ct), "updated", ct);
     }
 
@@ -98,7 +98,7 @@ public sealed class DetailModel(
             return NotFoundPage();
         }
 
-        var request = new UpdateUserRequest(current.Role, [.. current.DistrictScopes], disabled, current.DisplayName, current.ManagingUnit);
+        var request = new UpdateUserRequest(current.Role, [.. current.DistrictScopes], disabled, current.DisplayName, current.ManagingUnit, [.. current.GridCodes]);
         return await AnswerAsync(await update.RunAsync(HttpContext, Id, request, ct), disabled ? "disabled" : "enabled", ct);
     }
 
@@ -111,7 +111,7 @@ public sealed class DetailModel(
             case OutcomeKind.NotFound:
                 return NotFoundPage();
             case OutcomeKind.Refused:
-                ModelState.AddModelError(FieldKey("districtScopes"), text["users.outsideScope"]);
+                ModelState.AddModelError(FieldKey(Input.Role == Auth.Roles.GridWorker ? "gridCodes" : "districtScopes"), text["users.outsideScope"]);
                 break;
             case OutcomeKind.Conflict:
                 ModelState.AddModelError(FieldKey("role"), text["users.ownAccount"]);
@@ -152,5 +152,6 @@ public sealed class DetailModel(
         Role = u.Role,
         DistrictScopes = [.. u.DistrictScopes],
         ManagingUnit = u.ManagingUnit,
+        GridCodes = string.Join(" ", u.GridCodes),
     };
 }

@@ -31,14 +31,14 @@ public sealed class NewModel(CreateUser create, DistrictChoices districts, IStri
     /// <summary>Creates the account, or shows the form again with its errors.</summary>
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        var request = new CreateUserRequest(Input.UserName, Input.Password, Input.Role, Input.Codes(), Input.DisplayName, Input.ManagingUnit);
+        var request = new CreateUserRequest(Input.UserName, Input.Password, Input.Role, Input.Scopes(), Input.DisplayName, Input.ManagingUnit, Input.Grids());
         var outcome = await create.RunAsync(HttpContext, request, ct);
         switch (outcome.Kind)
         {
             case OutcomeKind.Done:
                 return Redirect(UserPages.List + "?done=created");
             case OutcomeKind.Refused:
-                ModelState.AddModelError(FieldKey("districtScopes"), text["users.outsideScope"]);
+                ModelState.AddModelError(FieldKey(Input.Role == Auth.Roles.GridWorker ? "gridCodes" : "districtScopes"), text["users.outsideScope"]);
                 break;
             default:
                 AddServiceErrors(UserPages.ForForm(outcome.Errors!.ToDictionary(), Input, text));

@@ -18,8 +18,21 @@ public sealed class UserForm
     /// <summary>The unit a managing-unit account repairs for.</summary>
     public string? ManagingUnit { get; set; }
 
+    /// <summary>The community grids of a grid-worker account, typed as 12-digit codes separated by spaces.</summary>
+    public string? GridCodes { get; set; }
+
     /// <summary>Initial password (new accounts).</summary>
     public string? Password { get; set; }
+
+    /// <summary>The grid codes typed, split at spaces and commas.</summary>
+    public string[] Grids() =>
+        [.. (GridCodes ?? "").Split([' ', ',', '，', '、', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The districts the form asks for: a grid worker's are its grids' counties (the use case derives them), so what is
+    /// ticked for one is not sent.
+    /// </summary>
+    public string[] Scopes() => Role == Accessibility.Api.Features.Auth.Roles.GridWorker ? [] : Codes();
 
     /// <summary>The district codes, typed ones split at spaces and commas.</summary>
     public string[] Codes() =>

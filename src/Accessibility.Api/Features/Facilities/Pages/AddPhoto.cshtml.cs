@@ -75,7 +75,7 @@ public sealed class AddPhotoModel(RegistryDbContext db, StorePhoto storePhoto, A
             return NotFoundPage();
         }
 
-        if (!await HttpContext.MayAsync(Operations.Update, RegistryResource.In(ResourceKinds.Facility, facility.DistrictCode)))
+        if (!await HttpContext.MayAsync(Operations.Update, RegistryResource.In(ResourceKinds.Facility, facility.DistrictCode) with { GridCode = facility.GridCode }))
         {
             return ForbiddenPage();
         }

@@ -57,7 +57,8 @@ public sealed class DetailModel(NpgsqlDataSource dataSource, FacilityForms forms
             return NotFoundPage();
         }
 
-        var resource = RegistryResource.In(ResourceKinds.Facility, stored.DistrictCode);
+        // The facility's grid decides what a grid worker may do with it.
+        var resource = RegistryResource.In(ResourceKinds.Facility, stored.DistrictCode) with { GridCode = await FacilitySql.GridCodeAsync(connection, id, ct) };
         if (!await HttpContext.MayAsync(Operations.Read, resource))
         {
             return ForbiddenPage();

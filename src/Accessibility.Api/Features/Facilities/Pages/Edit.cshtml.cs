@@ -111,7 +111,7 @@ public sealed class EditModel(
             return (null, NotFoundPage());
         }
 
-        if (!await HttpContext.MayAsync(Operations.Update, RegistryResource.In(ResourceKinds.Facility, facility.DistrictCode)))
+        if (!await HttpContext.MayAsync(Operations.Update, RegistryResource.In(ResourceKinds.Facility, facility.DistrictCode) with { GridCode = facility.GridCode }))
         {
             return (null, ForbiddenPage());
         }

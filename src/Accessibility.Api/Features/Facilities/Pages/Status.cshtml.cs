@@ -100,7 +100,7 @@ public sealed class StatusModel(RegistryDbContext db, ChangeFacilityStatus chang
             return (null, NotFoundPage());
         }
 
-        if (!await HttpContext.MayAsync(Operations.Update, RegistryResource.In(ResourceKinds.Facility, facility.DistrictCode)))
+        if (!await HttpContext.MayAsync(Operations.Update, RegistryResource.In(ResourceKinds.Facility, facility.DistrictCode) with { GridCode = facility.GridCode }))
         {
             return (null, ForbiddenPage());
         }

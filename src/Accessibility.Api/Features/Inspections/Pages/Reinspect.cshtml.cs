@@ -161,7 +161,7 @@ public sealed class ReinspectModel(RegistryDbContext db, ChecklistCatalog checkl
             return NotFoundPage();
         }
 
-        if (!await HttpContext.MayAsync(Operations.Create, RegistryResource.In(ResourceKinds.Inspection, Facility.DistrictCode)))
+        if (!await HttpContext.MayAsync(Operations.Create, RegistryResource.In(ResourceKinds.Inspection, Facility.DistrictCode) with { GridCode = Facility.GridCode }))
         {
             return ForbiddenPage();
         }
