@@ -53,7 +53,7 @@ for (const script of [true, false]) {
     try {
       await signIn(page, STAFF.admin);
       const areas = async () => page.locator('.area-list__name a').allTextContents();
-      assert.deepEqual(await areas(), ['困难重度残疾人家庭无障碍改造', '群众报告分拣', '问题整改看板', '设施登记', '建设项目', '规划指标', '年度报告', '满意度调查', '用户管理', '数据共享密钥', '操作日志']);
+      assert.deepEqual(await areas(), ['困难重度残疾人家庭无障碍改造', '群众报告分拣', '问题整改看板', '设施登记', '建设项目', '社区网格', '网格巡查', '规划指标', '年度报告', '满意度调查', '用户管理', '数据共享密钥', '操作日志']);
       assert.match(await page.locator('.staff-header__user').textContent(), /残联管理员/);
       if (script) await expectAccessible(page, 'home, district administrator, phone');
 
