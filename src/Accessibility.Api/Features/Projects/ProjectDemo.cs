@@ -24,7 +24,7 @@ public static class ProjectDemo
             ('舜都大道人行道改造（演示）', '永济市住房和城乡建设局', 'road', 'alteration', '140881001', 110.4515, 34.8655, 'design-review', NULL, NULL, 90),
             ('永济市图书馆新馆（演示）', '永济市文化和旅游局', 'building', 'new', '140881001', 110.4401, 34.8712, 'accepted', true, 420, 900),
             ('永济市体育中心（演示）', '永济市体育事业发展中心', 'building', 'new', NULL, 110.4620, 34.8598, 'accepted', false, 200, 700),
-            ('城西社区服务中心（演示）', '城西街道办事处', 'public_building', 'new', '140881001', 110.4458, 34.8640, 'accepted', true, 120, 500)
+            ('城西社区服务中心（演示）', '城西街道办事处', 'building', 'new', '140881001', 110.4458, 34.8640, 'accepted', true, 120, 500)
           ) AS v(name, builder, type, works, township, lon, lat, stage, compliant, accepted_days, created_days)
           RETURNING 1)
         SELECT count(*) FROM p
@@ -66,16 +66,25 @@ public static class ProjectDemo
         JOIN (VALUES ('永济市第二实验小学教学楼（演示）', 'ramp', '教学楼入口坡道'),
                      ('永济市第二实验小学教学楼（演示）', 'accessible_toilet', '教学楼无障碍厕所'),
                      ('永济市体育中心（演示）', 'accessible_toilet', '体育馆无障碍厕所')) AS v(project, kind, facility) ON p.name = v.project;
+        -- Items as the checks store them (ProjectCheckItem): the school's ramp fails design review (slope 1:8); the sports
+        -- centre's toilet fails acceptance (door 800 mm) and that item is waived at acceptance.
         INSERT INTO project_checks (project_id, project_facility_id, stage, answers, items, result, checker_name, checked_at)
         SELECT f.project_id, f.id, 'design-review', '[]'::jsonb,
-               CASE f.kind WHEN 'ramp' THEN '[{"item":"slope","verdict":"fail"},{"item":"width","verdict":"pass"},{"item":"handrail","verdict":"pass"}]'::jsonb
-                           ELSE '[{"item":"door_width","verdict":"pass"},{"item":"grab_bars","verdict":"pass"}]'::jsonb END,
+               CASE f.kind WHEN 'ramp'
+                 THEN '[{"item":"slope","verdict":"fail","value":0.125,"unit":"ratio","canonicalValue":0.125,"canonicalUnit":"ratio","requirement":{"zh":"≤ 1:12","en":"≤ 1:12"},"clause":"GB 55019 §2.3","confidence":"notes","severity":"major","note":"设计坡度 1:8（演示数据）","reason":null}]'::jsonb
+                 ELSE '[{"item":"door_width","verdict":"pass","value":900,"unit":"mm","canonicalValue":900,"canonicalUnit":"mm","requirement":{"zh":"≥ 900 mm","en":"≥ 900 mm"},"clause":"GB 55019 §2.5","confidence":"verified","severity":"major","note":null,"reason":null}]'::jsonb END,
                CASE f.kind WHEN 'ramp' THEN 'fail' ELSE 'pass' END, '演示审查员', p.created_at + interval '30 days'
         FROM project_facilities f JOIN construction_projects p ON p.id = f.project_id
         WHERE p.name IN ('永济市第二实验小学教学楼（演示）', '永济市体育中心（演示）');
-        INSERT INTO project_waivers (project_id, project_facility_id, item_code, reason, granted_at)
-        SELECT f.project_id, f.id, 'door_width', '既有结构限制，门宽无法达到要求（演示数据）', p.accepted_at - interval '1 day'
+        INSERT INTO project_checks (project_id, project_facility_id, stage, answers, items, result, checker_name, checked_at)
+        SELECT f.project_id, f.id, 'acceptance', '[]'::jsonb,
+               '[{"item":"door_width","verdict":"fail","value":800,"unit":"mm","canonicalValue":800,"canonicalUnit":"mm","requirement":{"zh":"≥ 900 mm","en":"≥ 900 mm"},"clause":"GB 55019 §2.5","confidence":"verified","severity":"major","note":"门净宽 800 mm（演示数据）","reason":null}]'::jsonb,
+               'fail', '演示验收员', p.accepted_at - interval '2 days'
         FROM project_facilities f JOIN construction_projects p ON p.id = f.project_id
         WHERE p.name = '永济市体育中心（演示）';
+        INSERT INTO project_waivers (project_id, project_facility_id, stage, project_check_id, item_code, reason, granted_at)
+        SELECT c.project_id, c.project_facility_id, 'acceptance', c.id, 'door_width', '既有结构限制，门宽无法达到要求（演示数据）', p.accepted_at - interval '1 day'
+        FROM project_checks c JOIN construction_projects p ON p.id = c.project_id
+        WHERE p.name = '永济市体育中心（演示）' AND c.stage = 'acceptance';
         """;
 }
