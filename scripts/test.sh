@@ -76,19 +76,25 @@ for _ in $(seq 1 300); do
   sleep 1
 done
 if [ $ready = 1 ]; then
-  # A grid worker (网格员) of a demo grid around one of Yongji's demo curb ramps (demo grids are drawn elsewhere): the grid
-  # is drawn once the demo facilities exist, the county's records placed in it, then the account made for it.
-  export GRID_WORKER_USER=browser-grid-worker GRID_CODE=140881001901
-  GRID_WORKER_PASSWORD="browser-test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"; export GRID_WORKER_PASSWORD
-  grid_sql="INSERT INTO community_grids (code, name, township_code, county_code, boundary, patrol_interval_days, source)
-    SELECT '$GRID_CODE', '浏览器测试网格', '140881001', '140881', ST_Multi(ST_Expand(ST_Envelope(geometry), 0.003)), 30, 'browser-test'
-    FROM facilities WHERE district_code = '140881' AND kind = 'curb_ramp' AND deleted_at IS NULL ORDER BY id LIMIT 1
-    ON CONFLICT (code) DO NOTHING; SELECT registry_place_in_grids('140881');"
-  if [ -n "${ACCESSIBILITY_DB:-}" ]; then
-    echo "$grid_sql" | psql -X -q -v ON_ERROR_STOP=1 "$(echo "$browser_db" | sed -E 's/;/ /g; s/Host=/host=/; s/Port=/port=/; s/Username=/user=/; s/Password=/password=/; s/Database=/dbname=/')" >>var/test/browser-api.log 2>&1
-  else
-    echo "$grid_sql" | scripts/pg.sh sql "$db" >>var/test/browser-api.log 2>&1
+  # A grid worker (网格员) of the demo grid holding one of Yongji's demo curb ramps (the demo draws grids for Yongji);
+  # without demo grids, a grid is drawn around that ramp and the county's records placed in it. Then the account.
+  run_sql() {
+    if [ -n "${ACCESSIBILITY_DB:-}" ]; then
+      psql -X -q -tA -v ON_ERROR_STOP=1 "$(echo "$browser_db" | sed -E 's/;/ /g; s/Host=/host=/; s/Port=/port=/; s/Username=/user=/; s/Password=/password=/; s/Database=/dbname=/')"
+    else
+      scripts/pg.sh sql "$db"
+    fi
+  }
+  ramp="FROM facilities WHERE district_code = '140881' AND kind = 'curb_ramp' AND deleted_at IS NULL ORDER BY id LIMIT 1"
+  GRID_CODE=$(echo "SELECT grid_code $ramp" | run_sql 2>>var/test/browser-api.log | tr -d '[:space:]')
+  if [ -z "$GRID_CODE" ]; then
+    GRID_CODE=140881001901
+    echo "INSERT INTO community_grids (code, name, township_code, county_code, boundary, patrol_interval_days, source)
+      SELECT '$GRID_CODE', '浏览器测试网格', '140881001', '140881', ST_Multi(ST_Expand(ST_Envelope(geometry), 0.003)), 30, 'browser-test'
+      $ramp ON CONFLICT (code) DO NOTHING; SELECT registry_place_in_grids('140881');" | run_sql >>var/test/browser-api.log 2>&1
   fi
+  export GRID_WORKER_USER=browser-grid-worker GRID_CODE
+  GRID_WORKER_PASSWORD="browser-test-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"; export GRID_WORKER_PASSWORD
   printf '%s\n' "$GRID_WORKER_PASSWORD" | registry user create --name "$GRID_WORKER_USER" --role grid-worker --grid "$GRID_CODE" --password-stdin >>var/test/browser-api.log 2>&1
   # BROWSER_TESTS="tests/browser/a.test.mjs …" runs only those files (while working on them); every file by default.
   # shellcheck disable=SC2086

@@ -175,7 +175,7 @@ function render({
     section('inspections', tx('rp_inspections'), inspections),
     section('reports', tx('rp_reports'), reports),
     section('trends', tx('rp_trends'), el('div', { class: 'table-wrap' }, trendContent)),
-    section('children', tx('rp_children'), el('div', { class: 'table-wrap' }, childrenContent)),
+    section('children', tx('rp_children'), el('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': tx('rp_children') }, childrenContent)),
     section('surveys', tx('rp_surveys'), ...surveyContent(surveys)),
     section('notes', tx('rp_notes'), el('p', { text: tx('rp_privacy') })));
   main.removeAttribute('aria-busy');

@@ -459,6 +459,8 @@ function drawChoropleth(classing) {
     layer.bindTooltip(tip, { sticky: true });
     layer.on('click', (ev) => {
       L.DomEvent.stopPropagation(ev);
+      // A facility, defect or report drawn over the subdivision (now that townships have boundaries) wins over the drill.
+      if (registry.onMapClick?.(ev)) return;
       drill(c.code);
     });
     layer.eachLayer((path) => {

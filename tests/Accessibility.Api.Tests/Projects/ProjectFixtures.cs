@@ -74,11 +74,11 @@ public static class ProjectFixtures
         ("items", System.Text.Json.JsonSerializer.Serialize(items.Select(i => new { item = i.Item, verdict = i.Verdict }))),
         ("result", items.Any(i => i.Verdict == "fail") ? "fail" : "pass"), ("checker", checker), ("at", at));
 
-    /// <summary>A waiver of <paramref name="item"/> of planned facility <paramref name="facility"/>.</summary>
+    /// <summary>A waiver at acceptance of <paramref name="item"/> of planned facility <paramref name="facility"/>.</summary>
     public static Task<long> WaiverAsync(RegistryFixture registry, long project, long facility, string item, string reason, DateTimeOffset at) => WriteAsync(registry,
         """
-        INSERT INTO project_waivers (project_id, project_facility_id, item_code, reason, granted_by, granted_at)
-        VALUES (@project, @facility, @item, @reason, NULL, @at)
+        INSERT INTO project_waivers (project_id, project_facility_id, stage, item_code, reason, granted_by, granted_at)
+        VALUES (@project, @facility, 'acceptance', @item, @reason, NULL, @at)
         RETURNING id
         """,
         at, ("project", project), ("facility", facility), ("item", item), ("reason", reason), ("at", at));
