@@ -459,8 +459,9 @@ function drawChoropleth(classing) {
     layer.bindTooltip(tip, { sticky: true });
     layer.on('click', (ev) => {
       L.DomEvent.stopPropagation(ev);
-      // A facility, defect or report drawn over the subdivision (now that townships have boundaries) wins over the drill.
-      if (registry.onMapClick?.(ev)) return;
+      // Over a township (a county's subdivisions, at street zooms) a facility, defect or report drawn there wins the
+      // click; over larger subdivisions the click drills down.
+      if (c.code.length > 6 && registry.onMapClick?.(ev)) return;
       drill(c.code);
     });
     layer.eachLayer((path) => {
