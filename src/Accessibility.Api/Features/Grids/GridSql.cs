@@ -28,7 +28,7 @@ internal static class GridSql
         json_build_object(
           'type', 'Feature',
           'id', g.code,
-          'geometry', ST_AsGeoJSON(g.boundary, 7)::json,
+          'geometry', ST_AsGeoJSON(registry_output_geometry(g.boundary, 7), 7)::json,
           'properties', json_build_object(
             'code', g.code, 'name', g.name, 'townshipCode', g.township_code, 'townshipName', t.name,
             'countyCode', g.county_code, 'patrolIntervalDays', g.patrol_interval_days,
@@ -219,7 +219,7 @@ internal static class GridSql
     internal static async Task<(string Name, string Township, int Interval, string Geometry, long Version)?> GridFormAsync(NpgsqlDataSource dataSource, string code, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand($"""
-            SELECT g.name, g.township_code, g.patrol_interval_days, ST_AsGeoJSON(g.boundary, 7), {VersionExpression}
+            SELECT g.name, g.township_code, g.patrol_interval_days, ST_AsGeoJSON(registry_output_geometry(g.boundary, 7), 7), {VersionExpression}
             FROM community_grids g WHERE g.code = @code
             """);
         command.Parameters.AddWithValue("code", code);
@@ -231,7 +231,7 @@ internal static class GridSql
     internal static async Task<(string Name, string County, string? Geometry)?> TownshipFormAsync(NpgsqlDataSource dataSource, string code, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand("""
-            SELECT name, parent_code, ST_AsGeoJSON(boundary, 7) FROM districts WHERE code = @code AND level = 4
+            SELECT name, parent_code, ST_AsGeoJSON(registry_output_geometry(boundary, 7), 7) FROM districts WHERE code = @code AND level = 4
             """);
         command.Parameters.AddWithValue("code", code);
         await using var reader = await command.ExecuteReaderAsync(ct);

@@ -91,7 +91,7 @@ public static class ProjectListSql
           'numberMatched', counts.matched, 'numberReturned', counts.returned,
           'links', {Links},
           'features', COALESCE((SELECT json_agg(json_build_object(
-                        'type', 'Feature', 'id', r.id, 'geometry', ST_AsGeoJSON(r.geometry, 7)::json,
+                        'type', 'Feature', 'id', r.id, 'geometry', ST_AsGeoJSON(registry_output_geometry(r.geometry, 7), 7)::json,
                         'properties', ({Properties}::jsonb - 'location')) ORDER BY r.id) FROM rows r), '[]'::json))::text
         FROM counts
         """).ToString();

@@ -37,7 +37,7 @@ public sealed record DocumentRow(
 public static class ProjectSql
 {
     private const string ProjectColumns = """
-        p.id, p.name, p.builder, p.project_type, p.works, p.district_code, p.township_code, ST_AsGeoJSON(p.geometry, 7),
+        p.id, p.name, p.builder, p.project_type, p.works, p.district_code, p.township_code, ST_AsGeoJSON(registry_output_geometry(p.geometry, 7), 7),
         p.stage, p.description, p.planned_completion, p.barrier_free_compliant, p.accepted_at, p.accepted_by, p.registered_by,
         p.created_at, p.updated_at, p.deleted_at, p.xmin::text::bigint
         """;
@@ -140,7 +140,7 @@ public static class ProjectSql
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    private const string PlannedColumns = "f.id, f.project_id, f.kind, f.name, f.geometry, ST_AsGeoJSON(f.geometry, 7), f.attributes::text, f.facility_id, f.road_segment_id, f.created_at";
+    private const string PlannedColumns = "f.id, f.project_id, f.kind, f.name, f.geometry, ST_AsGeoJSON(registry_output_geometry(f.geometry, 7), 7), f.attributes::text, f.facility_id, f.road_segment_id, f.created_at";
 
     /// <summary>The planned facilities of project <paramref name="projectId"/>, in the order they were added.</summary>
     public static async Task<IReadOnlyList<PlannedFacilityRow>> PlannedFacilitiesAsync(NpgsqlConnection connection, long projectId, CancellationToken ct)
