@@ -7,7 +7,7 @@ using static Accessibility.Api.Tests.Facilities.FacilityApi;
 namespace Accessibility.Api.Tests.Imports;
 
 /// <summary>
-/// The real OpenSidewalks sample (Redmond, WA: <c>../shared/data/opensidewalks-redmond</c>) through the shipped preset
+/// The real OpenSidewalks sample (Redmond, WA: <c>../shared/data/opensidewalks-redmond</c>, copied with its licence to <c>tests/fixtures</c>) through the shipped preset
 /// <c>data/import-mappings/opensidewalks-kerbs.json</c>: where it lies, outside every Chinese district, every kerb is
 /// refused with its reason and nothing is written; moved into 永济市 by <see cref="ToYongji"/>, all of it is imported.
 /// </summary>
@@ -21,7 +21,7 @@ public sealed class OpenSidewalksImportTests(RegistryFixture registry) : IAsyncL
     /// </summary>
     public static readonly (double Lon, double Lat) ToYongji = (232.5847, -12.7761);
 
-    private static readonly string Nodes = Path.Combine(RepoPaths.Root, "..", "shared", "data", "opensidewalks-redmond", "wa.microsoft.graph.nodes.OSW.geojson");
+    private static readonly string Nodes = Path.Combine(RepoPaths.Root, "tests", "fixtures", "opensidewalks-redmond", "wa.microsoft.graph.nodes.OSW.geojson");
     private static readonly string Mapping = File.ReadAllText(Path.Combine(RepoPaths.Data, "import-mappings", "opensidewalks-kerbs.json"));
 
     // Counted in the file: 757 barrier=kerb nodes (645 lowered, 21 flush, 91 raised; tactile_paving yes on 445, no on 3)
