@@ -27,6 +27,7 @@ public static class RegistryApp
             ContentRootPath = contentRoot,
             WebRootPath = RepoPaths.WebRoot(contentRoot),
         });
+        ReadSettingsBesideTheService(builder);
         // ACCESSIBILITY_DB(_OWNER) first, so that configuration added by a caller (tests) can override it.
         foreach (var (variable, key) in new[]
         {
@@ -85,6 +86,33 @@ public static class RegistryApp
         return app;
     }
 
+    /// <summary>
+    /// The content root is the directory the service is started from (the repository, for <c>make run</c>), so the
+    /// host's default <c>appsettings.json</c> sources point at a file that does not exist there. They are replaced,
+    /// in place (environment variables and the command line still win), by the files beside the service's binaries,
+    /// where the build copies <c>src/Accessibility.Api/appsettings*.json</c>.
+    /// </summary>
+    private static void ReadSettingsBesideTheService(WebApplicationBuilder builder)
+    {
+        var binaries = Path.GetDirectoryName(typeof(RegistryApp).Assembly.Location) ?? AppContext.BaseDirectory;
+        var sources = builder.Configuration.Sources;
+        for (var i = 0; i < sources.Count; i++)
+        {
+            if (sources[i] is Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path: { } path } json
+                && path.StartsWith("appsettings", StringComparison.Ordinal))
+            {
+                var replacement = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource
+                {
+                    Path = path,
+                    Optional = json.Optional,
+                    ReloadOnChange = false,
+                    FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(binaries),
+                };
+                sources[i] = replacement;
+            }
+        }
+    }
+
     /// <summary>JSON as the API speaks it: camelCase, enums as strings, GeoJSON geometries.</summary>
     public static void ConfigureJson(JsonSerializerOptions options)
     {
@@ -116,6 +144,7 @@ internal static class DatabaseServiceCollectionExtensions
         var dataSource = BuildDataSource(connections.Runtime);
         services.AddSingleton(connections);
         services.AddSingleton(dataSource);
+        services.AddSingleton<StaleReads>();
         services.AddDbContext<RegistryDbContext>(o => UseRegistryDatabase(o, dataSource));
         services.AddScoped<DatabaseSeeder>();
         return services;
