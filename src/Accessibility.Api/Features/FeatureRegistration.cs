@@ -53,6 +53,7 @@ internal static class FeatureRegistration
         services.AddAuditTrail();
         services.AddUserAdministration();
         services.AddGrids();
+        services.AddTiles();
         return services;
     }
 

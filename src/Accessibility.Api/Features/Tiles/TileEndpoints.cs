@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Accessibility.Api.Data;
 using Accessibility.Api.Features.Facilities;
@@ -10,8 +9,9 @@ using Microsoft.Net.Http.Headers;
 namespace Accessibility.Api.Features.Tiles;
 
 /// <summary>
-/// <c>/tiles/{layer}/{z}/{x}/{y}.mvt</c>: public vector tiles for the map, with a content ETag (304 on a matching
-/// <c>If-None-Match</c>) and <c>Cache-Control</c>, so a CDN or nginx can absorb the public load.
+/// <c>/tiles/{layer}/{z}/{x}/{y}.mvt</c>: public vector tiles for the map, with an ETag made from the layer's change
+/// stamps over the tile's area (<see cref="TileStamps"/>; 304 on a matching <c>If-None-Match</c>, from memory), a
+/// cache of rendered tiles (<see cref="TileCache"/>) and <c>Cache-Control</c>, so a CDN or nginx can absorb the public load.
 /// </summary>
 public static class TileEndpoints
 {
@@ -23,6 +23,15 @@ public static class TileEndpoints
 
     /// <summary>How long a tile may be cached, seconds.</summary>
     public const int MaxAgeSeconds = 60;
+
+    /// <summary>The tiles' change stamps (kept by listening to the database) and the cache of rendered tiles.</summary>
+    public static IServiceCollection AddTiles(this IServiceCollection services)
+    {
+        services.AddSingleton<TileCache>();
+        services.AddSingleton<TileStamps>();
+        services.AddHostedService(sp => sp.GetRequiredService<TileStamps>());
+        return services;
+    }
 
     /// <summary>Maps the tile route.</summary>
     public static IEndpointRouteBuilder MapTileEndpoints(this IEndpointRouteBuilder app)
@@ -124,7 +133,8 @@ public static class TileEndpoints
         return span <= 0 ? 14 : Math.Clamp((int)Math.Floor(Math.Log2(360 / span)), 3, 14);
     }
 
-    private static async Task<IResult> Tile(string layer, string z, string x, string y, HttpContext http, RegistryDbContext db, CancellationToken ct)
+    private static async Task<IResult> Tile(string layer, string z, string x, string y, HttpContext http, StaleReads reads,
+        TileStamps stamps, TileCache cache, CancellationToken ct)
     {
         if (!TileSql.Layers.TryGetValue(layer, out var definition))
         {
@@ -152,20 +162,71 @@ public static class TileEndpoints
             return errors.ToResult(StatusCodes.Status400BadRequest);
         }
 
-        var connection = await WriteResults.OpenAsync(db, ct);
-        var tile = await TileSql.TileAsync(connection, layer, zoom.Value, col.Value, row.Value, filter, ct);
-        var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(tile).AsSpan(0, 12)) + "\"";
+        var key = CacheKey(layer, zoom.Value, col.Value, row.Value, http.Request.Query);
+        var cells = TileCells.Of(zoom.Value, col.Value, row.Value);
+        var bucket = TileCache.BucketOf(layer, DateTimeOffset.UtcNow);
         var headers = http.Response.Headers;
-        headers.ETag = etag;
         headers.CacheControl = "public, max-age=" + MaxAgeSeconds.ToString(CultureInfo.InvariantCulture);
         headers.Vary = HeaderNames.AcceptEncoding;
-        if (http.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => IsMatch(t.Trim(), etag))))
+
+        // Unchanged since the client's copy or the one kept here: answered from memory, no query.
+        if (stamps.TryStamp(layer, cells, out var known))
+        {
+            var etag = TileCache.ETagOf(key, known, bucket);
+            if (IsNotModified(http, etag))
+            {
+                headers.ETag = etag;
+                cache.CountNotModified();
+                return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+            }
+
+            if (cache.TryGet(key, known, bucket, out var kept))
+            {
+                headers.ETag = kept.ETag;
+                return TypedResults.Bytes(kept.Bytes, MediaType);
+            }
+        }
+
+        // The stamp is read before the tile, in the same place (a standby may lag the primary whose notifications made
+        // the stamps in memory): the tile is at least as new as its stamp, so a stamp never names older content.
+        await using var connection = await reads.OpenAsync(http, ct);
+        var stamp = await TileStampsSql.StampAsync(connection, layer, cells, ct);
+        var tagged = TileCache.ETagOf(key, stamp, bucket);
+        headers.ETag = tagged;
+        if (IsNotModified(http, tagged))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
 
+        if (cache.TryGet(key, stamp, bucket, out var cached))
+        {
+            return TypedResults.Bytes(cached.Bytes, MediaType);
+        }
+
+        var tile = await TileSql.TileAsync(connection, layer, zoom.Value, col.Value, row.Value, filter, ct);
+        cache.Set(key, new CachedTile(stamp, bucket, tile, tagged));
         return TypedResults.Bytes(tile, MediaType);
     }
+
+    /// <summary>The tile's address and its filters in a stable order (the API key, which changes nothing drawn, left out).</summary>
+    private static string CacheKey(string layer, int z, int x, int y, IQueryCollection query)
+    {
+        var key = new System.Text.StringBuilder(layer).Append('/').Append(z).Append('/').Append(x).Append('/').Append(y);
+        var separator = '?';
+        foreach (var (name, values) in query.Where(q => q.Key != ApiKeyAuthenticationHandler.QueryParameter).OrderBy(q => q.Key, StringComparer.Ordinal))
+        {
+            foreach (var value in values)
+            {
+                key.Append(separator).Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value ?? ""));
+                separator = '&';
+            }
+        }
+
+        return key.ToString();
+    }
+
+    private static bool IsNotModified(HttpContext http, string etag) =>
+        http.Request.Headers.IfNoneMatch.Any(v => v is not null && v.Split(',').Any(t => IsMatch(t.Trim(), etag)));
 
     private static bool IsMatch(string candidate, string etag) =>
         candidate == "*" || candidate == etag || (candidate.StartsWith("W/", StringComparison.Ordinal) && candidate[2..] == etag);
