@@ -111,6 +111,30 @@ public sealed class FacilityListTests(RegistryFixture registry) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_page_counts_all_matches_whether_full_short_or_past_the_end()
+    {
+        // A full page counts the matches; a short one knows them from its offset; one past the end counts them again.
+        foreach (var (query, returned, next, prev) in new[]
+                 {
+                     ("limit=4", 4, true, false), ("limit=4&offset=4", 2, false, true), ("limit=4&offset=6", 0, false, true),
+                     ("limit=4&offset=40", 0, false, true), ("limit=6", 6, false, false),
+                 })
+        {
+            var page = await ListAsync("?district=140881&" + query);
+            Assert.Equal(6, (int)page["numberMatched"]!);
+            Assert.Equal(returned, (int)page["numberReturned"]!);
+            Assert.Equal(returned, page["features"]!.AsArray().Count);
+            var rels = page["links"]!.AsArray().Select(l => (string)l!["rel"]!).ToArray();
+            Assert.Equal(next, rels.Contains("next"));
+            Assert.Equal(prev, rels.Contains("prev"));
+        }
+
+        var none = await ListAsync("?district=140802");
+        Assert.Equal(0, (int)none["numberMatched"]!);
+        Assert.Empty(none["features"]!.AsArray());
+    }
+
+    [Fact]
     public async Task Deleted_facilities_are_hidden()
     {
         using var inspector = await registry.CreateUserClientAsync(Roles.Inspector, "140881");

@@ -291,16 +291,30 @@ public static class CoverageEndpoints
         townships["definition"] = CoverageDefinitions.Of("townshipService");
         result["mainRoads"]!.AsObject()["definition"] = CoverageDefinitions.Of("mainRoads");
 
-        var schedule = JsonNode.Parse(await InspectionSql.ScheduleAsync(connection, prefix, 30, 0, ct, asOf: asOf))!["counts"]!.AsObject();
-        var total = schedule["total"]!.GetValue<long>();
-        var within = schedule["onTime"]!.GetValue<long>() + schedule["dueSoon"]!.GetValue<long>();
+        // Today's states come with the figures (counted over the rows that statement read); a past date's from the schedule.
+        var counted = result["inspectionCounts"] as JsonObject;
+        result.Remove("inspectionCounts");
+        long onTime, dueSoon, overdue, never, total;
+        if (counted is not null)
+        {
+            (total, onTime, dueSoon, overdue, never) = (counted["facilities"]!.GetValue<long>(), counted["onTime"]!.GetValue<long>(),
+                counted["dueSoon"]!.GetValue<long>(), counted["overdue"]!.GetValue<long>(), counted["never"]!.GetValue<long>());
+        }
+        else
+        {
+            var schedule = JsonNode.Parse(await InspectionSql.ScheduleAsync(connection, prefix, 30, 0, ct, asOf: asOf))!["counts"]!.AsObject();
+            (total, onTime, dueSoon, overdue, never) = (schedule["total"]!.GetValue<long>(), schedule["onTime"]!.GetValue<long>(),
+                schedule["dueSoon"]!.GetValue<long>(), schedule["overdue"]!.GetValue<long>(), schedule["neverInspected"]!.GetValue<long>());
+        }
+
+        var within = onTime + dueSoon;
         result["inspections"] = new JsonObject
         {
             ["facilities"] = total,
-            ["onTime"] = schedule["onTime"]!.GetValue<long>(),
-            ["dueSoon"] = schedule["dueSoon"]!.GetValue<long>(),
-            ["overdue"] = schedule["overdue"]!.GetValue<long>(),
-            ["never"] = schedule["neverInspected"]!.GetValue<long>(),
+            ["onTime"] = onTime,
+            ["dueSoon"] = dueSoon,
+            ["overdue"] = overdue,
+            ["never"] = never,
             ["withinIntervalShare"] = total == 0 ? null : Math.Round((decimal)within / total, 4),
             ["definition"] = CoverageDefinitions.Of("inspections"),
         };

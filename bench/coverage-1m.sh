@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The district panel's fresh and repeated reads (bench/coverage-indicators.sh) over a province of N synthetic facilities
+# (default 1,000,000, bench/province-data.sh: every facility in its real county, half of them in Taiyuan), once after
+# the write that touches every district (facility_kind_intervals) and once after a write of one facility of 永济市.
+# usage: PG_PORT=55444 bench/coverage-1m.sh [N=1000000] [API_PORT=5196] [RUNS=7] [REPEATS=5]
+#        KEEP=1 keeps the scratch database (list_bench, shared with bench/list.sh); REUSE=1 uses the one kept.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+N=${1:-1000000}
+API_PORT=${2:-5196}
+RUNS=${3:-7}
+REPEATS=${4:-5}
+DB=list_bench
+WORK=$ROOT/var/bench
+mkdir -p "$WORK"
+PG="$ROOT/scripts/pg.sh"
+"$PG" start
+export Registry__PersonalDataKey=${Registry__PersonalDataKey:-$(head -c 32 /dev/urandom | base64)}
+ACCESSIBILITY_DB=$("$PG" url "$DB")
+export ACCESSIBILITY_DB
+PORT=${PG_PORT:-55432}
+PASSWORD=$(cat "$ROOT/var/pg/password")
+psql_bench() { PGPASSWORD=$PASSWORD psql -X -q -At -h 127.0.0.1 -p "$PORT" -U postgres -d "$DB" "$@"; }
+DLL=$ROOT/src/Accessibility.Api/bin/Debug/net10.0/Accessibility.Api.dll
+[ -f "$DLL" ] || dotnet build "$ROOT/src/Accessibility.Api" -c Debug -v quiet -nologo >/dev/null
+
+if [ -z "${REUSE:-}" ]; then
+  "$PG" dropdb "$DB" >/dev/null
+  dotnet "$DLL" create-database >/dev/null
+fi
+Registry__LoadDemoData=false nohup dotnet "$DLL" --urls "http://127.0.0.1:$API_PORT" >"$WORK/coverage-api.log" 2>&1 &
+api=$!
+trap 'kill $api 2>/dev/null || true; wait $api 2>/dev/null || true; [ -n "${KEEP:-}${REUSE:-}" ] || "$PG" dropdb "$DB" >/dev/null || true' EXIT
+for _ in $(seq 1 180); do curl -fsS "http://127.0.0.1:$API_PORT/readyz" >/dev/null 2>&1 && break; sleep 1; done
+if [ -z "${REUSE:-}" ]; then
+  # shellcheck source=bench/province-data.sh
+  . "$ROOT/bench/province-data.sh"
+fi
+echo "$(psql_bench -c "SELECT count(*) FROM facilities") facilities, $(psql_bench -c "SELECT count(*) FROM facilities WHERE district_code = '140881'") in 140881, $(psql_bench -c "SELECT count(*) FROM facilities WHERE district_code LIKE '1408%'") in 1408"
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "after a write touching every district:"
+"$ROOT/bench/coverage-indicators.sh" "http://127.0.0.1:$API_PORT" "$DB" "$RUNS" "$REPEATS"
+echo "after a write of one facility in 140881:"
+WRITE=facility "$ROOT/bench/coverage-indicators.sh" "http://127.0.0.1:$API_PORT" "$DB" "$RUNS" "$REPEATS"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
