@@ -6,6 +6,7 @@
 # checked for duplicate links the sequential rules forbid (a primary within 30 m of an older open primary of the
 # same category). Prints one line per run with the load average.
 # usage: PG_PORT=55453 BASE_DLL=/path/to/main/bin/Debug/net10.0/Accessibility.Api.dll bench/intake.sh [OPEN=100000] [SECONDS=20] ["CLIENTS"="8 32"] [PORT=5198]
+# (pick a port nobody else uses: the script stops when something already answers on it)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OPEN=${1:-100000}
@@ -35,9 +36,15 @@ cleanup() {
 trap cleanup EXIT
 
 serve() { # DLL DB: runs the service on DB until stop
+  # Never measure (or file into) someone else's service that happens to listen on the port.
+  if curl -s -o /dev/null "http://127.0.0.1:$API_PORT/readyz"; then echo "port $API_PORT is taken; give another" >&2; exit 1; fi
   ACCESSIBILITY_DB=$("$PG" url "$2") nohup dotnet "$1" --urls "http://127.0.0.1:$API_PORT" >"$WORK/intake-api.log" 2>&1 &
   api=$!
-  for _ in $(seq 1 180); do curl -fsS "http://127.0.0.1:$API_PORT/readyz" >/dev/null 2>&1 && return 0; sleep 1; done
+  for _ in $(seq 1 180); do
+    kill -0 "$api" 2>/dev/null || break
+    curl -fsS "http://127.0.0.1:$API_PORT/readyz" >/dev/null 2>&1 && return 0
+    sleep 1
+  done
   echo "the service did not start; see $WORK/intake-api.log" >&2; exit 1
 }
 stop() { kill "$api"; wait "$api" 2>/dev/null || true; api=; }
@@ -66,8 +73,10 @@ run() { # NAME DLL CLIENTS
   local load
   load=$(uptime | sed 's/.*load average: //')
   stop
-  local stored wrong
+  local stored wrong commits
   stored=$(psql_db "$db" -c "SELECT count(*) FROM reports WHERE description = 'bench intake'")
+  # Transactions that wrote them (group commit puts several reports in one).
+  commits=$(psql_db "$db" -c "SELECT count(DISTINCT xmin::text) FROM reports WHERE description = 'bench intake'")
   # A primary that the sequential rules would have linked: an older open primary of its category within 30 m.
   wrong=$(psql_db "$db" -c "SELECT count(*) FROM reports n WHERE n.description = 'bench intake' AND n.duplicate_of_id IS NULL
     AND EXISTS (SELECT 1 FROM reports o WHERE o.id < n.id AND o.service_code = n.service_code AND o.duplicate_of_id IS NULL
@@ -75,7 +84,7 @@ run() { # NAME DLL CLIENTS
   echo "$result" | node -e "
     const r = JSON.parse(require('fs').readFileSync(0, 'utf8'));
     console.log([r.label.padEnd(6), String(r.clients).padStart(3) + ' clients', String(r.perSecond).padStart(5) + '/s',
-      'p50 ' + r.p50 + ' ms', 'p95 ' + r.p95 + ' ms', '201: ' + r.created, 'stored: $stored', 'linked: ' + r.duplicates,
+      'p50 ' + r.p50 + ' ms', 'p95 ' + r.p95 + ' ms', '201: ' + r.created, 'stored: $stored', 'transactions: $commits', 'linked: ' + r.duplicates,
       'unlinked near-duplicates: $wrong', 'other: ' + JSON.stringify(Object.fromEntries(Object.entries(r.statuses).filter(([k]) => k !== '201'))),
       'load $load'].join('  '));"
   "$PG" dropdb "$db" >/dev/null
