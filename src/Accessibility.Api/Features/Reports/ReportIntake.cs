@@ -10,8 +10,10 @@ using Accessibility.Api.Features.Photos;
 using Accessibility.Api.Geo;
 using Accessibility.Api.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using NetTopologySuite.Geometries;
+using Npgsql;
 
 namespace Accessibility.Api.Features.Reports;
 
@@ -76,7 +78,7 @@ public sealed record IntakeResult(int Code, string? Error, long Id, long? Duplic
 /// asks, places it in a district, links a duplicate (same category, open, within 30 m, under 30 days old),
 /// stores an uploaded photo through <see cref="PhotoProcessor"/>, and commits before answering.
 /// </summary>
-public sealed class ReportIntake(RegistryDbContext db, AuditLog audit, TimeProvider clock, ReportDeviceLimiter devices)
+public sealed class ReportIntake(RegistryDbContext db, TimeProvider clock, ReportDeviceLimiter devices, ReportFilingQueue filings)
 {
     /// <summary>Entity type in the audit log.</summary>
     public const string AuditEntityType = "report";
@@ -280,10 +282,6 @@ public sealed class ReportIntake(RegistryDbContext db, AuditLog audit, TimeProvi
         }
 
         var now = clock.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        // One filing at a time per category and district, so that two reports of one ramp seconds apart link up.
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({service.Code + district.County}))", ct);
-        var duplicateOf = await ReportSql.DuplicateCandidateAsync(connection, service.Code, location, DuplicateMetres, now - DuplicateMaxAge, ct);
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
         var report = new Report
         {
@@ -295,9 +293,7 @@ public sealed class ReportIntake(RegistryDbContext db, AuditLog audit, TimeProvi
             DistrictCode = district.County,
             TownshipCode = district.Township,
             Status = ReportStatuses.New,
-            StatusNotes = duplicateOf is { } d ? "Linked to report " + d.ToString(CultureInfo.InvariantCulture) + " of the same problem nearby." : null,
             FacilityId = facilityId,
-            DuplicateOfId = duplicateOf,
             PhotoId = photoId,
             MediaUrl = mediaUrl,
             Email = email,
@@ -312,28 +308,23 @@ public sealed class ReportIntake(RegistryDbContext db, AuditLog audit, TimeProvi
             RequestedAt = now,
             UpdatedAt = now,
         };
-        if (photo is not null)
+
+        // No contact data in the audit log: it is readable by administrators of every district.
+        var actor = new ReportAuditActor(UserPrincipal.UserId(http.User), http.User.Identity?.Name ?? "anonymous", http.Connection.RemoteIpAddress?.ToString(), AuditActions.Create, AuditEntityType);
+        if (photo is null)
         {
-            db.Photos.Add(photo);
+            // The report, its link, its event and its audit entry, committed with the others waiting (group commit).
+            var (id, duplicateOf) = await filings.FileAsync(report, actor, now - DuplicateMaxAge, ct);
+            return new IntakeResult(0, null, id, duplicateOf, key);
         }
 
-        db.Reports.Add(report);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Photos.Add(photo);
         await db.SaveChangesAsync(ct);
-        db.ReportEvents.Add(new ReportEvent { ReportId = report.Id, At = now, ToStatus = ReportStatuses.New, Note = report.StatusNotes, ActorUserId = submitter });
-        // No contact data in the audit log either: it is readable by administrators of every district.
-        audit.Record(http, AuditActions.Create, AuditEntityType, report.Id.ToString(CultureInfo.InvariantCulture), null, new
-        {
-            report.ServiceCode,
-            report.DistrictCode,
-            report.Status,
-            report.DuplicateOfId,
-            report.PhotoId,
-            report.Source,
-            Contact = email is not null || phone is not null,
-        });
-        await db.SaveChangesAsync(ct);
+        var stored = await ReportSql.FileAsync(
+            connection, (NpgsqlTransaction)tx.GetDbTransaction(), [new ReportFiling(report, actor, now - DuplicateMaxAge)], DuplicateMetres, ct);
         await tx.CommitAsync(ct);
-        return new IntakeResult(0, null, report.Id, duplicateOf, key);
+        return new IntakeResult(0, null, stored[0].Id, stored[0].DuplicateOf, key);
     }
 
     private static string? Clean(Microsoft.Extensions.Primitives.StringValues value) => Text.Clean(value.ToString());

@@ -3,6 +3,7 @@ using Accessibility.Api.Features.Sharing;
 using Accessibility.Api.Infrastructure.Authorization;
 using NetTopologySuite.Geometries;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Accessibility.Api.Features.Reports;
 
@@ -44,6 +45,20 @@ public sealed record NearbyFacility(long Id, string? Name, string Kind, double M
 /// <param name="Phone">Phone.</param>
 /// <param name="Name">Name.</param>
 public sealed record ReporterContact(string? Email, string? Phone, string? Name);
+
+/// <summary>Who filed a report, as its audit entry names them (no contact data: administrators of every district read the log).</summary>
+/// <param name="UserId">Signed-in user.</param>
+/// <param name="Actor">User name, or anonymous.</param>
+/// <param name="RemoteAddress">Client address.</param>
+/// <param name="Action">Audit action.</param>
+/// <param name="EntityType">Audit entity type.</param>
+public sealed record ReportAuditActor(long? UserId, string Actor, string? RemoteAddress, string Action, string EntityType);
+
+/// <summary>A report to store, who filed it, and the age limit of the report it may duplicate.</summary>
+/// <param name="Report">The report, validated and placed.</param>
+/// <param name="Actor">Who filed it.</param>
+/// <param name="Since">Oldest filing time of a report it may duplicate.</param>
+public sealed record ReportFiling(Report Report, ReportAuditActor Actor, DateTimeOffset Since);
 
 /// <summary>Filters of a report search, already validated.</summary>
 /// <param name="Ids">Tracking numbers (then nothing else filters).</param>
@@ -153,26 +168,115 @@ public static class ReportSql
     }
 
     /// <summary>
-    /// The open report a new one duplicates: same category, not itself a duplicate, open, filed within
-    /// <paramref name="since"/>, within <paramref name="metres"/> (geography), the nearest; null when none.
+    /// Stores new reports, each linked to the open report it duplicates, with its first event and its audit entry, in
+    /// one round trip and one transaction (<paramref name="transaction"/>, or the batch's own implicit one, which
+    /// commits before the answer arrives: with <c>synchronous_commit</c> on, the reports are durable when this returns).
+    /// The duplicate is the nearest report of the same category that is not itself a duplicate, open, filed at or after
+    /// the filing's <c>Since</c> and within <paramref name="metres"/> (geodesic). First the cells of
+    /// <see cref="DuplicateArea"/> around every report are locked, in one ascending order; then each report is searched
+    /// and inserted by a statement of its own (a new snapshot under READ COMMITTED), so it sees a filing nearby that
+    /// committed while this one waited, and the reports before it in the batch: the batch links as if its reports had
+    /// come one after another. They go in by district, so the change-stamp rows their triggers update are taken in one
+    /// order by every writer. The search is <see href="https://postgis.net/docs/ST_DWithin.html">ST_DWithin</see> on
+    /// geometry with a degree radius that holds the metres (the GiST index on <c>location</c>), then on geography for
+    /// the exact distance.
     /// </summary>
-    public static async Task<long?> DuplicateCandidateAsync(
-        NpgsqlConnection connection, string serviceCode, Point location, double metres, DateTimeOffset since, CancellationToken ct)
+    /// <returns>Each report's id and the report it was linked to, in the order of <paramref name="filings"/>.</returns>
+    public static async Task<(long Id, long? DuplicateOf)[]> FileAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<ReportFiling> filings, double metres, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        const string sql = """
-            SELECT r.id FROM reports r
-            WHERE r.service_code = @code AND r.duplicate_of_id IS NULL AND r.status IN ('new', 'accepted')
-              AND r.requested_at >= @since AND ST_DWithin(r.location::geography, @at::geography, @metres)
-            ORDER BY ST_Distance(r.location::geography, @at::geography), r.id LIMIT 1
-            """;
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("code", serviceCode);
-        command.Parameters.AddWithValue("at", location);
-        command.Parameters.AddWithValue("metres", metres);
-        command.Parameters.AddWithValue("since", since.ToUniversalTime());
-        return await command.ExecuteScalarAsync(ct) is long id ? id : null;
+        ArgumentNullException.ThrowIfNull(filings);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var locks = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(@space, k) FROM unnest(@keys) AS k");
+        locks.Parameters.AddWithValue("space", DuplicateArea.LockSpace);
+        locks.Parameters.AddWithValue("keys", filings
+            .SelectMany(f => DuplicateArea.LockKeys(f.Report.ServiceCode, f.Report.Location.X, f.Report.Location.Y, metres))
+            .Distinct().Order().ToArray());
+        batch.BatchCommands.Add(locks);
+        var order = Enumerable.Range(0, filings.Count).OrderBy(i => filings[i].Report.DistrictCode, StringComparer.Ordinal).ToArray();
+        foreach (var i in order)
+        {
+            batch.BatchCommands.Add(InsertCommand(filings[i], metres));
+        }
+
+        var stored = new (long Id, long? DuplicateOf)[filings.Count];
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        foreach (var i in order)
+        {
+            await reader.NextResultAsync(ct);
+            await reader.ReadAsync(ct);
+            stored[i] = (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1));
+        }
+
+        return stored;
     }
+
+    private static NpgsqlBatchCommand InsertCommand(ReportFiling filing, double metres)
+    {
+        var (report, actor, since) = filing;
+        var insert = new NpgsqlBatchCommand("""
+            WITH candidate AS (
+              SELECT r.id FROM reports r
+              WHERE r.service_code = @code AND r.duplicate_of_id IS NULL AND r.status IN ('new', 'accepted')
+                AND r.requested_at >= @since AND ST_DWithin(r.location, @at, @degrees)
+                AND ST_DWithin(r.location::geography, @at::geography, @metres)
+              ORDER BY ST_Distance(r.location::geography, @at::geography), r.id LIMIT 1),
+            filed AS (
+              INSERT INTO reports (service_code, description, attributes, location, address, district_code, township_code,
+                status, status_notes, facility_id, duplicate_of_id, me_too_count, photo_id, media_url, email, phone,
+                first_name, last_name, device_id, account_id, reporter_key_hash, submitted_by_user_id, source, requested_at, updated_at)
+              SELECT @code, @description, @attributes, @at, @address, @district, @township,
+                @status, 'Linked to report ' || c.id || ' of the same problem nearby.', @facility, c.id, 0, @photo, @media, @email, @phone,
+                @first, @last, @device, @account, @keyHash, @user, @source, @now, @now
+              FROM (SELECT 1) AS one LEFT JOIN candidate c ON true
+              RETURNING id, duplicate_of_id, status_notes),
+            event AS (
+              INSERT INTO report_events (report_id, at, to_status, note, actor_user_id)
+              SELECT id, @now, @status, status_notes, @user FROM filed),
+            audit AS (
+              INSERT INTO audit_entries (at, user_id, actor, action, entity_type, entity_id, after, remote_address)
+              SELECT @now, @auditUser, @actor, @action, @entityType, id::text,
+                jsonb_build_object('serviceCode', @code, 'districtCode', @district, 'status', @status, 'duplicateOfId', duplicate_of_id,
+                  'photoId', @photo, 'source', @source, 'contact', @contact),
+                @remote FROM filed)
+            SELECT id, duplicate_of_id FROM filed
+            """);
+        var p = insert.Parameters;
+        p.AddWithValue("code", report.ServiceCode);
+        p.AddWithValue("since", since.ToUniversalTime());
+        p.AddWithValue("at", report.Location);
+        p.AddWithValue("degrees", DuplicateArea.Degrees(report.Location.Y, metres));
+        p.AddWithValue("metres", metres);
+        p.Add(Text("description", report.Description));
+        p.Add(new NpgsqlParameter("attributes", NpgsqlDbType.Jsonb) { Value = report.Attributes.ToJsonString() });
+        p.Add(Text("address", report.Address));
+        p.AddWithValue("district", report.DistrictCode);
+        p.Add(Text("township", report.TownshipCode));
+        p.AddWithValue("status", report.Status);
+        p.Add(new NpgsqlParameter("facility", NpgsqlDbType.Bigint) { Value = (object?)report.FacilityId ?? DBNull.Value });
+        p.Add(new NpgsqlParameter("photo", NpgsqlDbType.Uuid) { Value = (object?)report.PhotoId ?? DBNull.Value });
+        p.Add(Text("media", report.MediaUrl));
+        p.Add(Text("email", report.Email));
+        p.Add(Text("phone", report.Phone));
+        p.Add(Text("first", report.FirstName));
+        p.Add(Text("last", report.LastName));
+        p.Add(Text("device", report.DeviceId));
+        p.Add(Text("account", report.AccountId));
+        p.Add(Text("keyHash", report.ReporterKeyHash));
+        p.Add(new NpgsqlParameter("user", NpgsqlDbType.Bigint) { Value = (object?)report.SubmittedByUserId ?? DBNull.Value });
+        p.AddWithValue("source", report.Source);
+        p.AddWithValue("now", report.RequestedAt.ToUniversalTime());
+        p.Add(new NpgsqlParameter("auditUser", NpgsqlDbType.Bigint) { Value = (object?)actor.UserId ?? DBNull.Value });
+        p.AddWithValue("actor", actor.Actor);
+        p.AddWithValue("action", actor.Action);
+        p.AddWithValue("entityType", actor.EntityType);
+        p.AddWithValue("contact", report.Email is not null || report.Phone is not null);
+        p.Add(Text("remote", actor.RemoteAddress));
+        return insert;
+    }
+
+    private static NpgsqlParameter Text(string name, string? value) => new(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
 
     /// <summary>A facility whose name contains <paramref name="text"/> (landmark search): id and point, or null.</summary>
     public static async Task<(long Id, Point Location)?> FacilityByNameAsync(NpgsqlConnection connection, string text, CancellationToken ct)

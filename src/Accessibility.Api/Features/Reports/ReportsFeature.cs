@@ -18,6 +18,8 @@ internal static class ReportsFeature
         services.AddOptions<ReportOptions>().BindConfiguration(ReportOptions.Section);
         services.AddSingleton<ReportDeviceLimiter>();
         services.AddScoped<ReportIntake>();
+        services.AddSingleton<ReportFilingQueue>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReportFilingQueue>());
         services.AddScoped<ReportTriageQueue>();
         services.AddScoped<ReportStep>();
         services.AddScoped<AcceptReport>();

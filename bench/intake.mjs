@@ -1,0 +1,73 @@
+// Open311 intake under load: CLIENTS concurrent clients POST reports for SECONDS seconds against a running service
+// and print one JSON line with the 201s, the other answers, the rate and the latency percentiles. The reports fall
+// at random in a 7 × 7 km square inside 永济市 (140881) in two categories, so many of them are near one another and
+// the duplicate search and its linking really work; one in five is sent next to a point another client uses at the
+// same moment (the race the duplicate locks exist for).
+//   node bench/intake.mjs BASE_URL [CLIENTS=8] [SECONDS=20] [LABEL]
+const [base, clientsText = "8", secondsText = "20", label = ""] = process.argv.slice(2);
+if (!base) {
+  console.error("usage: node bench/intake.mjs BASE_URL [CLIENTS] [SECONDS] [LABEL]");
+  process.exit(2);
+}
+
+const clients = Number(clientsText);
+const seconds = Number(secondsText);
+const services = [["curb_ramp", "broken"], ["tactile_paving", "obstacle"]];
+const hot = [110.44, 34.87];
+
+function form() {
+  const [code, problem] = services[Math.floor(Math.random() * services.length)];
+  const near = Math.random() < 0.2;
+  const lon = near ? hot[0] + (Math.random() - 0.5) * 0.0002 : 110.40 + Math.random() * 0.08;
+  const lat = near ? hot[1] + (Math.random() - 0.5) * 0.0002 : 34.84 + Math.random() * 0.06;
+  return new URLSearchParams({
+    service_code: code, "attribute[problem]": problem, lat: lat.toFixed(7), long: lon.toFixed(7),
+    description: "bench intake",
+  }).toString();
+}
+
+async function post() {
+  const start = process.hrtime.bigint();
+  const response = await fetch(base + "/open311/v2/requests.json", {
+    method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form(),
+  });
+  const body = await response.text();
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  let duplicate = false;
+  if (response.status === 201) {
+    duplicate = JSON.parse(body)[0].duplicate_of != null;
+  }
+
+  return { status: response.status, ms, duplicate };
+}
+
+// Warm-up: JIT, connection pool, prepared statements.
+let warm = 0;
+for (let i = 0; i < 20; i++) if ((await post()).status === 201) warm++;
+
+const latencies = [];
+const statuses = {};
+let created = 0;
+let duplicates = 0;
+const until = Date.now() + seconds * 1000;
+const begin = process.hrtime.bigint();
+async function client() {
+  while (Date.now() < until) {
+    const r = await post();
+    statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+    if (r.status === 201) {
+      created++;
+      if (r.duplicate) duplicates++;
+      latencies.push(r.ms);
+    }
+  }
+}
+
+await Promise.all(Array.from({ length: clients }, client));
+const elapsed = Number(process.hrtime.bigint() - begin) / 1e9;
+latencies.sort((a, b) => a - b);
+const at = (q) => latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] * 10) / 10 : null;
+console.log(JSON.stringify({
+  label, clients, seconds: Math.round(elapsed * 10) / 10, created: created + warm, duplicates, statuses,
+  perSecond: Math.round(created / elapsed), p50: at(0.5), p95: at(0.95), p99: at(0.99),
+}));
