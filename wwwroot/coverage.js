@@ -108,6 +108,16 @@ export const INDICATORS = [
     empty: (c) => (c.newProjects?.year && c.newProjects.year.accepted === 0 ? tx('noAcceptedProjects') : null),
     def: (c) => c.newProjects?.definition,
   },
+  {
+    key: 'patrols',
+    kind: 'share',
+    better: 'higher',
+    needs: 'patrols',
+    // a district without grids has no rate ("no grids", not 0%)
+    read: (c) => c.patrols?.share,
+    empty: (c) => (c.patrols && c.patrols.grids === 0 ? tx('noGrids') : null),
+    def: (c) => c.patrols?.definition,
+  },
   { key: 'reportsOpen', kind: 'count', better: 'lower', needs: 'reports', read: (c) => c.reports?.open, def: (c) => c.reports?.definition || local('def_reportsOpen') },
   {
     key: 'reportsMedianClose',
@@ -211,6 +221,9 @@ export function indicatorList(c) {
     }), d.definition),
     row(tx('median'), d.medianDaysToRepair == null ? tx('none') : tx('days', { n: num(d.medianDaysToRepair, 1) }), null, d.definition),
     c.newProjects ? newProjectsRow(c.newProjects) : null,
+    c.patrols ? row(tx('patrols'), c.patrols.grids === 0 ? tx('noGrids') : pct(c.patrols.share),
+      c.patrols.grids === 0 ? null : tx('patrolCounts', { patrolled: num(c.patrols.patrolled, 0), facilities: num(c.patrols.facilities, 0), grids: num(c.patrols.grids, 0) }),
+      c.patrols.definition) : null,
     c.reports ? row(tx('reports'), num(c.reports.open, 0),
       [tx('reportCounts', { open: num(c.reports.open, 0), closed: num(c.reports.closed, 0) }),
         tx('reportMedian', { days: c.reports.medianDaysToClose == null ? tx('none') : num(c.reports.medianDaysToClose, 1) })].join(' · '),

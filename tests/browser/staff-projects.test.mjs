@@ -87,13 +87,19 @@ async function registerWithRamp(page, check, name, ramp, { errors = false } = {}
 
   await page.getByRole('link', { name: '添加设施' }).click();
   await page.getByRole('heading', { level: 1, name: `添加设施：${name}` }).waitFor();
-  // Only the kinds of a building project are offered.
+  // Only the kinds of a building project are offered; the kind comes first, as it decides the rest of the form.
   assert.equal(await page.getByLabel('缘石坡道').count(), 0, 'a curb ramp is not a kind of a building project');
-  await check('planned facility form');
+  await check('planned facility kind question');
   await page.getByLabel('轮椅坡道').check();
+  await page.getByRole('button', { name: '继续' }).click();
+  await page.getByLabel('设施名称').waitFor();
+  // The ramp's design attributes, with the standard's threshold as the hint.
+  assert.match(await page.locator('#attributes_slope-hint').textContent(), /1:12/);
+  await check('planned facility form');
   await page.getByLabel('设施名称').fill(ramp);
   await page.getByLabel('纬度').fill('34.8671');
   await page.getByLabel('经度').fill('110.4471');
+  await page.locator('#attributes_slope').fill('1:14');
   await page.getByRole('button', { name: '添加设施' }).click();
   await page.getByRole('heading', { level: 1, name }).waitFor();
   assert.match(await page.getByRole('status').textContent(), /设施已添加/);
@@ -264,6 +270,54 @@ test('a district administrator waives a failure that cannot be corrected, with i
     assert.equal(await page.locator('[data-blockers]').count(), 0);
     await check('project page with a waiver');
     await advance(page, check, name, '施工');
+    assert.deepEqual(errors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('a road project plans its sidewalk as a line with its design attributes, typed without script', T, async () => {
+  const { page, errors, check, close } = await walk(false);
+  try {
+    const name = `测试道路改造 ${Date.now() % 100000}`;
+    await signIn(page, STAFF.planner);
+    await page.getByRole('navigation').getByRole('link', { name: '建设项目' }).click();
+    await page.getByRole('link', { name: '登记建设项目' }).click();
+    await page.getByLabel('项目名称').fill(name);
+    await page.getByLabel('建设单位').fill('永济市市政工程处');
+    await page.getByLabel('道路工程').check();
+    await page.getByLabel('改建', { exact: true }).check();
+    await page.getByLabel('纬度').fill('34.8665');
+    await page.getByLabel('经度').fill('110.4470');
+    await page.getByRole('button', { name: '登记项目' }).click();
+    await page.getByRole('heading', { level: 1, name }).waitFor();
+
+    await page.getByRole('link', { name: '添加设施' }).click();
+    await page.getByLabel('道路（人行道）').check();
+    await page.getByRole('button', { name: '继续' }).click();
+    await page.getByLabel('设施名称').fill('舜都大道人行道');
+    // One point is not a line: the summary names the line box.
+    await page.getByLabel(/线位/).fill('34.8662, 110.4460');
+    await page.getByLabel('次干路').check();
+    await page.getByRole('button', { name: '添加设施' }).click();
+    assert.deepEqual((await summaryTargets(page)).map((l) => l.target), ['Input_Line']);
+    assert.equal(await page.getByLabel('设施名称').inputValue(), '舜都大道人行道', 'what was typed stays');
+    await check('planned road segment with errors', { posted: true });
+    await page.getByLabel(/线位/).fill('34.8662, 110.4460\n34.8665, 110.4470\n34.8668, 110.4480');
+    await page.locator('#attributes_sidewalk_width_m').fill('2.5');
+    await page.getByRole('button', { name: '添加设施' }).click();
+    await page.getByRole('heading', { level: 1, name }).waitFor();
+    assert.match(await page.getByRole('status').textContent(), /设施已添加/);
+    await check('road project with its planned sidewalk');
+
+    // What was planned is what the API holds: a line of three points, the road class and the width.
+    const id = page.url().match(/projects\/(\d+)/)[1];
+    const project = await (await page.context().request.get(new URL(`/api/v1/projects/${id}`, page.url()).toString())).json();
+    const [sidewalk] = project.plannedFacilities;
+    assert.equal(sidewalk.kind, 'road_segment');
+    assert.equal(sidewalk.geometry.type, 'LineString');
+    assert.equal(sidewalk.geometry.coordinates.length, 3);
+    assert.deepEqual({ roadClass: sidewalk.attributes.road_class, width: sidewalk.attributes.sidewalk_width_m }, { roadClass: 'secondary', width: 2.5 });
     assert.deepEqual(errors, []);
   } finally {
     await close();

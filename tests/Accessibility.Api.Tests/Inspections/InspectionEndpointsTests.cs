@@ -27,7 +27,8 @@ public sealed class InspectionEndpointsTests(RegistryFixture registry) : IAsyncL
     {
         using var anonymous = registry.CreateClient();
         var all = await GetObjectAsync(anonymous, "/api/v1/checklists");
-        Assert.Equal(13, all["checklists"]!.AsArray().Count);
+        Assert.Equal(14, all["checklists"]!.AsArray().Count); // 13 facility kinds and the planned road segment
+        Assert.Contains(all["checklists"]!.AsArray(), c => (string?)c!["kind"] == "road_segment");
         Assert.Equal(30, (int)all["dueDays"]!["major"]!);
         var ramp = await GetObjectAsync(anonymous, "/api/v1/checklists/curb_ramp");
         var slope = ramp["items"]!.AsArray().First(i => (string?)i!["code"] == "slope")!;

@@ -15,7 +15,9 @@ public sealed class InspectionJudgeTests
     [Fact]
     public void Every_kind_has_a_checklist_and_unconfirmed_items_are_never_judged()
     {
-        Assert.Equal(Kinds.Kinds.Select(k => k.Code).Order(StringComparer.Ordinal), Catalog.Checklists.Select(c => c.Kind).Order(StringComparer.Ordinal));
+        // One per facility kind, and one for the road segment a road project plans.
+        Assert.Equal(Kinds.Kinds.Select(k => k.Code).Append(Kinds.RoadSegment!.Code).Order(StringComparer.Ordinal),
+            Catalog.Checklists.Select(c => c.Kind).Order(StringComparer.Ordinal));
         Assert.Equal(new Dictionary<string, int> { ["critical"] = 3, ["major"] = 30, ["minor"] = 90 }, Catalog.DueDays);
         foreach (var item in Catalog.Checklists.SelectMany(c => c.Items))
         {

@@ -274,6 +274,25 @@ public sealed class PatrolTests(RegistryFixture registry) : IAsyncLifetime
         AssertShare(township["total"]!, 2, 0);
         Assert.Single(township["grids"]!.AsArray());
 
+        // The district panel carries the same figures (each grid's own interval up to now), for the county and above it.
+        foreach (var district in new[] { "140881", "1408" })
+        {
+            var panel = (await (await anonymous.GetAsync(Url("/api/v1/coverage/" + district))).ReadObjectAsync())["patrols"]!;
+            Assert.Equal(3, (int)panel["grids"]!);
+            Assert.Equal(6, (int)panel["facilities"]!);
+            Assert.Equal(2, (int)panel["patrolled"]!);
+            Assert.Equal(Math.Round(2.0 / 6, 4), (double)panel["share"]!, 4);
+            var panelTownship = panel["townships"]!.AsArray().Single(t => (string?)t!["code"] == "140881001")!;
+            Assert.Equal((4, 2), ((int)panelTownship["facilities"]!, (int)panelTownship["patrolled"]!));
+            Assert.NotNull(panel["definition"]);
+        }
+
+        // As of a date before these facilities existed, the panel counts none of them: no rate.
+        var before = now.ToOffset(TimeSpan.FromHours(8)).AddDays(-10).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var asOf = (await (await anonymous.GetAsync(Url("/api/v1/coverage/140881?asOf=" + before))).ReadObjectAsync())["patrols"]!;
+        Assert.Equal(0, (int)asOf["facilities"]!);
+        Assert.Null(asOf["share"]);
+
         using var bad = await anonymous.GetAsync(Url("/api/v1/patrols/indicator?district=140881&from=" + from));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("to", await bad.ErrorFieldsAsync());

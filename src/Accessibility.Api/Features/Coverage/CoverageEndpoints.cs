@@ -9,6 +9,7 @@ using Accessibility.Api.Features.Defects;
 using Accessibility.Api.Features.Districts;
 using Accessibility.Api.Features.Facilities;
 using Accessibility.Api.Features.Inspections;
+using Accessibility.Api.Features.Patrols;
 using Accessibility.Api.Features.PlanTargets;
 using Accessibility.Api.Features.Renovations;
 using Accessibility.Api.Infrastructure;
@@ -336,7 +337,35 @@ public static class CoverageEndpoints
 
         // 新建项目无障碍设施建设率: the year up to the reading's day and the plan period, against the plan target.
         result["newProjects"] = await NewProjectsIndicator.JsonAsync(db, connection, code, prefix, asOf?.Date ?? today, ct, asOf);
+
+        // 网格巡查覆盖率: each grid's own patrol interval up to the reading's instant (now, or the end of the as-of date).
+        result["patrols"] = PatrolCoverage(await PatrolSql.IndicatorAsync(connection, prefix, null, null, (asOf?.Instant ?? TimeProvider.System.GetUtcNow()).ToUniversalTime(), ct, asOf));
         return result;
+    }
+
+    /// <summary>
+    /// The panel's patrol coverage from <see cref="PatrolSql.IndicatorAsync"/>'s rows: the district's grids together and per
+    /// township (no personal data: counts of facilities). No grids: no rate.
+    /// </summary>
+    private static JsonObject PatrolCoverage(IReadOnlyList<PatrolIndicatorRow> rows)
+    {
+        var indicator = PatrolIndicator.Of("", null, null, rows);
+        return new JsonObject
+        {
+            ["grids"] = indicator.Grids.Count,
+            ["facilities"] = indicator.Total.Facilities,
+            ["patrolled"] = indicator.Total.Patrolled,
+            ["share"] = indicator.Total.Ratio,
+            ["townships"] = new JsonArray([.. indicator.Townships.Select(t => (JsonNode)new JsonObject
+            {
+                ["code"] = t.Code,
+                ["name"] = t.Name,
+                ["facilities"] = t.Share.Facilities,
+                ["patrolled"] = t.Share.Patrolled,
+                ["share"] = t.Share.Ratio,
+            })]),
+            ["definition"] = CoverageDefinitions.Of("patrols"),
+        };
     }
 
     /// <summary>

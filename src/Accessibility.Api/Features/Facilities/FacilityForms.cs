@@ -31,7 +31,7 @@ public sealed record FacilityForm(FacilityKind Kind, IReadOnlyList<FormField> Fi
 /// <summary>
 /// Turns a kind of <c>data/facility-kinds.json</c> into the form a staff page renders (fields, types, units, allowed
 /// values, and the thresholds of the standards where the inspection checklist has them), and reads a posted form back
-/// into the <c>attributes</c> object the API takes, so that the same catalogue validation (<see cref="FacilityKindCatalog.Validate"/>)
+/// into the <c>attributes</c> object the API takes, so that the same catalogue validation (<see cref="FacilityKindCatalog.Validate(string, System.Text.Json.Nodes.JsonObject?)"/>)
 /// judges both.
 /// </summary>
 public sealed class FacilityForms(FacilityKindCatalog kinds, ChecklistCatalog checklists)
@@ -54,12 +54,15 @@ public sealed class FacilityForms(FacilityKindCatalog kinds, ChecklistCatalog ch
     public IReadOnlyList<FacilityKind> Kinds => kinds.Kinds;
 
     /// <summary>The form of <paramref name="kindCode"/>, or null for an unknown kind.</summary>
-    public FacilityForm? For(string? kindCode)
+    public FacilityForm? For(string? kindCode) =>
+        kindCode is not null && kinds.TryGet(kindCode, out var kind) ? FormOf(kind) : null;
+
+    /// <summary>The form of what a construction project may plan (a facility kind or the road segment), or null.</summary>
+    public FacilityForm? ForPlanned(string? kindCode) =>
+        kindCode is not null && kinds.TryGetPlannable(kindCode, out var kind) ? FormOf(kind) : null;
+
+    private FacilityForm FormOf(FacilityKind kind)
     {
-        if (kindCode is null || !kinds.TryGet(kindCode, out var kind))
-        {
-            return null;
-        }
 
         checklists.TryGet(kind.Code, out var checklist);
         var fields = kind.Attributes.Select(a => new FormField(

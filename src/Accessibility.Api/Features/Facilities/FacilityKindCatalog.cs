@@ -128,6 +128,14 @@ public sealed class FacilityKindCatalog
         RequireUnique(RoadClasses.Select(s => s.Code), $"{source}: road_classes");
         RequireUnique(Kinds.Select(k => k.Code), $"{source}: kinds");
         _byCode = Kinds.ToDictionary(k => k.Code, StringComparer.Ordinal);
+        if (dto.RoadSegment is { } road)
+        {
+            RoadSegment = ToKind(road, $"{source}: road_segment");
+            if (_byCode.ContainsKey(RoadSegment.Code) || RoadSegment.Geometry != "LineString")
+            {
+                throw new InvalidDataException($"{source}: road_segment must be a LineString with a code that is not a facility kind's.");
+            }
+        }
     }
 
     /// <summary>Parses a catalog from JSON text, e.g. for tests or an embedded resource.</summary>
@@ -142,6 +150,24 @@ public sealed class FacilityKindCatalog
 
     /// <summary>Road classes (main 主干路, secondary 次干路, branch 支路).</summary>
     public IReadOnlyList<CodedValue> RoadClasses { get; }
+
+    /// <summary>
+    /// The road segment a road construction project plans (<c>road_segment</c> in the file): described and checked like a
+    /// facility kind, entered into the registry as a road segment on acceptance. Not a facility kind.
+    /// </summary>
+    public FacilityKind? RoadSegment { get; }
+
+    /// <summary>What a construction project may plan: a facility kind, or the road segment.</summary>
+    public bool TryGetPlannable(string code, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out FacilityKind? kind)
+    {
+        if (RoadSegment is { } road && string.Equals(code, road.Code, StringComparison.Ordinal))
+        {
+            kind = road;
+            return true;
+        }
+
+        return TryGet(code, out kind);
+    }
 
     /// <summary>Finds a kind by its code (case-sensitive, codes are lower snake_case).</summary>
     public bool TryGet(string code, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out FacilityKind? kind) =>
@@ -160,13 +186,21 @@ public sealed class FacilityKindCatalog
     /// </summary>
     public IReadOnlyDictionary<string, string[]> Validate(string kindCode, JsonObject? attributes)
     {
-        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         if (!TryGet(kindCode, out var kind))
         {
-            Add(errors, "kind", Invariant($"Unknown facility kind '{kindCode}'. Expected one of: {string.Join(", ", Kinds.Select(k => k.Code))}."));
-            return Freeze(errors);
+            var unknown = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            Add(unknown, "kind", Invariant($"Unknown facility kind '{kindCode}'. Expected one of: {string.Join(", ", Kinds.Select(k => k.Code))}."));
+            return Freeze(unknown);
         }
 
+        return Validate(kind, attributes);
+    }
+
+    /// <summary>Checks attributes against <paramref name="kind"/> (a facility kind or <see cref="RoadSegment"/>), as <see cref="Validate(string, JsonObject?)"/>.</summary>
+    public static IReadOnlyDictionary<string, string[]> Validate(FacilityKind kind, JsonObject? attributes)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         if (attributes is not null)
         {
             foreach (var (name, node) in attributes)
@@ -433,6 +467,8 @@ public sealed class FacilityKindCatalog
         public List<CodedDto>? RoadClasses { get; set; }
 
         public List<KindDto>? Kinds { get; set; }
+
+        public KindDto? RoadSegment { get; set; }
     }
 
     private sealed class LocalizedTextDto

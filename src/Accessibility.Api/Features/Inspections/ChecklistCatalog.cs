@@ -155,7 +155,7 @@ public sealed class ChecklistCatalog
         foreach (var (dto, i) in (file.Checklists ?? throw new InvalidDataException($"{where}: checklists is missing.")).Select((c, i) => (c, i)))
         {
             var at = Invariant($"{where}: checklists[{i}]");
-            if (dto.Kind is null || !kinds.TryGet(dto.Kind, out var kind))
+            if (dto.Kind is null || !kinds.TryGetPlannable(dto.Kind, out var kind))
             {
                 throw new InvalidDataException($"{at}: unknown facility kind '{dto.Kind}'; expected one of {string.Join(", ", kinds.Kinds.Select(k => k.Code))}.");
             }
@@ -180,7 +180,7 @@ public sealed class ChecklistCatalog
             checklists.Add(new Checklist(kind.Code, items));
         }
 
-        var missing = kinds.Kinds.Select(k => k.Code).Where(k => !checklists.Any(c => string.Equals(c.Kind, k, StringComparison.Ordinal))).ToList();
+        var missing = kinds.Kinds.Select(k => k.Code).Concat(kinds.RoadSegment is { } road ? [road.Code] : []).Where(k => !checklists.Any(c => string.Equals(c.Kind, k, StringComparison.Ordinal))).ToList();
         if (missing.Count > 0)
         {
             throw new InvalidDataException($"{where}: no checklist for facility kind(s) {string.Join(", ", missing)}.");

@@ -32,7 +32,7 @@ public static class InspectionEndpoints
     {
         var checklists = app.MapGroup("/api/v1/checklists").WithTags("Inspections");
         checklists.MapGet("", ListChecklists)
-            .WithName("ListChecklists").AllowAnonymous().WithSummary("Every inspection checklist, one per facility kind, with thresholds, clauses and confidence; and the due days per severity.");
+            .WithName("ListChecklists").AllowAnonymous().WithSummary("Every inspection checklist, one per facility kind and one for the road segment a road construction project plans, with thresholds, clauses and confidence; and the due days per severity.");
         checklists.MapGet("{kind}", GetChecklist)
             .WithName("GetChecklist").AllowAnonymous().WithSummary("The inspection checklist of one facility kind.")
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -1,4 +1,5 @@
 using Accessibility.Api.Infrastructure.Authorization;
+using Accessibility.Api.Infrastructure.History;
 using NetTopologySuite.Geometries;
 using Npgsql;
 
@@ -293,10 +294,13 @@ public static class PatrolSql
     /// township's or the total's row), grid name, township name, interval, facilities, patrolled.
     /// </summary>
     public static async Task<IReadOnlyList<PatrolIndicatorRow>> IndicatorAsync(
-        NpgsqlConnection connection, string districtPrefix, DateTimeOffset? since, DateTimeOffset? until, DateTimeOffset now, CancellationToken ct)
+        NpgsqlConnection connection, string districtPrefix, DateTimeOffset? since, DateTimeOffset? until, DateTimeOffset now, CancellationToken ct,
+        AsOf? asOf = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        await using var command = new NpgsqlCommand(
+        // As of a date (the district panel's as-of reads): the facilities and their grids as they stood then, and the
+        // patrols carried out by then and recorded by the knowledge instant (patrols are append-only).
+        await using var command = AsOfStatement.Command(
             """
             WITH grids AS (
               SELECT g.code, g.name, g.township_code, g.patrol_interval_days,
@@ -305,8 +309,9 @@ public static class PatrolSql
               FROM community_grids g WHERE g.code LIKE @prefix),
             items AS (
               SELECT f.id, g.code AS grid_code,
-                     EXISTS (SELECT 1 FROM patrols p WHERE p.facility_id = f.id AND p.patrolled_at >= g.since AND p.patrolled_at < g.until) AS patrolled
-              FROM grids g JOIN facilities f ON f.grid_code = g.code AND f.deleted_at IS NULL AND f.status <> 'removed')
+                     EXISTS (SELECT 1 FROM patrols p WHERE p.facility_id = f.id AND p.patrolled_at >= g.since AND p.patrolled_at < g.until
+                             {recorded}) AS patrolled
+              FROM grids g JOIN {facilities} f ON f.grid_code = g.code AND f.deleted_at IS NULL AND f.status <> 'removed')
             SELECT g.township_code, g.code, min(g.name), min(t.name), min(g.patrol_interval_days),
                    count(i.id)::int, count(i.id) FILTER (WHERE i.patrolled)::int,
                    GROUPING(g.township_code)::int
@@ -315,7 +320,7 @@ public static class PatrolSql
             LEFT JOIN districts t ON t.code = g.township_code
             GROUP BY GROUPING SETS ((g.township_code, g.code), (g.township_code), ())
             ORDER BY g.township_code NULLS FIRST, g.code NULLS FIRST
-            """, connection);
+            """.Replace("{recorded}", asOf is null ? "" : "AND p.created_at <= @known_at", StringComparison.Ordinal), connection, asOf);
         command.Parameters.AddWithValue("prefix", districtPrefix + "%");
         command.Parameters.Add(new NpgsqlParameter("since", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = (object?)since ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("until", NpgsqlTypes.NpgsqlDbType.TimestampTz) { Value = (object?)until ?? DBNull.Value });

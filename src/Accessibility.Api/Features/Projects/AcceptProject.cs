@@ -18,7 +18,7 @@ namespace Accessibility.Api.Features.Projects;
 /// is accepted with <c>barrier_free_compliant</c> = every applicable item passed with no waiver. In effect now or from
 /// <c>validFrom</c>. Audited.
 /// </summary>
-public sealed class AcceptProject(RegistryDbContext db, InspectionRecorder recorder, AuditLog audit, TimeProvider clock)
+public sealed class AcceptProject(RegistryDbContext db, InspectionRecorder recorder, AuditLog audit, FacilityKindCatalog kinds, TimeProvider clock)
 {
     /// <summary>The source of facilities entered by acceptance.</summary>
     public const string FacilitySource = "construction-project";
@@ -79,6 +79,14 @@ public sealed class AcceptProject(RegistryDbContext db, InspectionRecorder recor
             var items = ProjectChecklist.Read(check.Items);
             compliant &= items.All(i => i.Verdict != Verdicts.Fail);
             var located = await FacilitySql.LocateAsync(connection, p.Geometry, null, ct);
+            if (kinds.RoadSegment is { } road && p.Kind == road.Code)
+            {
+                // The road itself: it enters the registry as a road segment. Roads have no inspections in this registry,
+                // so its acceptance check stays its record of being checked, linked through project_facilities.
+                await EnterRoadSegmentAsync(http, connection, id, p, located.CountyCode ?? project.DistrictCode, located.TownshipCode, check, now, ct);
+                continue;
+            }
+
             var facility = new Facility
             {
                 Kind = p.Kind,
@@ -117,5 +125,66 @@ public sealed class AcceptProject(RegistryDbContext db, InspectionRecorder recor
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return Outcome<long>.Done(id);
+    }
+
+    /// <summary>
+    /// Enters planned road segment <paramref name="p"/> as a registry road (same source and external id scheme as the
+    /// facilities), with the attributes the project planned and the acceptance check's measured sidewalk width when it
+    /// gives one; links and audits it.
+    /// </summary>
+    private async Task EnterRoadSegmentAsync(HttpContext http, Npgsql.NpgsqlConnection connection, long projectId, PlannedFacilityRow p,
+        string county, string? township, CheckRow check, DateTimeOffset now, CancellationToken ct)
+    {
+        var attributes = (JsonObject)p.Attributes.DeepClone();
+        string? Take(string name)
+        {
+            var value = attributes[name]?.ToString();
+            attributes.Remove(name);
+            return value;
+        }
+
+        bool TakeFlag(string name)
+        {
+            var value = attributes[name] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
+            attributes.Remove(name);
+            return value;
+        }
+
+        double? width = attributes["sidewalk_width_m"] is JsonValue w && w.TryGetValue<double>(out var planned) ? planned : null;
+        attributes.Remove("sidewalk_width_m");
+        var measured = ProjectChecklist.Read(check.Items).FirstOrDefault(i => i.Item == "sidewalk_width");
+        if (measured is { CanonicalValue: { } asBuilt, CanonicalUnit: "m" })
+        {
+            width = asBuilt; // as built, not as designed
+        }
+
+        var segment = new Roads.RoadSegment
+        {
+            RoadClass = Take("road_class") ?? "branch",
+            Name = p.Name,
+            Geometry = (NetTopologySuite.Geometries.LineString)p.Geometry,
+            SidewalkWidthM = width,
+            CurbRampStart = TakeFlag("curb_ramp_start"),
+            CurbRampEnd = TakeFlag("curb_ramp_end"),
+            TactilePaving = Take("tactile_paving") ?? "none",
+            Surface = Take("surface"),
+            Attributes = attributes,
+            Status = InspectionJudge.Operational,
+            DistrictCode = county,
+            TownshipCode = township,
+            Source = FacilitySource,
+            ExternalId = "project:" + ProjectWrites.Id(projectId) + ":" + ProjectWrites.Id(p.Id),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.RoadSegments.Add(segment);
+        await db.SaveChangesAsync(ct);
+        await ProjectSql.LinkRoadSegmentAsync(connection, p.Id, segment.Id, ct);
+        var feature = await Roads.RoadSql.FeatureByIdAsync(connection, segment.Id, ct);
+        var after = JsonNode.Parse(feature!.Json)!.AsObject();
+        after["projectId"] = projectId;
+        after["acceptanceCheckId"] = check.Id;
+        audit.Record(http, AuditActions.Create, Roads.RoadEndpoints.AuditEntityType, ProjectWrites.Id(segment.Id), null, after);
+        await db.SaveChangesAsync(ct);
     }
 }

@@ -20,7 +20,7 @@ internal static class PlannedFacilityInput
         {
             errors.Add("kind", "A facility kind is required.");
         }
-        else if (!kinds.TryGet(r.Kind, out kind))
+        else if (!kinds.TryGetPlannable(r.Kind, out kind))
         {
             errors.Add("kind", "Unknown facility kind '" + r.Kind + "'; see /api/v1/facility-kinds.");
         }
@@ -40,7 +40,7 @@ internal static class PlannedFacilityInput
                 errors.AddRange(FacilityKindCatalog.ValidateGeometryType(kind, geometry.GeometryType));
             }
 
-            errors.AddRange(kinds.Validate(kind.Code, r.Attributes));
+            errors.AddRange(FacilityKindCatalog.Validate(kind, r.Attributes));
         }
 
         if (geometry is null || !errors.IsEmpty)

@@ -100,6 +100,7 @@ public sealed class ProjectReader(NpgsqlDataSource dataSource, ProjectTypeCatalo
             ["geometry"] = JsonNode.Parse(p.GeometryJson),
             ["attributes"] = p.Attributes.DeepClone(),
             ["facilityId"] = p.FacilityId,
+            ["roadSegmentId"] = p.RoadSegmentId,
             ["designReview"] = review.TryGetValue(p.Id, out var r) ? Check(r, staff, withAnswers: false) : null,
             ["acceptance"] = acceptance.TryGetValue(p.Id, out var a) ? Check(a, staff, withAnswers: false) : null,
         })]);

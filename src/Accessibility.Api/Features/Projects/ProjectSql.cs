@@ -221,6 +221,15 @@ public static class ProjectSql
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>Links planned road segment <paramref name="plannedId"/> to the registry road its acceptance entered.</summary>
+    public static async Task LinkRoadSegmentAsync(NpgsqlConnection connection, long plannedId, long roadSegmentId, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("UPDATE project_facilities SET road_segment_id = @road WHERE id = @id", connection);
+        command.Parameters.AddWithValue("id", plannedId);
+        command.Parameters.AddWithValue("road", roadSegmentId);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>Stores a judged check; its id.</summary>
     public static async Task<long> InsertCheckAsync(
         NpgsqlConnection connection, long projectId, long plannedId, string stage, JsonArray answers, JsonArray items, string result, string? note,

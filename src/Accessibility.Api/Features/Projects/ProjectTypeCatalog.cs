@@ -78,7 +78,7 @@ public sealed class ProjectTypeCatalog
 
             foreach (var k in t.Kinds)
             {
-                if (k.Kind is null || !kinds.TryGet(k.Kind, out _))
+                if (k.Kind is null || !kinds.TryGetPlannable(k.Kind, out _))
                 {
                     throw new InvalidDataException(source + ": type " + t.Code + " names unknown facility kind '" + k.Kind + "'.");
                 }

@@ -73,7 +73,7 @@ public sealed class AdvanceModel(ProjectPagesAdapter projects, FacilityKindCatal
         var facility = Project?.Facilities.FirstOrDefault(f => f.Id == blocker.ProjectFacilityId);
         var item = facility is not null && blocker.Item is not null && checklists.TryGet(facility.Kind, out var list) && list.Find(blocker.Item) is { } i
             ? Label(i.Labels) : blocker.Item ?? "";
-        var name = facility is null ? "" : facility.Name + (kinds.TryGet(facility.Kind, out var k) ? "（" + Label(k.Names) + "）" : "");
+        var name = facility is null ? "" : facility.Name + (kinds.TryGetPlannable(facility.Kind, out var k) ? "（" + Label(k.Names) + "）" : "");
         return blocker.Reason switch
         {
             "fail" => Text["staff-projects.blocker.fail", name, item],

@@ -167,7 +167,7 @@ public sealed class CheckNewModel(ProjectPagesAdapter projects, ChecklistCatalog
             return StatusPage(StatusCodes.Status409Conflict);
         }
 
-        KindName = kinds.TryGet(Facility.Kind, out var kind) ? Label(kind.Names) : Facility.Kind;
+        KindName = kinds.TryGetPlannable(Facility.Kind, out var kind) ? Label(kind.Names) : Facility.Kind;
         Items = [.. checklist.Items.Where(i => i.Type != "photo")];
         Applicable = ProjectChecklist.Applicable(checklist, Facility.Attributes).Select(i => i.Code).ToHashSet(StringComparer.Ordinal);
         foreach (var item in Items)

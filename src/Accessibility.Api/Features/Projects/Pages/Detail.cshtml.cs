@@ -58,7 +58,7 @@ public sealed class DetailModel(ProjectPagesAdapter projects, FacilityKindCatalo
     public string DistrictName(string code) => districtNames.GetValueOrDefault(code, code);
 
     /// <summary>A facility kind's name.</summary>
-    public string KindName(string kind) => kinds.TryGet(kind, out var k) ? Label(k.Names) : kind;
+    public string KindName(string kind) => kinds.TryGetPlannable(kind, out var k) ? Label(k.Names) : kind;
 
     /// <summary>A checklist item's name.</summary>
     public string ItemName(string? kind, string item) =>

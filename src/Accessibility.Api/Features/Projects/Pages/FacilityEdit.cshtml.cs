@@ -9,10 +9,14 @@ using Microsoft.Extensions.Options;
 
 namespace Accessibility.Api.Features.Projects.Pages;
 
-/// <summary>Correcting a planned facility's kind, name or position before the project is accepted.</summary>
+/// <summary>
+/// Correcting a planned facility's name, position or design attributes before the project is accepted (its kind stays:
+/// another kind is another facility, removed and added again).
+/// </summary>
 [StaffAccess(ResourceKinds.ConstructionProject, "update")]
-public sealed class FacilityEditModel(ProjectPagesAdapter projects, FacilityKindCatalog kinds, IOptions<RegistryOptions> options, IStringLocalizer text)
-    : PlannedFacilityPageModel(projects, kinds, options, text)
+public sealed class FacilityEditModel(
+    ProjectPagesAdapter projects, FacilityKindCatalog kinds, FacilityForms forms, IOptions<RegistryOptions> options, IStringLocalizer text)
+    : PlannedFacilityPageModel(projects, kinds, forms, options, text)
 {
     /// <summary>The form with the stored values.</summary>
     public async Task<IActionResult> OnGetAsync(long id, long facilityId, CancellationToken ct)
@@ -28,10 +32,11 @@ public sealed class FacilityEditModel(ProjectPagesAdapter projects, FacilityKind
             return NotFoundPage();
         }
 
-        Input.Kind = facility.Kind;
+        Choose(facility.Kind, facility.Attributes);
         Input.Name = facility.Name;
         Input.Latitude = facility.Position?.Lat.ToString("0.0000000", CultureInfo.InvariantCulture);
         Input.Longitude = facility.Position?.Lon.ToString("0.0000000", CultureInfo.InvariantCulture);
+        Input.Line = LineText(facility.Line);
         return Page();
     }
 
@@ -43,13 +48,15 @@ public sealed class FacilityEditModel(ProjectPagesAdapter projects, FacilityKind
             return refused;
         }
 
-        if (Project!.Facilities.All(f => f.Id != facilityId))
+        if (Project!.Facilities.FirstOrDefault(f => f.Id == facilityId) is not { } facility)
         {
             return NotFoundPage();
         }
 
+        Choose(facility.Kind, facility.Attributes);
         var geometry = ReadForm();
-        var outcome = await Projects.UpdateFacilityAsync(HttpContext, id, facilityId, Input, geometry, ct);
+        var attributes = ReadAttributes();
+        var outcome = await Projects.UpdateFacilityAsync(HttpContext, id, facilityId, Input, geometry, attributes, ct);
         if (outcome.Succeeded && ModelState.IsValid)
         {
             return Redirect(ProjectPaths.Detail(id) + "?done=facility-saved");
@@ -60,7 +67,7 @@ public sealed class FacilityEditModel(ProjectPagesAdapter projects, FacilityKind
             return StatusPage(outcome.Status);
         }
 
-        AddProjectErrors(outcome.Errors);
+        AddProjectErrors(outcome.Errors, geometryKey: GeometryKey);
         return Page();
     }
 }

@@ -45,4 +45,7 @@ public sealed class PlannedFacilityInput
 
     /// <summary>Longitude.</summary>
     public string? Longitude { get; set; }
+
+    /// <summary>A line (tactile paving, a road segment): one vertex per line of text, "latitude, longitude".</summary>
+    public string? Line { get; set; }
 }

@@ -52,7 +52,7 @@ public abstract class ProjectPageModel(IStringLocalizer text) : StaffPageModel
     /// typed (the footprint, else the latitude), errors on no field at the summary's top, the others as
     /// <c>Input.X</c>. A field that already has an error (unreadable as typed) gets no second one.
     /// </summary>
-    protected void AddProjectErrors(IReadOnlyDictionary<string, string[]> errors, bool footprintTyped = false)
+    protected void AddProjectErrors(IReadOnlyDictionary<string, string[]> errors, bool footprintTyped = false, string? geometryKey = null)
     {
         ArgumentNullException.ThrowIfNull(errors);
         var rest = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -60,8 +60,10 @@ public abstract class ProjectPageModel(IStringLocalizer text) : StaffPageModel
         {
             var key = field switch
             {
-                "geometry" or "districtCode" or "crs" or "location" => footprintTyped ? "Input.Footprint" : "Input.Latitude",
+                "geometry" or "districtCode" or "crs" or "location" => geometryKey ?? (footprintTyped ? "Input.Footprint" : "Input.Latitude"),
                 "" or "stage" or "version" or "If-Match" => "",
+                // Attribute fields are named as the API names them (FacilityForms).
+                _ when field.StartsWith(FacilityForms.AttributePrefix, StringComparison.Ordinal) => field,
                 _ => null,
             };
             if (key is null)

@@ -121,7 +121,8 @@ public sealed class ProjectPagesAdapter(
             GeometryJson = row.GeometryJson,
             Position = PointOf(row.GeometryJson),
             Version = row.Version,
-            Facilities = [.. planned.Select(p => new PlannedFacilityView(p.Id, p.Kind, p.Name, PointOf(p.Geometry), p.FacilityId, p.RoadSegmentId, p.Attributes))],
+            Facilities = [.. planned.Select(p => new PlannedFacilityView(p.Id, p.Kind, p.Name, PointOf(p.Geometry), p.FacilityId, p.RoadSegmentId, p.Attributes,
+                p.Geometry is LineString line ? [.. line.Coordinates.Select(c => (c.Y, c.X))] : null))],
             Checks = [.. checks.OrderByDescending(c => c.CheckedAt).ThenByDescending(c => c.Id).Select(c => new CheckView(
                 c.Id, c.PlannedFacilityId, c.Stage, c.Result,
                 [.. ProjectChecklist.Read(c.Items).Select(i => new JudgedItemView(i.Item, Text(i.Value), i.Unit, Verdict(i.Verdict), i.Reason, i.Clause,
@@ -144,17 +145,20 @@ public sealed class ProjectPagesAdapter(
     }
 
     /// <summary>Adds a planned facility.</summary>
-    public async Task<PageOutcome> AddFacilityAsync(HttpContext http, long projectId, PlannedFacilityInput input, JsonObject? geometry, CancellationToken ct)
+    public async Task<PageOutcome> AddFacilityAsync(
+        HttpContext http, long projectId, PlannedFacilityInput input, JsonObject? geometry, JsonObject? attributes, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return From(await addFacility.RunAsync(http, projectId, new PlannedFacilityRequest(Blank(input.Kind), input.Name, geometry, "WGS84"), ct));
+        return From(await addFacility.RunAsync(http, projectId, new PlannedFacilityRequest(Blank(input.Kind), input.Name, geometry, "WGS84", attributes), ct));
     }
 
     /// <summary>Changes a planned facility.</summary>
-    public async Task<PageOutcome> UpdateFacilityAsync(HttpContext http, long projectId, long facilityId, PlannedFacilityInput input, JsonObject? geometry, CancellationToken ct)
+    public async Task<PageOutcome> UpdateFacilityAsync(
+        HttpContext http, long projectId, long facilityId, PlannedFacilityInput input, JsonObject? geometry, JsonObject? attributes, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return From(await updateFacility.RunAsync(http, projectId, facilityId, new PlannedFacilityRequest(Blank(input.Kind), input.Name, geometry, "WGS84"), ct));
+        return From(await updateFacility.RunAsync(http, projectId, facilityId,
+            new PlannedFacilityRequest(Blank(input.Kind), input.Name, geometry, "WGS84", attributes), ct));
     }
 
     /// <summary>Records a check of a planned facility at <paramref name="stage"/>.</summary>

@@ -89,7 +89,10 @@ public sealed record ProjectDetails
 /// <param name="FacilityId">The registry's facility, once accepted.</param>
 /// <param name="RoadSegmentId">The registry's road segment, once accepted.</param>
 /// <param name="Attributes">Design attributes (they decide which rule of an item applies).</param>
-public sealed record PlannedFacilityView(long Id, string Kind, string Name, (double Lat, double Lon)? Position, long? FacilityId, long? RoadSegmentId, JsonObject? Attributes);
+/// <param name="Line">The vertices of a line (tactile paving, a road segment) as latitude and longitude; null for a point.</param>
+public sealed record PlannedFacilityView(
+    long Id, string Kind, string Name, (double Lat, double Lon)? Position, long? FacilityId, long? RoadSegmentId, JsonObject? Attributes,
+    IReadOnlyList<(double Lat, double Lon)>? Line = null);
 
 /// <summary>A recorded check of one planned facility.</summary>
 /// <param name="Id">Check id.</param>
