@@ -87,7 +87,7 @@ public static class FacilityEndpoints
         catalog.Statuses.Select(s => new CodedLabel(s.Code, s.Labels)).ToArray(),
         catalog.RoadClasses.Select(s => new CodedLabel(s.Code, s.Labels)).ToArray()));
 
-    private static async Task<IResult> List(HttpRequest request, NpgsqlDataSource dataSource, CancellationToken ct)
+    private static async Task<IResult> List(HttpRequest request, StaleReads reads, CancellationToken ct)
     {
         var errors = new FieldErrors();
         var query = FeatureListRequest.TryParse(request, FeatureLayer.Facilities, FeatureRoute.List, errors);
@@ -96,7 +96,7 @@ public static class FacilityEndpoints
             return errors.ToResult(StatusCodes.Status400BadRequest);
         }
 
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var connection = await reads.OpenAsync(request.HttpContext, ct);
         var json = await FacilitySql.FeatureCollectionAsync(connection, query, FeatureListRequest.Links(request, query), ct);
         return new RawJsonResult(json);
     }

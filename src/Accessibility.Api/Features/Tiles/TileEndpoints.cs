@@ -124,7 +124,7 @@ public static class TileEndpoints
         return span <= 0 ? 14 : Math.Clamp((int)Math.Floor(Math.Log2(360 / span)), 3, 14);
     }
 
-    private static async Task<IResult> Tile(string layer, string z, string x, string y, HttpContext http, RegistryDbContext db, CancellationToken ct)
+    private static async Task<IResult> Tile(string layer, string z, string x, string y, HttpContext http, StaleReads reads, CancellationToken ct)
     {
         if (!TileSql.Layers.TryGetValue(layer, out var definition))
         {
@@ -152,7 +152,7 @@ public static class TileEndpoints
             return errors.ToResult(StatusCodes.Status400BadRequest);
         }
 
-        var connection = await WriteResults.OpenAsync(db, ct);
+        await using var connection = await reads.OpenAsync(http, ct);
         var tile = await TileSql.TileAsync(connection, layer, zoom.Value, col.Value, row.Value, filter, ct);
         var etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(tile).AsSpan(0, 12)) + "\"";
         var headers = http.Response.Headers;
