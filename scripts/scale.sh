@@ -50,7 +50,8 @@ instance() {
 
 start_nginx() {
   local user="" upstreams
-  mkdir -p "$VAR/nginx"
+  # A fresh tile cache: the tests expect a first request to miss.
+  rm -rf "$VAR/nginx/tile-cache"; mkdir -p "$VAR/nginx"
   # As root, the workers run as www-data, which must write the temporary and cache folders.
   if [ "$(id -u)" = 0 ]; then user="user www-data;"; chown -R www-data "$VAR/nginx"; fi
   # max_fails/fail_timeout: an instance that refused a connection is left aside for 5 s.
