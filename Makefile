@@ -32,7 +32,7 @@ stop:
 	@scripts/pg.sh stop
 
 test:
-	@WITH_BROWSER=1 WITH_GDAL=1 scripts/install.sh
+	@WITH_BROWSER=1 WITH_GDAL=1 WITH_SCALE=1 scripts/install.sh
 	@$(MAKE) --no-print-directory db
 	@dotnet build Accessibility.sln --no-restore --nologo -v quiet -clp:NoSummary
 	@scripts/test.sh

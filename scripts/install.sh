@@ -9,6 +9,9 @@ packages=(postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting curl)
 if [ "${WITH_BROWSER:-0}" = 1 ]; then packages+=(chromium); fi
 # GDAL's ogrinfo/ogr2ogr: the tests read the OGC API with its OAPIF driver and read exported shapefiles back.
 if [ "${WITH_GDAL:-0}" = 1 ]; then packages+=(gdal-bin); fi
+# nginx in front of two service instances for the scale-out tests (scripts/scale.sh); the Debian package's own
+# server is not used (its default site may stay stopped).
+if [ "${WITH_SCALE:-0}" = 1 ]; then packages+=(nginx); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -8,6 +8,10 @@
 #                                      postgres (the superuser, default), owner (migrations) or app (the service)
 #   scripts/pg.sh createdb NAME        create a database owned by the owner role, with PostGIS (if missing)
 #   scripts/pg.sh dropdb NAME          drop a database (if present)
+#   scripts/pg.sh replica start|stop|status|url [DBNAME] [ROLE]|sql NAME|drop
+#                                      a streaming standby of this cluster on PG_REPLICA_PORT (default PG_PORT + 10),
+#                                      made once with pg_basebackup under var/pg/replica (hot standby: read-only
+#                                      queries; `drop` removes it and its replication slot). See docs/scale.md.
 # Three roles: the superuser `postgres` (creates databases, extensions and the other roles; never used by the
 # service), `accessibility_owner` (owns the schema, runs migrations; not a superuser) and `accessibility_app`
 # (serves requests: reads and writes data, only appends to audit_entries). Their passwords are generated once
@@ -15,12 +19,15 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PORT=${PG_PORT:-55432}
+REPLICA_PORT=${PG_REPLICA_PORT:-$((PORT + 10))}
 PGBIN=/usr/lib/postgresql/15/bin
 VAR=${PG_VAR:-$ROOT/var/pg}
 DATA=$VAR/data
 PWFILE=$VAR/password
 OWNER_ROLE=accessibility_owner
 APP_ROLE=accessibility_app
+REPLICATION_ROLE=accessibility_replication
+REPLICATION_SLOT=accessibility_standby
 
 as_pg() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
@@ -127,6 +134,76 @@ END
 SQL
 }
 
+# The standby's data folder: beside the primary's (which, as root, may live in /var/tmp: see init).
+replica_data() { echo "$(readlink -f "$DATA")-replica"; }
+
+replica_running() {
+  local rdata; rdata=$(replica_data)
+  [ -f "$rdata/PG_VERSION" ] && as_pg "$PGBIN/pg_ctl" -D "$rdata/" status >/dev/null 2>&1
+}
+
+# replica start: a hot standby streaming from this cluster through a physical replication slot (so it can be stopped
+# and catch up later; max_slot_wal_keep_size bounds what a standby that never returns may hold on the primary).
+# The replication role may only replicate; its password lives in a passfile the postgres user reads (mode 600).
+replica_start() {
+  running || { echo "the primary is not running: scripts/pg.sh start" >&2; exit 1; }
+  local rdata passfile
+  rdata=$(replica_data)
+  passfile=$(dirname "$rdata")/$(basename "$rdata").pgpass
+  if [ ! -f "$rdata/PG_VERSION" ]; then
+    secret "$VAR/replication-password"
+    psql_admin >/dev/null <<SQL
+SELECT format('CREATE ROLE %I', '$REPLICATION_ROLE') WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$REPLICATION_ROLE') \gexec
+ALTER ROLE $REPLICATION_ROLE WITH LOGIN REPLICATION NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD '$(cat "$VAR/replication-password")';
+SELECT pg_create_physical_replication_slot('$REPLICATION_SLOT') WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = '$REPLICATION_SLOT');
+ALTER SYSTEM SET max_slot_wal_keep_size = '2GB';
+SELECT pg_reload_conf();
+SQL
+    (umask 077; echo "127.0.0.1:$PORT:*:$REPLICATION_ROLE:$(cat "$VAR/replication-password")" >"$passfile")
+    rm -rf "$rdata"; mkdir -p "$rdata"
+    if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$rdata" "$passfile"; fi
+    chmod 700 "$rdata"
+    as_pg env PGPASSFILE="$passfile" "$PGBIN/pg_basebackup" -h 127.0.0.1 -p "$PORT" -U "$REPLICATION_ROLE" -w \
+      -D "$rdata" -X stream -S "$REPLICATION_SLOT" -c fast
+    # What pg_basebackup -R would write, but naming the passfile instead of copying the password into the config.
+    as_pg touch "$rdata/standby.signal"
+    as_pg tee -a "$rdata/postgresql.auto.conf" >/dev/null <<CONF
+primary_conninfo = 'host=127.0.0.1 port=$PORT user=$REPLICATION_ROLE passfile=$passfile application_name=$REPLICATION_SLOT'
+primary_slot_name = '$REPLICATION_SLOT'
+CONF
+  fi
+  if ! replica_running; then
+    touch "$VAR/replica.log"
+    [ "$(id -u)" = 0 ] && chown postgres "$VAR/replica.log"
+    # hot_standby_feedback: a vacuum on the primary never cancels a tile query running on the standby.
+    as_pg "$PGBIN/pg_ctl" -D "$rdata/" -l "$VAR/replica.log" -w -t 120 \
+      -o "-p $REPLICA_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200 -c hot_standby_feedback=on" \
+      start >/dev/null
+  fi
+}
+
+replica_stop() {
+  if replica_running; then as_pg "$PGBIN/pg_ctl" -D "$(replica_data)/" -m fast -w stop >/dev/null; fi
+}
+
+replica() {
+  case "${1:-}" in
+    start) replica_start ;;
+    stop) replica_stop ;;
+    status) replica_running ;;
+    url) PORT=$REPLICA_PORT url "${2:-accessibility}" "${3:-postgres}" ;;
+    sql) PORT=$REPLICA_PORT psql_admin --db "$2" -tA ;;
+    drop)
+      replica_stop
+      rm -rf "$(replica_data)" "$(replica_data).pgpass"
+      if running; then
+        psql_admin -c "SELECT pg_drop_replication_slot('$REPLICATION_SLOT') FROM pg_replication_slots WHERE slot_name = '$REPLICATION_SLOT'" >/dev/null
+      fi
+      ;;
+    *) echo "usage: $0 replica start|stop|status|url [db] [postgres|owner|app]|sql NAME|drop" >&2; exit 2 ;;
+  esac
+}
+
 case "${1:-}" in
   start)
     [ -f "$DATA/PG_VERSION" ] || init
@@ -146,6 +223,7 @@ case "${1:-}" in
      url postgres postgres >"$VAR/superuser-connection-string")
     ;;
   stop)
+    replica_stop
     if running; then as_pg "$PGBIN/pg_ctl" -D "$DATA/" -m fast -w stop >/dev/null; fi
     ;;
   status) running ;;
@@ -153,5 +231,6 @@ case "${1:-}" in
   createdb) roles; createdb "$2" ;;
   dropdb) psql_admin -c "DROP DATABASE IF EXISTS \"$2\" WITH (FORCE)" ;;
   sql) psql_admin --db "$2" -tA ;; # runs the SQL on stdin in database NAME as the superuser (test set-up)
-  *) echo "usage: $0 start|stop|status|url [db] [postgres|owner|app]|createdb NAME|dropdb NAME|sql NAME <SQL" >&2; exit 2 ;;
+  replica) shift; replica "$@" ;;
+  *) echo "usage: $0 start|stop|status|url [db] [postgres|owner|app]|createdb NAME|dropdb NAME|sql NAME <SQL|replica start|stop|status|url|sql|drop" >&2; exit 2 ;;
 esac

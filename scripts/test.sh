@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test project: the .NET tests (each fixture makes its own throw-away database)
 # and the browser tests (against a real service on a throw-away database with demo data).
-# Ends with one line: "N passed, N failed, N skipped".
+# Ends with one line: "N passed, N failed, N skipped (scale-out: N passed, N failed)".
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -113,11 +113,23 @@ fi
 kill $api 2>/dev/null; wait $api 2>/dev/null
 if [ -n "${ACCESSIBILITY_DB:-}" ]; then registry drop-database >/dev/null 2>&1 || true; else scripts/pg.sh dropdb "$db" >/dev/null 2>&1 || true; fi
 
+# Scale-out on real parts (scripts/scale.sh test): the private cluster's streaming standby, two service instances and
+# nginx; replica routing, read-your-own-writes and the failover under load. Its own throw-away database; ~1 minute.
+# ONLY_BROWSER=1 leaves it out, like the .NET tests.
+scale=""
+if [ "${ONLY_BROWSER:-}" != 1 ]; then
+  scripts/scale.sh test 2>&1 | tee var/test/scale-run.log
+  [ "${PIPESTATUS[0]}" = 0 ] || status=1
+  read -r sp sf < <(sed -nE 's/^scale tests: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' var/test/scale-run.log | tail -1)
+  passed=$((passed + ${sp:-0})); failed=$((failed + ${sf:-1}))
+  scale=" (scale-out: ${sp:-0} passed, ${sf:-1} failed)"
+fi
+
 # Lint, type check and Node unit tests of the script pages (scripts/lint.sh), counted in the same line.
 scripts/lint.sh 2>&1 | tee var/test/lint.log
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
 read -r p f < <(sed -nE 's/^web checks: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' var/test/lint.log | tail -1)
 passed=$((passed + ${p:-0})); failed=$((failed + ${f:-1}))
 
-echo "$passed passed, $failed failed, $skipped skipped"
+echo "$passed passed, $failed failed, $skipped skipped$scale"
 exit $status

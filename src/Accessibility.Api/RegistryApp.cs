@@ -33,6 +33,7 @@ public static class RegistryApp
         {
             (ConnectionStrings.EnvironmentVariable, ConnectionStrings.RuntimeKey),
             (ConnectionStrings.OwnerEnvironmentVariable, ConnectionStrings.OwnerKey),
+            (StandbyOptions.EnvironmentVariable, StandbyOptions.ConnectionStringKey),
         })
         {
             var fromEnvironment = Environment.GetEnvironmentVariable(variable);
@@ -54,7 +55,7 @@ public static class RegistryApp
         builder.Services.AddSingleton(sp => new FacilityKindCatalog(Path.Combine(sp.GetRequiredService<RegistryPaths>().DataDir, "facility-kinds.json")));
 
         var connections = ConnectionStrings.Resolve(builder.Configuration, contentRoot);
-        builder.Services.AddRegistryDatabase(connections);
+        builder.Services.AddRegistryDatabase(connections, builder.Configuration);
         builder.Services.AddPublicUrls(builder.Configuration, registry);
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = registry.MaxRequestBodyBytes);
@@ -72,6 +73,7 @@ public static class RegistryApp
         app.UsePublicUrls();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseReadYourWrites();
         app.UseInputGuard();
         app.UseDefaultFiles();
         app.UseStaticFiles();
@@ -138,13 +140,33 @@ public sealed record RegistryPaths(string DataDir, Func<string> NodeModulesDir);
 
 internal static class DatabaseServiceCollectionExtensions
 {
-    /// <summary>The runtime role's data source and context for requests; the owner's connection only for migrating.</summary>
-    public static IServiceCollection AddRegistryDatabase(this IServiceCollection services, RegistryConnections connections)
+    /// <summary>
+    /// The runtime role's data source and context for requests; the owner's connection only for migrating; with
+    /// <c>ConnectionStrings:RegistryStandby</c>, a streaming standby for the reads that may be stale (<see cref="StaleReads"/>).
+    /// </summary>
+    public static IServiceCollection AddRegistryDatabase(this IServiceCollection services, RegistryConnections connections, IConfiguration configuration)
     {
         var dataSource = BuildDataSource(connections.Runtime);
         services.AddSingleton(connections);
         services.AddSingleton(dataSource);
-        services.AddSingleton<StaleReads>();
+        services.Configure<StandbyOptions>(configuration.GetSection(StandbyOptions.Section));
+        var standby = configuration.GetConnectionString(StandbyOptions.ConnectionStringKey);
+        if (string.IsNullOrWhiteSpace(standby))
+        {
+            services.AddSingleton(sp => new StaleReads(dataSource));
+        }
+        else
+        {
+            // Same roles and database as the primary (a physical copy); named, so its sessions show in pg_stat_activity,
+            // and quick to give up connecting, so a standby that went away costs a read little before the primary answers.
+            var standbyConnection = new NpgsqlConnectionStringBuilder(standby) { ApplicationName = Standby.ApplicationName };
+            standbyConnection.Timeout = Math.Min(standbyConnection.Timeout, 3);
+            var standbySource = BuildDataSource(standbyConnection.ConnectionString);
+            services.AddSingleton(sp => ActivatorUtilities.CreateInstance<Standby>(sp, standbySource, dataSource));
+            services.AddHostedService<StandbyWatch>();
+            services.AddSingleton(sp => new StaleReads(dataSource, sp.GetRequiredService<Standby>()));
+        }
+
         services.AddDbContext<RegistryDbContext>(o => UseRegistryDatabase(o, dataSource));
         services.AddScoped<DatabaseSeeder>();
         return services;

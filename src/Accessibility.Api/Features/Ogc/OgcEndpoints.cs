@@ -339,7 +339,7 @@ public static class OgcEndpoints
     };
 
     private static async Task<IResult> Items(
-        string collectionId, HttpContext http, FacilityKindCatalog catalog, NpgsqlDataSource dataSource, CancellationToken ct)
+        string collectionId, HttpContext http, FacilityKindCatalog catalog, StaleReads reads, CancellationToken ct)
     {
         var request = http.Request;
         if (Format(request) is not { } html)
@@ -362,7 +362,7 @@ public static class OgcEndpoints
         query = query with { Scope = ReadScope.For(http, KindOf(layer), Operations.Read) };
 
         var root = Root(request);
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var connection = await reads.OpenAsync(http, ct);
         // numberMatched costs a count of the whole filtered set, so only the first page carries it:
         // following pages stay as cheap as the keyset seek (the member is optional in Part 1).
         long? matched = query.After is null ? await OgcSql.CountAsync(connection, layer, query, ct) : null;
@@ -447,7 +447,7 @@ public static class OgcEndpoints
     }
 
     private static async Task<IResult> Item(
-        string collectionId, string featureId, HttpRequest request, FacilityKindCatalog catalog, NpgsqlDataSource dataSource, CancellationToken ct)
+        string collectionId, string featureId, HttpRequest request, FacilityKindCatalog catalog, StaleReads reads, CancellationToken ct)
     {
         if (Format(request) is not { } html)
         {
@@ -476,7 +476,7 @@ public static class OgcEndpoints
         }
 
         (string Json, string? DistrictCode)? found;
-        await using (var connection = await dataSource.OpenConnectionAsync(ct))
+        await using (var connection = await reads.OpenAsync(request.HttpContext, ct))
         {
             found = await OgcSql.FeatureAsync(connection, layer, featureId, latitudeFirst, ct);
         }
