@@ -48,11 +48,22 @@ public sealed record ImportOutcome(string Source, int Rows, int Inserted, int Up
 /// <summary>
 /// Imports facilities from GeoJSON or CSV through a mapping file (<c>docs/import.md</c>). Every row is validated
 /// (kind catalog, geometry, district placement, the caller's scope); valid rows go by Npgsql binary COPY into a
-/// temporary table, and one <c>INSERT … ON CONFLICT (source, external_id) DO UPDATE</c> writes them, in one
-/// transaction with the audit entry. All or nothing: any rejected row and nothing is written.
+/// temporary table, and one <c>INSERT … ON CONFLICT (source, external_id) DO UPDATE</c> writes them (a large first
+/// import of a source: a bulk load, see <see cref="BulkLoadRowsKey"/>), in one transaction with the audit entry. All or
+/// nothing: any rejected row, or a failure while writing, and nothing is written.
 /// </summary>
-public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog catalog, AuditLog audit)
+public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog catalog, AuditLog audit, IConfiguration configuration)
 {
+    /// <summary>
+    /// Configuration key: the fewest rows of a first import of a source that is written as a bulk load (indexes and foreign
+    /// keys of <c>facilities</c> rebuilt once, change stamps set-based; see migration <c>FacilityBulkLoad</c>), when it also
+    /// has at least as many rows as <c>facilities</c> already holds. Default <see cref="DefaultBulkLoadRows"/>.
+    /// </summary>
+    public const string BulkLoadRowsKey = "Imports:BulkLoadRows";
+
+    /// <summary>Default of <see cref="BulkLoadRowsKey"/>: below it, maintaining the indexes row by row costs less than rebuilding them.</summary>
+    public const int DefaultBulkLoadRows = 100_000;
+
     /// <summary>Most rejections listed in a report (the count is always complete).</summary>
     public const int MaxReported = 1000;
 
@@ -390,10 +401,12 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
 
     /// <summary>
     /// Writes the staged rows into <c>facilities</c>: when the source has no facility yet (a first import), a plain
-    /// <c>INSERT</c>; otherwise one <c>INSERT … ON CONFLICT (source, external_id) DO UPDATE</c> that tells new from
-    /// updated rows.
+    /// <c>INSERT</c>, as a bulk load when it is large (<see cref="BulkLoadAsync"/>: the secondary indexes and foreign keys
+    /// are built and checked once after the insert instead of row by row, and the coverage change stamps are added
+    /// set-based, by <c>registry_facilities_bulk_begin/end</c> in the same transaction); otherwise one
+    /// <c>INSERT … ON CONFLICT (source, external_id) DO UPDATE</c> that tells new from updated rows.
     /// </summary>
-    private static async Task<(int Inserted, int Updated)> UpsertAsync(NpgsqlConnection connection, string source, CancellationToken ct)
+    private async Task<(int Inserted, int Updated)> UpsertAsync(NpgsqlConnection connection, string source, CancellationToken ct)
     {
         bool first;
         await using (var probe = new NpgsqlCommand("SELECT NOT EXISTS (SELECT 1 FROM facilities WHERE source = @source AND external_id IS NOT NULL)", connection))
@@ -402,11 +415,30 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
             first = (bool)(await probe.ExecuteScalarAsync(ct))!;
         }
 
-        const string insert = """
-            INSERT INTO facilities (kind, name, geometry, attributes, status, managing_unit, district_code, township_code, source, external_id, created_at, updated_at)
-            SELECT r.kind, r.name, r.geometry, r.attributes, r.status, r.managing_unit, p.district_code, p.township_code, @source, r.external_id, now(), now()
-            FROM import_rows r JOIN import_places p USING (row_no)
-            """;
+        if (first && await BulkLoadAsync(connection, ct))
+        {
+            // Readers of facilities wait from here to the commit (DROP INDEX locks the table); a failure rolls it all back.
+            await using (var begin = new NpgsqlCommand("SELECT registry_facilities_bulk_begin()", connection) { CommandTimeout = 0 })
+            {
+                await begin.ExecuteNonQueryAsync(ct);
+            }
+
+            int inserted;
+            await using (var command = new NpgsqlCommand(BulkInsert, connection) { CommandTimeout = 0 })
+            {
+                command.Parameters.AddWithValue("source", source);
+                inserted = await command.ExecuteNonQueryAsync(ct);
+            }
+
+            await using (var end = new NpgsqlCommand("SELECT registry_facilities_bulk_end()", connection) { CommandTimeout = 0 })
+            {
+                await end.ExecuteNonQueryAsync(ct);
+            }
+
+            return (inserted, 0);
+        }
+
+        const string insert = Insert;
         if (first)
         {
             await using var command = new NpgsqlCommand(insert, connection) { CommandTimeout = 0 };
@@ -432,6 +464,40 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
             return (reader.GetInt32(0), reader.GetInt32(1));
         }
     }
+
+    /// <summary>
+    /// Whether a first import is written as a bulk load: at least <see cref="BulkLoadRowsKey"/> rows and at least as many as
+    /// <c>facilities</c> holds (rebuilding the indexes costs in proportion to the whole table, maintaining them to the rows added).
+    /// </summary>
+    private async Task<bool> BulkLoadAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        var least = configuration.GetValue(BulkLoadRowsKey, DefaultBulkLoadRows);
+        await using var command = new NpgsqlCommand(
+            "SELECT (SELECT count(*) FROM import_rows) >= greatest(@least, (SELECT count(*) FROM facilities))", connection);
+        command.Parameters.AddWithValue("least", (long)least);
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>
+    /// The first import's insert in a bulk load, which turns the row trigger <c>place_in_grid</c> off (a plpgsql call and a
+    /// query per row): each row is placed in the grid <c>registry_grid_at</c> gives, set-based, the grid of its county
+    /// covering its point on surface, the lowest code where grids touch.
+    /// </summary>
+    private const string BulkInsert = """
+            INSERT INTO facilities (kind, name, geometry, attributes, status, managing_unit, district_code, township_code, grid_code, source, external_id, created_at, updated_at)
+            SELECT r.kind, r.name, r.geometry, r.attributes, r.status, r.managing_unit, p.district_code, p.township_code,
+              (SELECT min(g.code) FROM community_grids g
+               WHERE g.county_code = p.district_code
+                 AND ST_Covers(g.boundary, CASE WHEN GeometryType(r.geometry) = 'POINT' THEN r.geometry ELSE ST_PointOnSurface(r.geometry) END)),
+              @source, r.external_id, now(), now()
+            FROM import_rows r JOIN import_places p USING (row_no)
+            """;
+
+    private const string Insert = """
+            INSERT INTO facilities (kind, name, geometry, attributes, status, managing_unit, district_code, township_code, source, external_id, created_at, updated_at)
+            SELECT r.kind, r.name, r.geometry, r.attributes, r.status, r.managing_unit, p.district_code, p.township_code, @source, r.external_id, now(), now()
+            FROM import_rows r JOIN import_places p USING (row_no)
+            """;
 
     private sealed record MappedRow(string ExternalId, string Kind, string Name, string Status, string? ManagingUnit, JsonObject Attributes, Geometry Geometry);
 
