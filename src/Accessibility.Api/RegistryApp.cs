@@ -66,6 +66,7 @@ public static class RegistryApp
         builder.Services.AddOpenApi("v1");
         builder.Services.AddRegistryFeatures();
         builder.Services.AddStaffWorkspace();
+        builder.Services.AddRegistryCompression();
 
         var app = builder.Build();
         app.UseRegistrySecurityHeaders();
@@ -73,6 +74,7 @@ public static class RegistryApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseInputGuard();
+        app.UseRegistryCompression();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseStaffWorkspace();
