@@ -22,7 +22,7 @@ LH_DIR=$ROOT/var/bench/lighthouse-cli
 LH=$LH_DIR/node_modules/.bin/lighthouse
 [ -x "$LH" ] || npm i -E lighthouse@12.2.3 --prefix "$LH_DIR" --no-audit --no-fund --loglevel=error >&2
 
-PAGES=(/ /report.html /annual-report.html /evaluation.html /projects.html /survey.html)
+read -r -a PAGES <<<"${PAGES:-/ /report.html /annual-report.html /evaluation.html /projects.html /survey.html}"
 
 "$PG" start
 "$PG" dropdb "$DB" >/dev/null
@@ -60,9 +60,13 @@ for page in "${PAGES[@]}"; do
     for v in "${VERSIONS[@]}"; do
       name=$(echo "$page" | tr -c 'a-z0-9\n' '_')
       out="$WORK/$v$name-$run.json"
-      "$LH" "http://127.0.0.1:$(port_of "$v")$page" --quiet --chrome-path="$CHROME" \
-        --chrome-flags="--headless=new --no-sandbox --disable-gpu" \
-        --only-categories=performance,accessibility --output=json --output-path="$out" >/dev/null 2>"$WORK/lighthouse.log" || true
+      # On a loaded machine the trace is sometimes lost (NO_NAVSTART, NO_LCP): then once more, up to three times.
+      for _ in 1 2 3; do
+        "$LH" "http://127.0.0.1:$(port_of "$v")$page" --quiet --chrome-path="$CHROME" \
+          --chrome-flags="--headless=new --no-sandbox --disable-gpu" \
+          --only-categories=performance,accessibility --output=json --output-path="$out" >/dev/null 2>"$WORK/lighthouse.log" || true
+        node -e 'process.exit(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).runtimeError ? 1 : 0)' "$out" && break
+      done
       node -e '
         const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
         const a = r.audits, n = (k) => Math.round(a[k]?.numericValue ?? NaN);
