@@ -127,8 +127,8 @@ const state = {
   statuses: new Map(),    // code -> {code, labels}
   features: [],           // features currently shown
   selectedId: null,
-  facilityCtrl: null,     // AbortController of the in-flight facility request
-  lastCollection: null,
+  clusters: [],           // clusters of the facility tiles in view: [{f, latlng}] (layers.js)
+  layerOff: false,        // the facility layer is switched off: nothing to list
   layer: 'status',        // 'status' | 'inspection': which symbols the map draws
   detailsCtrl: null,
 };
@@ -310,11 +310,7 @@ function initMap(cfg) {
     L.popup().setLatLng(e.latlng).setContent(content).openOn(map);
   });
 
-  let timer = null;
-  map.on('moveend', () => {
-    clearTimeout(timer);
-    timer = setTimeout(loadFacilities, 250);
-  });
+  document.addEventListener('registry:inviewchange', loadFacilities);
   return map;
 }
 
@@ -474,39 +470,33 @@ function setLayer(layer) {
 }
 
 // ---------------------------------------------------------------------------
-// Facilities
-function currentBbox() {
-  const b = state.map.getBounds();
-  const r = (v) => Math.round(v * 1e6) / 1e6;
-  return [r(b.getWest()), r(b.getSouth()), r(b.getEast()), r(b.getNorth())];
-}
-
-async function loadFacilities() {
-  if (state.facilityCtrl) state.facilityCtrl.abort();
-  const ctrl = new AbortController();
-  state.facilityCtrl = ctrl;
-  const bbox = currentBbox().join(',');
-  const list = $('#facility-list');
-  list.setAttribute('aria-busy', 'true');
-  try {
-    const fc = await api(`/api/v1/facilities?bbox=${bbox}&limit=1000`, { signal: ctrl.signal });
-    if (ctrl.signal.aborted) return;
-    clearError('errorFacilities');
-    state.lastCollection = fc;
-    renderFacilities(Array.isArray(fc.features) ? fc.features : []);
-  } catch (err) {
-    if (err.name === 'AbortError') return;
-    showError('errorFacilities', err);
-  } finally {
-    if (state.facilityCtrl === ctrl) {
-      state.facilityCtrl = null;
-      list.removeAttribute('aria-busy');
-    }
-  }
-}
-
+// Facilities in view: what the map's facility tiles (layers.js) hold inside the map's bounds, each counted once;
+// no request of its own. Where the tiles cluster (up to zoom 15), a cluster is a row with its count, breakdown and
+// a button that zooms to it.
 function featureId(f) {
   return String(f.id ?? (f.properties && f.properties.id));
+}
+
+/** A single facility of a tile as a GeoJSON feature (a point where it is drawn; partial: the tile's properties). */
+function tileFeature({ f, latlng }) {
+  return {
+    type: 'Feature',
+    id: f.id,
+    partial: true,
+    geometry: latlng ? { type: 'Point', coordinates: [latlng.lng, latlng.lat] } : null,
+    properties: { ...f.props, id: f.id },
+  };
+}
+
+function loadFacilities() {
+  const inView = registry.layers?.featuresInView('facilities');
+  state.layerOff = inView === null && Boolean(registry.layers);
+  const items = inView || [];
+  const singles = items.filter((x) => !x.f.cluster && x.f.id);
+  state.clusters = items.filter((x) => x.f.cluster);
+  // Keep what the details fetched for a facility still in view.
+  const known = new Map(state.features.filter((x) => !x.partial).map((x) => [featureId(x), x]));
+  renderFacilities(singles.map((x) => known.get(String(x.f.id)) || tileFeature(x)));
 }
 
 // The map draws facilities from vector tiles (layers.js); this keeps the list of what is in view.
@@ -519,17 +509,17 @@ function renderFacilities(features) {
 function renderList() {
   const list = $('#facility-list');
   const count = $('#facility-count');
-  const fc = state.lastCollection || {};
-  const returned = Number.isFinite(fc.numberReturned) ? fc.numberReturned : state.features.length;
-  const matched = Number.isFinite(fc.numberMatched) ? fc.numberMatched : returned;
+  const clusters = state.clusters || [];
+  const returned = state.features.length;
+  const matched = returned + clusters.reduce((n, x) => n + x.f.count, 0);
 
-  if (!state.features.length) {
-    count.textContent = t('listEmpty');
+  if (!returned && !clusters.length) {
+    count.textContent = t(state.layerOff ? 'listLayerOff' : 'listEmpty');
     list.replaceChildren();
     return;
   }
-  count.textContent = matched > returned
-    ? `${t('listCount', { matched, returned })} ${t('listTruncated', { returned })}`
+  count.textContent = clusters.length
+    ? `${t('listCount', { matched, returned })} ${t('listClustered')}`
     : t('listCount', { matched, returned });
 
   // The selected district's facilities first: the view often shows a neighbour's edge too.
@@ -566,7 +556,22 @@ function renderList() {
     li.append(btn);
     return li;
   });
-  list.replaceChildren(...items);
+  const clusterItems = [...clusters].sort((a, b) => b.f.count - a.f.count).map((x) => {
+    const li = document.createElement('li');
+    li.className = 'cluster-item';
+    const text = document.createElement('span');
+    text.className = 'item-text';
+    text.textContent = registry.layers.clusterText('facilities', x.f);
+    const btn = document.createElement('button');
+    btn.type = 'button';
+    btn.className = 'link-button';
+    btn.textContent = t('listZoomIn');
+    btn.setAttribute('aria-label', t('listZoomInCluster', { text: text.textContent }));
+    btn.addEventListener('click', () => registry.layers.zoomToCluster('facilities', x.f, x.latlng));
+    li.append(text, ' ', btn);
+    return li;
+  });
+  list.replaceChildren(...items, ...clusterItems);
 }
 
 function markSelected(id) {
@@ -580,8 +585,8 @@ function markSelected(id) {
 
 function openDetails(id, { focus = false, pan = false } = {}) {
   const f = state.features.find((x) => featureId(x) === id);
-  if (!f) {
-    openUnlistedFacility(id, { focus });
+  if (!f || f.partial) {
+    openUnlistedFacility(id, { focus, pan });
     return;
   }
   markSelected(id);
@@ -599,12 +604,14 @@ function openDetails(id, { focus = false, pan = false } = {}) {
 }
 
 /** A facility picked on the map (a tile feature) or in another list, not in the current list: fetched first. */
-async function openUnlistedFacility(id, { focus = false } = {}) {
+async function openUnlistedFacility(id, { focus = false, pan = false } = {}) {
   try {
     const full = await api(`/api/v1/facilities/${encodeURIComponent(id)}`);
     clearError('errorFacilities');
-    if (!state.features.some((x) => featureId(x) === id)) state.features = [...state.features, full];
-    openDetails(id, { focus });
+    const i = state.features.findIndex((x) => featureId(x) === id);
+    if (i >= 0) state.features[i] = full;
+    else state.features = [...state.features, full];
+    openDetails(id, { focus, pan });
   } catch (err) {
     showError('errorFacilities', err);
   }
@@ -895,7 +902,6 @@ async function main() {
   // Respect the URL's or the configured centre/zoom on first load; fit to the district otherwise.
   const hasView = !!view || (Array.isArray(cfg.center) && Number.isFinite(cfg.zoom));
   await selectDistrict(initial, { fit: !hasView });
-  loadFacilities();
 }
 
 main();

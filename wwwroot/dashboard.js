@@ -133,6 +133,7 @@ const CLASS_COLOURS = ['#eff3ff', '#bdd7e7', '#6baed6', '#2171b5'];
 
 const dash = {
   map: null,
+  chartFailed: false, // Chart.js could not be loaded: the trends show as tables only
   code: null,
   info: null, // /api/v1/districts/{code}: district, ancestors, children
   self: null, // indicators of the district
@@ -202,6 +203,7 @@ function buildSkeleton(box) {
     el('p', { id: 'trends-status', class: 'legend-note', role: 'status' }),
     el('div', { id: 'trends-body' }));
   trends.addEventListener('toggle', () => {
+    if (trends.open) loadChart().then(renderTrends, renderTrends);
     if (trends.open && dash.trendsState === 'idle' && dash.self) loadTrends(dash.code, dash.seq);
     else if (trends.open) renderTrends();
   });
@@ -515,6 +517,23 @@ function axisMonth(ym, i) {
     : `${m}月`;
 }
 
+/**
+ * Chart.js (200 KB, a classic script on the global Chart), loaded when the trends are first opened, not with the
+ * page. Settles once: resolved when loaded, rejected when it could not load (the data tables still show).
+ */
+let chartLoading = null;
+function loadChart() {
+  if (window.Chart) return Promise.resolve();
+  chartLoading ??= new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = '/lib/chart.js/chart.umd.min.js';
+    script.addEventListener('load', () => resolve(undefined));
+    script.addEventListener('error', () => { dash.chartFailed = true; reject(new Error('Chart.js did not load')); });
+    document.head.append(script);
+  });
+  return chartLoading;
+}
+
 function reducedMotion() {
   return window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? false;
 }
@@ -530,6 +549,12 @@ function renderTrends() {
   if (dash.trendsState !== 'ready' || !$('trends-details').open) {
     note.textContent = dash.trendsState === 'failed' ? tx('trendsUnavailable') : dash.trendsState === 'loading' ? tx('trendsLoading') : '';
     body.replaceChildren();
+    return;
+  }
+  if (!window.Chart && !dash.chartFailed) {
+    // the figures once Chart.js is here (loadChart renders again)
+    note.textContent = tx('trendsLoading');
+    loadChart().then(renderTrends, renderTrends);
     return;
   }
   const trends = dash.trends;

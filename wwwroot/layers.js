@@ -772,6 +772,8 @@ function renderLists() {
   }
   box.replaceChildren(...parts);
   box.closest('section').hidden = parts.length === 0;
+  // The page's list of facilities in view (app.js) follows the same tiles.
+  document.dispatchEvent(new CustomEvent('registry:inviewchange'));
 }
 
 function listSection(name, title, table, clustered) {
@@ -1176,6 +1178,9 @@ export function initLayers(registry) {
     hitTest,
     whatIf,
     featuresInView,
+    // a cluster of a layer in words (its count and breakdown), and zooming the map to it (with an announcement)
+    clusterText,
+    zoomToCluster,
     // the decoded tiles of a layer at the zoom drawn now: [{coords, features}]
     loadedTiles: (name) => (S.tileLayers[name] ? S.tileLayers[name].currentTiles().map(({ coords, features }) => ({ coords, features })) : []),
   };

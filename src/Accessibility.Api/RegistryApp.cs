@@ -67,6 +67,7 @@ public static class RegistryApp
         builder.Services.AddOpenApi("v1");
         builder.Services.AddRegistryFeatures();
         builder.Services.AddStaffWorkspace();
+        builder.Services.AddRegistryCompression();
 
         var app = builder.Build();
         app.UseRegistrySecurityHeaders();
@@ -75,6 +76,7 @@ public static class RegistryApp
         app.UseStatusCodePages();
         app.UseReadYourWrites();
         app.UseInputGuard();
+        app.UseRegistryCompression();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseStaffWorkspace();

@@ -1,0 +1,202 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Accessibility.Api.Features.Cli;
+using Accessibility.Api.Features.Imports;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+using static Accessibility.Api.Tests.Facilities.FacilityApi;
+
+namespace Accessibility.Api.Tests.Imports;
+
+/// <summary>
+/// A large first import of a source is a bulk load (indexes and foreign keys of facilities rebuilt once, change stamps
+/// set-based): its result is the row-by-row import's, and a failure leaves the registry as it was. "Large" is lowered to
+/// a few rows here through <see cref="FacilityImporter.BulkLoadRowsKey"/>.
+/// </summary>
+[Collection(RegistryCollection.Name)]
+public sealed class FacilityBulkLoadTests(RegistryFixture registry) : IAsyncLifetime
+{
+    private const string Mapping = """
+        { "format": "geojson", "crs": "WGS84", "externalId": "fid", "name": "title", "kind": "type", "attributesJson": "attrs" }
+        """;
+
+    // Index definitions, foreign keys and the coverage insert trigger's state of facilities: what a bulk load takes down and puts back.
+    private const string ShapeSql = """
+        SELECT string_agg(x, E'\n' ORDER BY x) FROM (
+          SELECT pg_get_indexdef(indexrelid) AS x FROM pg_index WHERE indrelid = 'facilities'::regclass
+          UNION ALL SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'facilities'::regclass
+          UNION ALL SELECT tgname || ' ' || tgenabled::text FROM pg_trigger WHERE tgrelid = 'facilities'::regclass AND NOT tgisinternal) s
+        """;
+
+    // Every coverage change counter, so that the stamps an import adds can be compared.
+    private const string StampsSql = "SELECT coalesce(string_agg(district_key || '=' || total, ',' ORDER BY district_key), '') FROM (SELECT district_key, sum(changes) AS total FROM coverage_changes GROUP BY 1) s";
+
+    private readonly string folder = Directory.CreateTempSubdirectory("bulk-load-").FullName;
+
+    public Task InitializeAsync() => registry.ResetAsync();
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(folder, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    private async Task<(int Exit, string Out, string Error)> CliAsync(int bulkLoadRows, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = await RegistryCli.RunAsync(["import-facilities", .. args], new CliContext(output, error, TextReader.Null, builder =>
+        {
+            registry.ConfigureHost(builder);
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [FacilityImporter.BulkLoadRowsKey] = bulkLoadRows.ToString(CultureInfo.InvariantCulture) });
+        }));
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(folder, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    // Two toilets (whose stamps reach the neighbouring counties) and two ramps in Yongji, one of them inside a community grid.
+    private static string File4(string name = "坡道") => new JsonObject
+    {
+        ["type"] = "FeatureCollection",
+        ["features"] = new JsonArray(
+            Feature("t1", "厕所一", "accessible_toilet", Yongji, new JsonObject { ["door_width_mm"] = 850 }),
+            Feature("t2", "厕所二", "accessible_toilet", YongjiEast, new JsonObject { ["door_width_mm"] = 900, ["grab_bars"] = true }),
+            Feature("r1", name, "curb_ramp", (Yongji.Lon + 0.001, Yongji.Lat), new JsonObject { ["curb_ramp_type"] = "full_width" }),
+            Feature("r2", "坡道二", "curb_ramp", (110.4000, 34.8500), new JsonObject { ["curb_ramp_type"] = "three_sided" })),
+    }.ToJsonString();
+
+    private static JsonObject Feature(string id, string name, string kind, (double Lon, double Lat) at, JsonObject attributes) => new()
+    {
+        ["type"] = "Feature",
+        ["geometry"] = Point(at),
+        ["properties"] = new JsonObject { ["fid"] = id, ["title"] = name, ["type"] = kind, ["attrs"] = attributes },
+    };
+
+    private Task AddGridAroundYongjiAsync() => registry.ScalarAsync<int>(
+        """
+        INSERT INTO community_grids (code, name, township_code, county_code, boundary, source)
+        VALUES ('140881001001', '测试网格', '140881001', '140881', ST_Multi(ST_MakeEnvelope(110.44, 34.86, 110.455, 34.875, 4490)), 'test')
+        RETURNING 1
+        """);
+
+    // What a user sees of a source's facilities: every field but the id and the times.
+    private Task<string?> FacilitiesOfAsync(string source) => registry.ScalarAsync<string>(
+        """
+        SELECT string_agg(concat_ws('|', external_id, kind, name, status, attributes::text, ST_AsText(geometry), district_code, township_code, grid_code,
+                                    valid_from IS NOT NULL, recorded_at IS NOT NULL), E'\n' ORDER BY external_id)
+        FROM facilities WHERE source = $1
+        """, source);
+
+    private async Task<Dictionary<string, long>> StampsAsync()
+    {
+        var text = await registry.ScalarAsync<string>(StampsSql) ?? "";
+        return text.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=')).ToDictionary(p => p[0], p => long.Parse(p[1], CultureInfo.InvariantCulture));
+    }
+
+    private static string[] Stamped(Dictionary<string, long> before, Dictionary<string, long> after) =>
+        after.Where(a => a.Value != before.GetValueOrDefault(a.Key)).Select(a => a.Key + "+" + (a.Value - before.GetValueOrDefault(a.Key))).Order(StringComparer.Ordinal).ToArray();
+
+    private Task<long> IndexOidSumAsync() => registry.ScalarAsync<long>("SELECT sum(indexrelid::oid::bigint)::bigint FROM pg_index WHERE indrelid = 'facilities'::regclass");
+
+    [Fact]
+    public async Task A_bulk_load_writes_what_the_row_by_row_import_writes_with_placement_grid_stamps_and_audit()
+    {
+        await AddGridAroundYongjiAsync();
+        var mapping = Write("mapping.json", Mapping);
+        var file = Write("four.geojson", File4());
+        var shape = await registry.ScalarAsync<string>(ShapeSql);
+
+        // Row by row: four rows are fewer than the bulk load's least.
+        var stamps = await StampsAsync();
+        var (exit, output, error) = await CliAsync(1000, "--file", file, "--mapping", mapping, "--source", "rows");
+        Assert.True(exit == 0, error);
+        Assert.Contains("4 new", output, StringComparison.Ordinal);
+        var rowStamps = Stamped(stamps, await StampsAsync());
+
+        // Bulk load: four rows, at least the least (2) and at least the four facilities already there.
+        var indexes = await IndexOidSumAsync();
+        stamps = await StampsAsync();
+        (exit, output, error) = await CliAsync(2, "--file", file, "--mapping", mapping, "--source", "bulk");
+        Assert.True(exit == 0, error);
+        Assert.Contains("4 new", output, StringComparison.Ordinal);
+        Assert.NotEqual(indexes, await IndexOidSumAsync()); // the indexes were built again…
+        Assert.Equal(shape, await registry.ScalarAsync<string>(ShapeSql)); // …as they were, with the foreign keys and the trigger on
+
+        var rows = await FacilitiesOfAsync("rows");
+        Assert.Equal(rows, await FacilitiesOfAsync("bulk"));
+        Assert.Contains("|140881|140881001|140881001001|true|true", rows, StringComparison.Ordinal); // placed in county, township and grid
+        Assert.Equal(rowStamps, Stamped(stamps, await StampsAsync()));
+        Assert.Contains("140881+1", rowStamps);
+        Assert.True(rowStamps.Length > 1, "a toilet's change reaches the counties within 0.1°: " + string.Join(", ", rowStamps));
+        Assert.Equal("bulk|4|4|0", await registry.ScalarAsync<string>(
+            "SELECT concat_ws('|', after->>'source', after->>'rows', after->>'inserted', after->>'updated') FROM audit_entries WHERE action = 'import' AND entity_type = 'facility-import' AND entity_id = 'bulk'"));
+
+        // A re-import of the source updates through the unique key the bulk load built again.
+        (exit, output, error) = await CliAsync(2, "--file", Write("again.geojson", File4("坡道（改）")), "--mapping", mapping, "--source", "bulk");
+        Assert.True(exit == 0, error);
+        Assert.Contains("0 new, 4 updated", output, StringComparison.Ordinal);
+        Assert.Equal(1, await registry.ScalarAsync<long>("SELECT count(*) FROM facilities_history WHERE source = 'bulk' AND external_id = 'r1' AND name = '坡道'"));
+    }
+
+    [Fact]
+    public async Task A_bulk_load_that_fails_leaves_facilities_their_indexes_and_the_stamps_as_they_were()
+    {
+        var mapping = Write("mapping.json", Mapping);
+        var (exit, _, error) = await CliAsync(1000, "--file", Write("first.geojson", File4()), "--mapping", mapping, "--source", "earlier");
+        Assert.True(exit == 0, error);
+        var shape = await registry.ScalarAsync<string>(ShapeSql);
+        var indexes = await IndexOidSumAsync();
+        var stamps = await registry.ScalarAsync<string>(StampsSql);
+        var facilities = await FacilitiesOfAsync("earlier");
+        // A fault in the write phase, after the indexes are down: a row the database refuses (no validation of the import sees it).
+        await registry.ScalarAsync<int>(
+            """
+            CREATE FUNCTION test_refuse_ramp() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN IF NEW.name = '拒收' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$;
+            CREATE TRIGGER test_refuse_ramp BEFORE INSERT ON facilities FOR EACH ROW EXECUTE FUNCTION test_refuse_ramp();
+            SELECT 1
+            """);
+        try
+        {
+            var failure = await Assert.ThrowsAsync<PostgresException>(() => CliAsync(2, "--file", Write("bad.geojson", File4("拒收")), "--mapping", mapping, "--source", "bulk"));
+            Assert.Contains("refused by the test", failure.MessageText, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await registry.ScalarAsync<int>("DROP TRIGGER test_refuse_ramp ON facilities; DROP FUNCTION test_refuse_ramp(); SELECT 1");
+        }
+
+        Assert.Equal(shape, await registry.ScalarAsync<string>(ShapeSql));
+        Assert.Equal(indexes, await IndexOidSumAsync()); // the very same indexes, never dropped for good
+        Assert.Equal(stamps, await registry.ScalarAsync<string>(StampsSql));
+        Assert.Equal(facilities, await FacilitiesOfAsync("earlier"));
+        Assert.Equal(0, await registry.ScalarAsync<long>("SELECT count(*) FROM facilities WHERE source = 'bulk'"));
+        Assert.Equal(0, await registry.ScalarAsync<long>("SELECT count(*) FROM audit_entries WHERE entity_id = 'bulk'"));
+    }
+
+    [Fact]
+    public async Task A_bulk_load_begun_and_not_ended_cannot_commit()
+    {
+        var shape = await registry.ScalarAsync<string>(ShapeSql);
+        await using (var connection = new NpgsqlConnection(registry.RuntimeConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using (var begin = new NpgsqlCommand("SELECT registry_facilities_bulk_begin()", connection, transaction))
+            {
+                await begin.ExecuteNonQueryAsync();
+            }
+
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => transaction.CommitAsync());
+            Assert.Equal("55000", refused.SqlState);
+        }
+
+        Assert.Equal(shape, await registry.ScalarAsync<string>(ShapeSql));
+    }
+}
