@@ -125,6 +125,15 @@ if [ "${ONLY_BROWSER:-}" != 1 ]; then
   scale=" (scale-out: ${sp:-0} passed, ${sf:-1} failed)"
 fi
 
+# Backups restored: point-in-time recovery from the WAL archive and a pg_dump, each with the service started on it
+# (tests/deploy/backup-restore.sh, its own throw-away clusters), counted in the same line.
+if [ "${ONLY_BROWSER:-}" != 1 ]; then
+  tests/deploy/backup-restore.sh 2>&1 | tee var/test/backup-restore.log
+  [ "${PIPESTATUS[0]}" = 0 ] || status=1
+  read -r p f < <(sed -nE 's/^backup and restore: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' var/test/backup-restore.log | tail -1)
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-1}))
+fi
+
 # Lint, type check and Node unit tests of the script pages (scripts/lint.sh), counted in the same line.
 scripts/lint.sh 2>&1 | tee var/test/lint.log
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
