@@ -39,28 +39,36 @@ public static class InspectionSql
          ORDER BY d.id) FROM defects d WHERE d.id IN (SELECT e.defect_id FROM defect_events e WHERE e.inspection_id = i.id)), '[]'::json))
         """;
 
-    /// <summary>Last inspection time of facility <c>f</c>.</summary>
-    internal const string LastInspectedAt = "(SELECT max(i.inspected_at) FROM inspections i WHERE i.facility_id = f.id)";
+    /// <summary>
+    /// Last inspection time of facility <c>f</c>, kept in <c>facility_state</c> by triggers on inspections (migration
+    /// FacilityTileState): the same as <c>max(inspected_at)</c> of its inspections, read by key.
+    /// </summary>
+    internal const string LastInspectedAt = "(SELECT fst.last_inspected_at FROM facility_state fst WHERE fst.facility_id = f.id)";
 
     /// <summary>Result (pass/fail) of the latest inspection of facility <c>f</c>.</summary>
     internal const string LastInspectionResult =
         "(SELECT i.result FROM inspections i WHERE i.facility_id = f.id ORDER BY i.inspected_at DESC, i.id DESC LIMIT 1)";
 
-    /// <summary>Next due date of facility <c>f</c>: last inspection plus its kind's interval (12 months when the kind has none); null when never inspected.</summary>
-    internal const string DueAt = "(" + LastInspectedAt
-        + " + make_interval(months => COALESCE((SELECT k.months FROM facility_kind_intervals k WHERE k.kind = f.kind), 12)))";
+    /// <summary>
+    /// The inspection state of a due date (<paramref name="due"/>, a SQL expression; null when never inspected) now:
+    /// <c>never</c>, <c>overdue</c> (due date passed), <c>due_soon</c> (due within 30 days) or <c>on_time</c>.
+    /// </summary>
+    internal static string StateOfDue(string due) => "CASE WHEN " + due + " IS NULL THEN 'never' WHEN " + due + " < now() THEN 'overdue'"
+        + " WHEN " + due + " < now() + interval '30 days' THEN 'due_soon' ELSE 'on_time' END";
 
     /// <summary>
-    /// Inspection state of facility <c>f</c>: <c>never</c>, <c>overdue</c> (due date passed), <c>due_soon</c>
-    /// (due within 30 days) or <c>on_time</c>.
+    /// Inspection state of facility <c>f</c> (<see cref="StateOfDue"/>). Its due date (last inspection plus its kind's
+    /// interval, 12 months when the kind has none) is kept in <c>facility_state</c> by triggers on inspections,
+    /// facilities and facility_kind_intervals in the writing transaction, and judged against <c>now()</c> here, so the
+    /// state is never stale; one index lookup per row instead of two correlated aggregates. Current state only: an
+    /// as-of read judges inspections carried out by then (<see cref="StatesCte"/>).
     /// </summary>
-    internal const string InspectionState = "(SELECT CASE WHEN s.due IS NULL THEN 'never' WHEN s.due < now() THEN 'overdue'"
-        + " WHEN s.due < now() + interval '30 days' THEN 'due_soon' ELSE 'on_time' END FROM (SELECT " + DueAt + " AS due) s)";
+    internal const string InspectionState = "(SELECT CASE WHEN fst.due_at IS NULL THEN 'never' WHEN fst.due_at < now() THEN 'overdue'"
+        + " WHEN fst.due_at < now() + interval '30 days' THEN 'due_soon' ELSE 'on_time' END FROM facility_state fst WHERE fst.facility_id = f.id)";
 
     /// <summary><see cref="InspectionState"/> of the facility row alias <paramref name="alias"/> instead of <c>f</c>.</summary>
     internal static string InspectionStateOf(string alias) => InspectionState
-        .Replace("f.id", alias + ".id", StringComparison.Ordinal)
-        .Replace("f.kind", alias + ".kind", StringComparison.Ordinal);
+        .Replace("f.id", alias + ".id", StringComparison.Ordinal);
 
     /// <summary>The inspection states, as the API names them.</summary>
     public static readonly IReadOnlyList<string> States = ["on_time", "due_soon", "overdue", "never"];

@@ -90,14 +90,20 @@ public static class TileSql
         SELECT ST_AsMVT(mvt, 'facilities', 4096, 'geom', 'id') FROM mvt WHERE geom IS NOT NULL
         """;
 
-    /// <summary>Facilities grouped by cluster cell; a line facility counts at a point on it.</summary>
+    /// <summary>
+    /// Facilities grouped by cluster cell per request (filtered tiles, and zooms past <see cref="SummaryMaxZoom"/>); a line
+    /// facility counts at a point on it. The point, its Web Mercator position and the due date come from
+    /// <c>facility_state</c> (kept by triggers), so no row computes a point on surface, a projection or its inspections.
+    /// </summary>
     private const string FacilityClusters = ClusterEnvelope + """
         , src AS (
-          SELECT f.id, f.kind, f.name, f.status, f.district_code, f.township_code, {InspectionState} AS inspection_state,
-                 ST_PointOnSurface(f.geometry) AS pt
-          FROM facilities f, bb
-          WHERE f.deleted_at IS NULL AND f.geometry && bb.box {filter})
-        """ + Cells + """
+          SELECT f.id, f.kind, f.name, f.status, f.district_code, f.township_code, {StateOfDue} AS inspection_state,
+                 t.pt, t.mx, t.my
+          FROM facilities f JOIN facility_state t ON t.facility_id = f.id, bb
+          WHERE f.deleted_at IS NULL AND f.geometry && bb.box AND t.pt IS NOT NULL {filter})
+        , cells AS (
+          SELECT src.*, floor(src.mx * (2.0 ^ @z) * @grid) AS cx, floor(src.my * (2.0 ^ @z) * @grid) AS cy
+          FROM src)
         , mvt AS (
           SELECT count(*) AS count,
                  CASE WHEN count(*) = 1 THEN min(cells.id) END AS id,
@@ -112,6 +118,74 @@ public static class TileSql
                  {ClusterGeom}
           FROM cells
           GROUP BY cells.cx, cells.cy)
+        SELECT ST_AsMVT(mvt, 'facilities', 4096, 'geom', 'id') FROM mvt WHERE geom IS NOT NULL
+        """;
+
+    /// <summary>Deepest zoom whose unfiltered facility clusters are read from <c>facility_cluster_cells</c> (migration FacilityTileState).</summary>
+    public const int SummaryMaxZoom = 12;
+
+    /// <summary>
+    /// Unfiltered facility clusters up to <see cref="SummaryMaxZoom"/> from the cells kept by triggers
+    /// (<c>facility_cluster_cells</c>: per zoom, cell, status and due day the number of live facilities and the sums of
+    /// their longitudes, latitudes and ids), the tile's cells and a one-cell ring: the same cells, counts and breakdowns
+    /// as <see cref="FacilityClusters"/>, at the mean of the points (the centroid of a multipoint). A due day is in one
+    /// inspection state unless it holds now() or now() + 30 days; the facilities due on those two days are judged one by
+    /// one from <c>facility_state</c> (an index range on the due date), so the breakdown is exact at any instant.
+    /// </summary>
+    private const string FacilitySummary = """
+        WITH b AS (SELECT ST_TileEnvelope(@z, @x, @y) AS env),
+        d AS (
+          SELECT now() AS t0, now() + interval '30 days' AS t1,
+                 floor(extract(epoch FROM now()) / 86400)::integer AS day0,
+                 floor(extract(epoch FROM now() + interval '30 days') / 86400)::integer AS day1),
+        c AS (
+          SELECT c.cx, c.cy, c.status,
+                 CASE WHEN c.due_day IS NULL THEN 'never' WHEN c.due_day < d.day0 THEN 'overdue'
+                      WHEN c.due_day > d.day0 AND c.due_day < d.day1 THEN 'due_soon' WHEN c.due_day > d.day1 THEN 'on_time' END AS state,
+                 sum(c.n)::bigint AS n, sum(c.sum_lon) AS lon, sum(c.sum_lat) AS lat, sum(c.sum_id)::bigint AS id
+          FROM facility_cluster_cells c, d
+          WHERE c.z = @z AND c.cx BETWEEN @x * @grid - 1 AND (@x + 1) * @grid AND c.cy BETWEEN @y * @grid - 1 AND (@y + 1) * @grid
+          GROUP BY 1, 2, 3, 4),
+        one_by_one AS (
+          SELECT x.cx, x.cy, 1 AS n, x.state
+          FROM (SELECT floor(t.mx * (2.0 ^ @z) * @grid)::integer AS cx, floor(t.my * (2.0 ^ @z) * @grid)::integer AS cy,
+                       CASE WHEN t.due_at < d.t0 THEN 'overdue' WHEN t.due_at < d.t1 THEN 'due_soon' ELSE 'on_time' END AS state
+                FROM facility_state t, d
+                WHERE t.live AND t.pt IS NOT NULL
+                  AND ((t.due_at >= to_timestamp(d.day0 * 86400) AND t.due_at < to_timestamp((d.day0 + 1) * 86400))
+                    OR (t.due_at >= to_timestamp(d.day1 * 86400) AND t.due_at < to_timestamp((d.day1 + 1) * 86400)))) x
+          WHERE x.cx BETWEEN @x * @grid - 1 AND (@x + 1) * @grid AND x.cy BETWEEN @y * @grid - 1 AND (@y + 1) * @grid),
+        cells AS (
+          -- bigint: ST_AsMVT writes a numeric as a string
+          SELECT c.cx, c.cy, sum(c.n)::bigint AS n, sum(c.lon) AS lon, sum(c.lat) AS lat, sum(c.id)::bigint AS id
+          FROM c GROUP BY c.cx, c.cy HAVING sum(c.n) > 0),
+        statuses AS (
+          SELECT s.cx, s.cy, json_object_agg(s.status, s.n ORDER BY s.status)::text AS breakdown
+          FROM (SELECT c.cx, c.cy, c.status, sum(c.n)::bigint AS n FROM c GROUP BY c.cx, c.cy, c.status HAVING sum(c.n) > 0) s
+          GROUP BY s.cx, s.cy),
+        states AS (
+          SELECT s.cx, s.cy, json_object_agg(s.state, s.n ORDER BY s.state)::text AS breakdown
+          FROM (SELECT j.cx, j.cy, j.state, sum(j.n)::bigint AS n
+                FROM (SELECT cx, cy, n, state FROM c WHERE state IS NOT NULL UNION ALL SELECT cx, cy, n, state FROM one_by_one) j
+                GROUP BY j.cx, j.cy, j.state HAVING sum(j.n) > 0) s
+          GROUP BY s.cx, s.cy),
+        mvt AS (
+          SELECT cells.n AS count,
+                 f.id, f.kind, f.name, f.status, f.district_code AS "districtCode", f.township_code AS "townshipCode",
+                 f.inspection_state AS "inspectionState",
+                 CASE WHEN cells.n > 1 THEN statuses.breakdown END AS statuses,
+                 CASE WHEN cells.n > 1 THEN states.breakdown END AS "inspectionStates",
+                 ST_AsMVTGeom(ST_Transform(COALESCE(f.pt,
+                     ST_SetSRID(ST_MakePoint((cells.lon / cells.n)::double precision, (cells.lat / cells.n)::double precision), 4490)), 3857),
+                   (SELECT env FROM b), 4096, 640, false) AS geom
+          FROM cells
+          JOIN statuses ON statuses.cx = cells.cx AND statuses.cy = cells.cy
+          LEFT JOIN states ON states.cx = cells.cx AND states.cy = cells.cy
+          -- a cell of one is that facility (the sum of ids is its id)
+          LEFT JOIN LATERAL (
+            SELECT f.id, f.kind, f.name, f.status, f.district_code, f.township_code, t.pt, {StateOfDue} AS inspection_state
+            FROM facilities f JOIN facility_state t ON t.facility_id = f.id
+            WHERE cells.n = 1 AND f.id = cells.id) f ON true)
         SELECT ST_AsMVT(mvt, 'facilities', 4096, 'geom', 'id') FROM mvt WHERE geom IS NOT NULL
         """;
 
@@ -204,6 +278,7 @@ public static class TileSql
 
     private static string Expand(string sql) => sql
         .Replace("{InspectionState}", InspectionSql.InspectionState, StringComparison.Ordinal)
+        .Replace("{StateOfDue}", InspectionSql.StateOfDue("t.due_at"), StringComparison.Ordinal)
         .Replace("{ByStatus}", BreakdownOf("cells.status"), StringComparison.Ordinal)
         .Replace("{ByInspectionState}", BreakdownOf("cells.inspection_state"), StringComparison.Ordinal)
         .Replace("{BySeverity}", BreakdownOf("cells.severity"), StringComparison.Ordinal)
@@ -324,10 +399,13 @@ public static class TileSql
         return await command.ExecuteScalarAsync(ct) as double[];
     }
 
+    private static readonly string FacilitySummarySql = Expand(FacilitySummary);
+
     /// <summary>
     /// The tile <paramref name="z"/>/<paramref name="x"/>/<paramref name="y"/> of <paramref name="layer"/> (empty when
     /// no feature), clustered up to <see cref="ClusterMaxZoom"/>; <paramref name="filter"/> (facilities) is the list filter,
-    /// the same WHERE fragment as the list's (<see cref="FacilitySql.AppendFilters"/>).
+    /// the same WHERE fragment as the list's (<see cref="FacilitySql.AppendFilters"/>). Unfiltered facility tiles up to
+    /// <see cref="SummaryMaxZoom"/> are read from the kept cluster cells.
     /// </summary>
     public static async Task<byte[]> TileAsync(NpgsqlConnection connection, string layer, int z, int x, int y, FeatureQuery? filter, CancellationToken ct)
     {
@@ -344,7 +422,7 @@ public static class TileSql
                 FacilitySql.AppendFilters(where, command, filter, "f", "kind");
             }
 
-            sql = sql.Replace("{filter}", where.ToString(), StringComparison.Ordinal);
+            sql = where.Length == 0 && z <= SummaryMaxZoom ? FacilitySummarySql : sql.Replace("{filter}", where.ToString(), StringComparison.Ordinal);
         }
 
         command.CommandText = sql;
@@ -356,6 +434,19 @@ public static class TileSql
 
         command.Parameters.AddWithValue("x", x);
         command.Parameters.AddWithValue("y", y);
-        return await command.ExecuteScalarAsync(ct) as byte[] ?? [];
+
+        // Every tile is costed high whatever it holds (a bounding-box filter's estimate), so PostgreSQL would JIT-compile
+        // each one (35–80 ms, more than most tiles take) and start parallel workers on 2 cores: both off, per statement
+        // (bench/README.md, "Tiles kept ready").
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var settings = new NpgsqlCommand("SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0", connection, transaction))
+        {
+            await settings.ExecuteNonQueryAsync(ct);
+        }
+
+        command.Transaction = transaction;
+        var tile = await command.ExecuteScalarAsync(ct) as byte[] ?? [];
+        await transaction.CommitAsync(ct);
+        return tile;
     }
 }
