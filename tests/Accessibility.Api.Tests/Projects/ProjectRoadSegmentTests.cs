@@ -28,8 +28,12 @@ public sealed class ProjectRoadSegmentTests(RegistryFixture registry) : IAsyncLi
         },
         ["attributes"] = attributes ?? new JsonObject
         {
-            ["road_class"] = "secondary", ["sidewalk_width_m"] = 2.0, ["curb_ramp_start"] = true, ["curb_ramp_end"] = true,
-            ["tactile_paving"] = "continuous", ["surface"] = "paving_stones",
+            ["road_class"] = "secondary",
+            ["sidewalk_width_m"] = 2.0,
+            ["curb_ramp_start"] = true,
+            ["curb_ramp_end"] = true,
+            ["tactile_paving"] = "continuous",
+            ["surface"] = "paving_stones",
         },
     };
 
