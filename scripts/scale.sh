@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Scale-out on one machine, on real parts: the private cluster (scripts/pg.sh) as primary, its streaming standby
 # (scripts/pg.sh replica), two registry instances whose stale-OK reads go to the standby, and nginx in front of them
-# with a tile cache (deploy/nginx/registry-scale.conf.template). See docs/scale.md.
+# with a tile cache (docs/deploy/nginx-registry-scale.conf.template). See docs/scale.md.
 #   scripts/scale.sh start DBNAME   create DBNAME if missing, start the standby, the instances and nginx
 #   scripts/scale.sh stop           stop nginx and the instances this script started (the standby keeps running)
 #   scripts/scale.sh test           the tests in tests/scale/ against a throw-away database; stops everything after
@@ -57,7 +57,7 @@ start_nginx() {
   # max_fails/fail_timeout: an instance that refused a connection is left aside for 5 s.
   upstreams="server 127.0.0.1:$PORT_A max_fails=1 fail_timeout=5s; server 127.0.0.1:$PORT_B max_fails=1 fail_timeout=5s;"
   sed -e "s|@VAR@|$VAR/nginx|g" -e "s|@LISTEN@|127.0.0.1:$NGINX_PORT|" -e "s|@UPSTREAMS@|$upstreams|" -e "s|@USER@|$user|" \
-    deploy/nginx/registry-scale.conf.template >"$VAR/nginx/nginx.conf"
+    docs/deploy/nginx-registry-scale.conf.template >"$VAR/nginx/nginx.conf"
   nginx -e "$VAR/nginx/nginx-error.log" -p "$VAR/nginx" -c "$VAR/nginx/nginx.conf" -g 'daemon off;' >"$VAR/nginx.log" 2>&1 &
   echo $! >"$VAR/nginx.pid"
   disown
