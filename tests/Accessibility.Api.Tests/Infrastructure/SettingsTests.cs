@@ -101,8 +101,15 @@ public sealed class SettingsTests(RegistryFixture registry) : IAsyncLifetime
         Assert.NotEmpty(Hrefs(ogc));
         Assert.All(Hrefs(ogc), href => Assert.StartsWith("https://" + PublicHost + "/registry/", href, StringComparison.Ordinal));
 
-        // Registry:MaxRequestBodyBytes: 2 KB, so a 4 KB report is refused for its size.
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, await PostReportAsync(client, 4_000, PublicHost, "203.0.113.9"));
+        // Registry:MaxRequestBodyBytes: 2 KB, so a 4 KB JSON body is refused for its size (Open311 filing is not the
+        // place to see it: it takes photos, so it has a larger limit of its own).
+        using (var large = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/v1/reports/1/reopen", UriKind.Relative)))
+        {
+            large.Headers.Host = PublicHost;
+            large.Content = new StringContent("{\"reason\":\"" + new string('x', 4_000) + "\"}", System.Text.Encoding.UTF8, "application/json");
+            using var refused = await client.SendAsync(large);
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        }
 
         // Registry:TrustedProxies: the proxy's X-Forwarded-For is believed, so the limit of one report per client
         // counts each forwarded client on its own (without it, all would be the proxy's one address).

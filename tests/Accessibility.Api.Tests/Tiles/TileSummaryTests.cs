@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using NetTopologySuite.Geometries;
 using Npgsql;
 using static Accessibility.Api.Tests.Facilities.FacilityApi;
@@ -115,6 +116,30 @@ public sealed class TileSummaryTests(RegistryFixture registry) : IAsyncLifetime
     public async Task DisposeAsync() =>
         await ExecuteAsync("UPDATE facility_kind_intervals SET months = @months WHERE kind = 'ramp'", c => c.Parameters.AddWithValue("months", rampMonths));
 
+    /// <summary>
+    /// Waits until the service knows every write to the tile's area (its change stamps arrive by NOTIFY within
+    /// milliseconds: a tile read sooner may still be served from the service's tile cache, docs/map-layers.md).
+    /// </summary>
+    private async Task CaughtUpAsync(int z, int x, int y)
+    {
+        var stamps = registry.Services.GetRequiredService<Accessibility.Api.Features.Tiles.TileStamps>();
+        var cells = Accessibility.Api.Features.Tiles.TileCells.Of(z, x, y);
+        for (var i = 0; i < 500; i++)
+        {
+            await using var connection = new NpgsqlConnection(registry.ConnectionString);
+            await connection.OpenAsync();
+            var stored = await Accessibility.Api.Features.Tiles.TileStampsSql.StampAsync(connection, "facilities", cells, CancellationToken.None);
+            if (stamps.TryStamp("facilities", cells, out var known) && known == stored)
+            {
+                return;
+            }
+
+            await Task.Delay(20);
+        }
+
+        Assert.Fail("Waited 10 s for the service to know the writes to the facilities layer.");
+    }
+
     private async Task ExecuteAsync(string sql, Action<NpgsqlCommand>? parameters = null)
     {
         await using var connection = new NpgsqlConnection(registry.ConnectionString);
@@ -194,6 +219,7 @@ public sealed class TileSummaryTests(RegistryFixture registry) : IAsyncLifetime
             foreach (var (x, y) in TilesAt(z).Where(t => z == 0 || (t.X > 0 && t.X < (1 << z) - 1)))
             {
                 var path = string.Create(CultureInfo.InvariantCulture, $"/tiles/facilities/{z}/{x}/{y}.mvt") + (kind is null ? "" : "?kind=" + kind);
+                await CaughtUpAsync(z, x, y);
                 var actual = Comparable(await client.GetByteArrayAsync(Url(path)), z, x, y);
                 var expected = Comparable(await ExpectedAsync(z, x, y, kind), z, x, y);
                 Assert.True(expected.Select(e => e.Key).SequenceEqual(actual.Select(a => a.Key)),
@@ -260,6 +286,7 @@ public sealed class TileSummaryTests(RegistryFixture registry) : IAsyncLifetime
         async Task<(long Count, Dictionary<string, long> States)> TotalsAsync(int zz, int tx, int ty)
         {
             var path = string.Create(CultureInfo.InvariantCulture, $"/tiles/facilities/{zz}/{tx}/{ty}.mvt");
+            await CaughtUpAsync(zz, tx, ty);
             var tile = await client.GetByteArrayAsync(Url(path));
             var features = Mvt.Read(tile, zz, tx, ty)["facilities"].Where(f => TileOf(((Point)f.Geometry).X, ((Point)f.Geometry).Y, zz) == (tx, ty)).ToList();
             var states = new Dictionary<string, long>(StringComparer.Ordinal);
