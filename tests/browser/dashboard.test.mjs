@@ -26,17 +26,34 @@ async function waitForDistrict(page, name, { children = null } = {}) {
 
 const districtParam = (page) => new URL(page.url()).searchParams.get('district');
 
-/** A point inside the map polygon of `code` that is really clickable (not under a marker or a control). */
+/**
+ * A point inside the map polygon of `code` that is really clickable (not under a marker or a control), taken once the
+ * map has settled: fitting the map to a district animates the zoom, and a point picked mid-animation can lie outside
+ * the polygon when the click lands. The point is also kept away from the polygon's edge (its neighbours 12 px away
+ * hit the polygon too), so a sub-pixel redraw cannot move it onto a neighbour.
+ */
 async function clickablePointOf(page, code) {
   await page.locator(`path.choropleth-area[data-code="${code}"]`).waitFor({ state: 'attached', ...WAIT });
+  // settled: no zoom or pan animation, and the polygon's box unchanged over two successive animation frames
+  await page.waitForFunction((c) => {
+    const path = document.querySelector(`path.choropleth-area[data-code="${c}"]`);
+    if (!path || document.querySelector('.leaflet-zoom-anim, .leaflet-pan-anim')) return false;
+    const r = path.getBoundingClientRect();
+    const box = [r.left, r.top, r.width, r.height].join();
+    const same = window.__lastPolygonBox === box;
+    window.__lastPolygonBox = box;
+    return same && r.width > 0;
+  }, code, { polling: 'raf', ...WAIT });
   const point = await page.evaluate((c) => {
     const path = document.querySelector(`path.choropleth-area[data-code="${c}"]`);
     const r = path.getBoundingClientRect();
+    const on = (x, y) => document.elementFromPoint(x, y) === path;
+    const m = 12;
     for (let i = 1; i < 20; i += 1) {
       for (let j = 1; j < 20; j += 1) {
         const x = r.left + (r.width * i) / 20;
         const y = r.top + (r.height * j) / 20;
-        if (document.elementFromPoint(x, y) === path) return { x, y };
+        if (on(x, y) && on(x - m, y) && on(x + m, y) && on(x, y - m) && on(x, y + m)) return { x, y };
       }
     }
     return null;
