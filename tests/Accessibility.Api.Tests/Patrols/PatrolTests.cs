@@ -48,7 +48,9 @@ public sealed class PatrolTests(RegistryFixture registry) : IAsyncLifetime
         var listed = await list.ReadObjectAsync();
         Assert.Equal(1, (int)listed["total"]!);
         Assert.Equal((long)patrol["id"]!, (long)listed["patrols"]![0]!["id"]!);
-        using var later = await admin.GetAsync(Url("/api/v1/patrols?since=" + DateTimeOffset.UtcNow.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+        // A date is a day in China (UTC+8): tomorrow there, which from 16:00 UTC is already the day after UTC's today.
+        var tomorrowInChina = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).AddDays(1);
+        using var later = await admin.GetAsync(Url("/api/v1/patrols?since=" + tomorrowInChina.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
         Assert.True(later.StatusCode == HttpStatusCode.OK, await later.Content.ReadAsStringAsync());
         Assert.Equal(0, (int)(await later.ReadObjectAsync())["total"]!);
         using var unknown = await admin.GetAsync(Url("/api/v1/patrols?gird=" + GridA));
