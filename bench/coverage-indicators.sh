@@ -8,6 +8,9 @@
 # the change stamps (a no-op UPDATE of facility_kind_intervals touches every district), so a cache keyed by the stamp
 # misses; a registry without such a cache computes every read anyway. WRITE=facility writes one facility of 永济市
 # instead (a no-op UPDATE of its row: the change stamps of 140881, 1408 and 14 move, no other county's), the usual write.
+# COMPARE_URL=http://… reads a second registry on the same database (e.g. one started with Coverage__Compose=false,
+# the direct statement) fresh after the same writes, alternating which of the two reads first, and prints its fresh
+# median and p95 beside the first's.
 # usage: PG_PORT=55442 bench/coverage-indicators.sh [URL=http://127.0.0.1:5080] [DB=accessibility] [RUNS=7] [REPEATS=10]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,19 +33,36 @@ seconds() { curl -sS -o /dev/null -w '%{time_total} %{http_code}\n' "$URL$1" | a
 stats() { sort -g | awk '{ v[NR] = $1 * 1000 } END { p = int(0.95 * NR + 0.999); printf "%8.0f %8.0f", v[int((NR + 1) / 2)], v[p] }'; }
 
 curl -fsS "$URL/readyz" >/dev/null || { echo "no registry answers at $URL" >&2; exit 1; }
-printf '%-32s %17s %17s\n' "" "fresh (ms)" "repeat (ms)"
-printf '%-32s %8s %8s %8s %8s\n' "request" "median" "p95" "median" "p95"
+if [ -n "${COMPARE_URL:-}" ]; then
+  curl -fsS "$COMPARE_URL/readyz" >/dev/null || { echo "no registry answers at $COMPARE_URL" >&2; exit 1; }
+  printf '%-32s %17s %17s %17s\n' "" "fresh (ms)" "repeat (ms)" "compared: fresh"
+  printf '%-32s %8s %8s %8s %8s %8s %8s\n' "request" "median" "p95" "median" "p95" "median" "p95"
+else
+  printf '%-32s %17s %17s\n' "" "fresh (ms)" "repeat (ms)"
+  printf '%-32s %8s %8s %8s %8s\n' "request" "median" "p95" "median" "p95"
+fi
 # PATHS="…" reads only those (e.g. PATHS=/api/v1/coverage/140881)
 read -r -a paths <<<"${PATHS:-/api/v1/coverage/140881 /api/v1/coverage?parent=1408 /api/v1/coverage?parent=14}"
 for path in "${paths[@]}"; do
   seconds "$path" >/dev/null # warm-up: JIT, connections, PostgreSQL's caches
-  fresh=(); repeat=()
-  for _ in $(seq 1 "$RUNS"); do
+  [ -z "${COMPARE_URL:-}" ] || URL=$COMPARE_URL seconds "$path" >/dev/null
+  fresh=(); repeat=(); compared=()
+  for run in $(seq 1 "$RUNS"); do
     write
-    fresh+=("$(seconds "$path")")
+    if [ -n "${COMPARE_URL:-}" ] && [ $((run % 2)) -eq 0 ]; then
+      compared+=("$(URL=$COMPARE_URL seconds "$path")"); fresh+=("$(seconds "$path")")
+    elif [ -n "${COMPARE_URL:-}" ]; then
+      fresh+=("$(seconds "$path")"); compared+=("$(URL=$COMPARE_URL seconds "$path")")
+    else
+      fresh+=("$(seconds "$path")")
+    fi
     for _ in $(seq 1 "$REPEATS"); do repeat+=("$(seconds "$path")"); done
   done
-  printf '%-32s %s %s\n' "$path" "$(printf '%s\n' "${fresh[@]}" | stats)" "$(printf '%s\n' "${repeat[@]}" | stats)"
+  if [ -n "${COMPARE_URL:-}" ]; then
+    printf '%-32s %s %s %s\n' "$path" "$(printf '%s\n' "${fresh[@]}" | stats)" "$(printf '%s\n' "${repeat[@]}" | stats)" "$(printf '%s\n' "${compared[@]}" | stats)"
+  else
+    printf '%-32s %s %s\n' "$path" "$(printf '%s\n' "${fresh[@]}" | stats)" "$(printf '%s\n' "${repeat[@]}" | stats)"
+  fi
   if [ -s "$FAILED" ]; then echo "  not 200: $(awk '{ print $2 }' "$FAILED" | sort | uniq -c | tr -s ' ' | tr '\n' ';')"; : >"$FAILED"; fi
 done
 rm -f "$FAILED"

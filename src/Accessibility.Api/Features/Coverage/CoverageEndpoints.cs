@@ -51,7 +51,7 @@ public static class CoverageEndpoints
     private static readonly JsonSerializerOptions Output = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The cache of served indicators, one per process.</summary>
-    public static IServiceCollection AddCoverage(this IServiceCollection services) => services.AddSingleton<CoverageCache>();
+    public static IServiceCollection AddCoverage(this IServiceCollection services) => services.AddSingleton<CoverageCache>().AddSingleton<CoverageComposition>();
 
     /// <summary>Maps the coverage routes.</summary>
     public static IEndpointRouteBuilder MapCoverageEndpoints(this IEndpointRouteBuilder app)
@@ -72,7 +72,7 @@ public static class CoverageEndpoints
 
     private static async Task<IResult> Get(
         string districtCode, string? metres, string? asOf, string? knownAt, ClaimsPrincipal user, RegistryDbContext db, IServiceScopeFactory scopes,
-        CoverageCache cache, TimeProvider clock, CancellationToken ct)
+        CoverageCache cache, CoverageComposition composition, TimeProvider clock, CancellationToken ct)
     {
         var errors = new FieldErrors();
         var code = ParseDistrict("districtCode", districtCode, errors);
@@ -83,13 +83,13 @@ public static class CoverageEndpoints
             return errors.ToResult(StatusCodes.Status400BadRequest, BadQueryTitle);
         }
 
-        var json = (await CachedIndicatorsAsync(db, scopes, cache, [code], user, radius, read, clock, ct))[0];
+        var json = (await CachedIndicatorsAsync(db, scopes, cache, composition, [code], user, radius, read, clock, ct))[0];
         return json is null ? NotFound(code) : new RawJsonResult(json, contentType: "application/json");
     }
 
     private static async Task<IResult> Children(
         string? parent, string? metres, string? asOf, string? knownAt, ClaimsPrincipal user, RegistryDbContext db, IServiceScopeFactory scopes,
-        CoverageCache cache, TimeProvider clock, CancellationToken ct)
+        CoverageCache cache, CoverageComposition composition, TimeProvider clock, CancellationToken ct)
     {
         var errors = new FieldErrors();
         string? code = null;
@@ -112,7 +112,7 @@ public static class CoverageEndpoints
         var connection = await WriteResults.OpenAsync(db, ct);
         var codes = new List<string> { code };
         codes.AddRange(await CoverageSql.ChildrenAsync(connection, code, ct));
-        var all = await CachedIndicatorsAsync(db, scopes, cache, codes, user, radius, read, clock, ct);
+        var all = await CachedIndicatorsAsync(db, scopes, cache, composition, codes, user, radius, read, clock, ct);
         if (all[0] is not { } self)
         {
             return NotFound(code);
@@ -141,7 +141,7 @@ public static class CoverageEndpoints
     /// of the cache key, so a staff answer is never served to the public. So is the as-of read (<see cref="AsOfRead.Key"/>).
     /// </summary>
     private static async Task<string?[]> CachedIndicatorsAsync(
-        RegistryDbContext db, IServiceScopeFactory scopes, CoverageCache cache, IReadOnlyList<string> codes, ClaimsPrincipal user, int metres, AsOfRead read,
+        RegistryDbContext db, IServiceScopeFactory scopes, CoverageCache cache, CoverageComposition composition, IReadOnlyList<string> codes, ClaimsPrincipal user, int metres, AsOfRead read,
         TimeProvider clock, CancellationToken ct)
     {
         var views = codes.Select(c => HouseholdPrivacy.MaySeeHouseholds(user, c) ? HouseholdView.Staff : HouseholdView.Public).ToArray();
@@ -165,7 +165,7 @@ public static class CoverageEndpoints
 
         async Task ComputeAsync(RegistryDbContext context, int i, CancellationToken token)
         {
-            if (await IndicatorsAsync(context, codes[i], metres, views[i], today, token, asOf) is { } indicators)
+            if (await IndicatorsAsync(context, codes[i], metres, views[i], today, token, asOf, composition) is { } indicators)
             {
                 if (asOf is not null)
                 {
@@ -257,15 +257,20 @@ public static class CoverageEndpoints
 
     /// <summary>
     /// Every indicator of district <paramref name="code"/> in the <paramref name="view"/> of its households, or null when no
-    /// such district exists; with <paramref name="asOf"/>, as the registry held them then (docs/history.md).
+    /// such district exists; with <paramref name="asOf"/>, as the registry held them then (docs/history.md). Today's figures
+    /// of a prefecture or the province are added up from its counties' when <paramref name="composition"/> is given
+    /// (<see cref="CoverageComposition"/>); a read as of a date always runs the direct statement over the history.
     /// </summary>
     public static async Task<JsonObject?> IndicatorsAsync(
-        RegistryDbContext db, string code, int metres, HouseholdView view, DateOnly today, CancellationToken ct, AsOf? asOf = null)
+        RegistryDbContext db, string code, int metres, HouseholdView view, DateOnly today, CancellationToken ct, AsOf? asOf = null,
+        CoverageComposition? composition = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         var prefix = DistrictScope.Prefix(code);
         var connection = await WriteResults.OpenAsync(db, ct);
-        var json = await CoverageSql.FiguresAsync(connection, code, prefix, metres, ct, asOf);
+        var json = asOf is null && composition is not null
+            ? await composition.FiguresAsync(connection, code, prefix, metres, ct)
+            : await CoverageSql.FiguresAsync(connection, code, prefix, metres, ct, asOf);
         if (json is null)
         {
             return null;

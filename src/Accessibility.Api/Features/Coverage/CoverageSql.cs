@@ -32,19 +32,30 @@ public static class CoverageSql
     /// <summary>Degrees of the bounding-box prefilter for a radius of <paramref name="metres"/> (see <see cref="MetresPerDegreeFloor"/>).</summary>
     internal static double DegreesFor(double metres) => metres / MetresPerDegreeFloor;
 
-    private const string Sql = """
+    /// <summary>
+    /// The figures' direct sources: the district's own rows, reduced to the relations the answer is written from
+    /// (<see cref="Answer"/>): <c>dist</c>, <c>ks</c> (facilities by kind and status), <c>reach_by_type</c>,
+    /// <c>townships</c>, <c>road_sum</c>, <c>rep_sum</c>. The composed read (<see cref="CoverageComposition"/>) gives the
+    /// same relations from its counties' partial figures, so both are written out by one text.
+    /// </summary>
+    private const string Direct = """
         WITH dist AS MATERIALIZED (
           SELECT d.code, d.name, d.level, d.population, d.disabled_population,
                  CASE WHEN d.boundary IS NULL THEN NULL ELSE ST_Area(d.boundary::geography) / 1e6 END AS area_km2
           FROM districts d WHERE d.code = @code),
+        {Rows}
+        """;
+
+    /// <summary>
+    /// The district's rows and their reductions, shared by the direct statement and a county's partial figures
+    /// (<see cref="PartialStatement"/>). Road lengths are summed as numerics (each length's float8 as numeric), so that
+    /// sums of counties' sums are exactly the sum over the prefecture's roads.
+    /// </summary>
+    private const string Rows = """
         fac AS (
-          SELECT f.kind, f.status, f.geometry FROM {facilities} f
+          SELECT f.id, f.kind, f.status, f.geometry FROM {facilities} f
           WHERE f.deleted_at IS NULL AND {In:f}),
-        kinds AS (
-          SELECT kind, sum(n)::bigint AS total, COALESCE(sum(n) FILTER (WHERE {InService}), 0)::bigint AS in_service,
-                 json_object_agg(status, n ORDER BY status) AS by_status
-          FROM (SELECT kind, status, count(*) AS n FROM fac GROUP BY kind, status) k
-          GROUP BY kind),
+        ks AS (SELECT kind, status, count(*) AS n FROM fac GROUP BY kind, status),
         demand AS (
           SELECT 'public_building' AS type, geometry AS g FROM fac WHERE kind = 'public_building' AND {InService}
           UNION ALL
@@ -68,33 +79,49 @@ public static class CoverageSql
                      AND f.township_code = t.code) AS served
           FROM districts t WHERE t.level = 4 AND t.code LIKE @p),
         roads AS (
-          SELECT ST_Length(r.geometry::geography) AS len,
+          SELECT ST_Length(r.geometry::geography)::numeric AS len,
                  COALESCE(r.sidewalk_width_m, 0) > 0 AND r.curb_ramp_start AND r.curb_ramp_end
                    AND r.tactile_paving = 'continuous' AS accessible
           FROM {road_segments} r
           WHERE r.deleted_at IS NULL AND r.road_class = 'main' AND {In:r}),
+        road_sum AS (
+          SELECT count(*) AS segments, COALESCE(sum(len), 0) AS len, COALESCE(sum(len) FILTER (WHERE accessible), 0) AS accessible_len
+          FROM roads),
         rep AS (
           SELECT r.status IN ('closed', 'rejected') AS closed, r.closed_at - r.requested_at AS took
-          FROM {reports} r WHERE {In:r})
+          FROM {reports} r WHERE {In:r}),
+        rep_sum AS (
+          SELECT count(*) FILTER (WHERE NOT closed) AS open, count(*) FILTER (WHERE closed) AS closed,
+                 percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM took) / 86400.0) FILTER (WHERE closed) AS median
+          FROM rep)
+        """;
+
+    /// <summary>The answer, written from the relations of <see cref="Direct"/> or of the composed read.</summary>
+    private const string Answer = """
+        , kinds AS (
+          SELECT kind, sum(n)::bigint AS total, COALESCE(sum(n) FILTER (WHERE {InService}), 0)::bigint AS in_service,
+                 json_object_agg(status, n ORDER BY status) AS by_status
+          FROM ks GROUP BY kind),
+        in_service AS (SELECT COALESCE(sum(n) FILTER (WHERE {InService}), 0)::bigint AS n, COALESCE(sum(n), 0)::bigint AS total FROM ks)
         SELECT json_build_object(
           'code', dist.code, 'name', dist.name,
           'level', CASE dist.level WHEN 1 THEN 'province' WHEN 2 THEN 'prefecture' WHEN 3 THEN 'county' ELSE 'township' END,
           'population', dist.population, 'disabledPopulation', dist.disabled_population,
           'areaKm2', round(dist.area_km2::numeric, 3),
           'facilities', json_build_object(
-            'total', (SELECT count(*) FROM fac),
-            'inService', (SELECT count(*) FROM fac WHERE {InService}),
+            'total', (SELECT total FROM in_service),
+            'inService', (SELECT n FROM in_service),
             'byStatus', COALESCE((SELECT json_object_agg(status, n ORDER BY status)
-                                  FROM (SELECT status, count(*) AS n FROM fac GROUP BY status) s), '{}'::json),
+                                  FROM (SELECT status, sum(n)::bigint AS n FROM ks GROUP BY status) s), '{}'::json),
             'byKind', COALESCE((SELECT json_agg(json_build_object(
                          'kind', k.kind, 'total', k.total, 'inService', k.in_service, 'byStatus', k.by_status,
                          'perKm2', CASE WHEN dist.area_km2 > 0 THEN round((k.in_service / dist.area_km2)::numeric, 4) END,
                          'per10kResidents', CASE WHEN dist.population > 0 THEN round(k.in_service * 10000.0 / dist.population, 4) END)
                          ORDER BY k.kind) FROM kinds k), '[]'::json),
             'perKm2', CASE WHEN dist.area_km2 > 0
-                           THEN round(((SELECT count(*) FROM fac WHERE {InService}) / dist.area_km2)::numeric, 4) END,
+                           THEN round(((SELECT n FROM in_service) / dist.area_km2)::numeric, 4) END,
             'per10kResidents', CASE WHEN dist.population > 0
-                           THEN round((SELECT count(*) FROM fac WHERE {InService}) * 10000.0 / dist.population, 4) END),
+                           THEN round((SELECT n FROM in_service) * 10000.0 / dist.population, 4) END),
           'toiletReach', json_build_object(
             'metres', @metres,
             'publicBuildings', (SELECT json_build_object('total', COALESCE(sum(total), 0), 'covered', COALESCE(sum(covered), 0))
@@ -109,26 +136,29 @@ public static class CoverageSql
             'share', (SELECT CASE WHEN count(*) > 0 THEN round(count(*) FILTER (WHERE served)::numeric / count(*), 4) END FROM townships),
             'unserved', COALESCE((SELECT json_agg(json_build_object('code', t.code, 'name', d.name) ORDER BY t.code)
                                   FROM townships t JOIN districts d ON d.code = t.code WHERE NOT t.served), '[]'::json)),
-          'mainRoads', json_build_object(
-            'segments', (SELECT count(*) FROM roads),
-            'lengthM', (SELECT round(COALESCE(sum(len), 0)::numeric, 1) FROM roads),
-            'accessibleLengthM', (SELECT round(COALESCE(sum(len) FILTER (WHERE accessible), 0)::numeric, 1) FROM roads),
-            'share', (SELECT CASE WHEN sum(len) > 0 THEN round((COALESCE(sum(len) FILTER (WHERE accessible), 0) / sum(len))::numeric, 4) END
-                      FROM roads)),
+          'mainRoads', (SELECT json_build_object(
+            'segments', segments,
+            'lengthM', round(len, 1),
+            'accessibleLengthM', round(accessible_len, 1),
+            'share', CASE WHEN len > 0 THEN round(accessible_len / len, 4) END) FROM road_sum),
           'reports', (SELECT json_build_object(
-            'open', count(*) FILTER (WHERE NOT closed),
-            'closed', count(*) FILTER (WHERE closed),
-            'medianDaysToClose', round((percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM took) / 86400.0)
-                                         FILTER (WHERE closed))::numeric, 1))
-            FROM rep),
+            'open', open,
+            'closed', closed,
+            'medianDaysToClose', round(median::numeric, 1))
+            FROM rep_sum),
           'inspectionCounts', {InspectionCounts})::text
         FROM dist
         """;
 
-    private static readonly string Template = Sql.Replace("{InService}", InService, StringComparison.Ordinal)
+    private const string Sql = Direct + Answer;
+
+    private static readonly string Template = Expand(Sql.Replace("{Rows}", Rows, StringComparison.Ordinal));
+
+    private static string Expand(string sql) => sql.Replace("{InService}", InService, StringComparison.Ordinal)
         .Replace("{Renovated}", Renovated, StringComparison.Ordinal)
         .Replace("{In:f}", InDistrict("f"), StringComparison.Ordinal)
-        .Replace("{In:r}", InDistrict("r"), StringComparison.Ordinal);
+        .Replace("{In:r}", InDistrict("r"), StringComparison.Ordinal)
+        .Replace("{In:x}", InDistrict("x"), StringComparison.Ordinal);
 
     /// <summary>
     /// Whether the record <paramref name="alias"/> lies in the district of prefix <c>@p</c>: its county
@@ -138,7 +168,7 @@ public static class CoverageSql
     /// registry (80 % of it at 1 M facilities, bench/README.md); a range of the same codes is read through the
     /// <c>district_code</c> and <c>township_code</c> indexes.
     /// </summary>
-    private static string InDistrict(string alias) =>
+    internal static string InDistrict(string alias) =>
         $"({alias}.district_code >= @lo AND {alias}.district_code < @hi OR {alias}.township_code >= @lo AND {alias}.township_code < @hi)";
 
     /// <summary>
@@ -201,6 +231,172 @@ public static class CoverageSql
         command.Parameters.AddWithValue("metres", (double)metres);
         command.Parameters.AddWithValue("degrees", DegreesFor(metres));
         await command.PrepareAsync(ct);
+        return (string?)await command.ExecuteScalarAsync(ct);
+    }
+
+    /// <summary>
+    /// One county's partial figures (today's rows; <see cref="CountyPartial"/>): the reductions of <see cref="Rows"/>
+    /// before they are written out, with the report durations (the float8 the direct median orders) and the inspection due
+    /// instants (microseconds since the epoch) kept whole, so that a prefecture's or the province's median and inspection
+    /// states computed from its counties are exactly the direct statement's. No figure in it depends on the clock.
+    /// </summary>
+    private static readonly string PartialStatement = HistoryTables.Resolve(Expand("WITH " + Rows + """
+        , ins AS (
+          SELECT fst.facility_id IS NOT NULL AS known, fst.due_at
+          FROM (SELECT id FROM fac WHERE {InService}) f LEFT JOIN facility_state fst ON fst.facility_id = f.id)
+        SELECT json_build_object(
+          'counts', COALESCE((SELECT json_agg(json_build_array(kind, status, n)) FROM ks), '[]'::json),
+          'reach', COALESCE((SELECT json_agg(json_build_array(type, total, covered)) FROM reach_by_type), '[]'::json),
+          'townships', COALESCE((SELECT json_agg(json_build_array(code, served)) FROM townships), '[]'::json),
+          'roads', (SELECT json_build_array(segments, len, accessible_len) FROM road_sum),
+          'reports', (SELECT json_build_array(open, closed) FROM rep_sum),
+          'took', COALESCE((SELECT json_agg(d ORDER BY d) FROM (
+                     SELECT (extract(epoch FROM took) / 86400.0)::float8 AS d FROM rep WHERE closed AND took IS NOT NULL) x), '[]'::json),
+          'stateless', (SELECT count(*) FROM ins WHERE NOT known),
+          'never', (SELECT count(*) FROM ins WHERE known AND due_at IS NULL),
+          'due', COALESCE((SELECT json_agg((extract(epoch FROM due_at) * 1000000)::bigint ORDER BY due_at)
+                           FROM ins WHERE due_at IS NOT NULL), '[]'::json))::text
+        """), null);
+
+    /// <summary>
+    /// The answer of a prefecture or the province from its counties' summed partial figures (<see cref="ComposedAsync"/>),
+    /// written by the same text as the direct statement's (<see cref="Answer"/>), so rounding and shapes are the same.
+    /// </summary>
+    private static readonly string ComposedStatement = Expand("""
+        WITH dist AS (
+          SELECT d.code, d.name, d.level, d.population, d.disabled_population, @area::float8 AS area_km2
+          FROM districts d WHERE d.code = @code),
+        ks AS (SELECT * FROM unnest(@kinds::text[], @statuses::text[], @counts::bigint[]) AS k(kind, status, n)),
+        reach_by_type AS (SELECT * FROM unnest(@types::text[], @type_totals::bigint[], @type_covered::bigint[]) AS r(type, total, covered)),
+        townships AS (SELECT * FROM unnest(@townships::text[], @served::boolean[]) AS t(code, served)),
+        road_sum AS (SELECT @segments::bigint AS segments, @road_length::numeric AS len, @accessible_length::numeric AS accessible_len),
+        rep_sum AS (SELECT @open::bigint AS open, @closed::bigint AS closed, @median::float8 AS median)
+        """ + Answer).Replace("{InspectionCounts}", """
+        json_build_object('facilities', @ins_total::bigint, 'onTime', @ins_on_time::bigint, 'dueSoon', @ins_due_soon::bigint,
+                          'overdue', @ins_overdue::bigint, 'never', @ins_never::bigint)
+        """, StringComparison.Ordinal);
+
+    /// <summary>
+    /// Records a composed read cannot add up exactly, for <c>{Odd:x}</c>: a record whose township lies outside its
+    /// county (it would count in two counties, or in one the stamps of the other do not follow), or whose district is not
+    /// a county (a prefecture's or township's own code: no county's partial holds it). Migration
+    /// <c>20261209100000_CoverageComposition</c> keeps a partial index of exactly this predicate on each table the figures
+    /// read, so the check is a probe of an (ordinarily empty) index.
+    /// </summary>
+    internal const string OutsideCounty =
+        "(left({x}.township_code, 6) <> {x}.district_code OR length({x}.district_code) <> 6 OR right({x}.district_code, 2) = '00')";
+
+    /// <summary>
+    /// What a composed read of prefix <c>@p</c> needs in one round trip: its counties (the six-digit codes under it that
+    /// are not a prefecture's own), the change counters under it (and of its ancestors, whose keys are prefixes of it),
+    /// the database's now and now + 30 days (the inspection states' bounds, as <see cref="InspectionSql.InspectionState"/>
+    /// takes them), and whether composing would be exact: no record outside its county (<see cref="OutsideCounty"/>), no
+    /// report of a district code unknown to the registry (reports have no foreign key: a loose index scan of the codes
+    /// under the prefix, one probe a code), no township whose county is not a county of the list.
+    /// </summary>
+    private static readonly string PlanStatement = Expand("""
+        WITH counties AS (
+          SELECT code FROM districts WHERE code >= @lo AND code < @hi AND length(code) = 6 AND right(code, 2) <> '00'),
+        report_codes AS (
+          WITH RECURSIVE c(code) AS (
+            SELECT (SELECT min(district_code) FROM reports WHERE district_code >= @lo AND district_code < @hi)
+            UNION ALL
+            SELECT (SELECT min(district_code) FROM reports WHERE district_code > c.code AND district_code < @hi) FROM c WHERE c.code IS NOT NULL)
+          SELECT code FROM c WHERE code IS NOT NULL)
+        SELECT
+          ARRAY(SELECT code::text FROM counties ORDER BY code),
+          ARRAY(SELECT district_key::text FROM coverage_changes
+                WHERE district_key >= @lo AND district_key < @hi OR @p LIKE district_key || '%' OR district_key = @code ORDER BY district_key, slot),
+          ARRAY(SELECT changes FROM coverage_changes
+                WHERE district_key >= @lo AND district_key < @hi OR @p LIKE district_key || '%' OR district_key = @code ORDER BY district_key, slot),
+          (extract(epoch FROM now()) * 1000000)::bigint,
+          (extract(epoch FROM now() + interval '30 days') * 1000000)::bigint,
+          NOT (EXISTS (SELECT 1 FROM facilities x WHERE {Odd:x} AND {In:x})
+               OR EXISTS (SELECT 1 FROM road_segments x WHERE {Odd:x} AND {In:x})
+               OR EXISTS (SELECT 1 FROM renovation_cases x WHERE {Odd:x} AND {In:x})
+               OR EXISTS (SELECT 1 FROM reports x WHERE {Odd:x} AND {In:x})
+               OR EXISTS (SELECT 1 FROM report_codes r WHERE NOT EXISTS (SELECT 1 FROM districts d WHERE d.code = r.code))
+               OR EXISTS (SELECT 1 FROM districts t WHERE t.level = 4 AND t.code LIKE @p
+                                                   AND left(t.code, 6) NOT IN (SELECT code FROM counties)))
+        """.Replace("{Odd:x}", OutsideCounty.Replace("{x}", "x", StringComparison.Ordinal), StringComparison.Ordinal));
+
+    /// <summary>What <see cref="PlanAsync"/> found: the counties, the change counters (key, count), the bounds of the inspection states, whether composing is exact.</summary>
+    public sealed record CompositionPlan(string[] Counties, (string Key, long Changes)[] Changes, long NowMicros, long SoonMicros, bool Exact);
+
+    /// <summary>The plan of a composed read of district <paramref name="code"/> (prefix <paramref name="prefix"/>), see <see cref="PlanStatement"/>.</summary>
+    public static async Task<CompositionPlan> PlanAsync(NpgsqlConnection connection, string code, string prefix, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var command = new NpgsqlCommand(PlanStatement, connection);
+        var (lo, hi) = PrefixRange(prefix);
+        command.Parameters.AddWithValue("code", code);
+        command.Parameters.AddWithValue("p", prefix + "%");
+        command.Parameters.AddWithValue("lo", lo);
+        command.Parameters.AddWithValue("hi", hi);
+        await command.PrepareAsync(ct);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var keys = reader.GetFieldValue<string[]>(1);
+        var changes = reader.GetFieldValue<long[]>(2);
+        return new CompositionPlan(reader.GetFieldValue<string[]>(0), [.. keys.Zip(changes)], reader.GetInt64(3), reader.GetInt64(4), reader.GetBoolean(5));
+    }
+
+    /// <summary>The partial figures of county <paramref name="county"/> with toilet reach within <paramref name="metres"/>, as JSON text (<see cref="PartialStatement"/>).</summary>
+    public static async Task<string> PartialAsync(NpgsqlConnection connection, string county, int metres, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var command = new NpgsqlCommand(PartialStatement, connection);
+        var (lo, hi) = PrefixRange(county);
+        command.Parameters.AddWithValue("p", county + "%");
+        command.Parameters.AddWithValue("lo", lo);
+        command.Parameters.AddWithValue("hi", hi);
+        command.Parameters.AddWithValue("metres", (double)metres);
+        command.Parameters.AddWithValue("degrees", DegreesFor(metres));
+        await command.PrepareAsync(ct);
+        return (string)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>The geodesic area of district <paramref name="code"/> in km², as the direct statement computes it; null without a boundary.</summary>
+    public static async Task<double?> AreaAsync(NpgsqlConnection connection, string code, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var command = new NpgsqlCommand(
+            "SELECT CASE WHEN d.boundary IS NULL THEN NULL ELSE ST_Area(d.boundary::geography) / 1e6 END FROM districts d WHERE d.code = @code", connection);
+        command.Parameters.AddWithValue("code", code);
+        return await command.ExecuteScalarAsync(ct) is double area ? area : null;
+    }
+
+    /// <summary>
+    /// The figures of district <paramref name="code"/> written from the sum <paramref name="sum"/> of its counties' partial
+    /// figures, as JSON text of the same shape and rounding as <see cref="FiguresAsync"/>'s; null when the district does not exist.
+    /// </summary>
+    public static async Task<string?> ComposedAsync(NpgsqlConnection connection, string code, int metres, double? area, ComposedFigures sum, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(sum);
+        await using var command = new NpgsqlCommand(ComposedStatement, connection);
+        command.Parameters.AddWithValue("code", code);
+        command.Parameters.AddWithValue("metres", (double)metres);
+        command.Parameters.Add(new NpgsqlParameter("area", NpgsqlTypes.NpgsqlDbType.Double) { Value = area is { } a ? a : DBNull.Value });
+        command.Parameters.AddWithValue("kinds", sum.Counts.Keys.Select(k => k.Kind).ToArray());
+        command.Parameters.AddWithValue("statuses", sum.Counts.Keys.Select(k => k.Status).ToArray());
+        command.Parameters.AddWithValue("counts", sum.Counts.Values.ToArray());
+        command.Parameters.AddWithValue("types", sum.Reach.Keys.ToArray());
+        command.Parameters.AddWithValue("type_totals", sum.Reach.Values.Select(r => r.Total).ToArray());
+        command.Parameters.AddWithValue("type_covered", sum.Reach.Values.Select(r => r.Covered).ToArray());
+        command.Parameters.AddWithValue("townships", sum.Townships.Select(t => t.Code).ToArray());
+        command.Parameters.AddWithValue("served", sum.Townships.Select(t => t.Served).ToArray());
+        command.Parameters.AddWithValue("segments", sum.Segments);
+        command.Parameters.AddWithValue("road_length", sum.RoadLength);
+        command.Parameters.AddWithValue("accessible_length", sum.AccessibleLength);
+        command.Parameters.AddWithValue("open", sum.OpenReports);
+        command.Parameters.AddWithValue("closed", sum.ClosedReports);
+        command.Parameters.Add(new NpgsqlParameter("median", NpgsqlTypes.NpgsqlDbType.Double) { Value = sum.MedianDaysToClose is { } m ? m : DBNull.Value });
+        command.Parameters.AddWithValue("ins_total", sum.Inspections.Facilities);
+        command.Parameters.AddWithValue("ins_on_time", sum.Inspections.OnTime);
+        command.Parameters.AddWithValue("ins_due_soon", sum.Inspections.DueSoon);
+        command.Parameters.AddWithValue("ins_overdue", sum.Inspections.Overdue);
+        command.Parameters.AddWithValue("ins_never", sum.Inspections.Never);
         return (string?)await command.ExecuteScalarAsync(ct);
     }
 

@@ -21,7 +21,7 @@ public static class ProjectIndicatorSql
         FROM unnest(@froms::date[], @tos::date[]) WITH ORDINALITY AS w(from_day, to_day, ord)
         LEFT JOIN {construction_projects} p
           ON p.deleted_at IS NULL AND p.works = 'new' AND p.stage = 'accepted'
-         AND (p.district_code LIKE @p OR p.township_code LIKE @p)
+         AND (p.district_code >= @lo AND p.district_code < @hi OR p.township_code >= @lo AND p.township_code < @hi)
          AND (p.accepted_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN w.from_day AND w.to_day
         GROUP BY w.ord
         ORDER BY w.ord
@@ -39,7 +39,10 @@ public static class ProjectIndicatorSql
         ArgumentNullException.ThrowIfNull(windows);
         await using var command = new NpgsqlCommand(HistoryTables.Resolve(Counts, asOf), connection);
         asOf?.Bind(command);
-        command.Parameters.AddWithValue("p", prefix + "%");
+        // The prefix as a range of codes, which a B-tree index serves in any collation (CoverageSql.PrefixRange).
+        var (lo, hi) = CoverageSql.PrefixRange(prefix);
+        command.Parameters.AddWithValue("lo", lo);
+        command.Parameters.AddWithValue("hi", hi);
         command.Parameters.AddWithValue("froms", windows.Select(w => w.From).ToArray());
         command.Parameters.AddWithValue("tos", windows.Select(w => w.To).ToArray());
         var result = new (int, int)[windows.Count];

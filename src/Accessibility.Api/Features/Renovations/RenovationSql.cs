@@ -13,6 +13,13 @@ namespace Accessibility.Api.Features.Renovations;
 /// </summary>
 public static class RenovationSql
 {
+    /// <summary>
+    /// The codes under <paramref name="prefix"/> as a range [lo, hi) (<see cref="Coverage.CoverageSql.PrefixRange"/>), which
+    /// the <c>district_code</c> index serves in any collation where <c>LIKE 'prefix%'</c> is not; every code for the empty prefix.
+    /// </summary>
+    private static (string Lo, string Hi) CodeRange(string prefix) =>
+        prefix.Length == 0 ? ("", new string('9', 13)) : Coverage.CoverageSql.PrefixRange(prefix);
+
     /// <summary>Households by county, status and year the status was reached: the public statistics before suppression.</summary>
     public static async Task<List<(string District, string Status, int Year, int Count)>> CountsAsync(
         NpgsqlConnection connection, string prefix, CancellationToken ct, ReadScope? scope = null, AsOf? asOf = null)
@@ -20,12 +27,14 @@ public static class RenovationSql
         ArgumentNullException.ThrowIfNull(connection);
         const string sql = """
             SELECT district_code, status, extract(year FROM status_changed_at AT TIME ZONE 'Asia/Shanghai')::int AS year, count(*)::int
-            FROM {renovation_cases} WHERE district_code LIKE @prefix || '%'
+            FROM {renovation_cases} WHERE district_code >= @lo AND district_code < @hi
               AND (@read_scope::text[] IS NULL OR district_code LIKE ANY(@read_scope))
             GROUP BY 1, 2, 3 ORDER BY 1, 3, 2
             """;
         await using var command = AsOfStatement.Command(sql, connection, asOf);
-        command.Parameters.AddWithValue("prefix", prefix);
+        var (lo, hi) = CodeRange(prefix);
+        command.Parameters.AddWithValue("lo", lo);
+        command.Parameters.AddWithValue("hi", hi);
         command.Parameters.Add((scope ?? ReadScope.Everything).Parameter());
         await using var reader = await command.ExecuteReaderAsync(ct);
         var rows = new List<(string, string, int, int)>();
@@ -52,10 +61,12 @@ public static class RenovationSql
                 AND (accepted_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN @from AND @to)::int,
               count(*) FILTER (WHERE status IN ('approved', 'contracted', 'in_progress', 'completed'))::int,
               count(*) FILTER (WHERE status <> 'rejected')::int
-            FROM {renovation_cases} WHERE district_code LIKE @prefix || '%'
+            FROM {renovation_cases} WHERE district_code >= @lo AND district_code < @hi
             """;
         await using var command = AsOfStatement.Command(sql, connection, asOf);
-        command.Parameters.AddWithValue("prefix", prefix);
+        var (lo, hi) = CodeRange(prefix);
+        command.Parameters.AddWithValue("lo", lo);
+        command.Parameters.AddWithValue("hi", hi);
         command.Parameters.AddWithValue("from", from);
         command.Parameters.AddWithValue("to", to);
         await using var reader = await command.ExecuteReaderAsync(ct);
