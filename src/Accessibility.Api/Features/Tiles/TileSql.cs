@@ -91,7 +91,7 @@ public static class TileSql
         """;
 
     /// <summary>
-    /// Facilities grouped by cluster cell per request (filtered tiles, and zooms past <see cref="SummaryMaxZoom"/>); a line
+    /// Facilities grouped by cluster cell per request (filtered tiles only: unfiltered ones read the kept cells); a line
     /// facility counts at a point on it. The point, its Web Mercator position and the due date come from
     /// <c>facility_state</c> (kept by triggers), so no row computes a point on surface, a projection or its inspections.
     /// </summary>
@@ -121,8 +121,11 @@ public static class TileSql
         SELECT ST_AsMVT(mvt, 'facilities', 4096, 'geom', 'id') FROM mvt WHERE geom IS NOT NULL
         """;
 
-    /// <summary>Deepest zoom whose unfiltered facility clusters are read from <c>facility_cluster_cells</c> (migration FacilityTileState).</summary>
-    public const int SummaryMaxZoom = 12;
+    /// <summary>
+    /// Deepest zoom whose unfiltered facility clusters are read from <c>facility_cluster_cells</c> (migrations FacilityTileState,
+    /// FacilityCellsToStreetZoom): every clustered zoom, so no unfiltered tile groups raw rows per request.
+    /// </summary>
+    public const int SummaryMaxZoom = ClusterMaxZoom;
 
     /// <summary>
     /// Unfiltered facility clusters up to <see cref="SummaryMaxZoom"/> from the cells kept by triggers
@@ -414,6 +417,7 @@ public static class TileSql
         var grid = definition.Clusters is null ? null : GridAt(z);
         await using var command = new NpgsqlCommand { Connection = connection };
         var sql = grid is null ? definition.Features : definition.Clusters!;
+        var fixedText = true;
         if (definition.ByKind)
         {
             var where = new System.Text.StringBuilder();
@@ -422,6 +426,7 @@ public static class TileSql
                 FacilitySql.AppendFilters(where, command, filter, "f", "kind");
             }
 
+            fixedText = where.Length == 0;
             sql = where.Length == 0 && z <= SummaryMaxZoom ? FacilitySummarySql : sql.Replace("{filter}", where.ToString(), StringComparison.Ordinal);
         }
 
@@ -445,6 +450,13 @@ public static class TileSql
         }
 
         command.Transaction = transaction;
+        if (fixedText)
+        {
+            // A statement of fixed text is prepared once per pooled connection (Npgsql keeps it across opens): planning the
+            // summary statement took a large part of a cold tile (bench/README.md, "Every zoom from kept cells").
+            await command.PrepareAsync(ct);
+        }
+
         var tile = await command.ExecuteScalarAsync(ct) as byte[] ?? [];
         await transaction.CommitAsync(ct);
         return tile;
