@@ -74,8 +74,17 @@ floor() { # clients -> the same JSON line as http-load.mjs
 for _ in 1 2 3; do curl -fsS -o /dev/null "$URL"; done
 SECONDS_EACH=3 floor 1 >/dev/null
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf "%7s | %-7s | %8s | %8s | %8s\n" clients what "req/s" "p50 ms" "p95 ms"
+field() { node -e 'console.log(JSON.parse(process.argv[1])[process.argv[2]])' "$1" "$2"; }
 for clients in 1 4; do
-  echo "clients $clients  service: $(node "$ROOT/bench/http-load.mjs" "$URL" "$clients" "$SECONDS_EACH")"
-  echo "clients $clients  floor:   $(floor "$clients")"
+  service=$(node "$ROOT/bench/http-load.mjs" "$URL" "$clients" "$SECONDS_EACH")
+  plain=$(floor "$clients")
+  for what in service floor; do
+    line=$service; [ $what = floor ] && line=$plain
+    printf "%7s | %-7s | %8s | %8s | %8s\n" "$clients" "$what" "$(field "$line" perSecond)" "$(field "$line" medianMs)" "$(field "$line" p95Ms)"
+  done
+  ratio=$(awk -v a="$(field "$service" medianMs)" -v b="$(field "$plain" medianMs)" 'BEGIN { printf "%.2f", a / b }')
+  echo "        clients $clients: service median / floor median = $ratio (goal ≤ 1.5); service $(field "$service" perSecond) req/s$([ "$clients" = 4 ] && echo ' (goal ≥ 40)')"
 done
+echo "($(nproc) cores: 4 clients can give at most $(nproc)× one client's rate when each request keeps a core busy)"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -74,3 +74,23 @@ public sealed class RawJsonResult(string json, int statusCode = StatusCodes.Stat
         return response.WriteAsync(json, httpContext.RequestAborted);
     }
 }
+
+/// <summary>
+/// A JSON document serialized elsewhere (by PostgreSQL) and copied to the response by <paramref name="write"/>, which asks
+/// for the body stream only once it has the first bytes: the status and media type are set then, so an error before it
+/// still becomes a problem response.
+/// </summary>
+public sealed class StreamedJsonResult(Func<HttpContext, Func<Stream>, Task> write, string contentType = RawJsonResult.GeoJson) : IResult
+{
+    /// <inheritdoc />
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        return write(httpContext, () =>
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status200OK;
+            httpContext.Response.ContentType = contentType + "; charset=utf-8";
+            return httpContext.Response.Body;
+        });
+    }
+}

@@ -77,6 +77,12 @@ public sealed class InspectionEndpointsTests(RegistryFixture registry) : IAsyncL
         Assert.Equal(1, (int)props["openDefectCount"]!);
         Assert.Equal("slope", (string?)props["openDefects"]![0]!["item"]);
         Assert.Equal(at, DateTimeOffset.Parse((string)props["lastInspectedAt"]!, CultureInfo.InvariantCulture));
+        // and so does the list, which reads the inspection properties kept in facility_state
+        var listed = await ListedPropertiesAsync(anonymous, ramp);
+        Assert.Equal("fail", (string?)listed["lastInspectionResult"]);
+        Assert.Equal("on_time", (string?)listed["inspectionState"]);
+        Assert.Equal(at, DateTimeOffset.Parse((string)listed["lastInspectedAt"]!, CultureInfo.InvariantCulture));
+        Assert.Equal(1, (int)listed["openDefectCount"]!);
 
         // Audit: the inspection, the defect and the facility's status, written with it.
         Assert.Equal(1, await registry.ScalarAsync<long>("SELECT count(*) FROM audit_entries WHERE entity_type = 'inspection'"));
@@ -139,6 +145,17 @@ public sealed class InspectionEndpointsTests(RegistryFixture registry) : IAsyncL
         Assert.Equal("pass", (string?)props["lastInspectionResult"]);
         Assert.Equal(0, (int)props["openDefectCount"]!);
         Assert.Empty(props["openDefects"]!.AsArray());
+        var listed = await ListedPropertiesAsync(anonymous, ramp);
+        Assert.Equal("pass", (string?)listed["lastInspectionResult"]);
+        Assert.Equal((string?)props["lastInspectedAt"], (string?)listed["lastInspectedAt"]);
+        Assert.Equal(0, (int)listed["openDefectCount"]!);
+    }
+
+    /// <summary>The properties of facility <paramref name="id"/> as the facility list gives them.</summary>
+    private static async Task<JsonNode> ListedPropertiesAsync(HttpClient client, long id)
+    {
+        var page = await GetObjectAsync(client, "/api/v1/facilities?limit=1000");
+        return page["features"]!.AsArray().Single(f => (long)f!["id"]! == id)!["properties"]!;
     }
 
     [Fact]

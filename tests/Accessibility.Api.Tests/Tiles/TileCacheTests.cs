@@ -138,6 +138,35 @@ public sealed class TileCacheTests(RegistryFixture registry) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_cold_tile_asked_for_by_many_at_once_is_rendered_once_and_the_same_for_all()
+    {
+        await ExecuteAsync(ToiletAtYongji);
+        await CaughtUpAsync("facilities", Yongji);
+        using var client = registry.CreateClient();
+
+        var renders = Cache.Renders;
+        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => client.GetAsync(Url(PathOf("facilities", Yongji)))));
+        var bodies = new List<byte[]>();
+        foreach (var response in responses)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(responses[0].Headers.ETag, response.Headers.ETag);
+            bodies.Add(await response.Content.ReadAsByteArrayAsync());
+        }
+
+        Assert.NotEmpty(bodies[0]);
+        Assert.All(bodies, b => Assert.Equal(bodies[0], b));
+        Assert.Equal(renders + 1, Cache.Renders); // the others waited for that render or found it kept
+
+        // and a write still gives the next request a new render with the new facility
+        await ExecuteAsync(ToiletAtYongji.Replace("'T1'", "'T2'", StringComparison.Ordinal));
+        await CaughtUpAsync("facilities", Yongji);
+        var (_, after) = await GetAsync(client, "facilities", Yongji);
+        Assert.Equal(renders + 2, Cache.Renders);
+        Assert.Equal(2, after.Sum(f => f.Count));
+    }
+
+    [Fact]
     public async Task Every_write_in_the_tiles_area_gives_the_next_tile_new_content_and_a_new_etag()
     {
         using var client = registry.CreateClient();

@@ -279,7 +279,7 @@ public sealed class TileSummaryTests(RegistryFixture registry) : IAsyncLifetime
     {
         using var client = registry.CreateClient();
         const int z = 8; // read from the kept cells
-        const int street = 14; // clustered per request from the kept points and due dates
+        const int street = 14; // read from the kept cells of the street zooms (16 per tile side)
         var (x, y) = TileOf(Clumps[0].Lon, Clumps[0].Lat, z);
         var (sx, sy) = TileOf(Clumps[0].Lon, Clumps[0].Lat, street);
 

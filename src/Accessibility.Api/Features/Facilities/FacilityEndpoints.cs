@@ -97,9 +97,13 @@ public static class FacilityEndpoints
         }
 
         // A public list may lag the last commit by a standby's replay delay (StaleReads decides where it is read).
-        await using var connection = await staleReads.OpenAsync(request.HttpContext, ct);
-        var json = await FacilitySql.FeatureCollectionAsync(connection, query, FeatureListRequest.Links(request, query), ct);
-        return new RawJsonResult(json);
+        // The page is copied from PostgreSQL's answer to the response as it comes (no string of it in the service).
+        var links = FeatureListRequest.Links(request, query);
+        return new StreamedJsonResult(async (http, body) =>
+        {
+            await using var connection = await staleReads.OpenAsync(http, ct);
+            await FacilitySql.CopyFeatureCollectionAsync(connection, query, links, body, ct);
+        });
     }
 
     private static async Task<IResult> Get(long id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct)

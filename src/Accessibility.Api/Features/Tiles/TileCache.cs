@@ -31,12 +31,17 @@ public sealed class TileCache : IDisposable
     private long renders;
     private long hits;
     private long notModified;
+    private long shared;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Key, long Stamp, long Bucket), Lazy<Task<byte[]>>> inFlight = new();
 
     /// <summary>Tiles rendered by PostgreSQL since the service started.</summary>
     public long Renders => Interlocked.Read(ref renders);
 
     /// <summary>Tiles served from memory without a query.</summary>
     public long Hits => Interlocked.Read(ref hits);
+
+    /// <summary>Requests that waited for a render another request of the same tile had started (<see cref="RenderOnceAsync"/>).</summary>
+    public long SharedRenders => Interlocked.Read(ref shared);
 
     /// <summary>304s answered from the stamps in memory without a query.</summary>
     public long NotModifiedFromMemory => Interlocked.Read(ref notModified);
@@ -67,6 +72,41 @@ public sealed class TileCache : IDisposable
 
         tile = null!;
         return false;
+    }
+
+    /// <summary>
+    /// The tile at <paramref name="key"/> for <paramref name="stamp"/> and <paramref name="bucket"/>, rendered once however many
+    /// requests ask for it at the same time (single flight): the first caller renders it (to the end even when its client
+    /// goes away, so that the others get it) and keeps it; the others wait for that render (each as long as its own
+    /// request lasts). A failed render fails every caller waiting for it and leaves nothing behind, so the next one renders anew.
+    /// </summary>
+    public async Task<byte[]> RenderOnceAsync(string key, long stamp, long bucket, string etag, Func<Task<byte[]>> render, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(render);
+        var flightKey = (key, stamp, bucket);
+        var mine = new Lazy<Task<byte[]>>(() => RenderAndKeepAsync(key, stamp, bucket, etag, render), LazyThreadSafetyMode.ExecutionAndPublication);
+        var flight = inFlight.GetOrAdd(flightKey, mine);
+        if (!ReferenceEquals(flight, mine))
+        {
+            Interlocked.Increment(ref shared);
+            return await flight.Value.WaitAsync(ct);
+        }
+
+        try
+        {
+            return await flight.Value;
+        }
+        finally
+        {
+            inFlight.TryRemove(new KeyValuePair<(string, long, long), Lazy<Task<byte[]>>>(flightKey, flight));
+        }
+    }
+
+    private async Task<byte[]> RenderAndKeepAsync(string key, long stamp, long bucket, string etag, Func<Task<byte[]>> render)
+    {
+        var tile = await render();
+        Set(key, new CachedTile(stamp, bucket, tile, etag));
+        return tile;
     }
 
     /// <summary>Keeps a tile just rendered.</summary>

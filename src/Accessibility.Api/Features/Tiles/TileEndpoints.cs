@@ -203,8 +203,10 @@ public static class TileEndpoints
             return TypedResults.Bytes(cached.Bytes, MediaType);
         }
 
-        var tile = await TileSql.TileAsync(connection, layer, zoom.Value, col.Value, row.Value, filter, ct);
-        cache.Set(key, new CachedTile(stamp, bucket, tile, tagged));
+        // A cold tile asked for by many at once (a popular view after a change) is rendered once; the render runs to its end
+        // on this request's connection even if this client leaves (CancellationToken.None), since others may wait for it.
+        var tile = await cache.RenderOnceAsync(key, stamp, bucket, tagged,
+            () => TileSql.TileAsync(connection, layer, zoom.Value, col.Value, row.Value, filter, CancellationToken.None), ct);
         return TypedResults.Bytes(tile, MediaType);
     }
 

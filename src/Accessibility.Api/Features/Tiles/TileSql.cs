@@ -91,7 +91,7 @@ public static class TileSql
         """;
 
     /// <summary>
-    /// Facilities grouped by cluster cell per request (filtered tiles, and zooms past <see cref="SummaryMaxZoom"/>); a line
+    /// Facilities grouped by cluster cell per request (filtered tiles only: unfiltered ones read the kept cells); a line
     /// facility counts at a point on it. The point, its Web Mercator position and the due date come from
     /// <c>facility_state</c> (kept by triggers), so no row computes a point on surface, a projection or its inspections.
     /// </summary>
@@ -121,8 +121,11 @@ public static class TileSql
         SELECT ST_AsMVT(mvt, 'facilities', 4096, 'geom', 'id') FROM mvt WHERE geom IS NOT NULL
         """;
 
-    /// <summary>Deepest zoom whose unfiltered facility clusters are read from <c>facility_cluster_cells</c> (migration FacilityTileState).</summary>
-    public const int SummaryMaxZoom = 12;
+    /// <summary>
+    /// Deepest zoom whose unfiltered facility clusters are read from <c>facility_cluster_cells</c> (migrations FacilityTileState,
+    /// FacilityCellsToStreetZoom): every clustered zoom, so no unfiltered tile groups raw rows per request.
+    /// </summary>
+    public const int SummaryMaxZoom = ClusterMaxZoom;
 
     /// <summary>
     /// Unfiltered facility clusters up to <see cref="SummaryMaxZoom"/> from the cells kept by triggers
@@ -147,7 +150,7 @@ public static class TileSql
           WHERE c.z = @z AND c.cx BETWEEN @x * @grid - 1 AND (@x + 1) * @grid AND c.cy BETWEEN @y * @grid - 1 AND (@y + 1) * @grid
           GROUP BY 1, 2, 3, 4),
         one_by_one AS (
-          SELECT x.cx, x.cy, 1 AS n, x.state
+          SELECT x.cx, x.cy, x.state
           FROM (SELECT floor(t.mx * (2.0 ^ @z) * @grid)::integer AS cx, floor(t.my * (2.0 ^ @z) * @grid)::integer AS cy,
                        CASE WHEN t.due_at < d.t0 THEN 'overdue' WHEN t.due_at < d.t1 THEN 'due_soon' ELSE 'on_time' END AS state
                 FROM facility_state t, d
@@ -155,32 +158,33 @@ public static class TileSql
                   AND ((t.due_at >= to_timestamp(d.day0 * 86400) AND t.due_at < to_timestamp((d.day0 + 1) * 86400))
                     OR (t.due_at >= to_timestamp(d.day1 * 86400) AND t.due_at < to_timestamp((d.day1 + 1) * 86400)))) x
           WHERE x.cx BETWEEN @x * @grid - 1 AND (@x + 1) * @grid AND x.cy BETWEEN @y * @grid - 1 AND (@y + 1) * @grid),
+        -- the state of a facility judged one by one counts in the states breakdown only (its cell row has no state)
+        j AS (
+          SELECT c.cx, c.cy, c.status, c.n, c.lon, c.lat, c.id, c.state, CASE WHEN c.state IS NULL THEN 0 ELSE c.n END AS state_n FROM c
+          UNION ALL
+          SELECT o.cx, o.cy, NULL, 0, 0, 0, 0, o.state, 1 FROM one_by_one o),
+        -- One pass per cell, the breakdowns from the group's own arrays: no join of per-cell aggregates, whose row
+        -- estimates (1–2 for hundreds) made the planner repeat an aggregate per cell (bench/README.md, "Every zoom from kept cells").
         cells AS (
           -- bigint: ST_AsMVT writes a numeric as a string
-          SELECT c.cx, c.cy, sum(c.n)::bigint AS n, sum(c.lon) AS lon, sum(c.lat) AS lat, sum(c.id)::bigint AS id
-          FROM c GROUP BY c.cx, c.cy HAVING sum(c.n) > 0),
-        statuses AS (
-          SELECT s.cx, s.cy, json_object_agg(s.status, s.n ORDER BY s.status)::text AS breakdown
-          FROM (SELECT c.cx, c.cy, c.status, sum(c.n)::bigint AS n FROM c GROUP BY c.cx, c.cy, c.status HAVING sum(c.n) > 0) s
-          GROUP BY s.cx, s.cy),
-        states AS (
-          SELECT s.cx, s.cy, json_object_agg(s.state, s.n ORDER BY s.state)::text AS breakdown
-          FROM (SELECT j.cx, j.cy, j.state, sum(j.n)::bigint AS n
-                FROM (SELECT cx, cy, n, state FROM c WHERE state IS NOT NULL UNION ALL SELECT cx, cy, n, state FROM one_by_one) j
-                GROUP BY j.cx, j.cy, j.state HAVING sum(j.n) > 0) s
-          GROUP BY s.cx, s.cy),
+          SELECT j.cx, j.cy, sum(j.n)::bigint AS n, sum(j.lon) AS lon, sum(j.lat) AS lat, sum(j.id)::bigint AS id,
+                 (SELECT json_object_agg(s.v, s.k ORDER BY s.v)::text
+                  FROM (SELECT u.v, sum(u.k)::bigint AS k FROM unnest(array_agg(j.status), array_agg(j.n)) u(v, k)
+                        WHERE u.v IS NOT NULL GROUP BY u.v HAVING sum(u.k) > 0) s) AS statuses,
+                 (SELECT json_object_agg(s.v, s.k ORDER BY s.v)::text
+                  FROM (SELECT u.v, sum(u.k)::bigint AS k FROM unnest(array_agg(j.state), array_agg(j.state_n)) u(v, k)
+                        WHERE u.v IS NOT NULL GROUP BY u.v HAVING sum(u.k) > 0) s) AS states
+          FROM j GROUP BY j.cx, j.cy HAVING sum(j.n) > 0),
         mvt AS (
           SELECT cells.n AS count,
                  f.id, f.kind, f.name, f.status, f.district_code AS "districtCode", f.township_code AS "townshipCode",
                  f.inspection_state AS "inspectionState",
-                 CASE WHEN cells.n > 1 THEN statuses.breakdown END AS statuses,
-                 CASE WHEN cells.n > 1 THEN states.breakdown END AS "inspectionStates",
+                 CASE WHEN cells.n > 1 THEN cells.statuses END AS statuses,
+                 CASE WHEN cells.n > 1 THEN cells.states END AS "inspectionStates",
                  ST_AsMVTGeom(ST_Transform(COALESCE(f.pt,
                      ST_SetSRID(ST_MakePoint((cells.lon / cells.n)::double precision, (cells.lat / cells.n)::double precision), 4490)), 3857),
                    (SELECT env FROM b), 4096, 640, false) AS geom
           FROM cells
-          JOIN statuses ON statuses.cx = cells.cx AND statuses.cy = cells.cy
-          LEFT JOIN states ON states.cx = cells.cx AND states.cy = cells.cy
           -- a cell of one is that facility (the sum of ids is its id)
           LEFT JOIN LATERAL (
             SELECT f.id, f.kind, f.name, f.status, f.district_code, f.township_code, t.pt, {StateOfDue} AS inspection_state
@@ -414,6 +418,7 @@ public static class TileSql
         var grid = definition.Clusters is null ? null : GridAt(z);
         await using var command = new NpgsqlCommand { Connection = connection };
         var sql = grid is null ? definition.Features : definition.Clusters!;
+        var fixedText = true;
         if (definition.ByKind)
         {
             var where = new System.Text.StringBuilder();
@@ -422,6 +427,7 @@ public static class TileSql
                 FacilitySql.AppendFilters(where, command, filter, "f", "kind");
             }
 
+            fixedText = where.Length == 0;
             sql = where.Length == 0 && z <= SummaryMaxZoom ? FacilitySummarySql : sql.Replace("{filter}", where.ToString(), StringComparison.Ordinal);
         }
 
@@ -445,6 +451,13 @@ public static class TileSql
         }
 
         command.Transaction = transaction;
+        if (fixedText)
+        {
+            // A statement of fixed text is prepared once per pooled connection (Npgsql keeps it across opens): planning the
+            // summary statement took a large part of a cold tile (bench/README.md, "Every zoom from kept cells").
+            await command.PrepareAsync(ct);
+        }
+
         var tile = await command.ExecuteScalarAsync(ct) as byte[] ?? [];
         await transaction.CommitAsync(ct);
         return tile;
