@@ -89,8 +89,15 @@ public sealed class ConcurrentIntakeTests(RegistryFixture registry) : IAsyncLife
         ReportFiling Filing((double Lon, double Lat) at, string service) => new(
             new Report
             {
-                ServiceCode = service, Attributes = [], Location = new Point(at.Lon, at.Lat) { SRID = 4490 }, DistrictCode = string.Empty,
-                Status = ReportStatuses.New, Source = "open311", RequestedAt = now, UpdatedAt = now, Description = "batch",
+                ServiceCode = service,
+                Attributes = [],
+                Location = new Point(at.Lon, at.Lat) { SRID = 4490 },
+                DistrictCode = string.Empty,
+                Status = ReportStatuses.New,
+                Source = "open311",
+                RequestedAt = now,
+                UpdatedAt = now,
+                Description = "batch",
             },
             new ReportAuditActor(null, "anonymous", "127.0.0.1", "create", ReportIntake.AuditEntityType), now - ReportIntake.DuplicateMaxAge);
         var filings = new[]
