@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
-# Open311 intake (POST /open311/v2/requests.json) at a sustained rate, side by side: a baseline build (BASE_DLL,
-# e.g. main's) and this checkout's build, each on its own copy of one scratch database holding OPEN open reports
-# (default 100,000, in the same 7 × 7 km of 永济市 the load falls in), at each client count, alternating. After each
-# run the reports the service stored are counted against the 201s the clients received (none may be lost) and
-# checked for duplicate links the sequential rules forbid (a primary within 30 m of an older open primary of the
-# same category). Prints one line per run with the load average.
-# usage: PG_PORT=55453 BASE_DLL=/path/to/main/bin/Debug/net10.0/Accessibility.Api.dll bench/intake.sh [OPEN=100000] [SECONDS=20] ["CLIENTS"="8 32"] [PORT=5198]
+# Open311 intake (POST /open311/v2/requests.json) at a sustained rate, side by side in one run: a baseline build (by
+# default commit BASE_REF, main before issue 16's intake CPU work, built here once into var/bench/) and this checkout's
+# build, each on its own copy of one scratch database holding OPEN open reports (default 100,000, in the same 7 × 7 km of
+# 永济市 the load falls in), at each client count, alternating. After each run the reports the service stored are counted
+# against the 201s the clients received (none may be lost), checked for duplicate links the sequential rules forbid (a
+# primary within 30 m of an older open primary of the same category), and divided by the transactions that wrote them
+# (reports per commit). Prints one line per run with the load average, then the table.
+# usage: PG_PORT=55453 bench/intake.sh [OPEN=100000] [SECONDS=30] ["CLIENTS"="8 32 64"] [PORT=5198]
+#   BASE_REF=<commit>   the baseline (default 4e50928); BASE_DLL=<path to Accessibility.Api.dll> uses a build you made;
+#                       NO_BASE=1 measures this checkout only
+#   CONFIG=Release      both builds in Release (default Debug, as `make run` builds); built here when missing
+#   WARMUP=10           seconds of full load before each measured run (tiered JIT, pools, prepared statements)
 # (pick a port nobody else uses: the script stops when something already answers on it)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OPEN=${1:-100000}
-SECONDS_PER_RUN=${2:-20}
-CLIENTS=${3:-8 32}
+SECONDS_PER_RUN=${2:-30}
+CLIENTS=${3:-8 32 64}
 API_PORT=${4:-5198}
+CONFIG=${CONFIG:-Debug}
+BASE_REF=${BASE_REF:-4e50928}
 TEMPLATE=intake_bench
 WORK=$ROOT/var/bench
 mkdir -p "$WORK"
@@ -22,9 +29,27 @@ export Registry__PersonalDataKey=${Registry__PersonalDataKey:-$(head -c 32 /dev/
 PORT=${PG_PORT:-55432}
 PASSWORD=$(cat "$ROOT/var/pg/password")
 psql_db() { local db=$1; shift; PGPASSWORD=$PASSWORD psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres -d "$db" "$@"; }
-DLL=$ROOT/src/Accessibility.Api/bin/Debug/net10.0/Accessibility.Api.dll
+DLL=$ROOT/src/Accessibility.Api/bin/$CONFIG/net10.0/Accessibility.Api.dll
+if [ ! -f "$DLL" ]; then
+  [ "$CONFIG" = Debug ] && { echo "build the checkout first (make build)" >&2; exit 1; }
+  dotnet build "$ROOT/src/Accessibility.Api/Accessibility.Api.csproj" -c "$CONFIG" --nologo -v quiet -clp:NoSummary >&2
+fi
+# The baseline: its own sources (data/ included: the service reads them from the directory it starts in), built once.
 BASE_DLL=${BASE_DLL:-}
-[ -f "$DLL" ] || { echo "build the checkout first (make build)" >&2; exit 1; }
+BASE_ROOT=$ROOT
+BASE_LABEL=$BASE_DLL
+if [ -z "$BASE_DLL" ] && [ -z "${NO_BASE:-}" ]; then
+  BASE_ROOT=$WORK/intake-base-$BASE_REF
+  BASE_DLL=$BASE_ROOT/src/Accessibility.Api/bin/$CONFIG/net10.0/Accessibility.Api.dll
+  BASE_LABEL=$BASE_REF
+  if [ ! -f "$BASE_DLL" ]; then
+    echo "building the baseline $BASE_REF ($CONFIG) in $BASE_ROOT…" >&2
+    rm -rf "$BASE_ROOT"; mkdir -p "$BASE_ROOT"
+    git -C "$ROOT" archive "$BASE_REF" | tar -x -C "$BASE_ROOT"
+    ln -s "$ROOT/node_modules" "$BASE_ROOT/node_modules"
+    dotnet build "$BASE_ROOT/src/Accessibility.Api/Accessibility.Api.csproj" -c "$CONFIG" --nologo -v quiet -clp:NoSummary >&2
+  fi
+fi
 # Anonymous filing is limited per address; every bench client is 127.0.0.1.
 export Registry__Reports__PerIpPermits=1000000000 Registry__LoadDemoData=false
 
@@ -35,10 +60,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-serve() { # DLL DB: runs the service on DB until stop
+serve() { # DLL DB [DIR]: runs the service on DB (started in DIR, default this checkout) until stop
   # Never measure (or file into) someone else's service that happens to listen on the port.
   if curl -s -o /dev/null "http://127.0.0.1:$API_PORT/readyz"; then echo "port $API_PORT is taken; give another" >&2; exit 1; fi
-  ACCESSIBILITY_DB=$("$PG" url "$2") nohup dotnet "$1" --urls "http://127.0.0.1:$API_PORT" >"$WORK/intake-api.log" 2>&1 &
+  local url
+  url=$("$PG" url "$2")
+  (cd "${3:-$ROOT}" && ACCESSIBILITY_DB=$url exec nohup dotnet "$1" --urls "http://127.0.0.1:$API_PORT") >"$WORK/intake-api.log" 2>&1 &
   api=$!
   for _ in $(seq 1 180); do
     kill -0 "$api" 2>/dev/null || break
@@ -51,8 +78,8 @@ stop() { kill "$api"; wait "$api" 2>/dev/null || true; api=; }
 
 # The template: migrated (by the baseline when there is one, so it runs on its own schema) with the districts loaded.
 "$PG" dropdb "$TEMPLATE" >/dev/null
-ACCESSIBILITY_DB=$("$PG" url "$TEMPLATE") dotnet "${BASE_DLL:-$DLL}" create-database >/dev/null
-serve "${BASE_DLL:-$DLL}" "$TEMPLATE"
+(cd "$BASE_ROOT" && ACCESSIBILITY_DB=$("$PG" url "$TEMPLATE") dotnet "${BASE_DLL:-$DLL}" create-database >/dev/null)
+serve "${BASE_DLL:-$DLL}" "$TEMPLATE" "$BASE_ROOT"
 stop
 echo "preloading $OPEN open reports…" >&2
 psql_db "$TEMPLATE" <<SQL
@@ -64,14 +91,26 @@ FROM generate_series(1, $OPEN) i;
 VACUUM ANALYZE reports;
 SQL
 
-run() { # NAME DLL CLIENTS
+# CPU seconds (user + system) of processes, from /proc: the service's and its PostgreSQL backends' cost per report,
+# which a busy machine slows down far less than it does the rate.
+ticks() { local t=0 p; for p in "$@"; do [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+backends() { psql_db postgres -c "SELECT pid FROM pg_stat_activity WHERE datname = '$1' AND backend_type = 'client backend'"; }
+HZ=$(getconf CLK_TCK)
+ROWS=()
+run() { # NAME DLL CLIENTS DIR
   local db="${TEMPLATE}_$1_$3"
   psql_db postgres -c "CREATE DATABASE $db TEMPLATE $TEMPLATE"
-  serve "$2" "$db"
-  local result
+  serve "$2" "$db" "$4"
+  local before_api before_pg result
+  before_api=$(ticks "$api")
+  # shellcheck disable=SC2046
+  before_pg=$(ticks $(backends "$db"))
   result=$(node "$ROOT/bench/intake.mjs" "http://127.0.0.1:$API_PORT" "$3" "$SECONDS_PER_RUN" "$1")
-  local load
+  local load api_cpu pg_cpu
   load=$(uptime | sed 's/.*load average: //')
+  api_cpu=$(( $(ticks "$api") - before_api ))
+  # shellcheck disable=SC2046
+  pg_cpu=$(( $(ticks $(backends "$db")) - before_pg ))
   stop
   local stored wrong commits
   stored=$(psql_db "$db" -c "SELECT count(*) FROM reports WHERE description = 'bench intake'")
@@ -81,16 +120,27 @@ run() { # NAME DLL CLIENTS
   wrong=$(psql_db "$db" -c "SELECT count(*) FROM reports n WHERE n.description = 'bench intake' AND n.duplicate_of_id IS NULL
     AND EXISTS (SELECT 1 FROM reports o WHERE o.id < n.id AND o.service_code = n.service_code AND o.duplicate_of_id IS NULL
       AND o.status IN ('new', 'accepted') AND ST_DWithin(o.location::geography, n.location::geography, 30))")
-  echo "$result" | node -e "
+  local row
+  row=$(echo "$result" | STORED=$stored COMMITS=$commits WRONG=$wrong LOAD="$load" API_CPU=$api_cpu PG_CPU=$pg_cpu HZ=$HZ node -e "
     const r = JSON.parse(require('fs').readFileSync(0, 'utf8'));
-    console.log([r.label.padEnd(6), String(r.clients).padStart(3) + ' clients', String(r.perSecond).padStart(5) + '/s',
-      'p50 ' + r.p50 + ' ms', 'p95 ' + r.p95 + ' ms', '201: ' + r.created, 'stored: $stored', 'transactions: $commits', 'linked: ' + r.duplicates,
-      'unlinked near-duplicates: $wrong', 'other: ' + JSON.stringify(Object.fromEntries(Object.entries(r.statuses).filter(([k]) => k !== '201'))),
-      'load $load'].join('  '));"
+    const e = process.env;
+    const other = Object.entries(r.statuses).filter(([k]) => k !== '201').map(([k, v]) => v + ' × ' + k).join(', ') || '—';
+    console.log('| ' + [r.clients, r.label, r.perSecond, r.p50 + ' ms', r.p95 + ' ms', r.created, e.STORED, e.WRONG,
+      (Number(e.STORED) / Math.max(1, Number(e.COMMITS))).toFixed(1),
+      (1000 * Number(e.API_CPU) / Number(e.HZ) / Math.max(1, r.created)).toFixed(2) + ' + ' + (1000 * Number(e.PG_CPU) / Number(e.HZ) / Math.max(1, r.created)).toFixed(2),
+      other, e.LOAD].join(' | ') + ' |');")
+  echo "$row" >&2
+  ROWS+=("$row")
   "$PG" dropdb "$db" >/dev/null
 }
 
 for clients in $CLIENTS; do
-  [ -z "$BASE_DLL" ] || run base "$BASE_DLL" "$clients"
-  run new "$DLL" "$clients"
+  [ -z "$BASE_DLL" ] || run "base" "$BASE_DLL" "$clients" "$BASE_ROOT"
+  run "this" "$DLL" "$clients" "$ROOT"
 done
+echo
+echo "$CONFIG builds; $OPEN open reports; ${SECONDS_PER_RUN} s a run after ${WARMUP:-10} s of warm-up; base = ${BASE_DLL:+$BASE_LABEL}, this = $(git -C "$ROOT" rev-parse --short HEAD)"
+echo
+echo "| clients | build | reports/s | p50 | p95 | 201s | stored | unlinked near-duplicates | reports a commit | CPU ms a report: service + PostgreSQL | other answers | load average (1, 5, 15 min) |"
+echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
+printf '%s\n' "${ROWS[@]}"

@@ -1,6 +1,9 @@
 using System.Globalization;
 using Accessibility.Api.Features.Auth;
 using Accessibility.Api.Features.Reports;
+using Microsoft.Extensions.DependencyInjection;
+using NetTopologySuite.Geometries;
+using Npgsql;
 using static Accessibility.Api.Tests.Facilities.FacilityApi;
 using static Accessibility.Api.Tests.Reports.ReportApi;
 
@@ -75,6 +78,77 @@ public sealed class ConcurrentIntakeTests(RegistryFixture registry) : IAsyncLife
         // Each filing has its first event and its audit entry, as before.
         Assert.Equal(48, await registry.ScalarAsync<long>("SELECT count(DISTINCT report_id) FROM report_events WHERE to_status = 'new'"));
         Assert.Equal(48, await registry.ScalarAsync<long>("SELECT count(*) FROM audit_entries WHERE entity_type = 'report' AND action = 'create'"));
+    }
+
+    [Fact]
+    public async Task A_report_outside_every_county_fails_alone_and_the_others_filed_with_it_are_stored()
+    {
+        // Straight to the batch statement, so the bad report and the good ones really share one batch and one transaction.
+        var dataSource = registry.Services.GetRequiredService<NpgsqlDataSource>();
+        var now = DateTimeOffset.UtcNow;
+        ReportFiling Filing((double Lon, double Lat) at, string service) => new(
+            new Report
+            {
+                ServiceCode = service,
+                Attributes = [],
+                Location = new Point(at.Lon, at.Lat) { SRID = 4490 },
+                DistrictCode = string.Empty,
+                Status = ReportStatuses.New,
+                Source = "open311",
+                RequestedAt = now,
+                UpdatedAt = now,
+                Description = "batch",
+            },
+            new ReportAuditActor(null, "anonymous", "127.0.0.1", "create", ReportIntake.AuditEntityType), now - ReportIntake.DuplicateMaxAge);
+        var filings = new[]
+        {
+            Filing(Yongji, "curb_ramp"),
+            Filing(Beijing, "curb_ramp"), // no registered district there
+            Filing((Yongji.Lon + 0.0001, Yongji.Lat), "curb_ramp"), // 9 m east of the first: its duplicate
+            Filing((Yongji.Lon + 0.0002, Yongji.Lat), "tactile_paving"), // another category: a primary of its own
+            Filing((Yongji.Lon + 0.0003, Yongji.Lat), "curb_ramp"), // 27 m from the first, 18 m from its duplicate: the first
+        };
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        {
+            var stored = await ReportSql.FileAsync(connection, null, filings, ReportIntake.DuplicateMetres);
+            Assert.Null(stored[1]);
+            Assert.All(new[] { 0, 2, 3, 4 }, i => Assert.NotNull(stored[i]));
+            Assert.Null(stored[0]!.Value.DuplicateOf);
+            Assert.Equal(stored[0]!.Value.Id, stored[2]!.Value.DuplicateOf);
+            Assert.Null(stored[3]!.Value.DuplicateOf);
+            Assert.Equal(stored[0]!.Value.Id, stored[4]!.Value.DuplicateOf);
+            // Numbered in the batch's order.
+            Assert.True(stored[0]!.Value.Id < stored[2]!.Value.Id && stored[2]!.Value.Id < stored[3]!.Value.Id && stored[3]!.Value.Id < stored[4]!.Value.Id);
+        }
+
+        Assert.Equal(4, await registry.ScalarAsync<long>("SELECT count(*) FROM reports WHERE description = 'batch'"));
+        Assert.Equal(4, await registry.ScalarAsync<long>("SELECT count(*) FROM reports WHERE description = 'batch' AND district_code = '140881'"));
+        Assert.Equal(0, await registry.ScalarAsync<long>(LinkedOtherwiseThanInSequence));
+        Assert.Equal(4, await registry.ScalarAsync<long>("SELECT count(*) FROM report_events WHERE to_status = 'new'"));
+        Assert.Equal(4, await registry.ScalarAsync<long>("SELECT count(*) FROM audit_entries WHERE entity_type = 'report' AND action = 'create' AND after->>'districtCode' = '140881'"));
+
+        // The same through the API, filed at once: each report outside every county gets its 400, every other its 201 and is stored.
+        using var hotline = await registry.CreateUserClientAsync(Roles.DistrictAdmin, "140881");
+        var forms = Enumerable.Range(0, 24).Select(i => i % 6 == 0
+            ? Form((Beijing.Lon + (i * 0.001), Beijing.Lat), "curb_ramp")
+            : Form((Yongji.Lon + 0.003 + (i * 0.0005), Yongji.Lat), "ramp")).ToList();
+        var answers = await Task.WhenAll(forms.Select(form => Task.Run(() => PostFormAsync(hotline, form))));
+        for (var i = 0; i < forms.Count; i++)
+        {
+            var (status, body, _) = answers[i];
+            if (i % 6 == 0)
+            {
+                Assert.Equal(System.Net.HttpStatusCode.BadRequest, status);
+                Assert.Contains("outside every registered district", body, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.Equal(System.Net.HttpStatusCode.Created, status);
+            }
+        }
+
+        Assert.Equal(20, await registry.ScalarAsync<long>("SELECT count(*) FROM reports WHERE service_code = 'ramp'"));
+        Assert.Equal(0, await registry.ScalarAsync<long>("SELECT count(*) FROM reports WHERE ST_X(location) > 116"));
     }
 
     [Fact]

@@ -5,7 +5,8 @@ namespace Accessibility.Api.Features.Reports;
 
 /// <summary>
 /// Group commit of report filings. A filing waits here until a writer takes it with the others waiting, and writes
-/// them in one transaction (<see cref="ReportSql.FileAsync"/>: one round trip, one WAL flush); each filing's task
+/// them in one transaction (<see cref="ReportSql.FileAsync"/>: placement, duplicate search and the inserts set-based over
+/// the batch, on the writer's own connection with prepared statements; one WAL flush); each filing's task
 /// completes only after that transaction has committed, so a 201 still means durable (<c>synchronous_commit</c> on).
 /// With one writer busy flushing, the next batch gathers what arrives meanwhile: batches grow with the load, and a
 /// lone report waits for nothing but its own commit. A batch PostgreSQL refuses (an error it reports, so nothing of
@@ -22,10 +23,13 @@ public sealed class ReportFilingQueue(NpgsqlDataSource dataSource, ILogger<Repor
 
     private readonly Channel<Filing> queue = Channel.CreateUnbounded<Filing>(new UnboundedChannelOptions { SingleReader = false });
 
-    /// <summary>Stores <paramref name="report"/> with the next batch; returns its id and the report it was linked to, once committed.</summary>
-    public async Task<(long Id, long? DuplicateOf)> FileAsync(Report report, ReportAuditActor actor, DateTimeOffset since, CancellationToken ct)
+    /// <summary>
+    /// Places <paramref name="report"/> and stores it with the next batch; returns its id and the report it was linked to,
+    /// once committed, or null when it lies outside every registered county (then it is not stored).
+    /// </summary>
+    public async Task<(long Id, long? DuplicateOf)?> FileAsync(Report report, ReportAuditActor actor, DateTimeOffset since, CancellationToken ct)
     {
-        var filing = new Filing(report, actor, since, new TaskCompletionSource<(long, long?)>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var filing = new Filing(report, actor, since, new TaskCompletionSource<(long, long?)?>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!queue.Writer.TryWrite(filing))
         {
             throw new InvalidOperationException("The service is stopping.");
@@ -52,40 +56,59 @@ public sealed class ReportFilingQueue(NpgsqlDataSource dataSource, ILogger<Repor
 
     private async Task WriteAsync()
     {
+        // The writer's own connection, kept between batches (no pool round trip and session reset a batch, and its
+        // statements stay prepared); opened again after a failure.
+        NpgsqlConnection? connection = null;
         var batch = new List<Filing>(MaxBatch);
-        while (await queue.Reader.WaitToReadAsync(CancellationToken.None))
+        try
         {
-            batch.Clear();
-            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var filing))
+            while (await queue.Reader.WaitToReadAsync(CancellationToken.None))
             {
-                batch.Add(filing);
-            }
+                batch.Clear();
+                while (batch.Count < MaxBatch && queue.Reader.TryRead(out var filing))
+                {
+                    batch.Add(filing);
+                }
 
-            if (batch.Count > 0)
+                if (batch.Count > 0)
+                {
+                    connection = await WriteBatchAsync(connection, batch);
+                }
+            }
+        }
+        finally
+        {
+            if (connection is not null)
             {
-                await WriteBatchAsync(batch);
+                await connection.DisposeAsync();
             }
         }
     }
 
-    private async Task WriteBatchAsync(List<Filing> batch)
+    // Returns the connection to use for the next batch (null: open a new one).
+    private async Task<NpgsqlConnection?> WriteBatchAsync(NpgsqlConnection? connection, List<Filing> batch)
     {
         try
         {
-            await using var connection = await dataSource.OpenConnectionAsync();
-            var stored = await ReportSql.FileAsync(connection, null, [.. batch.Select(f => f.Entry)], ReportIntake.DuplicateMetres);
+            connection ??= await dataSource.OpenConnectionAsync();
+            var stored = await ReportSql.FileAsync(connection, null, [.. batch.Select(f => f.Entry)], ReportIntake.DuplicateMetres, prepare: true);
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Done.TrySetResult(stored[i]);
             }
+
+            return connection;
         }
-        catch (PostgresException ex) when (batch.Count > 1)
+        catch (PostgresException ex) when (batch.Count > 1 && connection is { State: System.Data.ConnectionState.Open })
         {
+            // Refused (nothing of it committed, the transaction rolled back): one at a time, so only the bad one fails.
             logger.LogWarning(ex, "A batch of {Count} reports was refused; writing them one at a time", batch.Count);
             foreach (var filing in batch)
             {
-                await WriteBatchAsync([filing]);
+                connection = await WriteBatchAsync(connection, [filing]);
             }
+
+            return connection;
         }
         catch (Exception ex)
         {
@@ -93,10 +116,17 @@ public sealed class ReportFilingQueue(NpgsqlDataSource dataSource, ILogger<Repor
             {
                 filing.Done.TrySetException(ex);
             }
+
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+
+            return null;
         }
     }
 
-    private sealed record Filing(Report Report, ReportAuditActor Actor, DateTimeOffset Since, TaskCompletionSource<(long Id, long? DuplicateOf)> Done)
+    private sealed record Filing(Report Report, ReportAuditActor Actor, DateTimeOffset Since, TaskCompletionSource<(long Id, long? DuplicateOf)?> Done)
     {
         public ReportFiling Entry => new(Report, Actor, Since);
     }

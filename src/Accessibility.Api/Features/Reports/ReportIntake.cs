@@ -76,9 +76,11 @@ public sealed record IntakeResult(int Code, string? Error, long Id, long? Duplic
 /// <summary>
 /// Files a public report from an Open311 form (urlencoded or multipart): validates it as the specification
 /// asks, places it in a district, links a duplicate (same category, open, within 30 m, under 30 days old),
-/// stores an uploaded photo through <see cref="PhotoProcessor"/>, and commits before answering.
+/// stores an uploaded photo through <see cref="PhotoProcessor"/>, and commits before answering. A report without a photo
+/// is placed, linked and stored by <see cref="ReportFilingQueue"/> with the others waiting: nothing on its way there
+/// touches the database unless the form asks for it (an api_key, a project, an address instead of a point).
 /// </summary>
-public sealed class ReportIntake(RegistryDbContext db, TimeProvider clock, ReportDeviceLimiter devices, ReportFilingQueue filings)
+public sealed class ReportIntake(NpgsqlDataSource dataSource, TimeProvider clock, ReportDeviceLimiter devices, ReportFilingQueue filings)
 {
     /// <summary>Entity type in the audit log.</summary>
     public const string AuditEntityType = "report";
@@ -109,6 +111,7 @@ public sealed class ReportIntake(RegistryDbContext db, TimeProvider clock, Repor
             // Open311 api_key: a personal API token of the hotline system's account, the same table as Bearer tokens.
             var hash = ApiTokens.Hash(apiKey);
             var now0 = clock.GetUtcNow();
+            var db = http.RequestServices.GetRequiredService<RegistryDbContext>();
             var token = await db.ApiTokens.AsNoTracking().Include(t => t.User).SingleOrDefaultAsync(t => t.TokenHash == hash, ct);
             if (token?.User is null || token.RevokedAt is not null || token.ExpiresAt <= now0 || token.User.Disabled)
             {
@@ -191,9 +194,10 @@ public sealed class ReportIntake(RegistryDbContext db, TimeProvider clock, Repor
             attributes[attribute.Code] = value;
         }
 
-        var connection = await WriteResults.OpenAsync(db, ct);
+        await using var lookups = new Lookups(dataSource);
         if (attributes[ServiceCatalog.ProjectAttribute]?.GetValue<string>() is { } project
-            && !(long.TryParse(project, NumberStyles.None, CultureInfo.InvariantCulture, out var projectId) && await ReportSql.ProjectExistsAsync(connection, projectId, ct)))
+            && !(long.TryParse(project, NumberStyles.None, CultureInfo.InvariantCulture, out var projectId)
+                && await ReportSql.ProjectExistsAsync(await lookups.OpenAsync(ct), projectId, ct)))
         {
             return IntakeResult.Fail(400, "attribute[" + ServiceCatalog.ProjectAttribute + "] must be the number of a construction project.");
         }
@@ -216,7 +220,7 @@ public sealed class ReportIntake(RegistryDbContext db, TimeProvider clock, Repor
         else if (address is not null)
         {
             // No geocoder: an address string is matched against the names of registered facilities (landmarks).
-            if (await ReportSql.FacilityByNameAsync(connection, address, ct) is not { } found)
+            if (await ReportSql.FacilityByNameAsync(await lookups.OpenAsync(ct), address, ct) is not { } found)
             {
                 return IntakeResult.Fail(400, "address_string matches no registered facility or landmark; send lat and long.");
             }
@@ -230,17 +234,18 @@ public sealed class ReportIntake(RegistryDbContext db, TimeProvider clock, Repor
         }
 
         location.SRID = RegistryDbContext.Srid;
-        var errors = new FieldErrors();
-        var place = await DistrictPlacement.PlaceAsync(connection, location, null, errors, ct);
-        if (place is not { } district)
-        {
-            return IntakeResult.Fail(400, "The location is outside every registered district.");
-        }
-
         Guid? photoId = null;
         Photo? photo = null;
+        (string County, string? Township)? district = null;
         if (form.Files.GetFile("media") is { } file)
         {
+            // Placed before the photo is processed, so a report that cannot be stored costs no image work.
+            district = await DistrictPlacement.PlaceAsync(await lookups.OpenAsync(ct), location, null, new FieldErrors(), ct);
+            if (district is null)
+            {
+                return IntakeResult.Fail(400, OutsideEveryDistrict);
+            }
+
             if (file.Length > PhotoProcessor.MaxFileBytes)
             {
                 return IntakeResult.Fail(413, "media is larger than 10 MB.");
@@ -290,8 +295,9 @@ public sealed class ReportIntake(RegistryDbContext db, TimeProvider clock, Repor
             Attributes = attributes,
             Location = location,
             Address = address,
-            DistrictCode = district.County,
-            TownshipCode = district.Township,
+            // Without a photo the filing queue places it, with its batch.
+            DistrictCode = district?.County ?? string.Empty,
+            TownshipCode = district?.Township,
             Status = ReportStatuses.New,
             FacilityId = facilityId,
             PhotoId = photoId,
@@ -314,17 +320,38 @@ public sealed class ReportIntake(RegistryDbContext db, TimeProvider clock, Repor
         if (photo is null)
         {
             // The report, its link, its event and its audit entry, committed with the others waiting (group commit).
-            var (id, duplicateOf) = await filings.FileAsync(report, actor, now - DuplicateMaxAge, ct);
-            return new IntakeResult(0, null, id, duplicateOf, key);
+            return await filings.FileAsync(report, actor, now - DuplicateMaxAge, ct) is { } filed
+                ? new IntakeResult(0, null, filed.Id, filed.DuplicateOf, key)
+                : IntakeResult.Fail(400, OutsideEveryDistrict);
         }
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.Photos.Add(photo);
-        await db.SaveChangesAsync(ct);
+        var photoDb = http.RequestServices.GetRequiredService<RegistryDbContext>();
+        var connection = await WriteResults.OpenAsync(photoDb, ct);
+        await using var tx = await photoDb.Database.BeginTransactionAsync(ct);
+        photoDb.Photos.Add(photo);
+        await photoDb.SaveChangesAsync(ct);
         var stored = await ReportSql.FileAsync(
-            connection, (NpgsqlTransaction)tx.GetDbTransaction(), [new ReportFiling(report, actor, now - DuplicateMaxAge)], DuplicateMetres, ct);
+            connection, (NpgsqlTransaction)tx.GetDbTransaction(), [new ReportFiling(report, actor, now - DuplicateMaxAge)], DuplicateMetres, ct: ct);
+        if (stored[0] is not { } one)
+        {
+            // Placed above; only a boundary changed in between can bring this.
+            return IntakeResult.Fail(400, OutsideEveryDistrict);
+        }
+
         await tx.CommitAsync(ct);
-        return new IntakeResult(0, null, stored[0].Id, stored[0].DuplicateOf, key);
+        return new IntakeResult(0, null, one.Id, one.DuplicateOf, key);
+    }
+
+    private const string OutsideEveryDistrict = "The location is outside every registered district.";
+
+    // A connection of the data source for the few checks that need one, opened on first use.
+    private sealed class Lookups(NpgsqlDataSource dataSource) : IAsyncDisposable
+    {
+        private NpgsqlConnection? connection;
+
+        public async Task<NpgsqlConnection> OpenAsync(CancellationToken ct) => connection ??= await dataSource.OpenConnectionAsync(ct);
+
+        public ValueTask DisposeAsync() => connection?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 
     private static string? Clean(Microsoft.Extensions.Primitives.StringValues value) => Text.Clean(value.ToString());

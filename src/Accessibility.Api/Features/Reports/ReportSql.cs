@@ -168,115 +168,270 @@ public static class ReportSql
     }
 
     /// <summary>
-    /// Stores new reports, each linked to the open report it duplicates, with its first event and its audit entry, in
-    /// one round trip and one transaction (<paramref name="transaction"/>, or the batch's own implicit one, which
-    /// commits before the answer arrives: with <c>synchronous_commit</c> on, the reports are durable when this returns).
+    /// Stores new reports, each placed in its county (and township) and linked to the open report it duplicates, with
+    /// its first event and its audit entry, in one transaction (<paramref name="transaction"/>, or one of its own that
+    /// commits before this returns: with <c>synchronous_commit</c> on, the reports are durable then). Set-based, so the
+    /// cost of a statement (parse, plan, the tables' statement triggers) is paid once a batch, not once a report:
+    /// first the cells of <see cref="DuplicateArea"/> around every report are locked, in one ascending order; then one
+    /// statement (a snapshot taken after the locks, so it sees every filing nearby that committed while this one waited)
+    /// places every report (<see href="https://postgis.net/docs/ST_Covers.html">ST_Covers</see> on the county and
+    /// township boundaries), finds the nearest open primary of its category already stored, and draws the batch's
+    /// report numbers in the batch's order; a second gives the geodesic distances between the batch's own reports of one
+    /// category within the radius. The links inside the batch are then decided in that order, each report seeing the
+    /// primaries before it, exactly as if the reports had come one after another; and one statement inserts them all.
     /// The duplicate is the nearest report of the same category that is not itself a duplicate, open, filed at or after
-    /// the filing's <c>Since</c> and within <paramref name="metres"/> (geodesic). First the cells of
-    /// <see cref="DuplicateArea"/> around every report are locked, in one ascending order; then each report is searched
-    /// and inserted by a statement of its own (a new snapshot under READ COMMITTED), so it sees a filing nearby that
-    /// committed while this one waited, and the reports before it in the batch: the batch links as if its reports had
-    /// come one after another. They go in by district, so the change-stamp rows their triggers update are taken in one
-    /// order by every writer. The search is <see href="https://postgis.net/docs/ST_DWithin.html">ST_DWithin</see> on
-    /// geometry with a degree radius that holds the metres (the GiST index on <c>location</c>), then on geography for
-    /// the exact distance.
+    /// the filing's <c>Since</c> and within <paramref name="metres"/> (geodesic; ties: the lower number). The search is
+    /// <see href="https://postgis.net/docs/ST_DWithin.html">ST_DWithin</see> on geometry with a degree radius that holds
+    /// the metres (the GiST index on <c>location</c>), then on geography for the exact distance.
     /// </summary>
-    /// <returns>Each report's id and the report it was linked to, in the order of <paramref name="filings"/>.</returns>
-    public static async Task<(long Id, long? DuplicateOf)[]> FileAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<ReportFiling> filings, double metres, CancellationToken ct = default)
+    /// <param name="connection">An open connection.</param>
+    /// <param name="transaction">The caller's transaction, or null for one of the batch's own.</param>
+    /// <param name="filings">The reports, in the order they are taken to have been filed.</param>
+    /// <param name="metres">The link radius.</param>
+    /// <param name="prepare">Prepare the statements (a connection that lives long, as the filing queue's writers' do).</param>
+    /// <param name="ct">Cancellation.</param>
+    /// <returns>
+    /// Each report's id and the report it was linked to, in the order of <paramref name="filings"/>; null for a report
+    /// outside every registered county, which is not stored (the others are).
+    /// </returns>
+    public static async Task<(long Id, long? DuplicateOf)?[]> FileAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<ReportFiling> filings, double metres, bool prepare = false,
+        CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(filings);
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        var locks = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(@space, k) FROM unnest(@keys) AS k");
-        locks.Parameters.AddWithValue("space", DuplicateArea.LockSpace);
-        locks.Parameters.AddWithValue("keys", filings
-            .SelectMany(f => DuplicateArea.LockKeys(f.Report.ServiceCode, f.Report.Location.X, f.Report.Location.Y, metres))
-            .Distinct().Order().ToArray());
-        batch.BatchCommands.Add(locks);
-        var order = Enumerable.Range(0, filings.Count).OrderBy(i => filings[i].Report.DistrictCode, StringComparer.Ordinal).ToArray();
-        foreach (var i in order)
+        var n = filings.Count;
+        var stored = new (long Id, long? DuplicateOf)?[n];
+        if (n == 0)
         {
-            batch.BatchCommands.Add(InsertCommand(filings[i], metres));
+            return stored;
         }
 
-        var stored = new (long Id, long? DuplicateOf)[filings.Count];
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        foreach (var i in order)
+        await using var own = transaction is null ? await connection.BeginTransactionAsync(ct) : null;
+        var tx = transaction ?? own;
+        var codes = new string[n];
+        var xs = new double[n];
+        var ys = new double[n];
+        var degrees = new double[n];
+        var since = new DateTime[n];
+        for (var i = 0; i < n; i++)
         {
+            var report = filings[i].Report;
+            codes[i] = report.ServiceCode;
+            xs[i] = report.Location.X;
+            ys[i] = report.Location.Y;
+            degrees[i] = DuplicateArea.Degrees(report.Location.Y, metres);
+            since[i] = filings[i].Since.UtcDateTime;
+        }
+
+        var county = new string?[n];
+        var township = new string?[n];
+        var found = new (long Id, double Metres)?[n];
+        var ids = new long[n];
+        var near = new List<(int Later, int Earlier, double Metres)>();
+        await using (var search = new NpgsqlBatch(connection, tx))
+        {
+            var locks = new NpgsqlBatchCommand(LockCellsSql);
+            locks.Parameters.AddWithValue("space", DuplicateArea.LockSpace);
+            locks.Parameters.AddWithValue("keys", filings
+                .SelectMany(f => DuplicateArea.LockKeys(f.Report.ServiceCode, f.Report.Location.X, f.Report.Location.Y, metres))
+                .Distinct().Order().ToArray());
+            search.BatchCommands.Add(locks);
+            var place = new NpgsqlBatchCommand(PlaceAndSearchSql);
+            AddPoints(place.Parameters, codes, xs, ys, degrees);
+            place.Parameters.AddWithValue("since", since);
+            place.Parameters.AddWithValue("metres", metres);
+            search.BatchCommands.Add(place);
+            var pairs = new NpgsqlBatchCommand(NearEachOtherSql);
+            AddPoints(pairs.Parameters, codes, xs, ys, degrees);
+            pairs.Parameters.AddWithValue("metres", metres);
+            search.BatchCommands.Add(pairs);
+            if (prepare)
+            {
+                await search.PrepareAsync(ct);
+            }
+
+            await using var reader = await search.ExecuteReaderAsync(ct);
             await reader.NextResultAsync(ct);
-            await reader.ReadAsync(ct);
-            stored[i] = (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1));
+            var numbers = new List<long>(n);
+            while (await reader.ReadAsync(ct))
+            {
+                var i = (int)reader.GetInt64(0) - 1;
+                county[i] = reader.IsDBNull(1) ? null : reader.GetString(1);
+                township[i] = reader.IsDBNull(2) ? null : reader.GetString(2);
+                found[i] = reader.IsDBNull(3) ? null : (reader.GetInt64(3), reader.GetDouble(4));
+                numbers.Add(reader.GetInt64(5));
+            }
+
+            // Numbers in the batch's order, whatever order the sequence was read in.
+            numbers.Sort();
+            numbers.CopyTo(ids);
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                near.Add(((int)reader.GetInt64(0) - 1, (int)reader.GetInt64(1) - 1, reader.GetDouble(2)));
+            }
+        }
+
+        // The links inside the batch, in its order: a report sees the primaries stored before it and those of the batch
+        // before it (each of which has a higher number than any stored one, so a stored one wins a tie).
+        var primary = new bool[n];
+        near.Sort((a, b) => a.Later != b.Later ? a.Later.CompareTo(b.Later) : a.Earlier.CompareTo(b.Earlier));
+        var next = 0;
+        var placed = new List<int>(n);
+        for (var i = 0; i < n; i++)
+        {
+            var best = found[i];
+            for (; next < near.Count && near[next].Later == i; next++)
+            {
+                var (_, earlier, distance) = near[next];
+                if (primary[earlier] && (best is null || distance < best.Value.Metres))
+                {
+                    best = (ids[earlier], distance);
+                }
+            }
+
+            if (county[i] is null)
+            {
+                continue;
+            }
+
+            primary[i] = best is null;
+            stored[i] = (ids[i], best?.Id);
+            filings[i].Report.DistrictCode = county[i]!;
+            filings[i].Report.TownshipCode = township[i];
+            placed.Add(i);
+        }
+
+        if (placed.Count > 0)
+        {
+            await using var insert = new NpgsqlCommand(InsertSql, connection, tx);
+            AddRows(insert.Parameters, filings, placed, stored);
+            if (prepare)
+            {
+                await insert.PrepareAsync(ct);
+            }
+
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+
+        if (own is not null)
+        {
+            await own.CommitAsync(ct);
         }
 
         return stored;
     }
 
-    private static NpgsqlBatchCommand InsertCommand(ReportFiling filing, double metres)
+    private const string LockCellsSql = "SELECT pg_advisory_xact_lock(@space, k) FROM unnest(@keys) AS k";
+
+    // The batch's reports as rows: n (1-based, the batch's order), category, point, degree radius of the search.
+    private const string BatchPoints = """
+        unnest(@codes::text[], @xs::float8[], @ys::float8[], @degrees::float8[]) WITH ORDINALITY
+        """;
+
+    private static readonly string PlaceAndSearchSql = $"""
+        SELECT i.n,
+          (SELECT d.code FROM districts d WHERE d.level = 3 AND ST_Covers(d.boundary, i.at) ORDER BY d.code LIMIT 1),
+          (SELECT d.code FROM districts d WHERE d.level = 4 AND ST_Covers(d.boundary, i.at) ORDER BY d.code LIMIT 1),
+          c.id, c.metres, nextval(pg_get_serial_sequence('reports', 'id'))
+        FROM (SELECT b.n, b.code, b.degrees, s.since, ST_SetSRID(ST_MakePoint(b.x, b.y), {Data.RegistryDbContext.Srid}) AS at
+              FROM {BatchPoints} AS b(code, x, y, degrees, n)
+              JOIN unnest(@since::timestamptz[]) WITH ORDINALITY AS s(since, n) ON s.n = b.n) i
+        LEFT JOIN LATERAL (
+          SELECT r.id, ST_Distance(r.location::geography, i.at::geography) AS metres FROM reports r
+          WHERE r.service_code = i.code AND r.duplicate_of_id IS NULL AND r.status IN ('new', 'accepted')
+            AND r.requested_at >= i.since AND ST_DWithin(r.location, i.at, i.degrees)
+            AND ST_DWithin(r.location::geography, i.at::geography, @metres)
+          ORDER BY 2, r.id LIMIT 1) c ON true
+        ORDER BY i.n
+        """;
+
+    private static readonly string NearEachOtherSql = $"""
+        WITH i AS (
+          SELECT b.n, b.code, b.degrees, ST_SetSRID(ST_MakePoint(b.x, b.y), {Data.RegistryDbContext.Srid}) AS at
+          FROM {BatchPoints} AS b(code, x, y, degrees, n))
+        SELECT a.n, b.n, ST_Distance(a.at::geography, b.at::geography)
+        FROM i a JOIN i b ON b.n < a.n AND b.code = a.code AND ST_DWithin(a.at, b.at, a.degrees)
+        WHERE ST_DWithin(a.at::geography, b.at::geography, @metres)
+        """;
+
+    private static readonly string InsertSql = $"""
+        WITH i AS (
+          SELECT * FROM unnest(@ids::bigint[], @codes::text[], @descriptions::text[], @attributes::jsonb[], @xs::float8[], @ys::float8[],
+            @addresses::text[], @districts::text[], @townships::text[], @statuses::text[], @duplicates::bigint[], @facilities::bigint[],
+            @photos::uuid[], @media::text[], @emails::text[], @phones::text[], @firsts::text[], @lasts::text[], @devices::text[],
+            @accounts::text[], @keyHashes::text[], @users::bigint[], @sources::text[], @nows::timestamptz[], @auditUsers::bigint[],
+            @actors::text[], @actions::text[], @entityTypes::text[], @remotes::text[])
+          AS i(id, code, description, attributes, x, y, address, district, township, status, duplicate_of, facility,
+            photo, media, email, phone, first, last, device, account, key_hash, user_id, source, now, audit_user,
+            actor, action, entity_type, remote)),
+        filed AS (
+          INSERT INTO reports (id, service_code, description, attributes, location, address, district_code, township_code,
+            status, status_notes, facility_id, duplicate_of_id, me_too_count, photo_id, media_url, email, phone,
+            first_name, last_name, device_id, account_id, reporter_key_hash, submitted_by_user_id, source, requested_at, updated_at)
+          SELECT id, code, description, attributes, ST_SetSRID(ST_MakePoint(x, y), {Data.RegistryDbContext.Srid}), address, district, township,
+            status, 'Linked to report ' || duplicate_of || ' of the same problem nearby.', facility, duplicate_of, 0, photo, media, email, phone,
+            first, last, device, account, key_hash, user_id, source, now, now
+          FROM i ORDER BY id
+          RETURNING id, status_notes),
+        event AS (
+          INSERT INTO report_events (report_id, at, to_status, note, actor_user_id)
+          SELECT i.id, i.now, i.status, f.status_notes, i.user_id FROM filed f JOIN i ON i.id = f.id)
+        INSERT INTO audit_entries (at, user_id, actor, action, entity_type, entity_id, after, remote_address)
+        SELECT i.now, i.audit_user, i.actor, i.action, i.entity_type, i.id::text,
+          jsonb_build_object('serviceCode', i.code, 'districtCode', i.district, 'status', i.status, 'duplicateOfId', i.duplicate_of,
+            'photoId', i.photo, 'source', i.source, 'contact', i.email IS NOT NULL OR i.phone IS NOT NULL),
+          i.remote
+        FROM filed f JOIN i ON i.id = f.id
+        """;
+
+    private static void AddPoints(NpgsqlParameterCollection p, string[] codes, double[] xs, double[] ys, double[] degrees)
     {
-        var (report, actor, since) = filing;
-        var insert = new NpgsqlBatchCommand("""
-            WITH candidate AS (
-              SELECT r.id FROM reports r
-              WHERE r.service_code = @code AND r.duplicate_of_id IS NULL AND r.status IN ('new', 'accepted')
-                AND r.requested_at >= @since AND ST_DWithin(r.location, @at, @degrees)
-                AND ST_DWithin(r.location::geography, @at::geography, @metres)
-              ORDER BY ST_Distance(r.location::geography, @at::geography), r.id LIMIT 1),
-            filed AS (
-              INSERT INTO reports (service_code, description, attributes, location, address, district_code, township_code,
-                status, status_notes, facility_id, duplicate_of_id, me_too_count, photo_id, media_url, email, phone,
-                first_name, last_name, device_id, account_id, reporter_key_hash, submitted_by_user_id, source, requested_at, updated_at)
-              SELECT @code, @description, @attributes, @at, @address, @district, @township,
-                @status, 'Linked to report ' || c.id || ' of the same problem nearby.', @facility, c.id, 0, @photo, @media, @email, @phone,
-                @first, @last, @device, @account, @keyHash, @user, @source, @now, @now
-              FROM (SELECT 1) AS one LEFT JOIN candidate c ON true
-              RETURNING id, duplicate_of_id, status_notes),
-            event AS (
-              INSERT INTO report_events (report_id, at, to_status, note, actor_user_id)
-              SELECT id, @now, @status, status_notes, @user FROM filed),
-            audit AS (
-              INSERT INTO audit_entries (at, user_id, actor, action, entity_type, entity_id, after, remote_address)
-              SELECT @now, @auditUser, @actor, @action, @entityType, id::text,
-                jsonb_build_object('serviceCode', @code, 'districtCode', @district, 'status', @status, 'duplicateOfId', duplicate_of_id,
-                  'photoId', @photo, 'source', @source, 'contact', @contact),
-                @remote FROM filed)
-            SELECT id, duplicate_of_id FROM filed
-            """);
-        var p = insert.Parameters;
-        p.AddWithValue("code", report.ServiceCode);
-        p.AddWithValue("since", since.ToUniversalTime());
-        p.AddWithValue("at", report.Location);
-        p.AddWithValue("degrees", DuplicateArea.Degrees(report.Location.Y, metres));
-        p.AddWithValue("metres", metres);
-        p.Add(Text("description", report.Description));
-        p.Add(new NpgsqlParameter("attributes", NpgsqlDbType.Jsonb) { Value = report.Attributes.ToJsonString() });
-        p.Add(Text("address", report.Address));
-        p.AddWithValue("district", report.DistrictCode);
-        p.Add(Text("township", report.TownshipCode));
-        p.AddWithValue("status", report.Status);
-        p.Add(new NpgsqlParameter("facility", NpgsqlDbType.Bigint) { Value = (object?)report.FacilityId ?? DBNull.Value });
-        p.Add(new NpgsqlParameter("photo", NpgsqlDbType.Uuid) { Value = (object?)report.PhotoId ?? DBNull.Value });
-        p.Add(Text("media", report.MediaUrl));
-        p.Add(Text("email", report.Email));
-        p.Add(Text("phone", report.Phone));
-        p.Add(Text("first", report.FirstName));
-        p.Add(Text("last", report.LastName));
-        p.Add(Text("device", report.DeviceId));
-        p.Add(Text("account", report.AccountId));
-        p.Add(Text("keyHash", report.ReporterKeyHash));
-        p.Add(new NpgsqlParameter("user", NpgsqlDbType.Bigint) { Value = (object?)report.SubmittedByUserId ?? DBNull.Value });
-        p.AddWithValue("source", report.Source);
-        p.AddWithValue("now", report.RequestedAt.ToUniversalTime());
-        p.Add(new NpgsqlParameter("auditUser", NpgsqlDbType.Bigint) { Value = (object?)actor.UserId ?? DBNull.Value });
-        p.AddWithValue("actor", actor.Actor);
-        p.AddWithValue("action", actor.Action);
-        p.AddWithValue("entityType", actor.EntityType);
-        p.AddWithValue("contact", report.Email is not null || report.Phone is not null);
-        p.Add(Text("remote", actor.RemoteAddress));
-        return insert;
+        p.AddWithValue("codes", codes);
+        p.AddWithValue("xs", xs);
+        p.AddWithValue("ys", ys);
+        p.AddWithValue("degrees", degrees);
     }
 
-    private static NpgsqlParameter Text(string name, string? value) => new(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
+    private static void AddRows(NpgsqlParameterCollection p, IReadOnlyList<ReportFiling> filings, List<int> rows, (long Id, long? DuplicateOf)?[] stored)
+    {
+        T[] Column<T>(Func<ReportFiling, T> value) => [.. rows.Select(i => value(filings[i]))];
+        void AddText(string name, Func<ReportFiling, string?> value) =>
+            p.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = Column(value) });
+        void AddBigint(string name, Func<ReportFiling, long?> value) =>
+            p.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = Column(value) });
+
+        p.AddWithValue("ids", rows.Select(i => stored[i]!.Value.Id).ToArray());
+        AddText("codes", f => f.Report.ServiceCode);
+        AddText("descriptions", f => f.Report.Description);
+        AddText("attributes", f => f.Report.Attributes.ToJsonString());
+        p.AddWithValue("xs", Column(f => f.Report.Location.X));
+        p.AddWithValue("ys", Column(f => f.Report.Location.Y));
+        AddText("addresses", f => f.Report.Address);
+        AddText("districts", f => f.Report.DistrictCode);
+        AddText("townships", f => f.Report.TownshipCode);
+        AddText("statuses", f => f.Report.Status);
+        p.Add(new NpgsqlParameter("duplicates", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = rows.Select(i => stored[i]!.Value.DuplicateOf).ToArray() });
+        AddBigint("facilities", f => f.Report.FacilityId);
+        p.Add(new NpgsqlParameter("photos", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = Column(f => f.Report.PhotoId) });
+        AddText("media", f => f.Report.MediaUrl);
+        AddText("emails", f => f.Report.Email);
+        AddText("phones", f => f.Report.Phone);
+        AddText("firsts", f => f.Report.FirstName);
+        AddText("lasts", f => f.Report.LastName);
+        AddText("devices", f => f.Report.DeviceId);
+        AddText("accounts", f => f.Report.AccountId);
+        AddText("keyHashes", f => f.Report.ReporterKeyHash);
+        AddBigint("users", f => f.Report.SubmittedByUserId);
+        AddText("sources", f => f.Report.Source);
+        p.Add(new NpgsqlParameter("nows", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = Column(f => f.Report.RequestedAt.UtcDateTime) });
+        AddBigint("auditUsers", f => f.Actor.UserId);
+        AddText("actors", f => f.Actor.Actor);
+        AddText("actions", f => f.Actor.Action);
+        AddText("entityTypes", f => f.Actor.EntityType);
+        AddText("remotes", f => f.Actor.RemoteAddress);
+    }
 
     /// <summary>A facility whose name contains <paramref name="text"/> (landmark search): id and point, or null.</summary>
     public static async Task<(long Id, Point Location)?> FacilityByNameAsync(NpgsqlConnection connection, string text, CancellationToken ct)
