@@ -20,12 +20,20 @@ public sealed class FacilityBulkLoadTests(RegistryFixture registry) : IAsyncLife
         { "format": "geojson", "crs": "WGS84", "externalId": "fid", "name": "title", "kind": "type", "attributesJson": "attrs" }
         """;
 
-    // Index definitions, foreign keys and the coverage insert trigger's state of facilities: what a bulk load takes down and puts back.
+    // Index definitions, foreign keys and triggers' states of facilities and of the tiles' facility_state: what a bulk load
+    // takes down and puts back.
     private const string ShapeSql = """
         SELECT string_agg(x, E'\n' ORDER BY x) FROM (
-          SELECT pg_get_indexdef(indexrelid) AS x FROM pg_index WHERE indrelid = 'facilities'::regclass
-          UNION ALL SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'facilities'::regclass
-          UNION ALL SELECT tgname || ' ' || tgenabled::text FROM pg_trigger WHERE tgrelid = 'facilities'::regclass AND NOT tgisinternal) s
+          SELECT pg_get_indexdef(indexrelid) AS x FROM pg_index WHERE indrelid IN ('facilities'::regclass, 'facility_state'::regclass)
+          UNION ALL SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid IN ('facilities'::regclass, 'facility_state'::regclass)
+          UNION ALL SELECT tgname || ' ' || tgenabled::text FROM pg_trigger
+                    WHERE tgrelid IN ('facilities'::regclass, 'facility_state'::regclass) AND NOT tgisinternal) s
+        """;
+
+    // The tiles' cluster cells (every zoom), without the id sums (the two imports' facilities have different ids).
+    private const string CellsSql = """
+        SELECT coalesce(string_agg(concat_ws('|', z, cx, cy, status, due_day) || '=' || concat_ws('|', n, sum_lon, sum_lat), ',' ORDER BY z, cx, cy, status, due_day), '')
+        FROM facility_cluster_cells
         """;
 
     // Every coverage change counter, so that the stamps an import adds can be compared.
@@ -95,6 +103,24 @@ public sealed class FacilityBulkLoadTests(RegistryFixture registry) : IAsyncLife
         FROM facilities WHERE source = $1
         """, source);
 
+    // The tiles' kept state of a source's facilities.
+    private Task<string?> StateOfAsync(string source) => registry.ScalarAsync<string>(
+        """
+        SELECT string_agg(concat_ws('|', f.external_id, s.live, s.kind, s.status, ST_AsText(s.pt), s.mx, s.my, s.due_at), E'\n' ORDER BY f.external_id)
+        FROM facility_state s JOIN facilities f ON f.id = s.facility_id WHERE f.source = $1
+        """, source);
+
+    private async Task<Dictionary<string, decimal[]>> CellsAsync() => ((await registry.ScalarAsync<string>(CellsSql)) ?? "")
+        .Split(',', StringSplitOptions.RemoveEmptyEntries).Select(c => c.Split('='))
+        .ToDictionary(c => c[0], c => c[1].Split('|').Select(v => decimal.Parse(v, CultureInfo.InvariantCulture)).ToArray());
+
+    // What an import added to the cells: key and the added count and coordinate sums.
+    private static string[] CellsAdded(Dictionary<string, decimal[]> before, Dictionary<string, decimal[]> after) =>
+        after.Select(a => (a.Key, Added: a.Value.Select((v, i) => v - (before.TryGetValue(a.Key, out var b) ? b[i] : 0)).ToArray()))
+            .Where(a => a.Added.Any(v => v != 0))
+            .Select(a => a.Key + "+" + string.Join("|", a.Added.Select(v => v.ToString(CultureInfo.InvariantCulture))))
+            .Order(StringComparer.Ordinal).ToArray();
+
     private async Task<Dictionary<string, long>> StampsAsync()
     {
         var text = await registry.ScalarAsync<string>(StampsSql) ?? "";
@@ -116,14 +142,18 @@ public sealed class FacilityBulkLoadTests(RegistryFixture registry) : IAsyncLife
 
         // Row by row: four rows are fewer than the bulk load's least.
         var stamps = await StampsAsync();
+        var cells = await CellsAsync();
         var (exit, output, error) = await CliAsync(1000, "--file", file, "--mapping", mapping, "--source", "rows");
         Assert.True(exit == 0, error);
         Assert.Contains("4 new", output, StringComparison.Ordinal);
         var rowStamps = Stamped(stamps, await StampsAsync());
+        var rowCells = CellsAdded(cells, await CellsAsync());
+        Assert.Equal(13 * 4, rowCells.Sum(c => int.Parse(c.Split('+')[1].Split('|')[0], CultureInfo.InvariantCulture))); // 4 facilities at each of zooms 0-12
 
         // Bulk load: four rows, at least the least (2) and at least the four facilities already there.
         var indexes = await IndexOidSumAsync();
         stamps = await StampsAsync();
+        cells = await CellsAsync();
         (exit, output, error) = await CliAsync(2, "--file", file, "--mapping", mapping, "--source", "bulk");
         Assert.True(exit == 0, error);
         Assert.Contains("4 new", output, StringComparison.Ordinal);
@@ -136,6 +166,10 @@ public sealed class FacilityBulkLoadTests(RegistryFixture registry) : IAsyncLife
         Assert.Contains("|140881|140881001001|t|t", rows, StringComparison.Ordinal);
         Assert.Equal(rowStamps, Stamped(stamps, await StampsAsync()));
         Assert.Contains("140881+1", rowStamps);
+        // The tiles' kept state and cluster cells, written set-based by the bulk load, are what the triggers write row by row.
+        Assert.Equal(4, (await StateOfAsync("bulk"))?.Split('\n').Length);
+        Assert.Equal(await StateOfAsync("rows"), await StateOfAsync("bulk"));
+        Assert.Equal(rowCells, CellsAdded(cells, await CellsAsync()));
         Assert.True(rowStamps.Length > 1, "a toilet's change reaches the counties within 0.1°: " + string.Join(", ", rowStamps));
         Assert.Equal("bulk|4|4|0", await registry.ScalarAsync<string>(
             "SELECT concat_ws('|', after->>'source', after->>'rows', after->>'inserted', after->>'updated') FROM audit_entries WHERE action = 'import' AND entity_type = 'facility-import' AND entity_id = 'bulk'"));

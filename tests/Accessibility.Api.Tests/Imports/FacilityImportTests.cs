@@ -237,6 +237,57 @@ public sealed class FacilityImportTests(RegistryFixture registry) : IAsyncLifeti
         Assert.Equal(0, await registry.ScalarAsync<long>("SELECT count(*) FROM facilities"));
     }
 
+    // More features than the reader hands the COPY in one batch, so the COPY has taken rows before the bad one is read.
+    private static string ManyFeatures(int count, Func<int, string>? kind = null) => Features(Enumerable.Range(1, count).Select(i => (
+        "m" + i, "设施" + i, kind?.Invoke(i) ?? "curb_ramp", (Yongji.Lon + (i % 100 * 0.0001), Yongji.Lat + (i / 100 * 0.0001)),
+        """{"curb_ramp_type": "three_sided"}""")).ToArray());
+
+    [Fact]
+    public async Task A_malformed_feature_in_the_middle_of_a_file_is_reported_with_its_position_and_nothing_is_written()
+    {
+        var mapping = Write("mapping.json", GeoJsonMapping);
+        var whole = ManyFeatures(6000);
+        // Feature 4000 loses the comma between two of its properties.
+        var broken = whole.Replace("""
+            "fid":"m4000","title"
+            """, """
+            "fid":"m4000" "title"
+            """, StringComparison.Ordinal);
+        Assert.NotEqual(whole, broken);
+        var (exit, _, error) = await CliAsync("--file", Write("broken.geojson", broken), "--mapping", mapping, "--source", "broken");
+
+        Assert.Equal(CliContext.Failure, exit);
+        Assert.Contains("Nothing was imported", error, StringComparison.Ordinal);
+        Assert.Contains("row 0, file: The GeoJSON cannot be read at feature 4000 (line 1, byte ", error, StringComparison.Ordinal);
+        Assert.Equal(0, await registry.ScalarAsync<long>("SELECT count(*) FROM facilities WHERE source = 'broken'"));
+        Assert.Equal(0, await registry.ScalarAsync<long>("SELECT count(*) FROM audit_entries WHERE action = 'import'"));
+
+        // The same file whole imports every feature.
+        var (fine, output, fineError) = await CliAsync("--file", Write("whole.geojson", whole), "--mapping", mapping, "--source", "broken");
+        Assert.True(fine == 0, fineError);
+        Assert.Contains("6000 new", output, StringComparison.Ordinal);
+        Assert.Equal(6000, await registry.ScalarAsync<long>("SELECT count(*) FROM facilities WHERE source = 'broken' AND district_code = '140881'"));
+    }
+
+    [Fact]
+    public async Task Every_rejection_of_a_large_file_is_counted_and_listed_in_order_with_its_row_and_external_id()
+    {
+        var mapping = Write("mapping.json", GeoJsonMapping);
+        // Every 10th feature names a kind the catalog does not have; the last one repeats the first one's external id.
+        var text = JsonNode.Parse(ManyFeatures(5000, i => i % 10 == 0 && i < 5000 ? "escalator" : "curb_ramp"))!;
+        text["features"]![4999]!["properties"]!["fid"] = "m1";
+        var (exit, _, error) = await CliAsync("--file", Write("rejects.geojson", text.ToJsonString()), "--mapping", mapping, "--source", "rejects");
+
+        Assert.Equal(CliContext.Failure, exit);
+        Assert.Contains("Nothing was imported: 500 of 5000 rows rejected.", error, StringComparison.Ordinal);
+        var listed = error.Split('\n').Where(l => l.StartsWith("  row ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(500, listed.Count);
+        Assert.Equal("  row 10 (m10), type: Unknown facility kind 'escalator'.", listed[0].Split(" Expected", 2)[0].TrimEnd());
+        Assert.StartsWith("  row 4990 (m4990), type: ", listed[^2], StringComparison.Ordinal);
+        Assert.Equal("  row 5000 (m1), fid: External id 'm1' appears again (first in row 1).", listed[^1].TrimEnd());
+        Assert.Equal(0, await registry.ScalarAsync<long>("SELECT count(*) FROM facilities WHERE source = 'rejects'"));
+    }
+
     [Fact]
     public async Task A_geojson_export_imports_back_as_another_source_with_the_same_count()
     {

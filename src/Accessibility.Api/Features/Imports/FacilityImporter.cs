@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 using Accessibility.Api.Data;
 using Accessibility.Api.Features.Audit;
 using Accessibility.Api.Features.Districts;
@@ -195,16 +196,53 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
         await using (var writer = await connection.BeginBinaryImportAsync(
             "COPY import_rows (row_no, external_id, kind, name, status, managing_unit, attributes, geometry) FROM STDIN (FORMAT BINARY)", ct))
         {
-            var staging = new Staging(writer, report, progress, length);
+            // Reading, mapping and validating run on one thread while this one writes the staged rows into the COPY (and
+            // PostgreSQL takes them in), so the three overlap; batches keep the hand-over cheap, a bound keeps memory flat.
+            var channel = Channel.CreateBounded<List<MappedRow>>(new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true });
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var staging = new Staging(channel.Writer, report, progress, length, stop.Token);
+            var reading = Task.Run(() =>
+            {
+                try
+                {
+                    read(staging);
+                    staging.Flush();
+                }
+                catch (InvalidDataException ex)
+                {
+                    report.Add(0, "file", ex.Message);
+                }
+                finally
+                {
+                    channel.Writer.TryComplete();
+                }
+            }, CancellationToken.None);
             try
             {
-                read(staging);
+                await foreach (var batch in channel.Reader.ReadAllAsync(CancellationToken.None))
+                {
+                    foreach (var mapped in batch)
+                    {
+                        Write(writer, mapped);
+                    }
+                }
             }
-            catch (InvalidDataException ex)
+            catch
             {
-                report.Add(0, "file", ex.Message);
+                // The COPY failed: stop the reader before the writer is disposed (which cancels the COPY).
+                await stop.CancelAsync();
+                try
+                {
+                    await reading;
+                }
+                catch (OperationCanceledException)
+                {
+                }
+
+                throw;
             }
 
+            await reading;
             (rows, skipped) = (staging.Rows, staging.Skipped);
             if (rows == 0 && report.Count == 0)
             {
@@ -236,10 +274,37 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
         return new ImportOutcome(source, rows, inserted, updated, 0, [], skipped, format);
     }
 
-    /// <summary>Stages mapped rows into the COPY, refusing a second row with the same external id; counts and reports progress.</summary>
-    private sealed class Staging(NpgsqlBinaryImporter writer, Report report, IProgress<ImportProgress>? progress, long length)
+    /// <summary>Writes one staged row into the COPY.</summary>
+    private static void Write(NpgsqlBinaryImporter writer, MappedRow mapped)
     {
+        writer.StartRow();
+        writer.Write(mapped.Row, NpgsqlDbType.Integer);
+        writer.Write(mapped.ExternalId, NpgsqlDbType.Text);
+        writer.Write(mapped.Kind, NpgsqlDbType.Text);
+        writer.Write(mapped.Name, NpgsqlDbType.Text);
+        writer.Write(mapped.Status, NpgsqlDbType.Text);
+        if (mapped.ManagingUnit is null)
+        {
+            writer.WriteNull();
+        }
+        else
+        {
+            writer.Write(mapped.ManagingUnit, NpgsqlDbType.Text);
+        }
+
+        writer.Write(mapped.Attributes.ToJsonString(), NpgsqlDbType.Jsonb);
+        writer.Write(mapped.Geometry, NpgsqlDbType.Geometry);
+    }
+
+    /// <summary>
+    /// Stages mapped rows for the COPY (in batches, to the writing thread), refusing a second row with the same external
+    /// id; counts and reports progress. Used by the reading thread only, like the report until the reading ends.
+    /// </summary>
+    private sealed class Staging(ChannelWriter<List<MappedRow>> channel, Report report, IProgress<ImportProgress>? progress, long length, CancellationToken ct)
+    {
+        private const int BatchRows = 2048;
         private readonly Dictionary<string, int> firstRowOf = new(StringComparer.Ordinal);
+        private List<MappedRow> batch = new(BatchRows);
         private long lastReport;
 
         public Report Report => report;
@@ -266,31 +331,39 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
 
             firstRowOf[mapped.ExternalId] = row;
             // Valid rows are staged even after a rejection, so the report also covers their placement.
-            writer.StartRow();
-            writer.Write(row, NpgsqlDbType.Integer);
-            writer.Write(mapped.ExternalId, NpgsqlDbType.Text);
-            writer.Write(mapped.Kind, NpgsqlDbType.Text);
-            writer.Write(mapped.Name, NpgsqlDbType.Text);
-            writer.Write(mapped.Status, NpgsqlDbType.Text);
-            if (mapped.ManagingUnit is null)
+            batch.Add(mapped with { Row = row });
+            if (batch.Count == BatchRows)
             {
-                writer.WriteNull();
+                Flush();
             }
-            else
+        }
+
+        /// <summary>Hands the rows staged so far to the writing thread, waiting while it is behind.</summary>
+        public void Flush()
+        {
+            if (batch.Count == 0)
             {
-                writer.Write(mapped.ManagingUnit, NpgsqlDbType.Text);
+                return;
             }
 
-            writer.Write(mapped.Attributes.ToJsonString(), NpgsqlDbType.Jsonb);
-            writer.Write(mapped.Geometry, NpgsqlDbType.Geometry);
+            while (!channel.TryWrite(batch))
+            {
+                if (!channel.WaitToWriteAsync(ct).AsTask().GetAwaiter().GetResult())
+                {
+                    throw new OperationCanceledException(ct);
+                }
+            }
+
+            batch = new List<MappedRow>(BatchRows);
         }
 
         /// <summary>Reports progress about every megabyte, and stops when cancelled.</summary>
-        public void Progress(long position, CancellationToken ct)
+        public void Progress(long position, CancellationToken cancel)
         {
             if (position - lastReport > 1 << 20)
             {
                 lastReport = position;
+                cancel.ThrowIfCancellationRequested();
                 ct.ThrowIfCancellationRequested();
                 progress?.Report(new ImportProgress("read", Rows, position, length));
             }
@@ -499,7 +572,11 @@ public sealed class FacilityImporter(RegistryDbContext db, FacilityKindCatalog c
             FROM import_rows r JOIN import_places p USING (row_no)
             """;
 
-    private sealed record MappedRow(string ExternalId, string Kind, string Name, string Status, string? ManagingUnit, JsonObject Attributes, Geometry Geometry);
+    private sealed record MappedRow(string ExternalId, string Kind, string Name, string Status, string? ManagingUnit, JsonObject Attributes, Geometry Geometry)
+    {
+        /// <summary>The row's line or position in the file (set when staged).</summary>
+        public int Row { get; init; }
+    }
 
     private MappedRow? Map(SourceRow row, ImportMapping mapping, Report report)
     {

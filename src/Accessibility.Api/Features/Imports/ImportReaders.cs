@@ -43,6 +43,7 @@ public static class ImportReaders
         var start = data.AsSpan().StartsWith(Bom) ? 3 : 0;
         var reader = new Utf8JsonReader(data.AsSpan(start), new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
         var row = 0;
+        var inFeature = false;
         var sawFeatures = false;
         try
         {
@@ -70,7 +71,9 @@ public static class ImportReaders
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
                     row++;
+                    inFeature = true;
                     var node = JsonNode.Parse(ref reader);
+                    inFeature = false;
                     var feature = node as JsonObject;
                     var properties = feature?["properties"] as JsonObject;
                     var values = properties is null
@@ -82,8 +85,10 @@ public static class ImportReaders
         }
         catch (JsonException ex)
         {
+            // Where: the feature that does not parse, or the last one read before the file went wrong elsewhere.
+            var where = inFeature ? $"at feature {row}" : $"after feature {row}";
             throw new InvalidDataException(
-                $"The GeoJSON cannot be read after feature {row} (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}): {ex.Message}", ex);
+                $"The GeoJSON cannot be read {where} (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine}): {ex.Message}", ex);
         }
 
         if (!sawFeatures)

@@ -263,7 +263,9 @@ public static class ImportsFeature
             }
         }
 
-        await using var app = await context.BuildHostAsync();
+        var started = Stopwatch.StartNew();
+        // An up-to-date database is not migrated and seeded again: at a million rows, start-up was a share of the import.
+        await using var app = await context.BuildPreparedHostAsync();
         await using var scope = app.Services.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var data = await File.ReadAllBytesAsync(file);
@@ -286,7 +288,7 @@ public static class ImportsFeature
 
         var importer = services.GetRequiredService<FacilityImporter>();
         var watch = Stopwatch.StartNew();
-        var progress = new ProgressLine(context.Error, watch);
+        var progress = new ProgressLine(context.Error, watch, started.Elapsed);
         // The command line runs with the database owner's rights: every district may be written.
         var outcome = await request.RunAsync(importer, _ => true, BoundaryImporter.Actor.CommandLine, progress, CancellationToken.None);
         progress.Finish();
@@ -317,7 +319,10 @@ public static class ImportsFeature
     }
 
     /// <summary>One progress line on standard error, rewritten in place: rows, rows/s, share of the file, time left.</summary>
-    private sealed class ProgressLine(TextWriter error, Stopwatch watch) : IProgress<ImportProgress>
+    /// <param name="error">Where the line is written.</param>
+    /// <param name="watch">The import's clock.</param>
+    /// <param name="start">How long the host took to start before the import began (shown as the first phase).</param>
+    private sealed class ProgressLine(TextWriter error, Stopwatch watch, TimeSpan start) : IProgress<ImportProgress>
     {
         private readonly List<(string Phase, TimeSpan Start)> phases = [];
         private TimeSpan? last;
@@ -353,7 +358,7 @@ public static class ImportsFeature
             written = true;
         }
 
-        /// <summary>Ends the line and writes how long each phase took (<c>phases: read 9.1 s, place 2.0 s, write 4.3 s</c>).</summary>
+        /// <summary>Ends the line and writes how long each phase took (<c>phases: start 1.2 s, read 9.1 s, place 2.0 s, write 4.3 s</c>).</summary>
         public void Finish()
         {
             if (written)
@@ -362,7 +367,7 @@ public static class ImportsFeature
                 var end = watch.Elapsed;
                 var times = phases.Select((p, i) => string.Create(CultureInfo.InvariantCulture,
                     $"{p.Phase} {((i + 1 < phases.Count ? phases[i + 1].Start : end) - p.Start).TotalSeconds:0.0} s"));
-                error.WriteLine("phases: " + string.Join(", ", times));
+                error.WriteLine("phases: " + string.Join(", ", times.Prepend(string.Create(CultureInfo.InvariantCulture, $"start {start.TotalSeconds:0.0} s"))));
             }
         }
     }
