@@ -9,11 +9,12 @@
 # BEFORE=none measures this checkout only. Prints a table (performance, accessibility, LCP, TBT, transferred KB,
 # requests) and the load average; the reports stay in var/bench/lighthouse/.
 # A benchmark, not a test: not part of `make test`.
-# usage: PG_PORT=55457 [BEFORE_REF=main | BEFORE=<dir>|none] [PAGES="/ /report.html"] [RUNS=1] bench/lighthouse.sh [PORT=5197]
+# usage: PG_PORT=55457 [BEFORE_REF=main | BEFORE=<dir>|none] [PAGES="/ /report.html"] [RUNS=1] [BEFORE_PORT=PORT+1] bench/lighthouse.sh [PORT=5197]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PORT=${1:-5197}
 RUNS=${RUNS:-1}
+BEFORE_PORT=${BEFORE_PORT:-$((PORT + 1))}
 DB=lighthouse_bench
 WORK=$ROOT/var/bench/lighthouse
 mkdir -p "$WORK"
@@ -76,10 +77,10 @@ start after "$ROOT" "$ROOT/src/Accessibility.Api/bin/Debug/net10.0/Accessibility
 if [ -n "${BEFORE:-}" ]; then
   dll=$BEFORE/bin/Accessibility.Api.dll
   [ -f "$dll" ] || dll=$BEFORE/src/Accessibility.Api/bin/Debug/net10.0/Accessibility.Api.dll
-  start before "$BEFORE" "$dll" $((PORT + 1))
+  start before "$BEFORE" "$dll" "$BEFORE_PORT"
   VERSIONS=(before after)
 fi
-port_of() { if [ "$1" = before ]; then echo $((PORT + 1)); else echo "$PORT"; fi; }
+port_of() { if [ "$1" = before ]; then echo "$BEFORE_PORT"; else echo "$PORT"; fi; }
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf "%-22s %-7s %5s %5s %8s %8s %9s %5s\n" page version perf a11y "LCP ms" "TBT ms" "KB" req
