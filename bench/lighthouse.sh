@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Lighthouse 12 (mobile profile: Moto G Power, slow 4G, 4× CPU slowdown, simulated) on every public page of
-# wwwroot, against the service with the demo data, in Debian's headless chromium. With BEFORE=<dir> (another
-# checkout or an unpacked `git archive`, with its built service at <dir>/bin/Accessibility.Api.dll or
-# <dir>/src/Accessibility.Api/bin/Debug/net10.0/, its wwwroot/lib built) the two are measured side by side in one
-# run, page by page, on the same database. Prints a table (performance, accessibility, LCP, TBT, transferred
-# bytes) and the load average; the reports stay in var/bench/lighthouse/.
+# wwwroot, against the service with the demo data, in Debian's headless chromium, BEFORE and after side by side in
+# one run, page by page, on the same database. "after" is this checkout (built: `make build`, which runs the web
+# build too). "before" is BEFORE_REF (default main): the script unpacks it (`git archive`) into
+# var/bench/lighthouse-before/, runs its web build with this checkout's node_modules (or `npm ci` when its lock file
+# differs) and builds it, once per commit; BEFORE=<dir> names a ready one instead (another checkout with its built
+# service at <dir>/bin/Accessibility.Api.dll or <dir>/src/Accessibility.Api/bin/Debug/net10.0/ and its wwwroot/lib),
+# BEFORE=none measures this checkout only. Prints a table (performance, accessibility, LCP, TBT, transferred KB,
+# requests) and the load average; the reports stay in var/bench/lighthouse/.
 # A benchmark, not a test: not part of `make test`.
-# usage: PG_PORT=55457 [BEFORE=/tmp/before] [RUNS=1] bench/lighthouse.sh [PORT=5197]
+# usage: PG_PORT=55457 [BEFORE_REF=main | BEFORE=<dir>|none] [PAGES="/ /report.html"] [RUNS=1] [BEFORE_PORT=PORT+1] bench/lighthouse.sh [PORT=5197]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PORT=${1:-5197}
 RUNS=${RUNS:-1}
+BEFORE_PORT=${BEFORE_PORT:-$((PORT + 1))}
 DB=lighthouse_bench
 WORK=$ROOT/var/bench/lighthouse
 mkdir -p "$WORK"
@@ -22,7 +26,32 @@ LH_DIR=$ROOT/var/bench/lighthouse-cli
 LH=$LH_DIR/node_modules/.bin/lighthouse
 [ -x "$LH" ] || npm i -E lighthouse@12.2.3 --prefix "$LH_DIR" --no-audit --no-fund --loglevel=error >&2
 
-read -r -a PAGES <<<"${PAGES:-/ /report.html /annual-report.html /evaluation.html /projects.html /survey.html}"
+read -r -a PAGES <<<"${PAGES:-/ /report.html /annual-report.html /evaluation.html /projects.html /survey.html /inspect.html}"
+
+# This checkout's web build (the libraries, the merged string table and the Brotli copies): seconds, and a stale
+# wwwroot/lib would measure something else.
+(cd "$ROOT" && npm run --silent build:web >/dev/null)
+
+# The before version: unpacked and built once per commit.
+if [ -z "${BEFORE:-}" ]; then
+  ref=${BEFORE_REF:-main}
+  sha=$(git -C "$ROOT" rev-parse --verify "$ref^{commit}")
+  BEFORE=$ROOT/var/bench/lighthouse-before
+  if [ "$(cat "$BEFORE/.built" 2>/dev/null)" != "$sha" ]; then
+    echo "building the before version ($ref, $sha) in $BEFORE" >&2
+    rm -rf "$BEFORE"; mkdir -p "$BEFORE"
+    git -C "$ROOT" archive "$sha" | tar -x -C "$BEFORE"
+    if cmp -s "$ROOT/package-lock.json" "$BEFORE/package-lock.json"; then
+      ln -s "$ROOT/node_modules" "$BEFORE/node_modules"
+    else
+      (cd "$BEFORE" && npm ci --no-audit --no-fund --loglevel=error) >&2
+    fi
+    (cd "$BEFORE" && npm run --silent build:web >/dev/null && dotnet build Accessibility.sln --nologo -v quiet -clp:NoSummary) >&2
+    echo "$sha" >"$BEFORE/.built"
+  fi
+elif [ "$BEFORE" = none ]; then
+  BEFORE=
+fi
 
 "$PG" start
 "$PG" dropdb "$DB" >/dev/null
@@ -48,13 +77,13 @@ start after "$ROOT" "$ROOT/src/Accessibility.Api/bin/Debug/net10.0/Accessibility
 if [ -n "${BEFORE:-}" ]; then
   dll=$BEFORE/bin/Accessibility.Api.dll
   [ -f "$dll" ] || dll=$BEFORE/src/Accessibility.Api/bin/Debug/net10.0/Accessibility.Api.dll
-  start before "$BEFORE" "$dll" $((PORT + 1))
+  start before "$BEFORE" "$dll" "$BEFORE_PORT"
   VERSIONS=(before after)
 fi
-port_of() { if [ "$1" = before ]; then echo $((PORT + 1)); else echo "$PORT"; fi; }
+port_of() { if [ "$1" = before ]; then echo "$BEFORE_PORT"; else echo "$PORT"; fi; }
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf "%-22s %-7s %5s %5s %8s %8s %9s\n" page version perf a11y "LCP ms" "TBT ms" "KB"
+printf "%-22s %-7s %5s %5s %8s %8s %9s %5s\n" page version perf a11y "LCP ms" "TBT ms" "KB" req
 for page in "${PAGES[@]}"; do
   for run in $(seq 1 "$RUNS"); do
     for v in "${VERSIONS[@]}"; do
@@ -76,6 +105,7 @@ for page in "${PAGES[@]}"; do
           String(Math.round(r.categories.accessibility.score * 100)).padStart(5),
           String(n("largest-contentful-paint")).padStart(8), String(n("total-blocking-time")).padStart(8),
           String(Math.round(a["total-byte-weight"].numericValue / 1024)).padStart(9),
+          String(a["network-requests"]?.details?.items?.length ?? NaN).padStart(5),
           fails.length ? ` a11y fails: ${fails.join(", ")}` : ""].join(" "));
       ' "$out" "$page" "$v"
     done

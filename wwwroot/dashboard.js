@@ -644,6 +644,8 @@ async function load(code) {
   renderDashboard();
   let info;
   let coverage;
+  // The plan targets with the rest, not one round trip after them (a phone on a slow network pays each).
+  const targets = getJson(`/api/v1/plan-targets?district=${encodeURIComponent(code)}`).then((body) => body.items || [], () => []);
   try {
     [info, coverage] = await Promise.all([
       getJson(`/api/v1/districts/${encodeURIComponent(code)}`),
@@ -660,11 +662,7 @@ async function load(code) {
   dash.info = info;
   dash.self = coverage.parent;
   dash.children = coverage.children || [];
-  try {
-    dash.targets = (await getJson(`/api/v1/plan-targets?district=${encodeURIComponent(code)}`)).items || [];
-  } catch {
-    dash.targets = [];
-  }
+  dash.targets = await targets;
   if (seq !== dash.seq) return;
   $('coverage-body')?.removeAttribute('aria-busy');
   status(tx('entered', { name: districtName(), level: tx(`level_${info.district?.level}`), n: dash.children.length }));

@@ -23,15 +23,21 @@ const catalogue = new Map();
 /** The catalogue by language ({zh: {key: text}, en: {…}}), for code that reads a whole table. */
 export const strings = { zh: {}, en: {} };
 
+/** @param {string} url */
+async function readTable(url) {
+  try {
+    const res = await fetch(url);
+    return res.ok ? await res.json() : null;
+  } catch {
+    return null; // offline without a cached copy: keys show instead of words, the page still works
+  }
+}
+
 async function loadCatalogue() {
-  const tables = await Promise.all(AREAS.map(async (area) => {
-    try {
-      const res = await fetch(`/strings/${area}.json`);
-      return res.ok ? await res.json() : {};
-    } catch {
-      return {}; // offline without a cached copy: keys show instead of words, the page still works
-    }
-  }));
+  // The web build merges the areas into one file (scripts/copy-web-libs.mjs): one request, which the pages also
+  // preload from their <head>, instead of fourteen after the module graph. The files one by one otherwise.
+  const merged = await readTable('/lib/strings.json');
+  const tables = merged ? [merged] : (await Promise.all(AREAS.map((area) => readTable(`/strings/${area}.json`)))).map((t) => t || {});
   for (const table of tables) {
     for (const [key, text] of Object.entries(table)) {
       catalogue.set(key, text);

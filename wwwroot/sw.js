@@ -7,7 +7,7 @@
 /** This worker's global scope, typed as one (the type check sees the page's lib too). */
 const worker = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 
-const CACHE = 'a11y-inspector-shell-v6';
+const CACHE = 'a11y-inspector-shell-v7';
 const SHELL = [
   '/inspect.html',
   '/inspect.js',
@@ -22,19 +22,8 @@ const SHELL = [
   '/dom.js',
   '/facility-form.js',
   '/signin.js',
-  '/strings/labels.json',
-  '/strings/map.json',
-  '/strings/inspect.json',
-  '/strings/worklist.json',
-  '/strings/import.json',
-  '/strings/renovations.json',
-  '/strings/coverage.json',
-  '/strings/dashboard.json',
-  '/strings/annual-report.json',
-  '/strings/layers.json',
-  '/strings/report.json',
-  '/strings/survey.json',
-  '/strings/evaluation.json',
+  // the script pages' string tables, merged by the web build (i18n.js reads this one file)
+  '/lib/strings.json',
   '/lib/leaflet/leaflet.js',
   '/lib/leaflet/leaflet.css',
 ];

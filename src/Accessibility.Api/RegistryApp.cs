@@ -78,7 +78,8 @@ public static class RegistryApp
         app.UseInputGuard();
         app.UseRegistryCompression();
         app.UseDefaultFiles();
-        app.UseStaticFiles();
+        app.UsePrecompressedFiles();
+        app.UseStaticFiles(PrecompressedFiles.StaticFileOptions());
         app.UseStaffWorkspace();
         app.UseRegistryAuth();
 

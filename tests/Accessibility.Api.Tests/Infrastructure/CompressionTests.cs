@@ -1,6 +1,9 @@
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Accessibility.Api.Tests.Infrastructure;
 
@@ -53,6 +56,62 @@ public sealed class CompressionTests(RegistryFixture registry)
         var response = await GetAsync(path, "gzip, deflate, br");
         Assert.True(response.Status == HttpStatusCode.OK, $"{what}: {response.Status}");
         Assert.True(response.Encoding is null, $"{what}: compressed as {response.Encoding}");
+    }
+
+    [Fact]
+    public async Task The_web_builds_Brotli_copy_is_sent_as_it_is_and_a_stale_copy_never()
+    {
+        // A script and its copy as the web build writes them (scripts/copy-web-libs.mjs), in a folder of the build
+        // output (wwwroot/lib/, not committed) of this test's own.
+        var webRoot = registry.Services.GetRequiredService<IWebHostEnvironment>().WebRootPath;
+        var folder = Path.Combine(webRoot, "lib", $"precompressed-test-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var text = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 400).Select(i => $"export const line{i} = 'facility {i % 17}';\n")));
+            var script = Path.Combine(folder, "page.js");
+            var copy = script + ".br";
+            await File.WriteAllBytesAsync(script, text);
+            var best = Pack(text, CompressionLevel.SmallestSize);
+            Assert.NotEqual(Pack(text, CompressionLevel.Fastest), best); // else the test could not tell the copy from per-request compression
+            await File.WriteAllBytesAsync(copy, best);
+            File.SetLastWriteTimeUtc(copy, File.GetLastWriteTimeUtc(script));
+            var path = $"/lib/{Path.GetFileName(folder)}/page.js";
+
+            var br = await GetAsync(path, "gzip, deflate, br");
+            Assert.Equal("br", br.Encoding);
+            Assert.Equal(best, br.Body);
+            Assert.Contains("Accept-Encoding", br.Vary);
+            var gzip = await GetAsync(path, "gzip");
+            Assert.Equal("gzip", gzip.Encoding);
+            Assert.Equal(text, Unpack(gzip.Body, "gzip"));
+            var plain = await GetAsync(path, null);
+            Assert.Null(plain.Encoding);
+            Assert.Equal(text, plain.Body);
+
+            // The script edited after the build: its copy is older and says the old text; the new text is sent.
+            var edited = Encoding.UTF8.GetBytes("export const edited = true;\n" + Encoding.UTF8.GetString(text));
+            await File.WriteAllBytesAsync(script, edited);
+            File.SetLastWriteTimeUtc(copy, File.GetLastWriteTimeUtc(script).AddMinutes(-1));
+            var afterEdit = await GetAsync(path, "gzip, deflate, br");
+            Assert.Equal("br", afterEdit.Encoding);
+            Assert.Equal(edited, Unpack(afterEdit.Body, "br"));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static byte[] Pack(byte[] text, CompressionLevel level)
+    {
+        using var output = new MemoryStream();
+        using (var brotli = new BrotliStream(output, level))
+        {
+            brotli.Write(text);
+        }
+
+        return output.ToArray();
     }
 
     private sealed record Answer(HttpStatusCode Status, string? Encoding, byte[] Body, string[] Vary);
