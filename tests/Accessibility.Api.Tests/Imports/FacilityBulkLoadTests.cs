@@ -148,7 +148,7 @@ public sealed class FacilityBulkLoadTests(RegistryFixture registry) : IAsyncLife
         Assert.Contains("4 new", output, StringComparison.Ordinal);
         var rowStamps = Stamped(stamps, await StampsAsync());
         var rowCells = CellsAdded(cells, await CellsAsync());
-        Assert.Equal(13 * 4, rowCells.Sum(c => int.Parse(c.Split('+')[1].Split('|')[0], CultureInfo.InvariantCulture))); // 4 facilities at each of zooms 0-12
+        Assert.Equal(16 * 4, rowCells.Sum(c => int.Parse(c.Split('+')[1].Split('|')[0], CultureInfo.InvariantCulture))); // 4 facilities at each of zooms 0-15
 
         // Bulk load: four rows, at least the least (2) and at least the four facilities already there.
         var indexes = await IndexOidSumAsync();

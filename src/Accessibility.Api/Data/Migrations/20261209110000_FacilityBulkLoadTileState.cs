@@ -10,8 +10,8 @@ namespace Accessibility.Api.Data.Migrations
     /// row-by-row path: <c>registry_facilities_bulk_begin()</c> disables the statement trigger <c>facility_state_insert</c>,
     /// and <c>registry_facilities_bulk_end()</c> adds the <c>facility_state</c> of every row the transaction inserted as
     /// that trigger does, with the secondary indexes and the foreign key of <c>facility_state</c> built once after the
-    /// insert, and their <c>facility_cluster_cells</c> as <c>facility_state_cells()</c> adds them, summed once at zoom 12
-    /// and rolled up to the lower zooms instead of one pass per zoom (at 200,000 rows the trigger path took most of the
+    /// insert, and their <c>facility_cluster_cells</c> as <c>facility_state_cells()</c> adds them, summed once at the finest cell
+    /// (zoom 15) and rolled up to the lower zooms instead of one pass per zoom (at 200,000 rows the trigger path took most of the
     /// import's write phase). Same rows, same cells (FacilityBulkLoadTests compares them with a row-by-row import). No
     /// model change.
     /// </summary>
@@ -130,19 +130,21 @@ namespace Accessibility.Api.Data.Migrations
                     EXECUTE statement;
                   END LOOP;
 
-                  -- Their cluster cells, as facility_state_cells() adds them, but summed once at the deepest summarised
-                  -- zoom (12) and rolled up: a cell of zoom z is that cell's column and row shifted right by 12 - z
-                  -- (floor(x * 2^z) = floor(x * 2^12) >> (12 - z), exact in floating point), instead of one pass per zoom.
+                  -- Their cluster cells, as facility_state_cells() adds them (zooms 0–15: 8 cells a tile side up to 12,
+                  -- 16 from 13 on; migration FacilityCellsToStreetZoom), but summed once at the finest cell, 2^19 a side
+                  -- (zoom 15 × 16), and rolled up: zoom z's cell is that cell's column and row shifted right by 15 - z
+                  -- from 13 on and 16 - z up to 12 (floor(x * 2^k) = floor(x * 2^19) >> (19 - k), exact in floating
+                  -- point), instead of one pass per zoom.
                   INSERT INTO facility_cluster_cells AS c (z, cx, cy, status, due_day, n, sum_lon, sum_lat, sum_id)
-                  SELECT zz.z, d.cx >> (12 - zz.z), d.cy >> (12 - zz.z), d.status, d.due_day,
+                  SELECT zz.z, d.cx >> zz.shift, d.cy >> zz.shift, d.status, d.due_day,
                          sum(d.n)::integer, sum(d.sum_lon), sum(d.sum_lat), sum(d.sum_id)::bigint
-                  FROM (SELECT floor(t.mx * (2.0 ^ 12) * 8)::integer AS cx, floor(t.my * (2.0 ^ 12) * 8)::integer AS cy, t.status,
+                  FROM (SELECT floor(t.mx * (2.0 ^ 19))::integer AS cx, floor(t.my * (2.0 ^ 19))::integer AS cy, t.status,
                                floor(extract(epoch FROM t.due_at) / 86400)::integer AS due_day,
                                count(*) AS n, sum(ST_X(t.pt)::numeric) AS sum_lon, sum(ST_Y(t.pt)::numeric) AS sum_lat, sum(t.facility_id) AS sum_id
                         FROM facility_state t JOIN facilities f ON f.id = t.facility_id
                         WHERE f.xmin = me AND t.live AND t.pt IS NOT NULL
                         GROUP BY 1, 2, 3, 4) d
-                  CROSS JOIN generate_series(0, 12) zz(z)
+                  CROSS JOIN (SELECT z, CASE WHEN z >= 13 THEN 15 - z ELSE 16 - z END AS shift FROM generate_series(0, 15) z) zz
                   GROUP BY 1, 2, 3, 4, 5
                   ORDER BY 1, 2, 3, 4, 5
                   ON CONFLICT (z, cx, cy, status, due_day) DO UPDATE
