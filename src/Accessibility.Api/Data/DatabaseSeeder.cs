@@ -88,6 +88,13 @@ public sealed class DatabaseSeeder(
         }
     }
 
+    /// <summary>
+    /// No time limit for a migration's statements: one that derives kept data (the tiles' cluster cells, say) reads every
+    /// facility, minutes at province scale, and a migration cut off by the requests' 30 s is rolled back and leaves the
+    /// service unable to start (found migrating a 1 M-facility database).
+    /// </summary>
+    private static readonly TimeSpan MigrationCommandTimeout = TimeSpan.Zero;
+
     /// <summary>Keeps each kept table's history in step with its columns after the migrations (docs/history.md).</summary>
     private const string SyncHistorySql = "SELECT registry_history_sync()";
 
@@ -99,6 +106,7 @@ public sealed class DatabaseSeeder(
     {
         if (!connections.SeparateOwner)
         {
+            db.Database.SetCommandTimeout(MigrationCommandTimeout);
             await db.Database.MigrateAsync(ct);
             await db.Database.ExecuteSqlRawAsync(SyncHistorySql, ct);
             return;
@@ -109,6 +117,7 @@ public sealed class DatabaseSeeder(
         DatabaseServiceCollectionExtensions.UseRegistryDatabase(options, ownerSource);
         await using (var ownerDb = new RegistryDbContext(options.Options))
         {
+            ownerDb.Database.SetCommandTimeout(MigrationCommandTimeout);
             await ownerDb.Database.MigrateAsync(ct);
             await ownerDb.Database.ExecuteSqlRawAsync(SyncHistorySql, ct);
         }
