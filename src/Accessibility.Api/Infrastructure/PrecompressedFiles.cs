@@ -23,6 +23,14 @@ public static class PrecompressedFiles
         app.Use((http, next) =>
         {
             var request = http.Request;
+            // The copies are the build's, not resources of their own: asked for by name, one would go out marked
+            // Brotli-encoded to a client that may not take it.
+            if (request.Path.Value?.EndsWith(Suffix, StringComparison.OrdinalIgnoreCase) == true)
+            {
+                http.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }
+
             if ((HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
                 && request.Path.Value is { } path
                 && types.TryGetContentType(path, out _)

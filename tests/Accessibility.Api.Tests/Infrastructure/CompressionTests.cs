@@ -88,6 +88,9 @@ public sealed class CompressionTests(RegistryFixture registry)
             var plain = await GetAsync(path, null);
             Assert.Null(plain.Encoding);
             Assert.Equal(text, plain.Body);
+            // The copy itself is not served by name, to a client that takes Brotli or one that does not.
+            Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(path + ".br", null)).Status);
+            Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(path + ".br", "br")).Status);
 
             // The script edited after the build: its copy is older and says the old text; the new text is sent.
             var edited = Encoding.UTF8.GetBytes("export const edited = true;\n" + Encoding.UTF8.GetString(text));
