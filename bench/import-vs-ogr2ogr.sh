@@ -13,6 +13,9 @@
 #        ROW_BY_ROW=1 … also runs the import with the bulk load turned off (run 2)
 #        BENCH_BIN=src/Accessibility.Api/bin/Debug/net10.0 … runs an existing build (e.g. the Debug one `make run` uses)
 #        instead of building the service in Release first.
+#        EXPLAIN=1 … logs the plan (EXPLAIN ANALYZE, BUFFERS) and time of every statement of the bulk load's transaction
+#        that takes 200 ms or more, statements inside registry_facilities_bulk_end() too (auto_explain, nested), and
+#        prints their times in order; the timing adds to the import's time, so take the table's row from a run without it.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 N=${1:-1000000}
@@ -54,6 +57,14 @@ inside=$(psql_db "$DB" -c "SELECT ST_Covers(boundary, ST_MakeEnvelope(110.40, 34
 [ "$inside" = t ] || { echo "the generator's box is not inside Yongji's boundary" >&2; exit 1; }
 psql_db "$DB" -c "VACUUM ANALYZE"
 psql_db postgres -c "CREATE DATABASE $ROWS_DB TEMPLATE $DB OWNER accessibility_owner"
+if [ -n "${EXPLAIN:-}" ]; then
+  for setting in "session_preload_libraries = 'auto_explain'" "auto_explain.log_min_duration = '200ms'" \
+      "auto_explain.log_analyze = on" "auto_explain.log_buffers = on" "auto_explain.log_nested_statements = on"; do
+    psql_db postgres -c "ALTER DATABASE $DB SET $setting"
+  done
+  LOG=${PG_VAR:-$ROOT/var/pg}/server.log
+  log_from=$(stat -c %s "$LOG")
+fi
 
 FILE=$WORK/facilities-$N.geojson
 if [ ! -s "$FILE" ]; then
@@ -97,5 +108,12 @@ awk -v n="$N" -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v o="$ogr_rows" -v r=
   if (pr != "") printf "ratio to ogr2ogr: row by row %.2f, bulk load %.2f; same facilities in both imports: %s\n", rows / ogr, bulk / ogr, same;
   else printf "ratio import-facilities / ogr2ogr: %.2f (%s)\n", bulk / ogr, bulk < ogr ? "the import is faster" : "ogr2ogr is faster";
 }'
+if [ -n "${EXPLAIN:-}" ]; then
+  # One line a logged statement: its time and the first line of its text (the whole plans stay in the log).
+  tail -c +"$((log_from + 1))" "$LOG" > "$WORK/bulk-explain.log"
+  echo "statements of 200 ms or more (auto_explain; plans in $WORK/bulk-explain.log):"
+  awk '/duration: [0-9.]+ ms  plan:/ { match($0, /duration: [0-9.]+/); d = substr($0, RSTART + 10, RLENGTH - 10); want = 1; next }
+       want && /Query Text:/ { sub(/.*Query Text: */, ""); printf "%10.1f ms  %s\n", d, substr($0, 1, 110); want = 0 }' "$WORK/bulk-explain.log"
+fi
 # Scratch databases of up to 1 M rows are not left behind unless asked (KEEP=1).
 [ -n "${KEEP:-}" ] || { "$PG" dropdb "$ROWS_DB" >/dev/null; "$PG" dropdb "$DB" >/dev/null; }
