@@ -4,6 +4,7 @@
 // the duplicate search and its linking really work; one in five is sent next to a point another client uses at the
 // same moment (the race the duplicate locks exist for).
 //   node bench/intake.mjs BASE_URL [CLIENTS=8] [SECONDS=20] [LABEL]
+//   IDS_FILE=path: the tracking numbers of the 201s go there, one a line (the bench checks each is stored)
 import http from "node:http";
 
 const [base, clientsText = "8", secondsText = "20", label = ""] = process.argv.slice(2);
@@ -31,6 +32,7 @@ function form() {
 // node:http with kept-alive connections, one per client: fetch costs the client several times the CPU a request, and
 // the client shares the machine's two cores with the service and PostgreSQL.
 const url = new URL("/open311/v2/requests.json", base);
+const ids = [];
 const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
 function post() {
   const start = process.hrtime.bigint();
@@ -46,7 +48,9 @@ function post() {
         const ms = Number(process.hrtime.bigint() - start) / 1e6;
         let duplicate = false;
         if (response.statusCode === 201) {
-          duplicate = JSON.parse(Buffer.concat(chunks).toString())[0].duplicate_of != null;
+          const [filed] = JSON.parse(Buffer.concat(chunks).toString());
+          duplicate = filed.duplicate_of != null;
+          ids.push(filed.service_request_id);
         }
 
         resolve({ status: response.statusCode, ms, duplicate });
@@ -89,6 +93,10 @@ async function client() {
 await Promise.all(Array.from({ length: clients }, client));
 const elapsed = Number(process.hrtime.bigint() - begin) / 1e9;
 latencies.sort((a, b) => a - b);
+if (process.env.IDS_FILE) {
+  const { writeFileSync } = await import("node:fs");
+  writeFileSync(process.env.IDS_FILE, ids.map((id) => id + "\n").join(""));
+}
 const at = (q) => latencies.length ? Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] * 10) / 10 : null;
 console.log(JSON.stringify({
   label, clients, seconds: Math.round(elapsed * 10) / 10, created: created + warm, duplicates, statuses,

@@ -2,15 +2,22 @@
 # Open311 intake (POST /open311/v2/requests.json) at a sustained rate, side by side in one run: a baseline build (by
 # default commit BASE_REF, main before issue 16's intake CPU work, built here once into var/bench/) and this checkout's
 # build, each on its own copy of one scratch database holding OPEN open reports (default 100,000, in the same 7 × 7 km of
-# 永济市 the load falls in), at each client count, alternating. After each run the reports the service stored are counted
-# against the 201s the clients received (none may be lost), checked for duplicate links the sequential rules forbid (a
-# primary within 30 m of an older open primary of the same category), and divided by the transactions that wrote them
-# (reports per commit). Prints one line per run with the load average, then the table.
+# 永济市 the load falls in), at each client count, alternating. Each run is a warm-up at full load (WARMUP seconds: tiered
+# JIT, pools, prepared statements, the backends' caches) and then the measured seconds, whose rate, latencies and CPU a
+# report (/proc: the service, its PostgreSQL backends, the load generator) are printed: the sustained cost, not the
+# start-up's. Afterwards every tracking number the clients were answered 201 with is looked up (none may be missing),
+# the stored reports are checked for duplicate links the sequential rules forbid (a primary within 30 m of an older open
+# primary of the same category) and divided by the transactions that wrote them (reports per commit). Prints one line
+# per run with the load average, then the table.
+# The load comes from wrk (Debian's `wrk`, installed here when missing) running bench/intake.lua: distinct reports, as
+# bench/intake.mjs sends them (random points, two categories, one in five next to a hot spot), for a fraction of node's
+# CPU a request: the generator shares the two cores with the service and PostgreSQL, so its CPU a request is printed.
 # usage: PG_PORT=55453 bench/intake.sh [OPEN=100000] [SECONDS=30] ["CLIENTS"="8 32 64"] [PORT=5198]
+#   GENERATORS="wrk node" each run with each load generator (default wrk; node = bench/intake.mjs)
 #   BASE_REF=<commit>   the baseline (default 4e50928); BASE_DLL=<path to Accessibility.Api.dll> uses a build you made;
 #                       NO_BASE=1 measures this checkout only
 #   CONFIG=Release      both builds in Release (default Debug, as `make run` builds); built here when missing
-#   WARMUP=10           seconds of full load before each measured run (tiered JIT, pools, prepared statements)
+#   WARMUP=20           seconds of full load before each measured run (not counted in the CPU columns)
 # (pick a port nobody else uses: the script stops when something already answers on it)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +30,10 @@ BASE_REF=${BASE_REF:-4e50928}
 TEMPLATE=intake_bench
 WORK=$ROOT/var/bench
 mkdir -p "$WORK"
+GENERATORS=${GENERATORS:-wrk}
+case " $GENERATORS " in *" wrk "*)
+  command -v wrk >/dev/null || { echo "installing wrk (Debian)…" >&2; apt-get install -y -qq wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }; } ;;
+esac
 PG="$ROOT/scripts/pg.sh"
 "$PG" start
 export Registry__PersonalDataKey=${Registry__PersonalDataKey:-$(head -c 32 /dev/urandom | base64)}
@@ -97,50 +108,84 @@ ticks() { local t=0 p; for p in "$@"; do [ -r "/proc/$p/stat" ] && t=$((t + $(aw
 backends() { psql_db postgres -c "SELECT pid FROM pg_stat_activity WHERE datname = '$1' AND backend_type = 'client backend'"; }
 HZ=$(getconf CLK_TCK)
 ROWS=()
-run() { # NAME DLL CLIENTS DIR
+# One phase of load: GENERATOR CLIENTS LABEL SECONDS PHASE; prints the generator's JSON line (bench/intake.mjs's, or
+# bench/intake.lua's for wrk), leaves the tracking numbers of its 201s in $WORK/intake-ids-PHASE and its own CPU seconds
+# (user + system) in $WORK/intake-cpu-PHASE. Run it in a subshell of its own, so `times` counts only this phase.
+generate() {
+  local generator=$1 clients=$2 label=$3 seconds=$4 phase=$5 url="http://127.0.0.1:$API_PORT"
+  if [ "$generator" = node ]; then
+    WARMUP=0 IDS_FILE=$WORK/intake-ids-$phase node "$ROOT/bench/intake.mjs" "$url" "$clients" "$seconds" "$label" >"$WORK/intake-$phase.json"
+  else
+    wrk -t1 -c "$clients" -d "${seconds}s" --timeout 30s -s "$ROOT/bench/intake.lua" "$url" -- "$label" "$clients" "$WORK/intake-ids-$phase" |
+      tail -n 1 >"$WORK/intake-$phase.json"
+  fi
+  times >"$WORK/intake-times" # a builtin of this shell (in a pipeline it would count a subshell's children)
+  tail -n 1 "$WORK/intake-times" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); print u[1] * 60 + u[2] + s[1] * 60 + s[2] }' >"$WORK/intake-cpu-$phase"
+  cat "$WORK/intake-$phase.json"
+}
+
+run() { # NAME DLL CLIENTS DIR GENERATOR
   local db="${TEMPLATE}_$1_$3"
   psql_db postgres -c "CREATE DATABASE $db TEMPLATE $TEMPLATE"
   serve "$2" "$db" "$4"
-  local before_api before_pg result
+  # Warm-up at full load (tiered JIT, pools, prepared statements, the caches of the backends): its reports are checked
+  # like the others, but its CPU is not counted. Then the measured run, with the CPU of service, backends and generator.
+  (generate "$5" "$3" "$1" "${WARMUP:-20}" warm >/dev/null)
+  local before_api before_pg before_stored result
+  before_stored=$(psql_db "$db" -c "SELECT count(*) FROM reports WHERE description = 'bench intake'")
   before_api=$(ticks "$api")
   # shellcheck disable=SC2046
   before_pg=$(ticks $(backends "$db"))
-  result=$(node "$ROOT/bench/intake.mjs" "http://127.0.0.1:$API_PORT" "$3" "$SECONDS_PER_RUN" "$1")
+  result=$(generate "$5" "$3" "$1" "$SECONDS_PER_RUN" run)
   local load api_cpu pg_cpu
   load=$(uptime | sed 's/.*load average: //')
   api_cpu=$(( $(ticks "$api") - before_api ))
   # shellcheck disable=SC2046
   pg_cpu=$(( $(ticks $(backends "$db")) - before_pg ))
   stop
-  local stored wrong commits
+  local stored acked wrong commits
   stored=$(psql_db "$db" -c "SELECT count(*) FROM reports WHERE description = 'bench intake'")
+  # Every 201 stored: the tracking numbers the generator was answered, looked up (none may be missing). wrk abandons
+  # the requests in flight when its time is up; the service stores those too ("stored unanswered", ≤ 2 × clients).
+  cat "$WORK/intake-ids-warm" "$WORK/intake-ids-run" >"$WORK/intake-ids"
+  acked=$(psql_db "$db" -c "CREATE TEMP TABLE acked (id bigint)" -c "\copy acked FROM '$WORK/intake-ids'" \
+    -c "SELECT count(*) FROM acked a JOIN reports r ON r.id = a.id AND r.description = 'bench intake'")
   # Transactions that wrote them (group commit puts several reports in one).
   commits=$(psql_db "$db" -c "SELECT count(DISTINCT xmin::text) FROM reports WHERE description = 'bench intake'")
-  # A primary that the sequential rules would have linked: an older open primary of its category within 30 m.
+  # A primary that the sequential rules would have linked: an older open primary of its category within 30 m (the
+  # geometry test, 0.0004° ≥ 30 m at these latitudes, lets the GiST index find the candidates; the geodesic one decides).
   wrong=$(psql_db "$db" -c "SELECT count(*) FROM reports n WHERE n.description = 'bench intake' AND n.duplicate_of_id IS NULL
     AND EXISTS (SELECT 1 FROM reports o WHERE o.id < n.id AND o.service_code = n.service_code AND o.duplicate_of_id IS NULL
-      AND o.status IN ('new', 'accepted') AND ST_DWithin(o.location::geography, n.location::geography, 30))")
+      AND o.status IN ('new', 'accepted') AND ST_DWithin(o.location, n.location, 0.0004)
+      AND ST_DWithin(o.location::geography, n.location::geography, 30))")
   local row
-  row=$(echo "$result" | STORED=$stored COMMITS=$commits WRONG=$wrong LOAD="$load" API_CPU=$api_cpu PG_CPU=$pg_cpu HZ=$HZ node -e "
+  row=$(echo "$result" | STORED=$stored RUN_STORED=$((stored - before_stored)) ACKED=$acked COMMITS=$commits WRONG=$wrong LOAD="$load" \
+    API_CPU=$api_cpu PG_CPU=$pg_cpu HZ=$HZ GEN="$5" GEN_CPU="$(cat "$WORK/intake-cpu-run")" WARM="$WORK/intake-warm.json" node -e "
     const r = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+    const w = JSON.parse(require('fs').readFileSync(process.env.WARM, 'utf8'));
     const e = process.env;
-    const other = Object.entries(r.statuses).filter(([k]) => k !== '201').map(([k, v]) => v + ' × ' + k).join(', ') || '—';
-    console.log('| ' + [r.clients, r.label, r.perSecond, r.p50 + ' ms', r.p95 + ' ms', r.created, e.STORED, e.WRONG,
-      (Number(e.STORED) / Math.max(1, Number(e.COMMITS))).toFixed(1),
-      (1000 * Number(e.API_CPU) / Number(e.HZ) / Math.max(1, r.created)).toFixed(2) + ' + ' + (1000 * Number(e.PG_CPU) / Number(e.HZ) / Math.max(1, r.created)).toFixed(2),
-      other, e.LOAD].join(' | ') + ' |');")
+    const n = Math.max(1, Number(e.RUN_STORED));
+    const ms = (ticks) => (1000 * Number(ticks) / Number(e.HZ) / n).toFixed(2);
+    const statuses = { ...w.statuses };
+    for (const [k, v] of Object.entries(r.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
+    const other = Object.entries(statuses).filter(([k]) => k !== '201').map(([k, v]) => v + ' × ' + k).join(', ') || '—';
+    console.log('| ' + [r.clients, r.label, e.GEN, r.perSecond, r.p50 + ' ms', r.p95 + ' ms', r.created + w.created, e.ACKED,
+      Number(e.STORED) - Number(e.ACKED), e.WRONG, (Number(e.STORED) / Math.max(1, Number(e.COMMITS))).toFixed(1),
+      ms(e.API_CPU) + ' + ' + ms(e.PG_CPU), (1000 * Number(e.GEN_CPU) / n).toFixed(2), other, e.LOAD].join(' | ') + ' |');")
   echo "$row" >&2
   ROWS+=("$row")
   "$PG" dropdb "$db" >/dev/null
 }
 
 for clients in $CLIENTS; do
-  [ -z "$BASE_DLL" ] || run "base" "$BASE_DLL" "$clients" "$BASE_ROOT"
-  run "this" "$DLL" "$clients" "$ROOT"
+  for generator in $GENERATORS; do
+    [ -z "$BASE_DLL" ] || run "base" "$BASE_DLL" "$clients" "$BASE_ROOT" "$generator"
+    run "this" "$DLL" "$clients" "$ROOT" "$generator"
+  done
 done
 echo
-echo "$CONFIG builds; $OPEN open reports; ${SECONDS_PER_RUN} s a run after ${WARMUP:-10} s of warm-up; base = ${BASE_DLL:+$BASE_LABEL}, this = $(git -C "$ROOT" rev-parse --short HEAD)"
+echo "$CONFIG builds; $OPEN open reports; ${SECONDS_PER_RUN} s a run after ${WARMUP:-20} s of warm-up; base = ${BASE_DLL:+$BASE_LABEL}, this = $(git -C "$ROOT" rev-parse --short HEAD)"
 echo
-echo "| clients | build | reports/s | p50 | p95 | 201s | stored | unlinked near-duplicates | reports a commit | CPU ms a report: service + PostgreSQL | other answers | load average (1, 5, 15 min) |"
-echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
+echo "| clients | build | generator | reports/s | p50 | p95 | 201s | of them stored | stored unanswered | unlinked near-duplicates | reports a commit | CPU ms a report: service + PostgreSQL | generator CPU ms a request | other answers | load average (1, 5, 15 min) |"
+echo "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
 printf '%s\n' "${ROWS[@]}"
