@@ -267,6 +267,33 @@ public sealed class TileSummaryTests(RegistryFixture registry) : IAsyncLifetime
         Assert.Equal((long)(await live.ExecuteScalarAsync())!, total);
     }
 
+    /// <summary>
+    /// The cells keep due days bucketed against a reference day R that a daily job moves (migration FacilityDueBuckets):
+    /// whether R is today, a day behind (the job not yet run after midnight), far behind (the service stopped for weeks)
+    /// or ahead (a clock set back), every tile is the per-request statement's; moving R re-buckets the cells exactly.
+    /// </summary>
+    [Fact]
+    public async Task Every_zoom_is_the_same_whatever_the_reference_day_of_the_due_buckets()
+    {
+        using var client = registry.CreateClient();
+        const string Today = "floor(extract(epoch FROM now()) / 86400)::integer";
+        try
+        {
+            foreach (var days in new[] { -40, -1, 5, 0 })
+            {
+                // R moved, then a no-op write to the intervals so that every facility tile is rendered anew (the move
+                // itself changes no tile, so it changes no stamp)
+                await ExecuteAsync($"SELECT facility_due_reference_move({Today} + {days}); UPDATE facility_kind_intervals SET months = months WHERE kind = 'ramp'");
+                Assert.Equal(days, await registry.ScalarAsync<int>($"SELECT day - {Today} FROM facility_due_reference"));
+                await AssertSameAsPerRequestAsync(client, [3, 6, 10, 13, 15]);
+            }
+        }
+        finally
+        {
+            await ExecuteAsync($"SELECT facility_due_reference_move({Today})");
+        }
+    }
+
     [Fact]
     public async Task A_filtered_tile_has_the_same_clusters_as_per_request_clustering()
     {

@@ -30,6 +30,7 @@ public static class TileEndpoints
         services.AddSingleton<TileCache>();
         services.AddSingleton<TileStamps>();
         services.AddHostedService(sp => sp.GetRequiredService<TileStamps>());
+        services.AddHostedService<FacilityDueReference>();
         return services;
     }
 

@@ -129,52 +129,66 @@ public static class TileSql
 
     /// <summary>
     /// Unfiltered facility clusters up to <see cref="SummaryMaxZoom"/> from the cells kept by triggers
-    /// (<c>facility_cluster_cells</c>: per zoom, cell, status and due day the number of live facilities and the sums of
+    /// (<c>facility_cluster_cells</c>: per zoom, cell, status and due bucket the number of live facilities and the sums of
     /// their longitudes, latitudes and ids), the tile's cells and a one-cell ring: the same cells, counts and breakdowns
-    /// as <see cref="FacilityClusters"/>, at the mean of the points (the centroid of a multipoint). A due day is in one
-    /// inspection state unless it holds now() or now() + 30 days; the facilities due on those two days are judged one by
-    /// one from <c>facility_state</c> (an index range on the due date), so the breakdown is exact at any instant.
+    /// as <see cref="FacilityClusters"/>, at the mean of the points (the centroid of a multipoint). A due bucket (a day
+    /// near the reference day R, or one of three codes: migration FacilityDueBuckets) is in one inspection state unless it
+    /// is the day of now() or now() + 30 days; the facilities due on those two days, and while R is behind today those due
+    /// between R's window and them, are judged one by one from <c>facility_state</c> (an index range on the due date), so
+    /// the breakdown is exact at any instant; <see cref="FacilityDueReference"/> keeps R at today so that the range is two days.
     /// </summary>
     private const string FacilitySummary = """
         WITH b AS (SELECT ST_TileEnvelope(@z, @x, @y) AS env),
         d AS (
-          SELECT now() AS t0, now() + interval '30 days' AS t1,
-                 floor(extract(epoch FROM now()) / 86400)::integer AS day0,
-                 floor(extract(epoch FROM now() + interval '30 days') / 86400)::integer AS day1),
+          SELECT n.t0, n.t1, n.day0, n.day1, n.r,
+                 -- the due days judged one by one: today's and today + 30 days' (as always), and while R is behind, the days
+                 -- between R's window and them (empty while R <= today <= R + 2: FacilityDueBuckets)
+                 least(n.day0, n.r + 3) AS lo0, greatest(n.day0, n.r - 1) AS hi0,
+                 least(n.day1, n.r + 33) AS lo1, greatest(n.day1, n.r + 29) AS hi1
+          -- R by a scalar sub-query, so that d is known to be one row and the ranges below probe the due date's index
+          FROM (SELECT now() AS t0, now() + interval '30 days' AS t1,
+                       floor(extract(epoch FROM now()) / 86400)::integer AS day0,
+                       floor(extract(epoch FROM now() + interval '30 days') / 86400)::integer AS day1,
+                       (SELECT r.day FROM facility_due_reference r) AS r) n),
         c AS (
-          SELECT c.cx, c.cy, c.status,
-                 CASE WHEN c.due_day IS NULL THEN 'never' WHEN c.due_day < d.day0 THEN 'overdue'
-                      WHEN c.due_day > d.day0 AND c.due_day < d.day1 THEN 'due_soon' WHEN c.due_day > d.day1 THEN 'on_time' END AS state,
+          SELECT c.cx, c.cy, c.status, {StateOfBucket} AS state,
                  sum(c.n)::bigint AS n, sum(c.sum_lon) AS lon, sum(c.sum_lat) AS lat, sum(c.sum_id)::bigint AS id
           FROM facility_cluster_cells c, d
           WHERE c.z = @z AND c.cx BETWEEN @x * @grid - 1 AND (@x + 1) * @grid AND c.cy BETWEEN @y * @grid - 1 AND (@y + 1) * @grid
           GROUP BY 1, 2, 3, 4),
+        -- Each facility judged one by one counts +1 in its state and -1 in the state its cell row gave it (none on the
+        -- days of today and today + 30 days, whose rows have no state).
         one_by_one AS (
-          SELECT x.cx, x.cy, x.state
+          SELECT x.cx, x.cy, s.state, s.k
           FROM (SELECT floor(t.mx * (2.0 ^ @z) * @grid)::integer AS cx, floor(t.my * (2.0 ^ @z) * @grid)::integer AS cy,
-                       CASE WHEN t.due_at < d.t0 THEN 'overdue' WHEN t.due_at < d.t1 THEN 'due_soon' ELSE 'on_time' END AS state
+                       CASE WHEN t.due_at < d.t0 THEN 'overdue' WHEN t.due_at < d.t1 THEN 'due_soon' ELSE 'on_time' END AS real,
+                       {StateOfKeptBucket} AS kept
                 FROM facility_state t, d
                 WHERE t.live AND t.pt IS NOT NULL
-                  AND ((t.due_at >= to_timestamp(d.day0 * 86400) AND t.due_at < to_timestamp((d.day0 + 1) * 86400))
-                    OR (t.due_at >= to_timestamp(d.day1 * 86400) AND t.due_at < to_timestamp((d.day1 + 1) * 86400)))) x
-          WHERE x.cx BETWEEN @x * @grid - 1 AND (@x + 1) * @grid AND x.cy BETWEEN @y * @grid - 1 AND (@y + 1) * @grid),
-        -- the state of a facility judged one by one counts in the states breakdown only (its cell row has no state)
+                  -- the bounds as sub-queries (known per execution), so the planner probes the index rather than scan
+                  AND ((t.due_at >= (SELECT to_timestamp(d.lo0 * 86400.0) FROM d) AND t.due_at < (SELECT to_timestamp((d.hi0 + 1) * 86400.0) FROM d))
+                    OR (t.due_at >= (SELECT to_timestamp(d.lo1 * 86400.0) FROM d) AND t.due_at < (SELECT to_timestamp((d.hi1 + 1) * 86400.0) FROM d)))) x
+          CROSS JOIN LATERAL (VALUES (x.real, 1), (x.kept, -1)) s(state, k)
+          WHERE x.real IS DISTINCT FROM x.kept AND s.state IS NOT NULL
+            AND x.cx BETWEEN @x * @grid - 1 AND (@x + 1) * @grid AND x.cy BETWEEN @y * @grid - 1 AND (@y + 1) * @grid),
         j AS (
           SELECT c.cx, c.cy, c.status, c.n, c.lon, c.lat, c.id, c.state, CASE WHEN c.state IS NULL THEN 0 ELSE c.n END AS state_n FROM c
           UNION ALL
-          SELECT o.cx, o.cy, NULL, 0, 0, 0, 0, o.state, 1 FROM one_by_one o),
-        -- One pass per cell, the breakdowns from the group's own arrays: no join of per-cell aggregates, whose row
-        -- estimates (1–2 for hundreds) made the planner repeat an aggregate per cell (bench/README.md, "Every zoom from kept cells").
+          SELECT o.cx, o.cy, NULL, 0, 0, 0, 0, o.state, o.k FROM one_by_one o),
+        -- One pass per cell, no aggregate per cell in a sub-plan: the rows grouped once by two grouping sets (a cell's
+        -- statuses, its states), then once per cell (bench/README.md, "Every zoom from kept cells" and "Due buckets").
+        g AS (
+          SELECT j.cx, j.cy, j.status, j.state, GROUPING(j.status) AS by_state,
+                 sum(j.n) AS n, sum(j.lon) AS lon, sum(j.lat) AS lat, sum(j.id) AS id, sum(j.state_n) AS state_n
+          FROM j GROUP BY GROUPING SETS ((j.cx, j.cy, j.status), (j.cx, j.cy, j.state))),
         cells AS (
           -- bigint: ST_AsMVT writes a numeric as a string
-          SELECT j.cx, j.cy, sum(j.n)::bigint AS n, sum(j.lon) AS lon, sum(j.lat) AS lat, sum(j.id)::bigint AS id,
-                 (SELECT json_object_agg(s.v, s.k ORDER BY s.v)::text
-                  FROM (SELECT u.v, sum(u.k)::bigint AS k FROM unnest(array_agg(j.status), array_agg(j.n)) u(v, k)
-                        WHERE u.v IS NOT NULL GROUP BY u.v HAVING sum(u.k) > 0) s) AS statuses,
-                 (SELECT json_object_agg(s.v, s.k ORDER BY s.v)::text
-                  FROM (SELECT u.v, sum(u.k)::bigint AS k FROM unnest(array_agg(j.state), array_agg(j.state_n)) u(v, k)
-                        WHERE u.v IS NOT NULL GROUP BY u.v HAVING sum(u.k) > 0) s) AS states
-          FROM j GROUP BY j.cx, j.cy HAVING sum(j.n) > 0),
+          SELECT g.cx, g.cy, (sum(g.n) FILTER (WHERE g.by_state = 0))::bigint AS n,
+                 sum(g.lon) FILTER (WHERE g.by_state = 0) AS lon, sum(g.lat) FILTER (WHERE g.by_state = 0) AS lat,
+                 (sum(g.id) FILTER (WHERE g.by_state = 0))::bigint AS id,
+                 (json_object_agg(g.status, g.n::bigint ORDER BY g.status) FILTER (WHERE g.by_state = 0 AND g.status IS NOT NULL AND g.n > 0))::text AS statuses,
+                 (json_object_agg(g.state, g.state_n::bigint ORDER BY g.state) FILTER (WHERE g.by_state = 1 AND g.state IS NOT NULL AND g.state_n > 0))::text AS states
+          FROM g GROUP BY g.cx, g.cy HAVING sum(g.n) FILTER (WHERE g.by_state = 0) > 0),
         mvt AS (
           SELECT cells.n AS count,
                  f.id, f.kind, f.name, f.status, f.district_code AS "districtCode", f.township_code AS "townshipCode",
@@ -189,7 +203,8 @@ public static class TileSql
           LEFT JOIN LATERAL (
             SELECT f.id, f.kind, f.name, f.status, f.district_code, f.township_code, t.pt, {StateOfDue} AS inspection_state
             FROM facilities f JOIN facility_state t ON t.facility_id = f.id
-            WHERE cells.n = 1 AND f.id = cells.id) f ON true)
+            -- (no index probe for a cell of many: the sum of its ids may be some other facility's id)
+            WHERE cells.n = 1 AND f.id = CASE WHEN cells.n = 1 THEN cells.id END) f ON true)
         SELECT ST_AsMVT(mvt, 'facilities', 4096, 'geom', 'id') FROM mvt WHERE geom IS NOT NULL
         """;
 
@@ -280,7 +295,21 @@ public static class TileSql
         SELECT ST_AsMVT(mvt, 'reports', 4096, 'geom', 'id') FROM mvt WHERE geom IS NOT NULL
         """;
 
+    // The inspection state of a kept cell row c by its due bucket (migration FacilityDueBuckets): the codes −1, −2, −3 are
+    // overdue, due within 30 days and on time while R <= today <= R + 2; a kept day by today (d.day0) and today + 30 days
+    // (d.day1), null on those two days (their facilities are judged one by one).
+    private const string StateOfBucket = """
+        CASE WHEN {b} IS NULL THEN 'never' WHEN {b} = -1 THEN 'overdue' WHEN {b} = -2 THEN 'due_soon'
+             WHEN {b} = -3 THEN 'on_time' WHEN {b} < d.day0 THEN 'overdue'
+             WHEN {b} > d.day0 AND {b} < d.day1 THEN 'due_soon' WHEN {b} > d.day1 THEN 'on_time' END
+        """;
+
+    // The bucket a facility t of facility_state is kept in (the cells' trigger's expression), inline: no sub-plan per row.
+    private const string KeptBucket = "facility_due_bucket(floor(extract(epoch FROM t.due_at) / 86400)::integer, d.r)";
+
     private static string Expand(string sql) => sql
+        .Replace("{StateOfBucket}", StateOfBucket.Replace("{b}", "c.due_day", StringComparison.Ordinal), StringComparison.Ordinal)
+        .Replace("{StateOfKeptBucket}", StateOfBucket.Replace("{b}", KeptBucket, StringComparison.Ordinal), StringComparison.Ordinal)
         .Replace("{InspectionState}", InspectionSql.InspectionState, StringComparison.Ordinal)
         .Replace("{StateOfDue}", InspectionSql.StateOfDue("t.due_at"), StringComparison.Ordinal)
         .Replace("{ByStatus}", BreakdownOf("cells.status"), StringComparison.Ordinal)
@@ -404,6 +433,23 @@ public static class TileSql
     }
 
     private static readonly string FacilitySummarySql = Expand(FacilitySummary);
+
+    // R moves to today (UTC days) when behind; never back (a test may move it either way with the function itself).
+    private const string MoveDueReference = """
+        SELECT facility_due_reference_move(x.today)
+        FROM (SELECT floor(extract(epoch FROM now()) / 86400)::integer AS today) x, facility_due_reference r
+        WHERE x.today > r.day
+        """;
+
+    /// <summary>
+    /// Moves the reference day of the kept due buckets to today when behind (<c>facility_due_reference_move</c>); the
+    /// number of facilities re-bucketed, or null when R was already today.
+    /// </summary>
+    public static async Task<int?> MoveDueReferenceAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(MoveDueReference, connection) { CommandTimeout = 0 };
+        return await command.ExecuteScalarAsync(ct) as int?;
+    }
 
     /// <summary>
     /// The tile <paramref name="z"/>/<paramref name="x"/>/<paramref name="y"/> of <paramref name="layer"/> (empty when
