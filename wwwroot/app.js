@@ -9,7 +9,7 @@ import { initDashboard, renderDashboard, pageState } from './dashboard.js';
 import { initLayers } from './layers.js';
 import { registry } from './registry.js';
 import { getJson } from './api.js';
-import { $ } from './dom.js';
+import { $, numberFormat, dateFormat } from './dom.js';
 
 const L = window.L;
 
@@ -242,7 +242,7 @@ function formatAttribute(value, unit, values) {
   const coded = values.find((v) => v && v.code === value);
   if (coded) return pick(coded.labels || coded.names, value);
   if (unit === 'ratio' && typeof value === 'number' && value > 0) {
-    const pct = new Intl.NumberFormat(getLang() === 'zh' ? 'zh-CN' : 'en', { maximumFractionDigits: 1 }).format(value * 100);
+    const pct = numberFormat(getLang() === 'zh' ? 'zh-CN' : 'en', { maximumFractionDigits: 1 }).format(value * 100);
     return `1:${Math.round(1 / value)} (${pct}%)`;
   }
   return formatValue(value, unit === 'ratio' ? '' : unit);
@@ -252,7 +252,7 @@ function formatValue(value, unit) {
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'boolean') return value ? t('yes') : t('no');
   if (typeof value === 'number') {
-    const n = new Intl.NumberFormat(getLang() === 'zh' ? 'zh-CN' : 'en', { maximumFractionDigits: 2 }).format(value);
+    const n = numberFormat(getLang() === 'zh' ? 'zh-CN' : 'en', { maximumFractionDigits: 2 }).format(value);
     return unit ? `${n} ${unit}` : n;
   }
   if (Array.isArray(value)) return value.map((v) => formatValue(v, '')).join(', ');
@@ -264,7 +264,7 @@ function formatDate(iso) {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return String(iso);
-  return new Intl.DateTimeFormat(getLang() === 'zh' ? 'zh-CN' : 'en', { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+  return dateFormat(getLang() === 'zh' ? 'zh-CN' : 'en', { dateStyle: 'medium', timeStyle: 'short' }).format(d);
 }
 
 // ---------------------------------------------------------------------------
@@ -351,6 +351,14 @@ async function loadDistricts(defaultCode) {
   select.value = defaultCode;
 }
 
+/** Fits the map to a district's box; false when it has none. */
+function fitToBox(d) {
+  if (!d || !Array.isArray(d.bbox) || d.bbox.length !== 4 || !d.bbox.every(Number.isFinite)) return false;
+  const [minLon, minLat, maxLon, maxLat] = d.bbox;
+  state.map.fitBounds([[minLat, minLon], [maxLat, maxLon]], { padding: [8, 8] });
+  return true;
+}
+
 async function selectDistrict(code, { fit = true } = {}) {
   state.districtCode = code;
   // drill-down or Back may go to another level: list that district's siblings
@@ -366,10 +374,7 @@ async function selectDistrict(code, { fit = true } = {}) {
     state.boundaryLayer = null;
   }
   const validBbox = Array.isArray(d.bbox) && d.bbox.length === 4 && d.bbox.every(Number.isFinite);
-  if (fit && validBbox) {
-    const [minLon, minLat, maxLon, maxLat] = d.bbox;
-    state.map.fitBounds([[minLat, minLon], [maxLat, maxLon]], { padding: [8, 8] });
-  }
+  if (fit) fitToBox(d);
   if (d.hasBoundary === false) {
     status.textContent = t('districtNoBoundary', { name: d.name || code });
     return;
@@ -778,7 +783,10 @@ function closeDetails() {
 // Language
 function renderDemoNotice() {
   const box = $('#demo-notice');
-  if (!state.config || !state.config.demoData) {
+  // Until the config is read, the service's word (it sends the page with the notice shown while demo data are
+  // loaded): hiding it now and showing it again would move the whole page twice.
+  const demo = state.config ? state.config.demoData : !box.hidden;
+  if (!demo) {
     box.hidden = true;
     box.replaceChildren();
     return;
@@ -894,14 +902,17 @@ async function main() {
   document.dispatchEvent(new CustomEvent('registry:mapready', { detail: { map: state.map } }));
   // --- end page state
   await Promise.all([kindsReady, loadDistricts(initial)]);
+  // Respect the URL's or the configured centre/zoom on first load; fit to the district otherwise. Fitted to its box
+  // before the tile layers exist, so their tiles are fetched and drawn once, at the district's view, not first at
+  // the default one (on a phone's CPU that was half a second of drawing thrown away).
+  const hasView = !!view || (Array.isArray(cfg.center) && Number.isFinite(cfg.zoom));
+  const fitted = !hasView && fitToBox(state.districts.find((x) => x.code === initial));
   renderLegend();
   initLayers(registry);
 
   const select = $('#district-select');
   select.addEventListener('change', () => pageState.set({ district: select.value }, { history: 'push', source: 'select' }));
-  // Respect the URL's or the configured centre/zoom on first load; fit to the district otherwise.
-  const hasView = !!view || (Array.isArray(cfg.center) && Number.isFinite(cfg.zoom));
-  await selectDistrict(initial, { fit: !hasView });
+  await selectDistrict(initial, { fit: !hasView && !fitted });
 }
 
 main();

@@ -4,7 +4,7 @@
 // ("how is this computed"), plan targets with progress and forecast, and the monthly trend table.
 // The figures come from /api/v1/coverage (computed in PostGIS); nothing here invents a figure.
 import { getLang, namespace } from './i18n.js';
-import { el } from './dom.js';
+import { el, numberFormat, dateFormat } from './dom.js';
 
 /** The texts of the indicators and the pages built on them (strings/coverage.json, dashboard.json, annual-report.json: "coverage.*"). */
 export const TEXT = namespace('coverage.');
@@ -23,24 +23,24 @@ export function locale() {
 
 /** A share 0..1 as a percentage (87.5%). */
 export function pct(v, digits = 1) {
-  return v == null ? tx('none') : new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: digits }).format(v);
+  return v == null ? tx('none') : numberFormat(locale(), { style: 'percent', maximumFractionDigits: digits }).format(v);
 }
 
 /** A number with grouping (12,345.6). */
 export function num(v, digits = 2) {
-  return v == null ? tx('none') : new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(v);
+  return v == null ? tx('none') : numberFormat(locale(), { maximumFractionDigits: digits }).format(v);
 }
 
 /** A date in the long form of the language, in China's time zone: 2026年11月23日 / November 23, 2026. */
 export function longDate(d) {
   const date = d instanceof Date ? d : new Date(d);
-  return new Intl.DateTimeFormat(locale(), { dateStyle: 'long', timeZone: 'Asia/Shanghai' }).format(date);
+  return dateFormat(locale(), { dateStyle: 'long', timeZone: 'Asia/Shanghai' }).format(date);
 }
 
 /** A month "2026-03" as 2026年3月 / Mar 2026. */
 export function monthLabel(ym) {
   const [y, m] = ym.split('-').map(Number);
-  return new Intl.DateTimeFormat(locale(), { year: 'numeric', month: getLang() === 'en' ? 'short' : 'long', timeZone: 'UTC' })
+  return dateFormat(locale(), { year: 'numeric', month: getLang() === 'en' ? 'short' : 'long', timeZone: 'UTC' })
     .format(new Date(Date.UTC(y, m - 1, 1)));
 }
 
@@ -257,7 +257,7 @@ function targetValueText(t) {
  * {target, progress (0..1 or null), lines: [text], status: met|notMet|onTrack|willMiss|unmeasured}.
  */
 export function targetProgress(planTargets, c, today = new Date()) {
-  const year = Number(new Intl.DateTimeFormat('en', { year: 'numeric', timeZone: 'Asia/Shanghai' }).format(today));
+  const year = Number(dateFormat('en', { year: 'numeric', timeZone: 'Asia/Shanghai' }).format(today));
   return (planTargets || []).map((t) => {
     const lines = [];
     let progress = null;
@@ -370,7 +370,7 @@ export function evaluationPeriod(planTargets, year) {
   const chosen = latest(all.filter((t) => t.periodStart <= year && year <= t.periodEnd)) || latest(all.filter((t) => t.periodEnd < year));
   const first = chosen ? chosen.periodStart : 2021 + 5 * Math.floor((year - 2021) / 5);
   const last = chosen ? chosen.periodEnd : first + 4;
-  const now = Number(new Intl.DateTimeFormat('en', { year: 'numeric', timeZone: 'Asia/Shanghai' }).format(new Date()));
+  const now = Number(dateFormat('en', { year: 'numeric', timeZone: 'Asia/Shanghai' }).format(new Date()));
   return { first, last, stage: now > last ? 'final' : 'midterm' };
 }
 

@@ -11,6 +11,7 @@ import {
   INDICATORS, DEFAULT_INDICATOR, indicatorSpec, availableIndicators, indicatorName, formatIndicator,
   indicatorList, targetProgress, targetList, trendTable, TREND_CHARTS, evaluationHref,
 } from './coverage.js';
+import { dateFormat } from './dom.js';
 
 const L = window.L;
 
@@ -267,7 +268,7 @@ export function renderDashboard() {
 // Classes, legend, choropleth and comparison table
 
 function thisYear() {
-  return Number(new Intl.DateTimeFormat('en', { year: 'numeric', timeZone: 'Asia/Shanghai' }).format(new Date()));
+  return Number(dateFormat('en', { year: 'numeric', timeZone: 'Asia/Shanghai' }).format(new Date()));
 }
 
 function renderReportLink() {
@@ -490,6 +491,7 @@ function drawChoropleth(classing) {
 
 async function loadBoundaries(seq) {
   const wanted = dash.children.filter((c) => childInfo(c.code)?.hasBoundary !== false && !dash.boundaries.has(c.code));
+  if (!wanted.length) return; // nothing new to draw: the table and the map stay as they are
   await Promise.all(wanted.map(async (c) => {
     try {
       dash.boundaries.set(c.code, await getJson(`/api/v1/districts/${encodeURIComponent(c.code)}/boundary`));
@@ -513,7 +515,7 @@ function axisMonth(ym, i) {
   const m = Number(ym.slice(5, 7));
   if (i === 0 || m === 1) return monthLabel(ym);
   return getLang() === 'en'
-    ? new Intl.DateTimeFormat('en', { month: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, m - 1, 1)))
+    ? dateFormat('en', { month: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(2000, m - 1, 1)))
     : `${m}月`;
 }
 

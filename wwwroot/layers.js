@@ -8,7 +8,7 @@ import { PbfReader } from '/lib/pbf/index.js';
 import { getLang, namespace } from './i18n.js';
 import { registry } from './registry.js';
 import { getJson } from './api.js';
-import { el } from './dom.js';
+import { el, numberFormat, dateFormat } from './dom.js';
 
 const L = window.L;
 
@@ -22,12 +22,12 @@ function tx(key, params = {}) {
 }
 
 const locale = () => (getLang() === 'en' ? 'en' : 'zh-CN');
-const num = (v, digits = 0) => (v == null ? '—' : new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(v));
-const pct = (v) => (v == null ? '—' : new Intl.NumberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 }).format(v));
+const num = (v, digits = 0) => (v == null ? '—' : numberFormat(locale(), { maximumFractionDigits: digits }).format(v));
+const pct = (v) => (v == null ? '—' : numberFormat(locale(), { style: 'percent', maximumFractionDigits: 1 }).format(v));
 const metres = (m) => (Number.isFinite(m) ? tx('metres', { n: num(Math.round(m)) }) : '—');
 const date = (iso) => {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '—' : new Intl.DateTimeFormat(locale(), { dateStyle: 'medium' }).format(d);
+  return Number.isNaN(d.getTime()) ? '—' : dateFormat(locale(), { dateStyle: 'medium' }).format(d);
 };
 const pickLang = (labels, fallback = '') => (labels && (labels[getLang()] || labels.zh)) || fallback;
 // Map moves animate only for those who have not asked for reduced motion.
@@ -330,7 +330,7 @@ function drawCluster(ctx, f, { shape, parts, colours }) {
 }
 
 function compact(n) {
-  return new Intl.NumberFormat('en', { notation: n >= 10000 ? 'compact' : 'standard', maximumFractionDigits: 0 }).format(n);
+  return numberFormat('en', { notation: n >= 10000 ? 'compact' : 'standard', maximumFractionDigits: 0 }).format(n);
 }
 
 function facilitySymbolSvg(props, size) {

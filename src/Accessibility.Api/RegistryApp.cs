@@ -77,6 +77,7 @@ public static class RegistryApp
         app.UseReadYourWrites();
         app.UseInputGuard();
         app.UseRegistryCompression();
+        app.UseMapPageDemoNotice();
         app.UseDefaultFiles();
         app.UsePrecompressedFiles();
         app.UseStaticFiles(PrecompressedFiles.StaticFileOptions());
