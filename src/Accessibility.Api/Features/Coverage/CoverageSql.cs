@@ -41,7 +41,7 @@ public static class CoverageSql
     private const string Direct = """
         WITH dist AS MATERIALIZED (
           SELECT d.code, d.name, d.level, d.population, d.disabled_population,
-                 CASE WHEN d.boundary IS NULL THEN NULL ELSE ST_Area(d.boundary::geography) / 1e6 END AS area_km2
+                 CASE WHEN @area_known THEN @area WHEN d.boundary IS NULL THEN NULL ELSE ST_Area(d.boundary::geography) / 1e6 END AS area_km2
           FROM districts d WHERE d.code = @code),
         {Rows}
         """;
@@ -239,7 +239,7 @@ public static class CoverageSql
                   'never', count(*) FILTER (WHERE s.state = 'never'))
          FROM (SELECT
         """ + InspectionSql.InspectionState + " AS state FROM facilities f WHERE f.deleted_at IS NULL AND f." + InService
-        + " AND " + InDistrict("f") + ") s)";
+        + " AND " + InDistrict("f") + " OFFSET 0) s)";
 
     private static readonly string Statement = HistoryTables.Resolve(Template.Replace("{InspectionCounts}", InspectionCounts, StringComparison.Ordinal), null);
 
@@ -253,14 +253,19 @@ public static class CoverageSql
     /// The figures of district <paramref name="code"/> (prefix <paramref name="prefix"/>) as JSON text, with toilet
     /// reach within <paramref name="metres"/>, as the registry holds them now or, with <paramref name="asOf"/>, as it held
     /// them then; null when the district does not exist. Today's reach at <see cref="KeptReachMetres"/> is read from the kept
-    /// rows unless <paramref name="probeReach"/> (the full statement the kept rows must equal).
+    /// rows unless <paramref name="probeReach"/> (the full statement the kept rows must equal). With <paramref name="areaKnown"/>,
+    /// the district's area is <paramref name="area"/> (km², kept under the district's own stamp by <see cref="CoverageComposition"/>)
+    /// instead of the geodesic area of its boundary computed again (most of a county's fresh read at 1 M, bench/README.md).
     /// </summary>
-    public static async Task<string?> FiguresAsync(NpgsqlConnection connection, string code, string prefix, int metres, CancellationToken ct, AsOf? asOf = null, bool probeReach = false)
+    public static async Task<string?> FiguresAsync(NpgsqlConnection connection, string code, string prefix, int metres, CancellationToken ct, AsOf? asOf = null, bool probeReach = false,
+        double? area = null, bool areaKnown = false)
     {
         ArgumentNullException.ThrowIfNull(connection);
         await using var command = new NpgsqlCommand(asOf is not null ? AsOfStatement : metres == KeptReachMetres && !probeReach ? KeptStatement : Statement, connection);
         asOf?.Bind(command);
         command.Parameters.AddWithValue("code", code);
+        command.Parameters.AddWithValue("area_known", areaKnown);
+        command.Parameters.Add(new NpgsqlParameter("area", NpgsqlTypes.NpgsqlDbType.Double) { Value = area is { } a ? a : DBNull.Value });
         command.Parameters.AddWithValue("p", prefix + "%");
         var (lo, hi) = PrefixRange(prefix);
         command.Parameters.AddWithValue("lo", lo);
@@ -353,10 +358,10 @@ public static class CoverageSql
                 WHERE district_key >= @lo AND district_key < @hi OR @p LIKE district_key || '%' OR district_key = @code ORDER BY district_key, slot),
           (extract(epoch FROM now()) * 1000000)::bigint,
           (extract(epoch FROM now() + interval '30 days') * 1000000)::bigint,
-          NOT (EXISTS (SELECT 1 FROM facilities x WHERE {Odd:x} AND {In:x})
-               OR EXISTS (SELECT 1 FROM road_segments x WHERE {Odd:x} AND {In:x})
-               OR EXISTS (SELECT 1 FROM renovation_cases x WHERE {Odd:x} AND {In:x})
-               OR EXISTS (SELECT 1 FROM reports x WHERE {Odd:x} AND {In:x})
+          NOT ((SELECT x.district_code FROM facilities x WHERE {Odd:x} AND {In:x} ORDER BY x.district_code LIMIT 1) IS NOT NULL
+               OR (SELECT x.district_code FROM road_segments x WHERE {Odd:x} AND {In:x} ORDER BY x.district_code LIMIT 1) IS NOT NULL
+               OR (SELECT x.district_code FROM renovation_cases x WHERE {Odd:x} AND {In:x} ORDER BY x.district_code LIMIT 1) IS NOT NULL
+               OR (SELECT x.district_code FROM reports x WHERE {Odd:x} AND {In:x} ORDER BY x.district_code LIMIT 1) IS NOT NULL
                OR EXISTS (SELECT 1 FROM report_codes r WHERE NOT EXISTS (SELECT 1 FROM districts d WHERE d.code = r.code))
                OR EXISTS (SELECT 1 FROM districts t WHERE t.level = 4 AND t.code LIKE @p
                                                    AND left(t.code, 6) NOT IN (SELECT code FROM counties)))
@@ -396,6 +401,16 @@ public static class CoverageSql
         command.Parameters.AddWithValue("degrees", DegreesFor(metres));
         await command.PrepareAsync(ct);
         return (string)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>The change stamp of district <paramref name="code"/>'s own row: the counters of its code and of '' (a TRUNCATE).</summary>
+    public static async Task<long> OwnStampAsync(NpgsqlConnection connection, string code, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var command = new NpgsqlCommand(
+            "SELECT COALESCE(sum(changes), 0)::bigint FROM coverage_changes WHERE district_key = @code OR district_key = ''", connection);
+        command.Parameters.AddWithValue("code", code);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>The geodesic area of district <paramref name="code"/> in km², as the direct statement computes it; null without a boundary.</summary>
