@@ -6,6 +6,9 @@
 # 山西省 read alone, fresh after a write of one facility in 永济市, by the registry as built (a prefecture and the
 # province added up from their counties, Features/Coverage/CoverageComposition.cs) and, beside it, by a second instance
 # on API_PORT+1 started with Coverage__Compose=false (the direct statement over every row, as before).
+# BEFORE_DLL=path/Accessibility.Api.dll makes the second instance another build (e.g. a copy of main's bin before a change,
+# composing as it does) instead of this build with Coverage__Compose=false: the goal row then reads before and after side
+# by side in one run, on one database (this build's migrations applied).
 # usage: PG_PORT=55444 bench/coverage-1m.sh [N=1000000] [API_PORT=5196] [RUNS=7] [REPEATS=5]
 #        KEEP=1 keeps the scratch database (list_bench, shared with bench/list.sh); REUSE=1 uses the one kept.
 #        ONLY_GOAL=1 runs the goal row's table only.
@@ -39,7 +42,11 @@ direct=
 trap 'kill $api $direct 2>/dev/null || true; wait $api $direct 2>/dev/null || true; [ -n "${KEEP:-}${REUSE:-}" ] || "$PG" dropdb "$DB" >/dev/null || true' EXIT
 for _ in $(seq 1 180); do curl -fsS "http://127.0.0.1:$API_PORT/readyz" >/dev/null 2>&1 && break; sleep 1; done
 # The same build reading every district by the direct statement, for the side-by-side row (started once migrated).
-Coverage__Compose=false Registry__LoadDemoData=false nohup dotnet "$DLL" --urls "http://127.0.0.1:$((API_PORT + 1))" >"$WORK/coverage-api-direct.log" 2>&1 &
+if [ -n "${BEFORE_DLL:-}" ]; then
+  Registry__LoadDemoData=false nohup dotnet "$BEFORE_DLL" --urls "http://127.0.0.1:$((API_PORT + 1))" >"$WORK/coverage-api-before.log" 2>&1 &
+else
+  Coverage__Compose=false Registry__LoadDemoData=false nohup dotnet "$DLL" --urls "http://127.0.0.1:$((API_PORT + 1))" >"$WORK/coverage-api-direct.log" 2>&1 &
+fi
 direct=$!
 for _ in $(seq 1 180); do curl -fsS "http://127.0.0.1:$((API_PORT + 1))/readyz" >/dev/null 2>&1 && break; sleep 1; done
 if [ -z "${REUSE:-}" ]; then
@@ -54,7 +61,11 @@ if [ -z "${ONLY_GOAL:-}" ]; then
   echo "after a write of one facility in 140881:"
   WRITE=facility "$ROOT/bench/coverage-indicators.sh" "http://127.0.0.1:$API_PORT" "$DB" "$RUNS" "$REPEATS"
 fi
-echo "goal row: fresh after a write of one facility in 140881; composed (this build) | compared = direct statement (Coverage__Compose=false):"
+if [ -n "${BEFORE_DLL:-}" ]; then
+  echo "goal row: fresh after a write of one facility in 140881; this build | compared = $BEFORE_DLL:"
+else
+  echo "goal row: fresh after a write of one facility in 140881; composed (this build) | compared = direct statement (Coverage__Compose=false):"
+fi
 PATHS="${GOAL_PATHS:-/api/v1/coverage/140881 /api/v1/coverage/140800 /api/v1/coverage/140000}" WRITE=facility \
   COMPARE_URL="http://127.0.0.1:$((API_PORT + 1))" "$ROOT/bench/coverage-indicators.sh" "http://127.0.0.1:$API_PORT" "$DB" "$RUNS" "$REPEATS"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -185,6 +185,35 @@ public sealed class FacilityBulkLoadTests(RegistryFixture registry) : IAsyncLife
     }
 
     [Fact]
+    public async Task A_bulk_load_keeps_the_toilet_reach_of_its_demand_points_and_of_those_already_there()
+    {
+        // A bus stop already registered, about 180 m from the toilet the load brings; a building far from every toilet.
+        await registry.ScalarAsync<int>(
+            """
+            INSERT INTO facilities (kind, name, geometry, attributes, status, district_code, source, external_id, created_at, updated_at)
+            VALUES ('bus_stop', '站', ST_SetSRID(ST_MakePoint(110.4490, 34.8670), 4490), '{}', 'operational', '140881', 'test', 's0', now(), now()),
+                   ('public_building', '楼', ST_SetSRID(ST_MakePoint(110.4000, 34.8500), 4490), '{}', 'operational', '140881', 'test', 'b0', now(), now())
+            RETURNING 1
+            """);
+        var file = Write("reach.geojson", new JsonObject
+        {
+            ["type"] = "FeatureCollection",
+            ["features"] = new JsonArray(
+                Feature("t1", "厕所", "accessible_toilet", Yongji, new JsonObject { ["door_width_mm"] = 850 }),
+                Feature("s1", "车站", "bus_stop", (Yongji.Lon + 0.001, Yongji.Lat), new JsonObject()),
+                Feature("b1", "楼二", "public_building", (110.4700, 34.9000), new JsonObject { ["subtype"] = "government" })),
+        }.ToJsonString());
+        var (exit, output, error) = await CliAsync(2, "--file", file, "--mapping", Write("mapping.json", Mapping), "--source", "bulk");
+        Assert.True(exit == 0, error);
+        Assert.Contains("3 new", output, StringComparison.Ordinal);
+
+        Assert.Equal(0, await registry.ScalarAsync<long>(Coverage.ToiletReachKeptTests.MismatchSql));
+        Assert.Equal(4, await registry.ScalarAsync<long>("SELECT count(*) FROM facility_toilet_reach"));
+        Assert.Equal("s0,s1", await registry.ScalarAsync<string>(
+            "SELECT string_agg(f.external_id, ',' ORDER BY f.external_id) FROM facility_toilet_reach k JOIN facilities f ON f.id = k.facility_id WHERE k.covered"));
+    }
+
+    [Fact]
     public async Task A_bulk_load_that_fails_leaves_facilities_their_indexes_and_the_stamps_as_they_were()
     {
         var mapping = Write("mapping.json", Mapping);

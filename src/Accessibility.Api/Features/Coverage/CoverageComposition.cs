@@ -43,7 +43,27 @@ public sealed class CoverageComposition(IServiceScopeFactory scopes, IConfigurat
             return composed.Json;
         }
 
-        return await CoverageSql.FiguresAsync(connection, code, prefix, metres, ct);
+        if (!Enabled)
+        {
+            return await CoverageSql.FiguresAsync(connection, code, prefix, metres, ct);
+        }
+
+        // A county or township read directly: its area kept under its own stamp, not its boundary's geodesic area again.
+        var area = await AreaAsync(connection, code, await CoverageSql.OwnStampAsync(connection, code, ct), ct);
+        return await CoverageSql.FiguresAsync(connection, code, prefix, metres, ct, area: area, areaKnown: true);
+    }
+
+    /// <summary>The area of district <paramref name="code"/> (km²), kept while its own stamp is <paramref name="ownStamp"/>.</summary>
+    private async Task<double?> AreaAsync(NpgsqlConnection connection, string code, long ownStamp, CancellationToken ct)
+    {
+        if (areas.TryGetValue(code, out var known) && known.Stamp == ownStamp)
+        {
+            return known.Area;
+        }
+
+        var area = await CoverageSql.AreaAsync(connection, code, ct);
+        areas[code] = (ownStamp, area);
+        return area;
     }
 
     /// <summary>
@@ -93,16 +113,7 @@ public sealed class CoverageComposition(IServiceScopeFactory scopes, IConfigurat
 
         // The district's own row (name, population, boundary) changes only by a write of it: the keys '' and its code.
         var ownStamp = plan.Changes.Where(c => c.Key.Length == 0 || c.Key == code).Sum(c => c.Changes);
-        double? area;
-        if (areas.TryGetValue(code, out var known) && known.Stamp == ownStamp)
-        {
-            area = known.Area;
-        }
-        else
-        {
-            area = await CoverageSql.AreaAsync(connection, code, ct);
-            areas[code] = (ownStamp, area);
-        }
+        var area = await AreaAsync(connection, code, ownStamp, ct);
 
         var sum = ComposedFigures.Of(parts, plan.NowMicros, plan.SoonMicros);
         return (await CoverageSql.ComposedAsync(connection, code, metres, area, sum, ct), missing.Count);

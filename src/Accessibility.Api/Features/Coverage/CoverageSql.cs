@@ -41,7 +41,7 @@ public static class CoverageSql
     private const string Direct = """
         WITH dist AS MATERIALIZED (
           SELECT d.code, d.name, d.level, d.population, d.disabled_population,
-                 CASE WHEN d.boundary IS NULL THEN NULL ELSE ST_Area(d.boundary::geography) / 1e6 END AS area_km2
+                 CASE WHEN @area_known THEN @area WHEN d.boundary IS NULL THEN NULL ELSE ST_Area(d.boundary::geography) / 1e6 END AS area_km2
           FROM districts d WHERE d.code = @code),
         {Rows}
         """;
@@ -56,20 +56,7 @@ public static class CoverageSql
           SELECT f.id, f.kind, f.status, f.geometry FROM {facilities} f
           WHERE f.deleted_at IS NULL AND {In:f}),
         ks AS (SELECT kind, status, count(*) AS n FROM fac GROUP BY kind, status),
-        demand AS (
-          SELECT 'public_building' AS type, geometry AS g FROM fac WHERE kind = 'public_building' AND {InService}
-          UNION ALL
-          SELECT 'bus_stop', geometry FROM fac WHERE kind = 'bus_stop' AND {InService}
-          UNION ALL
-          SELECT 'household', r.location FROM {renovation_cases} r
-          WHERE {In:r} AND r.status IN {Renovated}),
-        reach AS (
-          SELECT dm.type, EXISTS (
-                   SELECT 1 FROM {facilities} t
-                   WHERE t.deleted_at IS NULL AND t.kind = 'accessible_toilet' AND t.status = 'operational'
-                     AND ST_DWithin(t.geometry, dm.g, @degrees)
-                     AND ST_DWithin(t.geometry::geography, dm.g::geography, @metres)) AS covered
-          FROM demand dm),
+        {Reach},
         reach_by_type AS (
           SELECT type, count(*) AS total, count(*) FILTER (WHERE covered) AS covered FROM reach GROUP BY type),
         townships AS (
@@ -95,6 +82,49 @@ public static class CoverageSql
                  percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM took) / 86400.0) FILTER (WHERE closed) AS median
           FROM rep)
         """;
+
+    /// <summary>
+    /// Toilet reach probed at the read: one GiST probe of the operational toilets per demand point (public buildings and
+    /// bus stops in service, renovated households). Any radius, and reads as of a date (the history has no kept reach).
+    /// </summary>
+    private const string ReachProbed = """
+        demand AS (
+          SELECT 'public_building' AS type, geometry AS g FROM fac WHERE kind = 'public_building' AND {InService}
+          UNION ALL
+          SELECT 'bus_stop', geometry FROM fac WHERE kind = 'bus_stop' AND {InService}
+          UNION ALL
+          SELECT 'household', r.location FROM {renovation_cases} r
+          WHERE {In:r} AND r.status IN {Renovated}),
+        reach AS (
+          SELECT dm.type, EXISTS (
+                   SELECT 1 FROM {facilities} t
+                   WHERE t.deleted_at IS NULL AND t.kind = 'accessible_toilet' AND t.status = 'operational'
+                     AND ST_DWithin(t.geometry, dm.g, @degrees)
+                     AND ST_DWithin(t.geometry::geography, dm.g::geography, @metres)) AS covered
+          FROM demand dm)
+        """;
+
+    /// <summary>
+    /// Toilet reach at the kept radius (<see cref="KeptReachMetres"/>): the facilities' demand points from
+    /// <c>facility_toilet_reach</c>, kept by triggers on <c>facilities</c> with the same test as <see cref="ReachProbed"/>
+    /// (migration <c>20261210120000_ToiletReachKept</c>), so a write re-probes only the demand points within reach of it,
+    /// not the district's; renovated households (few, another table) are still probed here.
+    /// </summary>
+    private const string ReachKept = """
+        reach AS (
+          SELECT k.type::text AS type, k.covered FROM facility_toilet_reach k WHERE {In:k}
+          UNION ALL
+          SELECT 'household', EXISTS (
+                   SELECT 1 FROM facilities t
+                   WHERE t.deleted_at IS NULL AND t.kind = 'accessible_toilet' AND t.status = 'operational'
+                     AND ST_DWithin(t.geometry, r.location, @degrees)
+                     AND ST_DWithin(t.geometry::geography, r.location::geography, @metres))
+          FROM renovation_cases r
+          WHERE {In:r} AND r.status IN {Renovated})
+        """;
+
+    /// <summary>The radius whose toilet reach is kept per demand point (<see cref="ReachKept"/>): the panel's default.</summary>
+    public const int KeptReachMetres = CoverageEndpoints.DefaultMetres;
 
     /// <summary>The answer, written from the relations of <see cref="Direct"/> or of the composed read.</summary>
     private const string Answer = """
@@ -152,13 +182,16 @@ public static class CoverageSql
 
     private const string Sql = Direct + Answer;
 
-    private static readonly string Template = Expand(Sql.Replace("{Rows}", Rows, StringComparison.Ordinal));
+    private static readonly string Template = Expand(Sql.Replace("{Rows}", Rows, StringComparison.Ordinal).Replace("{Reach}", ReachProbed, StringComparison.Ordinal));
+
+    private static readonly string KeptTemplate = Expand(Sql.Replace("{Rows}", Rows, StringComparison.Ordinal).Replace("{Reach}", ReachKept, StringComparison.Ordinal));
 
     private static string Expand(string sql) => sql.Replace("{InService}", InService, StringComparison.Ordinal)
         .Replace("{Renovated}", Renovated, StringComparison.Ordinal)
         .Replace("{In:f}", InDistrict("f"), StringComparison.Ordinal)
         .Replace("{In:r}", InDistrict("r"), StringComparison.Ordinal)
-        .Replace("{In:x}", InDistrict("x"), StringComparison.Ordinal);
+        .Replace("{In:x}", InDistrict("x"), StringComparison.Ordinal)
+        .Replace("{In:k}", InDistrict("k"), StringComparison.Ordinal);
 
     /// <summary>
     /// Whether the record <paramref name="alias"/> lies in the district of prefix <c>@p</c>: its county
@@ -206,9 +239,12 @@ public static class CoverageSql
                   'never', count(*) FILTER (WHERE s.state = 'never'))
          FROM (SELECT
         """ + InspectionSql.InspectionState + " AS state FROM facilities f WHERE f.deleted_at IS NULL AND f." + InService
-        + " AND " + InDistrict("f") + ") s)";
+        + " AND " + InDistrict("f") + " OFFSET 0) s)";
 
     private static readonly string Statement = HistoryTables.Resolve(Template.Replace("{InspectionCounts}", InspectionCounts, StringComparison.Ordinal), null);
+
+    // Today's statement at the kept radius: the facilities' reach from the kept rows.
+    private static readonly string KeptStatement = HistoryTables.Resolve(KeptTemplate.Replace("{InspectionCounts}", InspectionCounts, StringComparison.Ordinal), null);
 
     // The same statement over the kept tables' as-of functions (docs/history.md).
     private static readonly string AsOfStatement = HistoryTables.AsOfSourcesOf(Template.Replace("{InspectionCounts}", "NULL", StringComparison.Ordinal));
@@ -216,14 +252,20 @@ public static class CoverageSql
     /// <summary>
     /// The figures of district <paramref name="code"/> (prefix <paramref name="prefix"/>) as JSON text, with toilet
     /// reach within <paramref name="metres"/>, as the registry holds them now or, with <paramref name="asOf"/>, as it held
-    /// them then; null when the district does not exist.
+    /// them then; null when the district does not exist. Today's reach at <see cref="KeptReachMetres"/> is read from the kept
+    /// rows unless <paramref name="probeReach"/> (the full statement the kept rows must equal). With <paramref name="areaKnown"/>,
+    /// the district's area is <paramref name="area"/> (km², kept under the district's own stamp by <see cref="CoverageComposition"/>)
+    /// instead of the geodesic area of its boundary computed again (most of a county's fresh read at 1 M, bench/README.md).
     /// </summary>
-    public static async Task<string?> FiguresAsync(NpgsqlConnection connection, string code, string prefix, int metres, CancellationToken ct, AsOf? asOf = null)
+    public static async Task<string?> FiguresAsync(NpgsqlConnection connection, string code, string prefix, int metres, CancellationToken ct, AsOf? asOf = null, bool probeReach = false,
+        double? area = null, bool areaKnown = false)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        await using var command = new NpgsqlCommand(asOf is null ? Statement : AsOfStatement, connection);
+        await using var command = new NpgsqlCommand(asOf is not null ? AsOfStatement : metres == KeptReachMetres && !probeReach ? KeptStatement : Statement, connection);
         asOf?.Bind(command);
         command.Parameters.AddWithValue("code", code);
+        command.Parameters.AddWithValue("area_known", areaKnown);
+        command.Parameters.Add(new NpgsqlParameter("area", NpgsqlTypes.NpgsqlDbType.Double) { Value = area is { } a ? a : DBNull.Value });
         command.Parameters.AddWithValue("p", prefix + "%");
         var (lo, hi) = PrefixRange(prefix);
         command.Parameters.AddWithValue("lo", lo);
@@ -240,7 +282,12 @@ public static class CoverageSql
     /// instants (microseconds since the epoch) kept whole, so that a prefecture's or the province's median and inspection
     /// states computed from its counties are exactly the direct statement's. No figure in it depends on the clock.
     /// </summary>
-    private static readonly string PartialStatement = HistoryTables.Resolve(Expand("WITH " + Rows + """
+    private static readonly string PartialStatement = PartialOf(ReachProbed);
+
+    // A county's partial figures at the kept radius: the facilities' reach from the kept rows.
+    private static readonly string KeptPartialStatement = PartialOf(ReachKept);
+
+    private static string PartialOf(string reach) => HistoryTables.Resolve(Expand("WITH " + Rows.Replace("{Reach}", reach, StringComparison.Ordinal) + """
         , ins AS (
           SELECT fst.facility_id IS NOT NULL AS known, fst.due_at
           FROM (SELECT id FROM fac WHERE {InService}) f LEFT JOIN facility_state fst ON fst.facility_id = f.id)
@@ -311,10 +358,10 @@ public static class CoverageSql
                 WHERE district_key >= @lo AND district_key < @hi OR @p LIKE district_key || '%' OR district_key = @code ORDER BY district_key, slot),
           (extract(epoch FROM now()) * 1000000)::bigint,
           (extract(epoch FROM now() + interval '30 days') * 1000000)::bigint,
-          NOT (EXISTS (SELECT 1 FROM facilities x WHERE {Odd:x} AND {In:x})
-               OR EXISTS (SELECT 1 FROM road_segments x WHERE {Odd:x} AND {In:x})
-               OR EXISTS (SELECT 1 FROM renovation_cases x WHERE {Odd:x} AND {In:x})
-               OR EXISTS (SELECT 1 FROM reports x WHERE {Odd:x} AND {In:x})
+          NOT ((SELECT x.district_code FROM facilities x WHERE {Odd:x} AND {In:x} ORDER BY x.district_code LIMIT 1) IS NOT NULL
+               OR (SELECT x.district_code FROM road_segments x WHERE {Odd:x} AND {In:x} ORDER BY x.district_code LIMIT 1) IS NOT NULL
+               OR (SELECT x.district_code FROM renovation_cases x WHERE {Odd:x} AND {In:x} ORDER BY x.district_code LIMIT 1) IS NOT NULL
+               OR (SELECT x.district_code FROM reports x WHERE {Odd:x} AND {In:x} ORDER BY x.district_code LIMIT 1) IS NOT NULL
                OR EXISTS (SELECT 1 FROM report_codes r WHERE NOT EXISTS (SELECT 1 FROM districts d WHERE d.code = r.code))
                OR EXISTS (SELECT 1 FROM districts t WHERE t.level = 4 AND t.code LIKE @p
                                                    AND left(t.code, 6) NOT IN (SELECT code FROM counties)))
@@ -345,7 +392,7 @@ public static class CoverageSql
     public static async Task<string> PartialAsync(NpgsqlConnection connection, string county, int metres, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        await using var command = new NpgsqlCommand(PartialStatement, connection);
+        await using var command = new NpgsqlCommand(metres == KeptReachMetres ? KeptPartialStatement : PartialStatement, connection);
         var (lo, hi) = PrefixRange(county);
         command.Parameters.AddWithValue("p", county + "%");
         command.Parameters.AddWithValue("lo", lo);
@@ -354,6 +401,16 @@ public static class CoverageSql
         command.Parameters.AddWithValue("degrees", DegreesFor(metres));
         await command.PrepareAsync(ct);
         return (string)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>The change stamp of district <paramref name="code"/>'s own row: the counters of its code and of '' (a TRUNCATE).</summary>
+    public static async Task<long> OwnStampAsync(NpgsqlConnection connection, string code, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var command = new NpgsqlCommand(
+            "SELECT COALESCE(sum(changes), 0)::bigint FROM coverage_changes WHERE district_key = @code OR district_key = ''", connection);
+        command.Parameters.AddWithValue("code", code);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>The geodesic area of district <paramref name="code"/> in km², as the direct statement computes it; null without a boundary.</summary>
