@@ -97,6 +97,15 @@ export async function openPage(browser, { path = '/', viewport = { width: 1280, 
   return { context, page, errors };
 }
 
+/**
+ * Wait until the map has stopped moving: no zoom or pan animation under way. Leaflet ignores a setView made while a zoom
+ * animation runs (its end moves the map to the animation's target), so a test that moves the map after an animated
+ * zoom waits for this first.
+ */
+export async function mapSettled(page, timeout = 10000) {
+  await page.waitForFunction(() => !document.querySelector('.leaflet-zoom-anim, .leaflet-pan-anim'), null, { polling: 'raf', timeout });
+}
+
 /** Wait until the facility list has at least one entry. */
 export async function waitForFacilities(page, timeout = 15000) {
   await page.locator('#facility-list .facility-item').first().waitFor({ state: 'visible', timeout });

@@ -4,7 +4,7 @@
 // Yongji 140881.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, waitForFacilities, waitForTileFeatures } from './helpers.mjs';
+import { launch, mapSettled, openPage, waitForFacilities, waitForTileFeatures } from './helpers.mjs';
 
 const T = { timeout: 60_000 };
 
@@ -83,9 +83,12 @@ test('by keyboard: a cluster entry zooms the map in, a facility entry opens its 
     await page.keyboard.press('Enter');
     await page.waitForFunction((z) => window.registry.map.getZoom() > z, before, { timeout: 10000 });
     assert.match(await page.locator('#maplayers-announce').textContent(), /已放大到该处/);
+    // the zoom is animated: a setView made before it ends is dropped by Leaflet
+    await mapSettled(page);
 
     // closer in, single facilities: Enter on one opens its details (fetched in full), with the focus on them
     await page.evaluate(() => window.registry.map.setView([34.868, 110.494], 16, { animate: false }));
+    assert.equal(await page.evaluate(() => window.registry.map.getZoom()), 16);
     await waitForFacilities(page);
     await listMatchesTiles(page);
     const first = page.locator('#facility-list .facility-item').first();
