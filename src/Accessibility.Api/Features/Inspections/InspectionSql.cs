@@ -295,21 +295,45 @@ public static class InspectionSql
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Replaces <c>facility_kind_intervals</c> with the catalog's intervals (one statement, so concurrent start-ups agree).</summary>
-    public static async Task SyncIntervalsAsync(NpgsqlConnection connection, IReadOnlyList<(string Kind, int Months)> intervals, CancellationToken ct)
+    /// <summary>
+    /// Replaces <c>facility_kind_intervals</c> with the catalog's intervals (one statement, so concurrent start-ups agree);
+    /// returns whether anything changed. Nothing is written when the table already holds them (every start but the first
+    /// after a catalog change): the table's statement triggers fire whether or not a row changes, and they re-compute the
+    /// due date of every inspected facility (6.9 s at 1 M facilities) and mark every facility tile and coverage read
+    /// changed, so each restart threw away what clients, nginx and the service had cached.
+    /// </summary>
+    public static async Task<bool> SyncIntervalsAsync(NpgsqlConnection connection, IReadOnlyList<(string Kind, int Months)> intervals, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(intervals);
+        const string differs = """
+            WITH wanted AS (SELECT * FROM unnest(@kinds, @months) AS t(kind, months))
+            SELECT EXISTS (SELECT kind, months FROM wanted EXCEPT SELECT kind, months FROM facility_kind_intervals)
+                OR EXISTS (SELECT kind, months FROM facility_kind_intervals EXCEPT SELECT kind, months FROM wanted)
+            """;
         const string sql = """
             WITH wanted AS (SELECT * FROM unnest(@kinds, @months) AS t(kind, months)),
             gone AS (DELETE FROM facility_kind_intervals k WHERE NOT EXISTS (SELECT 1 FROM wanted w WHERE w.kind = k.kind))
             INSERT INTO facility_kind_intervals (kind, months) SELECT kind, months FROM wanted
             ON CONFLICT (kind) DO UPDATE SET months = excluded.months WHERE facility_kind_intervals.months <> excluded.months
             """;
+        var kinds = intervals.Select(i => i.Kind).ToArray();
+        var months = intervals.Select(i => i.Months).ToArray();
+        await using (var check = new NpgsqlCommand(differs, connection))
+        {
+            check.Parameters.AddWithValue("kinds", kinds);
+            check.Parameters.AddWithValue("months", months);
+            if (await check.ExecuteScalarAsync(ct) is false)
+            {
+                return false;
+            }
+        }
+
         await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("kinds", intervals.Select(i => i.Kind).ToArray());
-        command.Parameters.AddWithValue("months", intervals.Select(i => i.Months).ToArray());
+        command.Parameters.AddWithValue("kinds", kinds);
+        command.Parameters.AddWithValue("months", months);
         await command.ExecuteNonQueryAsync(ct);
+        return true;
     }
 }
 
