@@ -31,6 +31,7 @@ public static class TileEndpoints
         services.AddSingleton<TileStamps>();
         services.AddHostedService(sp => sp.GetRequiredService<TileStamps>());
         services.AddHostedService<FacilityDueReference>();
+        services.AddHostedService<TileWarmUp>();
         return services;
     }
 
