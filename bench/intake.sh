@@ -18,6 +18,9 @@
 #                       NO_BASE=1 measures this checkout only
 #   CONFIG=Release      both builds in Release (default Debug, as `make run` builds); built here when missing
 #   WARMUP=20           seconds of full load before each measured run (not counted in the CPU columns)
+#   WAITS=1             during each measured run, what the database's client backends are doing, sampled every 10 ms
+#                       from pg_stat_activity (state and wait event, and the statement of the active ones): printed after
+#                       the run and kept in var/bench/intake-waits-<build>-<clients>.txt
 # (pick a port nobody else uses: the script stops when something already answers on it)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -124,6 +127,24 @@ generate() {
   cat "$WORK/intake-$phase.json"
 }
 
+# What DB's client backends do for SECONDS, sampled every 10 ms (pg_stat_activity's snapshot cleared each time): the
+# share of samples per state and wait event (none = on CPU or between waits), then per statement of the active ones.
+sample_waits() { # DB SECONDS
+  psql_db postgres -c "CREATE TEMP TABLE w (state text, wait text, query text)" -c "DO \$\$
+    DECLARE stop timestamptz := clock_timestamp() + make_interval(secs => $2);
+    BEGIN
+      WHILE clock_timestamp() < stop LOOP
+        INSERT INTO w SELECT a.state, coalesce(a.wait_event_type || ':' || a.wait_event, 'none'),
+          left(regexp_replace(a.query, '\s+', ' ', 'g'), 70)
+        FROM pg_stat_activity a WHERE a.datname = '$1' AND a.backend_type = 'client backend' AND a.pid <> pg_backend_pid();
+        PERFORM pg_stat_clear_snapshot();
+        PERFORM pg_sleep(0.01);
+      END LOOP;
+    END \$\$" -c "\pset format aligned" -c "\pset tuples_only off" \
+    -c "SELECT state, wait, count(*) AS samples, round(100.0 * count(*) / sum(count(*)) OVER (), 1) AS pct FROM w GROUP BY 1, 2 ORDER BY 3 DESC" \
+    -c "SELECT wait, query, count(*) AS samples FROM w WHERE state = 'active' GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 12"
+}
+
 run() { # NAME DLL CLIENTS DIR GENERATOR
   local db="${TEMPLATE}_$1_$3"
   psql_db postgres -c "CREATE DATABASE $db TEMPLATE $TEMPLATE"
@@ -136,7 +157,16 @@ run() { # NAME DLL CLIENTS DIR GENERATOR
   before_api=$(ticks "$api")
   # shellcheck disable=SC2046
   before_pg=$(ticks $(backends "$db"))
+  local sampler=
+  if [ -n "${WAITS:-}" ]; then
+    sample_waits "$db" "$SECONDS_PER_RUN" >"$WORK/intake-waits-$1-$3.txt" 2>&1 &
+    sampler=$!
+  fi
   result=$(generate "$5" "$3" "$1" "$SECONDS_PER_RUN" run)
+  if [ -n "$sampler" ]; then
+    wait "$sampler" || true
+    { echo "pg_stat_activity of $1 at $3 clients, every 10 ms:"; cat "$WORK/intake-waits-$1-$3.txt"; } >&2
+  fi
   local load api_cpu pg_cpu
   load=$(uptime | sed 's/.*load average: //')
   api_cpu=$(( $(ticks "$api") - before_api ))
