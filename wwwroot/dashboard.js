@@ -64,6 +64,11 @@ function query(s) {
 }
 
 let current = parse(window.location.search);
+// The address bar shows the state in its canonical form from the start (?district=14 → 140000): set() writes the URL
+// only when a key changes, so a short code stayed in the address until some other key (the map's view) was written.
+if (query(current) !== window.location.search) {
+  window.history.replaceState(window.history.state, '', `${window.location.pathname}${query(current)}${window.location.hash}`);
+}
 
 function dispatch(changed, source) {
   document.dispatchEvent(new CustomEvent('registry:statechange', { detail: { state: pageState.get(), changed, source } }));
