@@ -172,13 +172,15 @@ public static class ReportSql
     /// its first event and its audit entry, in one transaction (<paramref name="transaction"/>, or one of its own that
     /// commits before this returns: with <c>synchronous_commit</c> on, the reports are durable then). Set-based, so the
     /// cost of a statement (parse, plan, the tables' statement triggers) is paid once a batch, not once a report:
-    /// first the cells of <see cref="DuplicateArea"/> around every report are locked, in one ascending order; then one
-    /// statement (a snapshot taken after the locks, so it sees every filing nearby that committed while this one waited)
-    /// places every report (<see href="https://postgis.net/docs/ST_Covers.html">ST_Covers</see> on the county and
-    /// township boundaries), finds the nearest open primary of its category already stored, and draws the batch's
-    /// report numbers in the batch's order; a second gives the geodesic distances between the batch's own reports of one
-    /// category within the radius. The links inside the batch are then decided in that order, each report seeing the
-    /// primaries before it, exactly as if the reports had come one after another; and one statement inserts them all.
+    /// first one statement places every report (<see href="https://postgis.net/docs/ST_Covers.html">ST_Covers</see> on
+    /// the county and township boundaries), and a second gives
+    /// the geodesic distances between the batch's own reports of one category within the radius: neither reads another
+    /// filing, so they run before any lock. Then the cells of <see cref="DuplicateArea"/> around every report are locked,
+    /// in one ascending order, and one statement (a snapshot taken after the locks, so it sees every filing nearby that
+    /// committed while this one waited) finds the nearest open primary of each report's category already stored and
+    /// draws the batch's report numbers in the batch's order (after those of the filings it waited for). The
+    /// links inside the batch are then decided in the batch's order, each report seeing the primaries before it, exactly
+    /// as if the reports had come one after another; and one statement inserts them all.
     /// The duplicate is the nearest report of the same category that is not itself a duplicate, open, filed at or after
     /// the filing's <c>Since</c> and within <paramref name="metres"/> (geodesic; ties: the lower number). The search is
     /// <see href="https://postgis.net/docs/ST_DWithin.html">ST_DWithin</see> on geometry with a degree radius that holds
@@ -229,6 +231,39 @@ public static class ReportSql
         var found = new (long Id, double Metres)?[n];
         var ids = new long[n];
         var near = new List<(int Later, int Earlier, double Metres)>();
+        // Placement and the pairs inside the batch first, without locks: they read no other filing,
+        // and placing (ST_Covers on two boundaries a report) was most of the batch's time, during which a concurrent
+        // writer's batch near the same hot spot waited on the cell locks (bench/README.md, session 8).
+        await using (var place = new NpgsqlBatch(connection, tx))
+        {
+            var points = new NpgsqlBatchCommand(PlaceSql);
+            AddPoints(points.Parameters, codes, xs, ys, degrees);
+            place.BatchCommands.Add(points);
+            var pairs = new NpgsqlBatchCommand(NearEachOtherSql);
+            AddPoints(pairs.Parameters, codes, xs, ys, degrees);
+            pairs.Parameters.AddWithValue("metres", metres);
+            place.BatchCommands.Add(pairs);
+            if (prepare)
+            {
+                await place.PrepareAsync(ct);
+            }
+
+            await using var reader = await place.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var i = (int)reader.GetInt64(0) - 1;
+                county[i] = reader.IsDBNull(1) ? null : reader.GetString(1);
+                township[i] = reader.IsDBNull(2) ? null : reader.GetString(2);
+            }
+
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                near.Add(((int)reader.GetInt64(0) - 1, (int)reader.GetInt64(1) - 1, reader.GetDouble(2)));
+            }
+        }
+
+        // Then the cells locked, and the search in a snapshot taken after the locks.
         await using (var search = new NpgsqlBatch(connection, tx))
         {
             var locks = new NpgsqlBatchCommand(LockCellsSql);
@@ -237,15 +272,11 @@ public static class ReportSql
                 .SelectMany(f => DuplicateArea.LockKeys(f.Report.ServiceCode, f.Report.Location.X, f.Report.Location.Y, metres))
                 .Distinct().Order().ToArray());
             search.BatchCommands.Add(locks);
-            var place = new NpgsqlBatchCommand(PlaceAndSearchSql);
-            AddPoints(place.Parameters, codes, xs, ys, degrees);
-            place.Parameters.AddWithValue("since", since);
-            place.Parameters.AddWithValue("metres", metres);
-            search.BatchCommands.Add(place);
-            var pairs = new NpgsqlBatchCommand(NearEachOtherSql);
-            AddPoints(pairs.Parameters, codes, xs, ys, degrees);
-            pairs.Parameters.AddWithValue("metres", metres);
-            search.BatchCommands.Add(pairs);
+            var nearest = new NpgsqlBatchCommand(SearchSql);
+            AddPoints(nearest.Parameters, codes, xs, ys, degrees);
+            nearest.Parameters.AddWithValue("since", since);
+            nearest.Parameters.AddWithValue("metres", metres);
+            search.BatchCommands.Add(nearest);
             if (prepare)
             {
                 await search.PrepareAsync(ct);
@@ -257,20 +288,14 @@ public static class ReportSql
             while (await reader.ReadAsync(ct))
             {
                 var i = (int)reader.GetInt64(0) - 1;
-                county[i] = reader.IsDBNull(1) ? null : reader.GetString(1);
-                township[i] = reader.IsDBNull(2) ? null : reader.GetString(2);
-                found[i] = reader.IsDBNull(3) ? null : (reader.GetInt64(3), reader.GetDouble(4));
-                numbers.Add(reader.GetInt64(5));
+                found[i] = reader.IsDBNull(1) ? null : (reader.GetInt64(1), reader.GetDouble(2));
+                numbers.Add(reader.GetInt64(3));
             }
 
-            // Numbers in the batch's order, whatever order the sequence was read in.
+            // Numbers drawn under the locks (so that a batch that waited numbers its reports after those it waited for),
+            // in the batch's order, whatever order the sequence was read in.
             numbers.Sort();
             numbers.CopyTo(ids);
-            await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                near.Add(((int)reader.GetInt64(0) - 1, (int)reader.GetInt64(1) - 1, reader.GetDouble(2)));
-            }
         }
 
         // The links inside the batch, in its order: a report sees the primaries stored before it and those of the batch
@@ -330,16 +355,23 @@ public static class ReportSql
         unnest(@codes::text[], @xs::float8[], @ys::float8[], @degrees::float8[]) WITH ORDINALITY
         """;
 
-    private static readonly string PlaceAndSearchSql = $"""
+    private static readonly string PlaceSql = $"""
         SELECT i.n,
           (SELECT d.code FROM districts d WHERE d.level = 3 AND ST_Covers(d.boundary, i.at) ORDER BY d.code LIMIT 1),
-          (SELECT d.code FROM districts d WHERE d.level = 4 AND ST_Covers(d.boundary, i.at) ORDER BY d.code LIMIT 1),
-          c.id, c.metres, nextval(pg_get_serial_sequence('reports', 'id'))
+          (SELECT d.code FROM districts d WHERE d.level = 4 AND ST_Covers(d.boundary, i.at) ORDER BY d.code LIMIT 1)
+        FROM (SELECT b.n, ST_SetSRID(ST_MakePoint(b.x, b.y), {Data.RegistryDbContext.Srid}) AS at
+              FROM {BatchPoints} AS b(code, x, y, degrees, n)) i
+        ORDER BY i.n
+        """;
+
+    private static readonly string SearchSql = $"""
+        SELECT i.n, c.id, c.metres, nextval(pg_get_serial_sequence('reports', 'id'))
         FROM (SELECT b.n, b.code, b.degrees, s.since, ST_SetSRID(ST_MakePoint(b.x, b.y), {Data.RegistryDbContext.Srid}) AS at
               FROM {BatchPoints} AS b(code, x, y, degrees, n)
               JOIN unnest(@since::timestamptz[]) WITH ORDINALITY AS s(since, n) ON s.n = b.n) i
         LEFT JOIN LATERAL (
           SELECT r.id, ST_Distance(r.location::geography, i.at::geography) AS metres FROM reports r
+          -- the open primaries: the predicate of their index (migration OpenPrimaryReportsIndex), word for word
           WHERE r.service_code = i.code AND r.duplicate_of_id IS NULL AND r.status IN ('new', 'accepted')
             AND r.requested_at >= i.since AND ST_DWithin(r.location, i.at, i.degrees)
             AND ST_DWithin(r.location::geography, i.at::geography, @metres)
