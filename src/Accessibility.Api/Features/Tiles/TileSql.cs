@@ -160,16 +160,23 @@ public static class TileSql
         -- days of today and today + 30 days, whose rows have no state).
         one_by_one AS (
           SELECT x.cx, x.cy, s.state, s.k
-          FROM (SELECT floor(t.mx * (2.0 ^ @z) * @grid)::integer AS cx, floor(t.my * (2.0 ^ @z) * @grid)::integer AS cy,
-                       CASE WHEN t.due_at < d.t0 THEN 'overdue' WHEN t.due_at < d.t1 THEN 'due_soon' ELSE 'on_time' END AS real,
+          FROM (SELECT k.cx, k.cy,
+                       CASE WHEN k.due_at < d.t0 THEN 'overdue' WHEN k.due_at < d.t1 THEN 'due_soon' ELSE 'on_time' END AS real,
                        {StateOfKeptBucket} AS kept
-                FROM facility_state t, d
-                WHERE t.live AND t.pt IS NOT NULL
-                  -- the bounds as sub-queries (known per execution), so the planner probes the index rather than scan
-                  AND ((t.due_at >= (SELECT to_timestamp(d.lo0 * 86400.0) FROM d) AND t.due_at < (SELECT to_timestamp((d.hi0 + 1) * 86400.0) FROM d))
-                    OR (t.due_at >= (SELECT to_timestamp(d.lo1 * 86400.0) FROM d) AND t.due_at < (SELECT to_timestamp((d.hi1 + 1) * 86400.0) FROM d)))
-                  AND floor(t.mx * (2.0 ^ @z) * @grid)::integer BETWEEN @x * @grid - 1 AND (@x + 1) * @grid
-                  AND floor(t.my * (2.0 ^ @z) * @grid)::integer BETWEEN @y * @grid - 1 AND (@y + 1) * @grid
+                FROM (SELECT floor(t.mx * (2.0 ^ @z) * @grid)::integer AS cx, floor(t.my * (2.0 ^ @z) * @grid)::integer AS cy,
+                             t.due_at, {KeptBucket} AS kept_bucket
+                      FROM facility_state t, d
+                      WHERE t.live AND t.pt IS NOT NULL
+                        -- the bounds as sub-queries (known per execution), so the planner probes the index rather than scan
+                        AND ((t.due_at >= (SELECT to_timestamp(d.lo0 * 86400.0) FROM d) AND t.due_at < (SELECT to_timestamp((d.hi0 + 1) * 86400.0) FROM d))
+                          OR (t.due_at >= (SELECT to_timestamp(d.lo1 * 86400.0) FROM d) AND t.due_at < (SELECT to_timestamp((d.hi1 + 1) * 86400.0) FROM d)))
+                        AND floor(t.mx * (2.0 ^ @z) * @grid)::integer BETWEEN @x * @grid - 1 AND (@x + 1) * @grid
+                        AND floor(t.my * (2.0 ^ @z) * @grid)::integer BETWEEN @y * @grid - 1 AND (@y + 1) * @grid
+                      -- OFFSET 0 keeps k a sub-query, so that each facility's kept bucket is computed once: the state's CASE
+                      -- names it nine times, and the inlined facility_due_bucket() with its numeric epoch arithmetic was
+                      -- copied into each (46 of a zoom-1 tile's 58 ms for 2,115 facilities; auto_explain, bench/README.md
+                      -- session 8)
+                      OFFSET 0) k, d
                 -- OFFSET 0 keeps x a sub-query, so that each row's states are computed once: flattened, the planner
                 -- copied the kept state's expression into the filter and both VALUES rows (170 of a zoom-4 tile's 323 ms
                 -- for 2,115 facilities, bench/README.md session 7)
@@ -309,12 +316,14 @@ public static class TileSql
              WHEN {b} > d.day0 AND {b} < d.day1 THEN 'due_soon' WHEN {b} > d.day1 THEN 'on_time' END
         """;
 
-    // The bucket a facility t of facility_state is kept in (the cells' trigger's expression), inline: no sub-plan per row.
+    // The bucket a facility t of facility_state is kept in (the cells' trigger's expression), inline: no sub-plan per row;
+    // computed once a row in a sub-query that the state's expression then names.
     private const string KeptBucket = "facility_due_bucket(floor(extract(epoch FROM t.due_at) / 86400)::integer, d.r)";
 
     private static string Expand(string sql) => sql
         .Replace("{StateOfBucket}", StateOfBucket.Replace("{b}", "c.due_day", StringComparison.Ordinal), StringComparison.Ordinal)
-        .Replace("{StateOfKeptBucket}", StateOfBucket.Replace("{b}", KeptBucket, StringComparison.Ordinal), StringComparison.Ordinal)
+        .Replace("{StateOfKeptBucket}", StateOfBucket.Replace("{b}", "k.kept_bucket", StringComparison.Ordinal), StringComparison.Ordinal)
+        .Replace("{KeptBucket}", KeptBucket, StringComparison.Ordinal)
         .Replace("{InspectionState}", InspectionSql.InspectionState, StringComparison.Ordinal)
         .Replace("{StateOfDue}", InspectionSql.StateOfDue("t.due_at"), StringComparison.Ordinal)
         .Replace("{ByStatus}", BreakdownOf("cells.status"), StringComparison.Ordinal)
