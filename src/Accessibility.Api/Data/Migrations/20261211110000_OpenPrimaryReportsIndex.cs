@@ -10,9 +10,9 @@ namespace Accessibility.Api.Data.Migrations
     /// new filing's duplicate search may link to (<c>ReportSql.SearchSql</c>, same predicate). Through the index of every
     /// report's location, the search at a hot spot fetched and discarded every duplicate already linked there: at 64
     /// clients a fifth of the reports fall within 10 m of one spot, so each of those searches read thousands of rows,
-    /// and the search held its cell locks meanwhile (pg_stat_activity sampled during bench/intake.sh: the search was 81 %
-    /// of the writers' time on CPU, and waiting for its locks the other writer's 44 %; bench/README.md, session 8). Here
-    /// a hot spot holds one primary a category. No model change.
+    /// and the search held its cell locks meanwhile (pg_stat_activity sampled during bench/intake.sh: the search was
+    /// 82 % of the writers' samples on CPU, and 45 % of all their active samples were waits for the cell locks;
+    /// bench/README.md, session 8). Here a hot spot holds one primary a category. No model change.
     /// </summary>
     [DbContext(typeof(RegistryDbContext))]
     [Migration("20261211110000_OpenPrimaryReportsIndex")]

@@ -173,14 +173,14 @@ public static class ReportSql
     /// commits before this returns: with <c>synchronous_commit</c> on, the reports are durable then). Set-based, so the
     /// cost of a statement (parse, plan, the tables' statement triggers) is paid once a batch, not once a report:
     /// first one statement places every report (<see href="https://postgis.net/docs/ST_Covers.html">ST_Covers</see> on
-    /// the county and township boundaries), and a second gives
-    /// the geodesic distances between the batch's own reports of one category within the radius: neither reads another
-    /// filing, so they run before any lock. Then the cells of <see cref="DuplicateArea"/> around every report are locked,
-    /// in one ascending order, and one statement (a snapshot taken after the locks, so it sees every filing nearby that
-    /// committed while this one waited) finds the nearest open primary of each report's category already stored and
-    /// draws the batch's report numbers in the batch's order (after those of the filings it waited for). The
-    /// links inside the batch are then decided in the batch's order, each report seeing the primaries before it, exactly
-    /// as if the reports had come one after another; and one statement inserts them all.
+    /// the county and township boundaries), and a second gives the geodesic distances between the batch's own reports of
+    /// one category within the radius: neither reads another filing, so they run before any lock. Then the cells of
+    /// <see cref="DuplicateArea"/> around every report are locked, in one ascending order, and one statement (a snapshot
+    /// taken after the locks, so it sees every filing nearby that committed while this one waited) finds the nearest open
+    /// primary of each report's category already stored and draws the batch's report numbers in the batch's order (after
+    /// those of the filings it waited for). The links inside the batch are then decided in the batch's order, each report
+    /// seeing the primaries before it, exactly as if the reports had come one after another; and one statement inserts
+    /// them all.
     /// The duplicate is the nearest report of the same category that is not itself a duplicate, open, filed at or after
     /// the filing's <c>Since</c> and within <paramref name="metres"/> (geodesic; ties: the lower number). The search is
     /// <see href="https://postgis.net/docs/ST_DWithin.html">ST_DWithin</see> on geometry with a degree radius that holds
@@ -231,9 +231,9 @@ public static class ReportSql
         var found = new (long Id, double Metres)?[n];
         var ids = new long[n];
         var near = new List<(int Later, int Earlier, double Metres)>();
-        // Placement and the pairs inside the batch first, without locks: they read no other filing,
-        // and placing (ST_Covers on two boundaries a report) was most of the batch's time, during which a concurrent
-        // writer's batch near the same hot spot waited on the cell locks (bench/README.md, session 8).
+        // Placement and the pairs inside the batch first, without locks: they read no other filing, so a concurrent
+        // writer's batch near the same hot spot, which waits for this one's cell locks until it commits, does not wait
+        // for them too (bench/README.md, session 8).
         await using (var place = new NpgsqlBatch(connection, tx))
         {
             var points = new NpgsqlBatchCommand(PlaceSql);
