@@ -378,7 +378,30 @@ function swatch(colour) {
   return span;
 }
 
+/**
+ * A selector of what has keyboard focus in the comparison table or on a choropleth polygon, or null. A redraw replaces
+ * those elements (the boundaries arrive after the table is drawn), and a keyboard or screen-reader user would be
+ * dropped to the top of the page: the redraw gives focus back to the same row's link, sort button or polygon.
+ */
+function focusedInPanel() {
+  const a = document.activeElement;
+  if (!a || a === document.body) return null;
+  const code = a.getAttribute('data-code');
+  if (a.matches('#compare a.drill-link') && code) return `#compare a.drill-link[data-code="${CSS.escape(code)}"]`;
+  if (a.matches('#compare button[data-sort]')) return `#compare button[data-sort="${CSS.escape(a.getAttribute('data-sort') || '')}"]`;
+  if (a.matches('path.choropleth-area') && code) return `path.choropleth-area[data-code="${CSS.escape(code)}"]`;
+  return null;
+}
+
 function renderCompare() {
+  const refocus = focusedInPanel();
+  drawCompare();
+  if (refocus && document.activeElement !== document.querySelector(refocus)) {
+    /** @type {HTMLElement | SVGElement | null} */ (document.querySelector(refocus))?.focus({ preventScroll: true });
+  }
+}
+
+function drawCompare() {
   const legend = $('choropleth-legend');
   const box = $('compare');
   if (!legend || !box) return;

@@ -124,6 +124,31 @@ test('drill from Shanxi to Yongji by the map and by keyboard, and back up with t
   }
 });
 
+test('a row\'s link keeps keyboard focus when the boundaries arrive and redraw the table, and Enter on it still drills', T, async () => {
+  // The subdivisions' boundaries are held back (and then passed to the real service) until a link of the table has
+  // focus: the redraw they cause must not drop a keyboard user to the top of the page.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  const route = (page) => page.route('**/api/v1/districts/*/boundary', async (r) => { await held; await r.continue(); });
+  const { context, page, errors } = await openPage(browser, { path: '/?district=140800', route });
+  try {
+    await waitForDistrict(page, '运城市', { children: 13 });
+    assert.equal(await page.locator('path.choropleth-area').count(), 0, 'no polygon before the boundaries');
+    await page.locator('#compare tbody tr[data-code="140881"] a').focus();
+    const before = await page.evaluateHandle(() => document.activeElement);
+    release();
+    await page.locator('path.choropleth-area[data-code="140881"]').waitFor({ state: 'attached', ...WAIT });
+    assert.equal(await before.evaluate((a) => a.isConnected), false, 'the table was drawn anew');
+    assert.equal(await page.evaluate(() => document.activeElement?.closest('tr')?.dataset.code), '140881',
+      'the focus is on the same row\'s link');
+    await page.keyboard.press('Enter');
+    await waitForDistrict(page, '永济市', { children: 13 });
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('switching the indicator changes the legend, the table and the definition; the URL keeps it', T, async () => {
   const { context, page } = await openPage(browser, { path: '/?district=140800' });
   try {
