@@ -351,11 +351,15 @@ async function loadDistricts(defaultCode) {
   select.value = defaultCode;
 }
 
-/** Fits the map to a district's box; false when it has none. */
-function fitToBox(d) {
+/**
+ * Fits the map to a district's box; false when it has none. At the page's start the fit is not animated: an animated
+ * zoom keeps the old zoom until it ends, so the tile layers added meanwhile fetched and drew every tile at the
+ * default zoom first, then again at the district's (18 tiles thrown away on a phone, and the animation's frames).
+ */
+function fitToBox(d, { animate = true } = {}) {
   if (!d || !Array.isArray(d.bbox) || d.bbox.length !== 4 || !d.bbox.every(Number.isFinite)) return false;
   const [minLon, minLat, maxLon, maxLat] = d.bbox;
-  state.map.fitBounds([[minLat, minLon], [maxLat, maxLon]], { padding: [8, 8] });
+  state.map.fitBounds([[minLat, minLon], [maxLat, maxLon]], { padding: [8, 8], animate });
   return true;
 }
 
@@ -906,7 +910,7 @@ async function main() {
   // before the tile layers exist, so their tiles are fetched and drawn once, at the district's view, not first at
   // the default one (on a phone's CPU that was half a second of drawing thrown away).
   const hasView = !!view || (Array.isArray(cfg.center) && Number.isFinite(cfg.zoom));
-  const fitted = !hasView && fitToBox(state.districts.find((x) => x.code === initial));
+  const fitted = !hasView && fitToBox(state.districts.find((x) => x.code === initial), { animate: false });
   renderLegend();
   initLayers(registry);
 

@@ -4,7 +4,7 @@
 // ("how is this computed"), plan targets with progress and forecast, and the monthly trend table.
 // The figures come from /api/v1/coverage (computed in PostGIS); nothing here invents a figure.
 import { getLang, namespace } from './i18n.js';
-import { el, numberFormat, dateFormat } from './dom.js';
+import { el, numberFormat, dateFormat, yearInChina } from './dom.js';
 
 /** The texts of the indicators and the pages built on them (strings/coverage.json, dashboard.json, annual-report.json: "coverage.*"). */
 export const TEXT = namespace('coverage.');
@@ -257,7 +257,7 @@ function targetValueText(t) {
  * {target, progress (0..1 or null), lines: [text], status: met|notMet|onTrack|willMiss|unmeasured}.
  */
 export function targetProgress(planTargets, c, today = new Date()) {
-  const year = Number(dateFormat('en', { year: 'numeric', timeZone: 'Asia/Shanghai' }).format(today));
+  const year = yearInChina(today);
   return (planTargets || []).map((t) => {
     const lines = [];
     let progress = null;
@@ -370,7 +370,7 @@ export function evaluationPeriod(planTargets, year) {
   const chosen = latest(all.filter((t) => t.periodStart <= year && year <= t.periodEnd)) || latest(all.filter((t) => t.periodEnd < year));
   const first = chosen ? chosen.periodStart : 2021 + 5 * Math.floor((year - 2021) / 5);
   const last = chosen ? chosen.periodEnd : first + 4;
-  const now = Number(dateFormat('en', { year: 'numeric', timeZone: 'Asia/Shanghai' }).format(new Date()));
+  const now = yearInChina();
   return { first, last, stage: now > last ? 'final' : 'midterm' };
 }
 

@@ -11,7 +11,7 @@ import {
   INDICATORS, DEFAULT_INDICATOR, indicatorSpec, availableIndicators, indicatorName, formatIndicator,
   indicatorList, targetProgress, targetList, trendTable, TREND_CHARTS, evaluationHref,
 } from './coverage.js';
-import { dateFormat } from './dom.js';
+import { dateFormat, yearInChina, collator } from './dom.js';
 
 const L = window.L;
 
@@ -272,15 +272,11 @@ export function renderDashboard() {
 // ---------------------------------------------------------------------------
 // Classes, legend, choropleth and comparison table
 
-function thisYear() {
-  return Number(dateFormat('en', { year: 'numeric', timeZone: 'Asia/Shanghai' }).format(new Date()));
-}
-
 function renderReportLink() {
   const year = $('report-year');
   const link = $('annual-report-link');
   if (!year || !link) return;
-  const now = thisYear();
+  const now = yearInChina();
   if (year.options.length === 0) {
     year.replaceChildren(...[0, 1, 2, 3, 4].map((d) => el('option', { value: String(now - d), text: String(now - d) })));
     year.value = String(now);
@@ -347,9 +343,9 @@ function sortedRows(spec) {
   const rows = dash.children.map((c) => ({ c, v: spec.read(c) }));
   const { key, dir } = dash.sort;
   const sign = dir === 'ascending' ? 1 : -1;
-  const collator = new Intl.Collator(getLang() === 'en' ? 'en' : 'zh-CN');
+  const byName = key === 'name' ? collator(getLang() === 'en' ? 'en' : 'zh-CN') : null;
   return rows.sort((a, b) => {
-    if (key === 'name') return sign * collator.compare(a.c.name, b.c.name) || a.c.code.localeCompare(b.c.code);
+    if (byName) return sign * byName.compare(a.c.name, b.c.name) || a.c.code.localeCompare(b.c.code);
     if (a.v == null && b.v == null) return a.c.code.localeCompare(b.c.code);
     if (a.v == null) return 1; // no data last, either way
     if (b.v == null) return -1;

@@ -63,3 +63,24 @@ export function numberFormat(locale, options = {}) {
 export function dateFormat(locale, options = {}) {
   return cachedFormat('date', locale, options, () => new Intl.DateTimeFormat(locale, options));
 }
+
+/**
+ * The calendar year in China at `now`. China keeps UTC+8 all year (no daylight saving since 1991), so this needs no
+ * Intl: the first Intl object a page makes sets up ICU (about 40 ms; 150 ms on a phone's CPU), and the map page asked
+ * for the year in the longest task of its start, before any number was shown.
+ * @param {Date} [now]
+ * @returns {number}
+ */
+export function yearInChina(now = new Date()) {
+  return new Date(now.getTime() + 8 * 3600 * 1000).getUTCFullYear();
+}
+
+/**
+ * An Intl.Collator for this locale, made once (a zh-CN collator loads its collation tables: about 100 ms on a
+ * phone's CPU).
+ * @param {string} locale
+ * @returns {Intl.Collator}
+ */
+export function collator(locale) {
+  return cachedFormat('collator', locale, {}, () => new Intl.Collator(locale));
+}

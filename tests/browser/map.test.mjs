@@ -313,6 +313,25 @@ test('on a phone nothing moves while the page loads: layout shift stays below 0.
   }
 });
 
+test('at the start each tile of the first view is fetched once, at the zoom the map shows', T, async () => {
+  // The district is fitted before the tile layers exist; an animated fit kept the default zoom until it ended, so
+  // a phone fetched and drew every tile twice, at zoom 11 and again at the district's.
+  const { context, page, errors } = await openPage(browser, { viewport: { width: 412, height: 823 } });
+  const tiles = [];
+  page.on('request', (r) => { if (new URL(r.url()).pathname.startsWith('/tiles/')) tiles.push(new URL(r.url()).pathname); });
+  try {
+    await page.locator('#facility-list li').first().waitFor({ state: 'attached', timeout: 30000 });
+    await page.waitForLoadState('networkidle');
+    const zoom = await page.evaluate(() => Math.round(window.registry.map.getZoom()));
+    assert.ok(tiles.length > 0, 'tiles were fetched');
+    assert.deepEqual([...new Set(tiles.map((u) => Number(u.split('/')[3])))], [zoom], `tile zooms: ${tiles.join(' ')}`);
+    assert.equal(new Set(tiles).size, tiles.length, 'no tile twice');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('BASE_URL is set for the service under test', () => {
   assert.ok(BASE_URL.startsWith('http'), BASE_URL);
 });
