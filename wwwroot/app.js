@@ -9,7 +9,7 @@ import { initDashboard, renderDashboard, pageState } from './dashboard.js';
 import { initLayers } from './layers.js';
 import { registry } from './registry.js';
 import { getJson } from './api.js';
-import { $, numberFormat, dateFormat } from './dom.js';
+import { $, numberFormat, dateFormat, nextTask } from './dom.js';
 
 const L = window.L;
 
@@ -277,6 +277,9 @@ function initMap(cfg) {
     zoom,
     zoomSnap: 0.25,
     keyboard: true,
+    // No fade-in of tiles: Leaflet sets every tile's opacity on each frame for 0.2 s after a tile arrives, and each
+    // such frame re-composited all the canvas tiles (100–180 ms a frame on the phone profile's CPU, many frames).
+    fadeAnimation: false,
   });
   map.attributionControl.setPrefix('<a href="https://leafletjs.com" lang="en">Leaflet</a>');
   // The controls above the map grow as the modules render them: keep Leaflet's idea of the map's size true,
@@ -875,6 +878,9 @@ async function main() {
     return;
   }
 
+  // ICU's set-up (the first Intl formatter of the page: about 100 ms on a phone's CPU) while the page waits for the
+  // config, not inside the panel's first render later.
+  setTimeout(() => numberFormat(getLang() === 'zh' ? 'zh-CN' : 'en', { maximumFractionDigits: 1 }).format(0), 0);
   let cfg;
   try {
     cfg = await api('/api/v1/config');
@@ -896,6 +902,7 @@ async function main() {
   exposeRegistry();
   const view = pageState.view();
   if (view) state.map.setView([view.lat, view.lon], view.zoom, { animate: false });
+  await nextTask(); // the map's set-up and the panel's are two tasks, not one long one
   initDashboard(state.map, { defaultDistrict: cfg.defaultDistrict });
   const initial = pageState.get().district || cfg.defaultDistrict;
   document.addEventListener('registry:statechange', (ev) => {
@@ -912,6 +919,7 @@ async function main() {
   const hasView = !!view || (Array.isArray(cfg.center) && Number.isFinite(cfg.zoom));
   const fitted = !hasView && fitToBox(state.districts.find((x) => x.code === initial), { animate: false });
   renderLegend();
+  await nextTask();
   initLayers(registry);
 
   const select = $('#district-select');

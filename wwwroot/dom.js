@@ -84,3 +84,13 @@ export function yearInChina(now = new Date()) {
 export function collator(locale) {
   return cachedFormat('collator', locale, {}, () => new Intl.Collator(locale));
 }
+
+/**
+ * Resolves in a later task of the event loop (scheduler.yield where the browser has it), so that the work after it
+ * and the work before it are two tasks: on a phone, one long task delays every tap until it ends.
+ * @returns {Promise<void>}
+ */
+export function nextTask() {
+  const scheduler = /** @type {any} */ (globalThis).scheduler;
+  return scheduler?.yield ? scheduler.yield() : new Promise((resolve) => { setTimeout(resolve, 0); });
+}

