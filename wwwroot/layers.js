@@ -8,7 +8,7 @@ import { PbfReader } from '/lib/pbf/index.js';
 import { getLang, namespace } from './i18n.js';
 import { registry } from './registry.js';
 import { getJson } from './api.js';
-import { el, numberFormat, dateFormat } from './dom.js';
+import { el, numberFormat, dateFormat, nextTask } from './dom.js';
 
 const L = window.L;
 
@@ -631,10 +631,18 @@ function setKind(kind) {
   renderNearestForm();
 }
 
-function applyLayers() {
-  for (const name of ['roads', 'facilities', 'defects', 'reports']) {
+/**
+ * Adds and removes the layers to match S.active. `oneByOne` (the page's start) adds each tile layer in its own task:
+ * adding one makes its tiles' canvases and requests, about 100 ms on a phone's CPU. Without it, all of it happens
+ * before this returns.
+ */
+async function applyLayers({ oneByOne = false } = {}) {
+  for (const name of ['facilities', 'roads', 'defects', 'reports']) {
     const layer = S.tileLayers[name] || (S.tileLayers[name] = makeTileLayer(name));
-    if (S.active.has(name) && !S.map.hasLayer(layer)) layer.addTo(S.map);
+    if (S.active.has(name) && !S.map.hasLayer(layer)) {
+      layer.addTo(S.map);
+      if (oneByOne) await nextTask();
+    }
     if (!S.active.has(name) && S.map.hasLayer(layer)) layer.remove();
   }
   for (const box of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('#maplayers-controls input[name="layers"]'))) box.checked = S.active.has(box.value);
@@ -1195,7 +1203,7 @@ export function initLayers(registry) {
   S.kind = pageState().get()?.kind || '';
   if (inspection) registry.setSymbology('inspection');
   renderStatic();
-  applyLayers();
+  applyLayers({ oneByOne: true });
   loadNames().then(() => { renderLists(); });
 
   S.map.on('moveend', scheduleLists);

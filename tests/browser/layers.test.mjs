@@ -25,6 +25,7 @@ test('the map draws facilities and roads from the vector tiles and a feature ope
   });
   try {
     await waitForTileFeatures(page, 'facilities');
+    await waitForTileFeatures(page, 'roads'); // added one task after the facilities
     const facilityTiles = tiles.filter((t) => /\/tiles\/facilities\/\d+\/\d+\/\d+\.mvt/.test(t.url));
     assert.ok(facilityTiles.length > 0, 'facility tiles requested');
     assert.ok(tiles.some((t) => t.url.includes('/tiles/roads/')), 'road tiles requested');
