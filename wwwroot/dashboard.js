@@ -516,13 +516,16 @@ function drawChoropleth(classing) {
 async function loadBoundaries(seq) {
   const wanted = dash.children.filter((c) => childInfo(c.code)?.hasBoundary !== false && !dash.boundaries.has(c.code));
   if (!wanted.length) return; // nothing new to draw: the table and the map stay as they are
-  await Promise.all(wanted.map(async (c) => {
-    try {
-      dash.boundaries.set(c.code, await getJson(`/api/v1/districts/${encodeURIComponent(c.code)}/boundary`));
-    } catch {
-      dash.boundaries.set(c.code, null);
-    }
-  }));
+  const code = dash.code;
+  // All the subdivisions' boundaries in one request (a phone on a slow network paid a round trip per few of them).
+  let features = [];
+  try {
+    features = (await getJson(`/api/v1/districts/${encodeURIComponent(code)}/children/boundaries`)).features || [];
+  } catch {
+    // drawn without the map: the table still compares them
+  }
+  const byCode = new Map(features.map((f) => [String(f.id), f]));
+  for (const c of wanted) dash.boundaries.set(c.code, byCode.get(c.code) || null);
   if (seq === dash.seq) renderCompare();
 }
 

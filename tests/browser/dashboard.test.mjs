@@ -129,7 +129,8 @@ test('a row\'s link keeps keyboard focus when the boundaries arrive and redraw t
   // focus: the redraw they cause must not drop a keyboard user to the top of the page.
   let release;
   const held = new Promise((resolve) => { release = resolve; });
-  const route = (page) => page.route('**/api/v1/districts/*/boundary', async (r) => { await held; await r.continue(); });
+  let requests = 0;
+  const route = (page) => page.route('**/api/v1/districts/*/children/boundaries', async (r) => { requests += 1; await held; await r.continue(); });
   const { context, page, errors } = await openPage(browser, { path: '/?district=140800', route });
   try {
     await waitForDistrict(page, '运城市', { children: 13 });
@@ -139,6 +140,7 @@ test('a row\'s link keeps keyboard focus when the boundaries arrive and redraw t
     release();
     await page.locator('path.choropleth-area[data-code="140881"]').waitFor({ state: 'attached', ...WAIT });
     assert.equal(await before.evaluate((a) => a.isConnected), false, 'the table was drawn anew');
+    assert.equal(requests, 1, 'the 13 counties\' boundaries came in one request');
     assert.equal(await page.evaluate(() => document.activeElement?.closest('tr')?.dataset.code), '140881',
       'the focus is on the same row\'s link');
     await page.keyboard.press('Enter');

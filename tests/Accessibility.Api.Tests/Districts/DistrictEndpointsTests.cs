@@ -93,6 +93,48 @@ public sealed class DistrictEndpointsTests(RegistryFixture registry) : IAsyncLif
     }
 
     [Fact]
+    public async Task A_prefectures_child_boundaries_come_in_one_collection_equal_to_each_boundary()
+    {
+        using var client = registry.CreateClient();
+        var response = await client.GetAsync(new Uri("/api/v1/districts/1408/children/boundaries", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/geo+json", response.Content.Headers.ContentType?.MediaType);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("FeatureCollection", doc.RootElement.GetProperty("type").GetString());
+        var features = doc.RootElement.GetProperty("features").EnumerateArray().ToList();
+        // Yuncheng's 13 counties all have a boundary; in code order.
+        var codes = features.Select(f => f.GetProperty("id").GetString()!).ToList();
+        Assert.Equal(13, codes.Count);
+        Assert.Equal(codes.Order(StringComparer.Ordinal), codes);
+        var yongji = Assert.Single(features, f => f.GetProperty("id").GetString() == "140881");
+        using var single = JsonDocument.Parse(await client.GetStringAsync(new Uri("/api/v1/districts/140881/boundary", UriKind.Relative)));
+        Assert.True(JsonElement.DeepEquals(single.RootElement, yongji), "the same Feature as the district's own boundary");
+    }
+
+    [Fact]
+    public async Task Child_boundaries_of_a_district_without_any_unknown_or_malformed_and_with_a_parameter()
+    {
+        using var client = registry.CreateClient();
+        // Luoyang's development zone has no boundary and no children: an empty collection, not an error.
+        var empty = await client.GetAsync(new Uri("/api/v1/districts/410371/children/boundaries", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, empty.StatusCode);
+        using (var doc = JsonDocument.Parse(await empty.Content.ReadAsStringAsync()))
+        {
+            Assert.Equal(0, doc.RootElement.GetProperty("features").GetArrayLength());
+        }
+
+        var unknown = await client.GetAsync(new Uri("/api/v1/districts/149999/children/boundaries", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+        var malformed = await client.GetAsync(new Uri("/api/v1/districts/abc/children/boundaries", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Contains("\"code\"", await malformed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var extra = await client.GetAsync(new Uri("/api/v1/districts/1408/children/boundaries?level=county", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.BadRequest, extra.StatusCode);
+        Assert.Contains("\"level\"", await extra.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Development_zone_without_boundary_and_unknown_code_get_404_problems()
     {
         using var client = registry.CreateClient();

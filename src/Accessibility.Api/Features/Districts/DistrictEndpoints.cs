@@ -38,6 +38,11 @@ public static class DistrictEndpoints
             .WithSummary("One district with its ancestors and children.");
         group.MapGet("/{code}/boundary", Boundary).WithName("GetDistrictBoundary").RequireAccess(ResourceKinds.District, Operations.Read)
             .WithSummary("The district's boundary as a GeoJSON Feature (RFC 7946, CRS84 coordinates).");
+        group.MapGet("/{code}/children/boundaries", ChildBoundaries).WithName("ListChildBoundaries").RequireAccess(ResourceKinds.District, Operations.Read)
+            .WithSummary("The boundaries of the district's children as one GeoJSON FeatureCollection (RFC 7946), each Feature as "
+                + "GET /{code}/boundary gives it; children without a boundary are left out.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/geo+json").ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/{code}", Update).WithName("UpdateDistrict").RequireAccess(ResourceKinds.District, Operations.Update)
             .Accepts<DistrictUpdate>("application/json").Produces<DistrictSummary>().ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Sets population and registered disabled population.");
@@ -121,6 +126,29 @@ public static class DistrictEndpoints
             ? NotFound(normalized)
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No boundary",
                 detail: $"No boundary is known for district {normalized}; import one with POST /api/v1/districts/boundaries.");
+    }
+
+    private static async Task<IResult> ChildBoundaries(DistrictSql sql, string code, HttpRequest request, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        foreach (var key in request.Query.Keys)
+        {
+            errors[key] = ["Unknown parameter: this route takes none."];
+        }
+
+        if (!DistrictCodes.TryNormalize(code, out var normalized))
+        {
+            errors["code"] = [$"'{code}' is not a GB/T 2260 code."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        return await sql.GetAsync(normalized, ct) is null
+            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown district", detail: $"No district has the code {normalized}.")
+            : TypedResults.Text(await sql.ChildBoundariesAsync(normalized, ct), "application/geo+json");
     }
 
     private static async Task<Results<Ok<ContainingAnswer>, NotFound<Microsoft.AspNetCore.Mvc.ProblemDetails>, ValidationProblem>> Containing(

@@ -75,23 +75,43 @@ public sealed class DistrictSql(NpgsqlDataSource dataSource)
         return result;
     }
 
+    /// <summary>One district row's boundary as an RFC 7946 GeoJSON Feature (json), for the two reads below.</summary>
+    private const string BoundaryFeature = """
+        json_build_object(
+            'type', 'Feature',
+            'id', code,
+            'geometry', ST_AsGeoJSON(registry_output_geometry(boundary, 6), 6)::json,
+            'properties', json_build_object(
+                'code', code, 'name', name,
+                'level', CASE level WHEN 1 THEN 'province' WHEN 2 THEN 'prefecture' WHEN 3 THEN 'county' ELSE 'township' END,
+                'boundaryApproximate', boundary_approximate, 'boundarySource', boundary_source,
+                'areaKm2', round((ST_Area(boundary::geography) / 1e6)::numeric, 3)))
+        """;
+
     /// <summary>The boundary as an RFC 7946 GeoJSON Feature (text), built by <c>ST_AsGeoJSON</c>; null when none is known.</summary>
     public async Task<string?> BoundaryFeatureAsync(string code, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand("""
-            SELECT json_build_object(
-                'type', 'Feature',
-                'id', code,
-                'geometry', ST_AsGeoJSON(registry_output_geometry(boundary, 6), 6)::json,
-                'properties', json_build_object(
-                    'code', code, 'name', name,
-                    'level', CASE level WHEN 1 THEN 'province' WHEN 2 THEN 'prefecture' WHEN 3 THEN 'county' ELSE 'township' END,
-                    'boundaryApproximate', boundary_approximate, 'boundarySource', boundary_source,
-                    'areaKm2', round((ST_Area(boundary::geography) / 1e6)::numeric, 3)))::text
+        await using var command = dataSource.CreateCommand($"""
+            SELECT {BoundaryFeature}::text
             FROM districts WHERE code = @code AND boundary IS NOT NULL
             """);
         command.Parameters.AddWithValue("code", code);
         return (string?)await command.ExecuteScalarAsync(ct);
+    }
+
+    /// <summary>
+    /// The boundaries of a district's children as one GeoJSON FeatureCollection (text), in code order; children without
+    /// a boundary are left out. The map panel's choropleth draws them all: one request instead of one per child.
+    /// </summary>
+    public async Task<string> ChildBoundariesAsync(string parentCode, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT json_build_object('type', 'FeatureCollection',
+                                     'features', coalesce(json_agg({BoundaryFeature} ORDER BY code), '[]'::json))::text
+            FROM districts WHERE parent_code = @code AND boundary IS NOT NULL
+            """);
+        command.Parameters.AddWithValue("code", parentCode);
+        return (string)(await command.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>

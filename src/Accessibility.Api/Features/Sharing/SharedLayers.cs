@@ -67,6 +67,7 @@ public static class SharedLayers
         ["DistrictsContainingPoint"] = Reference,
         ["GetDistrict"] = Reference,
         ["GetDistrictBoundary"] = Reference,
+        ["ListChildBoundaries"] = Reference,
         ["ListFacilityKinds"] = Reference,
         ["ListChecklists"] = Reference,
         ["GetChecklist"] = Reference,
