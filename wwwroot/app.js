@@ -277,8 +277,8 @@ function initMap(cfg) {
     zoom,
     zoomSnap: 0.25,
     keyboard: true,
-    // No fade-in of tiles: Leaflet sets every tile's opacity on each frame for 0.2 s after a tile arrives, and each
-    // such frame re-composited all the canvas tiles (100–180 ms a frame on the phone profile's CPU, many frames).
+    // No fade-in of tiles: Leaflet sets every tile's opacity on each frame for 0.2 s after a tile arrives, a style
+    // change and a compositor commit a frame on a phone that is busy drawing the other tiles.
     fadeAnimation: false,
   });
   map.attributionControl.setPrefix('<a href="https://leafletjs.com" lang="en">Leaflet</a>');
